@@ -5,10 +5,12 @@
 //! A generated object decoder is its [`Object`] impl, a field table (see
 //! [`Fields`]) that [`object`] reads: keys read as [`Key`] (borrowed from the
 //! input when it can be), a repeated key an error, unknown keys [`skip`]ped,
-//! required fields checked at the end. String enums
+//! required fields checked at the end; the loop over the keys is compiled
+//! once per reader, the type's part of it behind `dyn`. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
-//! untagged unions buffer the value once and try each variant with
-//! [`variant`] under [`untagged`].
+//! unions buffer the value's text once ([`Buffered`]) and read the variant
+//! its tag names ([`tag_of`], [`tagged`]) or try each with [`variant`] under
+//! [`untagged`].
 //!
 //! Open types (an enum's `Other`, a union's `Unknown`, an object ignoring
 //! keys it does not declare) take any value, which is right for a value read
@@ -69,21 +71,32 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// An object type, decoded by [`object`]: its name, its field table (see
-/// [`Fields`]) with the fields' wire names, what it does with other keys,
-/// and how the values read make the type. Generated types say only this;
-/// the decoding is generic code here.
+/// An object type, decoded by [`object`]: its name, its fields' wire names
+/// and value types (see [`Fields`]), which of them must be present, what it
+/// does with other keys, and how what was read makes the type. Generated
+/// types say only this; the decoding is generic code here.
 pub trait Object: Sized {
     /// The type's name, for errors ("expected a `Member` object").
     const NAME: &'static str;
     /// The wire names of the fields, in the order of [`Object::Fields`].
     const WIRE_NAMES: &'static [&'static str];
-    /// A rule per field: [`Required`], [`Nullable`] or [`Optional`].
+    /// The fields that must be present (indices into
+    /// [`WIRE_NAMES`](Object::WIRE_NAMES), ascending).
+    const REQUIRED: &'static [usize] = &[];
+    /// Required fields whose schema allows `null`: absent reads as the
+    /// default (`None`: a server leaving it out means no value), except
+    /// while [`strict`], where it is serde's "missing field" error.
+    const NULLABLE: &'static [usize] = &[];
+    /// The fields' value types, as a table.
     type Fields: Fields;
     /// What the keys the type does not declare become ([`Ignored`], or a map).
     type Rest: Rest;
-    /// The type from the values of its fields and its other keys.
-    fn build(values: <Self::Fields as Fields>::Output, rest: Self::Rest) -> Self;
+    /// The type from what was read of its fields (a slot per field, see
+    /// [`Fields::Slots`]) and its other keys: one match binding every slot,
+    /// required ones as `Some`, the others taking their default when empty.
+    /// [`object`] calls it once every field that must be present is; `None`
+    /// only if one is not.
+    fn build(slots: <Self::Fields as Fields>::Slots, rest: Self::Rest) -> Option<Self>;
 }
 
 /// Decodes an object type from a map.
@@ -97,182 +110,221 @@ where
     impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a `{}` object", T::NAME)
+            expecting_object(f, T::NAME)
         }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            read_object(map)
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut reading = Reading::<T::Fields, T::Rest> {
+                slots: T::Fields::EMPTY,
+                rest: T::Rest::default(),
+            };
+            read_entries(
+                &mut map,
+                T::WIRE_NAMES,
+                T::REQUIRED,
+                T::NULLABLE,
+                &mut reading,
+            )?;
+            match T::build(reading.slots, reading.rest) {
+                Some(value) => Ok(value),
+                None => Err(de::Error::custom("a required field is missing")),
+            }
         }
     }
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// How one field of an object is read: a [`Fields`] entry that must be
-/// present. The type stands for the rule; no value of it is ever made.
-pub struct Required<T>(PhantomData<fn() -> T>);
+/// What [`read_entries`] hands each declared key's value to (an object's slots)
+/// and each other key's (what it keeps of them).
+trait Entries<'de, A: MapAccess<'de>> {
+    fn field(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
+    fn other(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
 
-/// A required field whose schema allows `null`: absent reads as the default
-/// (`None`: a server leaving it out means no value), except while
-/// [`strict`], where it is serde's "missing field" error.
-pub struct Nullable<T>(PhantomData<fn() -> T>);
+/// An object being read: its slots and its other keys.
+struct Reading<F: Fields, R> {
+    slots: F::Slots,
+    rest: R,
+}
 
-/// An optional field: absent reads as the type's default (`None` for an
-/// `Option`, [`Patch::Absent`](crate::Patch::Absent) for a `Patch`).
-pub struct Optional<T>(PhantomData<fn() -> T>);
+impl<'de, A: MapAccess<'de>, F: Fields, R: Rest> Entries<'de, A> for Reading<F, R> {
+    #[inline]
+    fn field(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        F::read(&mut self.slots, index, map)
+    }
+    #[inline]
+    fn other(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        self.rest.take(key, map)
+    }
+}
 
-/// The fields of an object type, as a table: a tuple of [`Required`],
-/// [`Nullable`] and [`Optional`] entries (tuples of up to 16, nested for
-/// more), read by [`object`] into a tuple of the values. A generated type
-/// names its table in its [`Object`] impl, so the loop over the keys, the
-/// duplicate and missing-field checks and the skipping of unknown keys are
-/// compiled once here instead of once per type.
-///
-/// The values are taken all at once, then matched once: no early exit per
-/// field (whose every exit would drop what was taken so far).
+/// Reads every entry of an object's map into `into`, then checks that
+/// every field that must be present is. The loop is compiled once per map
+/// type, not once per object type: what differs per type is behind `dyn`.
+fn read_entries<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    names: &'static [&'static str],
+    required: &[usize],
+    nullable: &[usize],
+    into: &mut dyn Entries<'de, A>,
+) -> Result<(), A::Error> {
+    let mut seen = Seen::new(names.len());
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        match position(names, key.as_str()) {
+            Some(i) => {
+                if !seen.insert(i) {
+                    return Err(duplicate(names, i));
+                }
+                into.field(i, map)?;
+            }
+            None => into.other(key, map)?,
+        }
+    }
+    match missing(names, required, nullable, &seen) {
+        Some(name) => Err(de::Error::missing_field(name)),
+        None => Ok(()),
+    }
+}
+
+fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(f, "a `{name}` object")
+}
+
+/// A repeated key is an error, as with serde's derive.
+fn duplicate<E: de::Error>(names: &[&'static str], i: usize) -> E {
+    E::duplicate_field(names.get(i).copied().unwrap_or("?"))
+}
+
+/// The fields of an object read so far, by index.
+struct Seen {
+    small: u128,
+    large: Vec<bool>,
+}
+
+impl Seen {
+    fn new(len: usize) -> Self {
+        Seen {
+            small: 0,
+            large: if len > 128 {
+                vec![false; len]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Marks field `i` read; false if it already was.
+    fn insert(&mut self, i: usize) -> bool {
+        match self.large.get_mut(i) {
+            Some(seen) => !std::mem::replace(seen, true),
+            None if i < 128 => {
+                let bit = 1u128 << i;
+                let new = self.small & bit == 0;
+                self.small |= bit;
+                new
+            }
+            None => true,
+        }
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        match self.large.get(i) {
+            Some(seen) => *seen,
+            None => i < 128 && self.small & (1u128 << i) != 0,
+        }
+    }
+}
+
+/// The first field that must be present and was not read: a required one,
+/// or a required nullable one while [`strict`].
+fn missing(
+    names: &[&'static str],
+    required: &[usize],
+    nullable: &[usize],
+    seen: &Seen,
+) -> Option<&'static str> {
+    let strict = !nullable.is_empty() && strict();
+    required
+        .iter()
+        .chain(if strict { nullable } else { &[] })
+        .find(|&&i| !seen.contains(i))
+        .map(|&i| names.get(i).copied().unwrap_or("?"))
+}
+
+/// The value types of an object's fields, as a table: a tuple of up to 16
+/// types, or [`Tables`] of such tuples for more, read by [`object`] into a
+/// tuple of slots (an `Option` per field). A generated type names its table
+/// in its [`Object`] impl, so the loop over the keys, the duplicate and
+/// missing-field checks and the skipping of unknown keys are compiled once
+/// here instead of once per type; the type's own [`Object::build`] is one
+/// match over the slots.
 pub trait Fields {
     /// What has been read so far: an `Option` per field.
     type Slots;
-    /// The values, once every key is read.
-    type Output;
     /// How many fields the table holds.
     const LEN: usize;
     /// Nothing read yet (a constant: no code per table).
     const EMPTY: Self::Slots;
-    /// Reads the value of the field at `index` (counted in this table);
-    /// `name` is its wire name, for a repeated key's error.
+    /// Reads the value of the field at `index` (counted in this table).
     fn read<'de, A: MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
-        name: &'static str,
         map: &mut A,
     ) -> Result<(), A::Error>;
-    /// What says which field is missing: [`Absent`] for one field (so a
-    /// field's result is no bigger than an `Option`), an index for a table.
-    type Missing: MissingAt;
-    /// The values, or which field (the first) must be present and is not.
-    fn take(slots: Self::Slots) -> Result<Self::Output, Self::Missing>;
 }
 
-/// A field that must be present is not: what a single field's take says.
-#[derive(Debug, Clone, Copy)]
-pub struct Absent;
-
-/// Where the missing field is, in the table that reports it.
-pub trait MissingAt {
-    /// Its index in that table.
-    fn at(&self) -> usize;
-}
-
-impl MissingAt for Absent {
-    #[inline(always)]
-    fn at(&self) -> usize {
-        0
-    }
-}
-
-impl MissingAt for usize {
-    #[inline(always)]
-    fn at(&self) -> usize {
-        *self
-    }
-}
-
-#[inline]
-fn read_once<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+/// Reads a field's value into its slot: one function per field type,
+/// whichever tables hold it.
+fn put<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     slot: &mut Option<T>,
-    name: &'static str,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    // A second occurrence of the key is an error, as with serde's derive.
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
     *slot = Some(map.next_value()?);
     Ok(())
 }
 
-macro_rules! field_rule {
-    ($rule:ident, [$($bound:tt)*], take: |$t:ident| $take:expr) => {
-        impl<T: DeserializeOwned $($bound)*> Fields for $rule<T> {
-            type Slots = Option<T>;
-            type Output = T;
-            const LEN: usize = 1;
-            const EMPTY: Option<T> = None;
-            #[inline]
-            fn read<'de, A: MapAccess<'de>>(
-                slot: &mut Option<T>,
-                _: usize,
-                name: &'static str,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                read_once(slot, name, map)
-            }
-            type Missing = Absent;
-            #[inline]
-            fn take($t: Option<T>) -> Result<T, Absent> {
-                $take
-            }
-        }
-    };
-}
-
-field_rule!(Required, [], take: |slot| match slot {
-    Some(v) => Ok(v),
-    None => Err(Absent),
-});
-field_rule!(Nullable, [+ Default], take: |slot| match slot {
-    Some(v) => Ok(v),
-    None if strict() => Err(Absent),
-    None => Ok(T::default()),
-});
-field_rule!(Optional, [+ Default], take: |slot| match slot {
-    Some(v) => Ok(v),
-    None => Ok(T::default()),
-});
+/// A table of tables: the fields of an object with more than 16, as a tuple
+/// of [`Fields`] tuples.
+pub struct Tables<T>(PhantomData<fn() -> T>);
 
 macro_rules! field_tables {
-    ($(($($t:ident $i:tt $v:ident),*))*) => {$(
-        impl<$($t: Fields),*> Fields for ($($t,)*) {
+    ($(($($t:ident $i:tt),*))*) => {$(
+        impl<$($t: DeserializeOwned),*> Fields for ($($t,)*) {
+            type Slots = ($(Option<$t>,)*);
+            const LEN: usize = <[usize]>::len(&[$($i),*]);
+            const EMPTY: Self::Slots = ($(None::<$t>,)*);
+            #[inline]
+            #[allow(unused_variables)]
+            fn read<'de, A: MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match index {
+                    $( $i => put(&mut slots.$i, map), )*
+                    _ => skip(map),
+                }
+            }
+        }
+
+        impl<$($t: Fields),*> Fields for Tables<($($t,)*)> {
             type Slots = ($($t::Slots,)*);
-            type Output = ($($t::Output,)*);
             const LEN: usize = 0 $(+ $t::LEN)*;
             const EMPTY: Self::Slots = ($($t::EMPTY,)*);
-            type Missing = usize;
             #[inline]
             #[allow(unused_assignments, unused_mut, unused_variables)]
             fn read<'de, A: MapAccess<'de>>(
                 slots: &mut Self::Slots,
                 index: usize,
-                name: &'static str,
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 let mut i = index;
                 $(
                     if i < $t::LEN {
-                        return $t::read(&mut slots.$i, i, name, map);
+                        return $t::read(&mut slots.$i, i, map);
                     }
                     i -= $t::LEN;
                 )*
                 skip(map)
-            }
-            #[inline]
-            #[allow(unused_assignments, unused_mut, unused_variables, clippy::unused_unit)]
-            fn take(slots: Self::Slots) -> Result<Self::Output, usize> {
-                // One match over every value: a field that is absent drops
-                // the whole tuple once.
-                match ($($t::take(slots.$i),)*) {
-                    ($(Ok($v),)*) => Ok(($($v,)*)),
-                    #[allow(unreachable_patterns)]
-                    taken => {
-                        let mut at = 0;
-                        $(
-                            if let Err(m) = &taken.$i {
-                                return Err(at + m.at());
-                            }
-                            at += $t::LEN;
-                        )*
-                        Err(at)
-                    }
-                }
             }
         }
     )*};
@@ -280,22 +332,22 @@ macro_rules! field_tables {
 
 field_tables! {
     ()
-    (F0 0 v0)
-    (F0 0 v0, F1 1 v1)
-    (F0 0 v0, F1 1 v1, F2 2 v2)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13, F14 14 v14)
-    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13, F14 14 v14, F15 15 v15)
+    (F0 0)
+    (F0 0, F1 1)
+    (F0 0, F1 1, F2 2)
+    (F0 0, F1 1, F2 2, F3 3)
+    (F0 0, F1 1, F2 2, F3 3, F4 4)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14)
+    (F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14, F15 15)
 }
 
 /// What an object does with the keys it does not declare: [`Ignored`], or
@@ -328,36 +380,8 @@ impl<V: DeserializeOwned> Rest for BTreeMap<String, V> {
 /// Where `key` is in `names`. A scan (mismatched lengths fail at once)
 /// measured faster than first trying the key after the last one found.
 #[inline]
-fn position(names: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
-    names
-        .iter()
-        .enumerate()
-        .find(|(_, n)| **n == key)
-        .map(|(i, n)| (i, *n))
-}
-
-/// Reads an object's entries into its field table (see [`Fields`]) and
-/// what it keeps of the others, and builds it.
-#[inline]
-fn read_object<'de, A: MapAccess<'de>, T: Object>(mut map: A) -> Result<T, A::Error> {
-    let names = T::WIRE_NAMES;
-    let mut slots = T::Fields::EMPTY;
-    let mut rest = T::Rest::default();
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        match position(names, key.as_str()) {
-            Some((i, name)) => T::Fields::read(&mut slots, i, name, &mut map)?,
-            None => rest.take(key, &mut map)?,
-        }
-    }
-    match T::Fields::take(slots) {
-        Ok(values) => Ok(T::build(values, rest)),
-        Err(m) => {
-            let i = m.at();
-            Err(de::Error::missing_field(
-                names.get(i).copied().unwrap_or("?"),
-            ))
-        }
-    }
+fn position(names: &[&'static str], key: &str) -> Option<usize> {
+    names.iter().position(|n| *n == key)
 }
 
 /// Skips the value of a key the type does not declare; while [`strict`], a
@@ -541,10 +565,79 @@ pub fn constant<'de, D: Deserializer<'de>>(
     deserializer.deserialize_str(ConstVisitor(expected))
 }
 
+/// One value of the input kept as its JSON text, as a union buffers it
+/// before choosing a variant.
+///
+/// Each variant is then read from that text with the same reader
+/// (`serde_json`'s slice reader) that whole bodies are read with, so every
+/// type's decoder is compiled once for that reader, not a second time for a
+/// buffered [`Value`]; numbers keep their exact text.
+///
+/// It takes any `serde_json` deserializer (bytes, text, a reader, a
+/// [`Value`]); other formats cannot hand over a value's JSON text and are an
+/// error.
+#[derive(Debug)]
+pub struct Buffered(Box<serde_json::value::RawValue>);
+
+impl<'de> Deserialize<'de> for Buffered {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Buffered)
+    }
+}
+
+impl Buffered {
+    /// The value's JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the text as a `T`, with the slice reader bodies are read with.
+    fn decode<'v, T: Deserialize<'v>>(&'v self) -> Result<T, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(self.get().as_bytes());
+        let out = T::deserialize(&mut de)?;
+        de.end()?;
+        Ok(out)
+    }
+
+    /// Reads the text for what `peek` asks, skipping the rest.
+    fn peek(&self, peek: Peek<'_>) -> Result<Peeked, serde_json::Error> {
+        peek_slice(self.get().as_bytes(), peek)
+    }
+
+    /// The value as a [`Value`] (what a union keeps of a value no variant
+    /// takes).
+    fn into_value<E: de::Error>(self) -> Result<Value, E> {
+        serde_json::from_str(self.get()).map_err(|e| E::custom(message(&e)))
+    }
+}
+
+/// Reads one JSON value in `text` for what `peek` asks, skipping the rest.
+pub(crate) fn peek_slice(text: &[u8], peek: Peek<'_>) -> Result<Peeked, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let out = de::DeserializeSeed::deserialize(peek, &mut de)?;
+    de.end()?;
+    Ok(out)
+}
+
+/// A `serde_json` error's message without its position, which is a
+/// position in a buffered value, not in the body: the error raised from it
+/// is placed at the buffered value (see `json_path`).
+fn message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if error.line() == 0 {
+        return text;
+    }
+    let at = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&at) {
+        Some(bare) => bare.to_owned(),
+        None => text,
+    }
+}
+
 /// Tries to decode a buffered value as one variant of an untagged union.
 #[inline]
-pub fn variant<'v, T: Deserialize<'v>>(value: &'v Value) -> Option<T> {
-    T::deserialize(value).ok()
+pub fn variant<'v, T: Deserialize<'v>>(value: &'v Buffered) -> Option<T> {
+    value.decode().ok()
 }
 
 /// What a union does with a value none of its variants takes.
@@ -559,9 +652,9 @@ pub enum Fallback<T> {
 /// [`order`]); all of them strictly first (see the module docs), then, unless
 /// the union is itself tried strictly, as they are; then `fallback`.
 pub fn untagged<T, E: de::Error>(
-    value: Value,
+    value: Buffered,
     name: &'static str,
-    attempt: impl Fn(&Value) -> Option<T>,
+    attempt: impl Fn(&Buffered) -> Option<T>,
     fallback: Fallback<T>,
 ) -> Result<T, E> {
     let outer = strict();
@@ -579,16 +672,16 @@ pub fn untagged<T, E: de::Error>(
 /// A tagged union's value whose tag names no variant: `Unknown`, or an
 /// error while [`strict`].
 pub fn unknown<T, E: de::Error>(
-    value: Value,
+    value: Buffered,
     name: &'static str,
     fallback: Fallback<T>,
 ) -> Result<T, E> {
     match fallback {
-        Fallback::Any(keep) => Ok(keep(value)),
+        Fallback::Any(keep) => Ok(keep(value.into_value()?)),
         Fallback::Unknown(_) if strict() => Err(E::custom(format_args!(
             "the value is none of the variants of `{name}`"
         ))),
-        Fallback::Unknown(keep) => Ok(keep(value)),
+        Fallback::Unknown(keep) => Ok(keep(value.into_value()?)),
     }
 }
 
@@ -606,16 +699,24 @@ pub type Shape = Option<(&'static [&'static str], bool)>;
 /// `license_key_id`, not as the first variant whose fields are all optional,
 /// and `{"sub", "name"}` as the variant declaring just those two rather than
 /// one that declares them and five more.
-pub fn order(value: &Value, shapes: &[Shape]) -> Vec<usize> {
+pub fn order(value: &Buffered, shapes: &[Shape]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..shapes.len()).collect();
-    let Some(object) = value.as_object() else {
+    let Ok(Peeked {
+        object: true,
+        keys: present,
+        ..
+    }) = value.peek(Peek::Keys)
+    else {
         return order;
     };
     // (fits, matched, declared) per variant; `None` for variants without an object shape.
     let score = |i: usize| -> Option<(bool, usize, usize)> {
         let (keys, open) = shapes.get(i).copied().flatten()?;
-        let matched = object.keys().filter(|k| keys.contains(&k.as_str())).count();
-        Some((open || matched == object.len(), matched, keys.len()))
+        let matched = present
+            .iter()
+            .filter(|k| keys.contains(&k.as_str()))
+            .count();
+        Some((open || matched == present.len(), matched, keys.len()))
     };
     order.sort_by_key(|&i| match score(i) {
         Some((true, matched, declared)) => (0, usize::MAX - matched, declared),
@@ -639,29 +740,121 @@ pub enum Tag<'v> {
     Other,
 }
 
-/// Property `tag` of a buffered object.
-pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Tag<'v> {
-    match value.get(tag) {
-        None => Tag::Missing,
-        Some(Value::String(s)) => Tag::Str(s),
-        Some(Value::Number(n)) => match n.as_i64() {
-            Some(i) => Tag::Int(i),
-            None => Tag::Other,
-        },
-        Some(Value::Bool(b)) => Tag::Bool(*b),
-        Some(_) => Tag::Other,
+/// The value of one property of an object, read by [`tag_of`]; its
+/// [`as_tag`](FoundTag::as_tag) is what a tagged union matches on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundTag(Option<Value>);
+
+impl FoundTag {
+    /// The property as a [`Tag`].
+    pub fn as_tag(&self) -> Tag<'_> {
+        match &self.0 {
+            None => Tag::Missing,
+            Some(Value::String(s)) => Tag::Str(s),
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(i) => Tag::Int(i),
+                None => Tag::Other,
+            },
+            Some(Value::Bool(b)) => Tag::Bool(*b),
+            Some(_) => Tag::Other,
+        }
     }
 }
 
-/// Decodes a buffered value as the variant its tag selected. It reads the
-/// value by reference, as [`variant`] does, so a type that is both a tagged
-/// and an untagged union's variant has one decoder compiled, not two.
-pub fn tagged<T, E>(value: Value) -> Result<T, E>
+/// Property `tag` of a buffered object (the first, if the object repeats
+/// it), read without decoding the rest.
+pub fn tag_of(value: &Buffered, tag: &str) -> FoundTag {
+    FoundTag(
+        value
+            .peek(Peek::Property(tag))
+            .ok()
+            .and_then(|p| p.property),
+    )
+}
+
+/// What [`Peeked`] reads of a value besides whether it is an object.
+#[derive(Clone, Copy)]
+pub(crate) enum Peek<'a> {
+    /// The object's distinct keys.
+    Keys,
+    /// The value of this property (its first occurrence).
+    Property(&'a str),
+}
+
+/// A value read for what a union or a webhook delivery decides by, the
+/// rest skipped: whether it is an object, and what [`Peek`] asked for.
+#[derive(Default)]
+pub(crate) struct Peeked {
+    pub(crate) object: bool,
+    pub(crate) keys: Vec<String>,
+    pub(crate) property: Option<Value>,
+}
+
+impl<'de> de::DeserializeSeed<'de> for Peek<'_> {
+    type Value = Peeked;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Peeked, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Peek<'_> {
+    type Value = Peeked;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Peeked, A::Error> {
+        let mut out = Peeked {
+            object: true,
+            ..Peeked::default()
+        };
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match self {
+                Peek::Property(name) if key.as_str() == name && out.property.is_none() => {
+                    out.property = Some(map.next_value::<Value>()?);
+                    continue;
+                }
+                Peek::Keys if !out.keys.iter().any(|k| k == key.as_str()) => {
+                    out.keys.push(key.into_string());
+                }
+                _ => {}
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(out)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Peeked, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Peeked::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+    fn visit_unit<E>(self) -> Result<Peeked, E> {
+        Ok(Peeked::default())
+    }
+}
+
+/// Decodes a buffered value as the variant its tag selected, with the
+/// reader [`variant`] uses, so a type that is both a tagged and an untagged
+/// union's variant has one decoder compiled, not two.
+pub fn tagged<T, E>(value: Buffered) -> Result<T, E>
 where
     T: de::DeserializeOwned,
     E: de::Error,
 {
-    T::deserialize(&value).map_err(E::custom)
+    value.decode().map_err(|e| E::custom(message(&e)))
 }
 
 #[cfg(test)]
@@ -673,25 +866,29 @@ mod tests {
     const LICENSE: Shape = Some((&["license_key_id", "display_key"], false));
     const OPEN: Shape = Some((&["id"], true));
 
+    fn buffer(value: Value) -> Buffered {
+        serde_json::from_value(value).unwrap()
+    }
+
     #[test]
     fn objects_try_the_variants_their_keys_fit_first() {
         let license = json!({"display_key": "x"});
-        assert_eq!(order(&license, &[SLACK, LICENSE]), vec![1, 0]);
+        assert_eq!(order(&buffer(license), &[SLACK, LICENSE]), vec![1, 0]);
         // Fitting more keys wins.
         let both = json!({"license_key_id": "1", "display_key": "x"});
         let narrow: Shape = Some((&["display_key"], false));
-        assert_eq!(order(&both, &[narrow, LICENSE]), vec![1, 0]);
-        assert_eq!(order(&json!({}), &[SLACK, LICENSE]), vec![0, 1]);
+        assert_eq!(order(&buffer(both), &[narrow, LICENSE]), vec![1, 0]);
+        assert_eq!(order(&buffer(json!({})), &[SLACK, LICENSE]), vec![0, 1]);
         // Equal matches: the variant declaring fewer keys fits tighter.
         let user: Shape = Some((&["sub", "name", "email", "email_verified"], false));
         let org: Shape = Some((&["sub", "name"], false));
         let sub_name = json!({"sub": "1", "name": "x"});
-        assert_eq!(order(&sub_name, &[user, org]), vec![1, 0]);
+        assert_eq!(order(&buffer(sub_name), &[user, org]), vec![1, 0]);
         let empty: Shape = Some((&[], false));
-        assert_eq!(order(&json!({}), &[SLACK, empty]), vec![1, 0]);
+        assert_eq!(order(&buffer(json!({})), &[SLACK, empty]), vec![1, 0]);
         // A variant keeping other keys fits any object.
         assert_eq!(
-            order(&json!({"other": 1}), &[SLACK, None, OPEN]),
+            order(&buffer(json!({"other": 1})), &[SLACK, None, OPEN]),
             vec![2, 0, 1]
         );
     }
@@ -724,7 +921,7 @@ mod tests {
     }
     impl<'de> Deserialize<'de> for Inner {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let value = Value::deserialize(d)?;
+            let value = Buffered::deserialize(d)?;
             untagged(
                 value,
                 "Inner",
@@ -743,7 +940,7 @@ mod tests {
     }
     impl<'de> Deserialize<'de> for Outer {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let value = Value::deserialize(d)?;
+            let value = Buffered::deserialize(d)?;
             untagged(
                 value,
                 "Outer",
@@ -797,10 +994,18 @@ mod tests {
     impl Object for Obj {
         const NAME: &'static str = "Obj";
         const WIRE_NAMES: &'static [&'static str] = &["a", "b"];
-        type Fields = (Required<i64>, Nullable<Option<i64>>);
+        const REQUIRED: &'static [usize] = &[0];
+        const NULLABLE: &'static [usize] = &[1];
+        type Fields = (i64, Option<i64>);
         type Rest = Ignored;
-        fn build((a, b): (i64, Option<i64>), _: Ignored) -> Self {
-            Obj { a, b }
+        fn build(slots: (Option<i64>, Option<Option<i64>>), _: Ignored) -> Option<Self> {
+            match slots {
+                (Some(a), b) => Some(Obj {
+                    a,
+                    b: b.unwrap_or_default(),
+                }),
+                _ => None,
+            }
         }
     }
     impl<'de> Deserialize<'de> for Obj {
@@ -813,32 +1018,52 @@ mod tests {
     /// one past sixteen fields.
     #[derive(Debug, PartialEq)]
     struct Wide([i64; 20], Option<String>);
-    type R = Required<i64>;
+    type R = i64;
     impl Object for Wide {
         const NAME: &'static str = "Wide";
         const WIRE_NAMES: &'static [&'static str] = &[
             "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13",
             "f14", "f15", "f16", "f17", "f18", "f19", "note",
         ];
-        type Fields = (
+        const REQUIRED: &'static [usize] = &[
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+        ];
+        type Fields = Tables<(
             (R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R),
-            (R, R, R, R, Optional<Option<String>>),
-        );
+            (R, R, R, R, Option<String>),
+        )>;
         type Rest = Ignored;
-        fn build(
-            (
-                (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15),
-                (f16, f17, f18, f19, note),
-            ): <Self::Fields as Fields>::Output,
-            _: Ignored,
-        ) -> Self {
-            Wide(
-                [
-                    f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
-                    f18, f19,
-                ],
-                note,
-            )
+        fn build(slots: <Self::Fields as Fields>::Slots, _: Ignored) -> Option<Self> {
+            match slots {
+                (
+                    (
+                        Some(f0),
+                        Some(f1),
+                        Some(f2),
+                        Some(f3),
+                        Some(f4),
+                        Some(f5),
+                        Some(f6),
+                        Some(f7),
+                        Some(f8),
+                        Some(f9),
+                        Some(f10),
+                        Some(f11),
+                        Some(f12),
+                        Some(f13),
+                        Some(f14),
+                        Some(f15),
+                    ),
+                    (Some(f16), Some(f17), Some(f18), Some(f19), note),
+                ) => Some(Wide(
+                    [
+                        f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16,
+                        f17, f18, f19,
+                    ],
+                    note.unwrap_or_default(),
+                )),
+                _ => None,
+            }
         }
     }
     impl<'de> Deserialize<'de> for Wide {
@@ -886,10 +1111,13 @@ mod tests {
     impl Object for Open {
         const NAME: &'static str = "Open";
         const WIRE_NAMES: &'static [&'static str] = &["a"];
-        type Fields = (Optional<Option<i64>>,);
+        type Fields = (Option<i64>,);
         type Rest = BTreeMap<String, bool>;
-        fn build((a,): (Option<i64>,), rest: Self::Rest) -> Self {
-            Open { a, rest }
+        fn build((a,): (Option<Option<i64>>,), rest: Self::Rest) -> Option<Self> {
+            Some(Open {
+                a: a.unwrap_or_default(),
+                rest,
+            })
         }
     }
     impl<'de> Deserialize<'de> for Open {
@@ -929,21 +1157,43 @@ mod tests {
 
     #[test]
     fn tags_are_read_as_missing_text_or_other() {
-        assert_eq!(tag_of(&json!({"type": "a"}), "type"), Tag::Str("a"));
-        assert_eq!(tag_of(&json!({"kind": "a"}), "type"), Tag::Missing);
-        assert_eq!(tag_of(&json!({"type": 1}), "type"), Tag::Int(1));
-        assert_eq!(tag_of(&json!({"type": false}), "type"), Tag::Bool(false));
-        assert_eq!(tag_of(&json!({"type": [1]}), "type"), Tag::Other);
-        assert_eq!(tag_of(&json!("text"), "type"), Tag::Missing);
+        let tag = |v: Value| tag_of(&serde_json::from_value(v).unwrap(), "type");
+        assert_eq!(tag(json!({"type": "a"})).as_tag(), Tag::Str("a"));
+        assert_eq!(tag(json!({"kind": "a"})).as_tag(), Tag::Missing);
+        assert_eq!(tag(json!({"type": 1})).as_tag(), Tag::Int(1));
+        assert_eq!(tag(json!({"type": false})).as_tag(), Tag::Bool(false));
+        assert_eq!(tag(json!({"type": [1]})).as_tag(), Tag::Other);
+        assert_eq!(tag(json!("text")).as_tag(), Tag::Missing);
+        // Escaped text is the text it stands for; the first of a repeated key counts.
+        let text = |t: &str| tag_of(&serde_json::from_str(t).unwrap(), "type");
+        assert_eq!(text(r#"{"type": "\u0061"}"#).as_tag(), Tag::Str("a"));
+        assert_eq!(
+            text(r#"{"x": {"type": "no"}, "type": "a", "type": "b"}"#).as_tag(),
+            Tag::Str("a")
+        );
+    }
+
+    #[test]
+    fn buffered_values_decode_as_read_and_errors_drop_the_inner_position() {
+        let value: Buffered = serde_json::from_str("{\n \"a\": 1.50, \"b\": [true]\n}").unwrap();
+        assert_eq!(value.get(), "{\n \"a\": 1.50, \"b\": [true]\n}");
+        let err = tagged::<Obj, serde_json::Error>(value).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: floating point `1.5`, expected i64"
+        );
+        // From a `Value` too (its text is the value re-encoded).
+        let value: Buffered = serde_json::from_value(json!({"a": 1})).unwrap();
+        assert_eq!(variant::<Obj>(&value), Some(Obj { a: 1, b: None }));
     }
 
     #[test]
     fn other_values_keep_the_declared_order() {
         assert_eq!(
-            order(&json!("text"), &[SLACK, None, LICENSE]),
+            order(&buffer(json!("text")), &[SLACK, None, LICENSE]),
             vec![0, 1, 2]
         );
-        let unknown = json!({"nobody": "declares this"});
+        let unknown = buffer(json!({"nobody": "declares this"}));
         assert_eq!(order(&unknown, &[SLACK, LICENSE]), vec![0, 1]);
     }
 }

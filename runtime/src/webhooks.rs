@@ -79,66 +79,12 @@ pub enum WebhookError {
 /// when the body is not an object or has no such string; an error when the
 /// body is not JSON. Generated `Event::from_json` calls it, then [`payload`].
 pub fn tag(body: &[u8], tag: &str) -> Result<Option<String>, WebhookError> {
-    struct Find<'t>(&'t str);
-    impl<'de> serde::de::DeserializeSeed<'de> for Find<'_> {
-        type Value = Option<String>;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    impl<'de> serde::de::Visitor<'de> for Find<'_> {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("any JSON value")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                if key.as_str() == self.0 && found.is_none() {
-                    found = map
-                        .next_value::<serde_json::Value>()?
-                        .as_str()
-                        .map(str::to_owned);
-                } else {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let found = serde::de::DeserializeSeed::deserialize(Find(tag), &mut de)
-        .and_then(|found| de.end().map(|()| found))
+    let found = crate::de::peek_slice(body, crate::de::Peek::Property(tag))
         .map_err(WebhookError::NotJson)?;
-    Ok(found)
+    Ok(match found.property {
+        Some(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    })
 }
 
 /// A delivery's body as JSON, for an event kept as `Unknown`.

@@ -40,30 +40,32 @@ fn read(f: &Field, in_request: bool) -> Read {
 const TABLE_WIDTH: usize = 16;
 
 /// `items` as one tuple, nested in tuples of at most [`TABLE_WIDTH`]: the
-/// shape of a field table, of the values it reads and of the pattern
-/// binding them, which must agree.
-fn table(items: Vec<TokenStream>) -> TokenStream {
+/// shape of a field table, of the slots it reads and of the pattern
+/// binding them, which must agree. `nest` wraps every tuple of tuples (the
+/// runtime's `de::Tables`, so that a tuple of field types is never taken
+/// for a field of tuple type), or is `None` where nesting is plain.
+fn table(items: Vec<TokenStream>, nest: Option<&TokenStream>) -> TokenStream {
+    let tuple = |items: &[TokenStream]| quote! { ( #( #items , )* ) };
     if items.len() <= TABLE_WIDTH {
-        return quote! { ( #( #items , )* ) };
+        return tuple(&items);
     }
-    let mut groups = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        let group: Vec<TokenStream> = items.by_ref().take(TABLE_WIDTH).collect();
-        groups.push(quote! { ( #( #group , )* ) });
+    let mut tables: Vec<TokenStream> = items.chunks(TABLE_WIDTH).map(tuple).collect();
+    loop {
+        let combined: Vec<TokenStream> = tables
+            .chunks(TABLE_WIDTH)
+            .map(|group| {
+                let t = tuple(group);
+                match nest {
+                    Some(wrapper) => quote! { #wrapper<#t> },
+                    None => t,
+                }
+            })
+            .collect();
+        match <[TokenStream; 1]>::try_from(combined) {
+            Ok([one]) => return one,
+            Err(more) => tables = more,
+        }
     }
-    table(groups)
-}
-
-/// Where item `i` of `n` sits in [`table`]'s nesting: the tuple indices
-/// that reach it, outermost first.
-fn table_path(i: usize, n: usize) -> Vec<usize> {
-    if n <= TABLE_WIDTH {
-        return vec![i];
-    }
-    let mut path = table_path(i / TABLE_WIDTH, n.div_ceil(TABLE_WIDTH));
-    path.push(i % TABLE_WIDTH);
-    path
 }
 
 /// `Serialize` and `Deserialize` for a struct: one field table each (a
@@ -92,26 +94,54 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
                 (Read::Patch, _) => quote! { #rt::ser::Patched(&self.#n) },
             })
             .collect(),
+        None,
     );
     let reads = table(
         s.fields
             .iter()
-            .zip(&rules)
-            .map(|(f, rule)| {
-                let ty = ctx.field_type(f, in_request);
+            .map(|f| ctx.field_type(f, in_request))
+            .collect(),
+        Some(&quote! { #rt::de::Tables }),
+    );
+    // Which fields must be present (indices into the wire names).
+    let indices = |keep: fn(&(Read, Presence)) -> bool| -> Vec<proc_macro2::Literal> {
+        rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| keep(r))
+            .map(|(i, _)| proc_macro2::Literal::usize_unsuffixed(i))
+            .collect()
+    };
+    let required = indices(|r| matches!(r, (Read::Required, _)));
+    let nullable = indices(|r| matches!(r, (Read::Option, Presence::RequiredNullable)));
+    let required = (!required.is_empty())
+        .then(|| quote! { const REQUIRED: &'static [usize] = &[ #( #required ),* ]; });
+    let nullable = (!nullable.is_empty())
+        .then(|| quote! { const NULLABLE: &'static [usize] = &[ #( #nullable ),* ]; });
+    // `build`: one match binding every slot (`v0`, `v1`, ...: no field
+    // name can shadow `rest`), required slots as `Some`, the others taking
+    // their default when empty.
+    let slot = |i: usize| quote::format_ident!("v{}", i);
+    let patterns = table(
+        rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                let v = slot(i);
                 match rule {
-                    (Read::Required, _) => quote! { #rt::de::Required<#ty> },
-                    (Read::Option, Presence::RequiredNullable) => quote! { #rt::de::Nullable<#ty> },
-                    (Read::Option | Read::Patch, _) => quote! { #rt::de::Optional<#ty> },
+                    (Read::Required, _) => quote! { ::std::option::Option::Some(#v) },
+                    _ => quote! { #v },
                 }
             })
             .collect(),
+        None,
     );
-    let inits = names.iter().enumerate().map(|(i, n)| {
-        let path = table_path(i, names.len())
-            .into_iter()
-            .map(proc_macro2::Literal::usize_unsuffixed);
-        quote! { #n: values #( . #path )* }
+    let inits = names.iter().zip(&rules).enumerate().map(|(i, (n, rule))| {
+        let v = slot(i);
+        match rule {
+            (Read::Required, _) => quote! { #n: #v },
+            _ => quote! { #n: #v.unwrap_or_default() },
+        }
     });
     let wire_names = quote! { <Self as #rt::de::Object>::WIRE_NAMES };
     let (write, rest_type, rest_binding, additional) = match &s.additional {
@@ -131,10 +161,19 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             quote! {},
         ),
     };
-    let values_binding = if names.is_empty() {
-        quote! { _ }
+    let built = quote! { ::std::option::Option::Some(Self { #( #inits , )* #additional }) };
+    let build = if rules.iter().any(|r| matches!(r, (Read::Required, _))) {
+        quote! {
+            match slots {
+                #patterns => #built,
+                _ => ::std::option::Option::None,
+            }
+        }
     } else {
-        quote! { values }
+        quote! {
+            let #patterns = slots;
+            #built
+        }
     };
     let type_name = name.to_string();
     // Reading and writing a deprecated field is not a use of it.
@@ -161,11 +200,13 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         impl #rt::de::Object for #name {
             const NAME: &'static str = #type_name;
             const WIRE_NAMES: &'static [&'static str] = &[ #( #wires ),* ];
+            #required
+            #nullable
             type Fields = #reads;
             type Rest = #rest_type;
             #[inline]
-            fn build(#values_binding: <Self::Fields as #rt::de::Fields>::Output, #rest_binding: Self::Rest) -> Self {
-                Self { #( #inits , )* #additional }
+            fn build(slots: <Self::Fields as #rt::de::Fields>::Slots, #rest_binding: Self::Rest) -> ::std::option::Option<Self> {
+                #build
             }
         }
     }
@@ -296,8 +337,10 @@ pub fn newtype(name: &Ident) -> TokenStream {
     }
 }
 
-/// A union is its variant's value on the wire. Decoding buffers the value
-/// once; a tagged union picks the variant by its tag, an untagged one (or a
+/// A union is its variant's value on the wire. Decoding buffers the value's
+/// JSON text once (`runtime::de::Buffered`, so each variant is read with the
+/// reader bodies are read with and no type has a second decoder for a
+/// buffered `Value`); a tagged union picks the variant by its tag, an untagged one (or a
 /// tagged one whose value lacks the tag) takes the first variant that decodes
 /// strictly, else the first that decodes (`runtime::de::untagged`; variants
 /// are ordered most specific first; with two or more object variants, those
@@ -416,7 +459,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
                 None => quote! { _ => #rt::de::unknown(value, #union_name, #fallback), },
             };
             quote! {
-                match #rt::de::tag_of(&value, #tag) {
+                match #rt::de::tag_of(&value, #tag).as_tag() {
                     #( #arms )*
                     #missing
                     #other
@@ -436,7 +479,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value = <#rt::de::Buffered as ::serde::Deserialize>::deserialize(deserializer)?;
                 #read
             }
         }
@@ -455,5 +498,40 @@ fn object_shape<'a>(ctx: &Ctx<'a>, r: &TypeRef, depth: u8) -> Option<&'a Struct>
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(n: usize) -> Vec<TokenStream> {
+        (0..n)
+            .map(|i| quote::format_ident!("T{}", i))
+            .map(|t| quote! { #t })
+            .collect()
+    }
+
+    /// Past 16 fields, tuples of field types nest inside `Tables` at every
+    /// level, so that no tuple of field types is read as one field.
+    #[test]
+    fn wide_tables_wrap_every_tuple_of_tuples() {
+        let wrap = quote! { Tables };
+        assert_eq!(table(items(2), Some(&wrap)).to_string(), "(T0 , T1 ,)");
+        let t = table(items(17), Some(&wrap)).to_string().replace(' ', "");
+        assert!(t.starts_with("Tables<((T0,"), "{t}");
+        assert!(t.ends_with("T15,),(T16,),)>"), "{t}");
+        // 300 fields: 19 tables of at most 16, in 2 tables of tables.
+        let t = table(items(300), Some(&wrap)).to_string().replace(' ', "");
+        assert_eq!(t.matches("Tables<").count(), 3, "{t}");
+        assert!(t.starts_with("Tables<(Tables<((T0,"), "{t}");
+        assert!(
+            t.ends_with("(T288,T289,T290,T291,T292,T293,T294,T295,T296,T297,T298,T299,),)>,)>"),
+            "{t}"
+        );
+        // The slots' pattern nests the same way, without the wrapper.
+        let p = table(items(300), None).to_string().replace(' ', "");
+        assert!(!p.contains("Tables"));
+        assert!(p.starts_with("(((T0,"), "{p}");
     }
 }

@@ -66,19 +66,17 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
 impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
     const NAME: &'static str = "AddOrUpdateIntegrationLinkModel";
     const WIRE_NAMES: &'static [&'static str] = &["description", "url"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    type Fields = (::openapi_runtime::Patch<String>, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            description: values.0,
-            url: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            description: v0.unwrap_or_default(),
+            url: v1.unwrap_or_default(),
+        })
     }
 }

@@ -92,23 +92,29 @@ impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
         "description",
         "url",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        String,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            jira_jwt_token: values.0,
-            client_key: values.1,
-            description: values.2,
-            url: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    jira_jwt_token: v0,
+                    client_key: v1,
+                    description: v2.unwrap_or_default(),
+                    url: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -127,39 +127,59 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
         "actionTarget",
         "details",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 7, 8, 10, 11];
+    const NULLABLE: &'static [usize] = &[6, 9];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<super::AuditLogType>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        super::AuditLogType,
+        bool,
+        i32,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            audit_log_id: values.0,
-            audit_log_date_time: values.1,
-            audit_log_type_enum: values.2,
-            truncated: values.3,
-            model_version: values.4,
-            audit_log_type: values.5,
-            user_email: values.6,
-            user_name: values.7,
-            r#where: values.8,
-            why: values.9,
-            action_target: values.10,
-            details: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    audit_log_id: v0,
+                    audit_log_date_time: v1,
+                    audit_log_type_enum: v2,
+                    truncated: v3,
+                    model_version: v4,
+                    audit_log_type: v5,
+                    user_email: v6.unwrap_or_default(),
+                    user_name: v7,
+                    r#where: v8,
+                    why: v9.unwrap_or_default(),
+                    action_target: v10,
+                    details: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -54,19 +54,21 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogItemModelPagedList {
 impl ::openapi_runtime::de::Object for AuditLogItemModelPagedList {
     const NAME: &'static str = "AuditLogItemModelPagedList";
     const WIRE_NAMES: &'static [&'static str] = &["paging", "data"];
+    const NULLABLE: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<super::PagingResponseInfo>>,
-        ::openapi_runtime::de::Nullable<Option<Vec<super::AuditLogItemModel>>>,
+        Option<super::PagingResponseInfo>,
+        Option<Vec<super::AuditLogItemModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            paging: values.0,
-            data: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            paging: v0.unwrap_or_default(),
+            data: v1.unwrap_or_default(),
+        })
     }
 }

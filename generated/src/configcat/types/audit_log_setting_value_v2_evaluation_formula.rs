@@ -90,25 +90,30 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
         "targetingRules",
         "percentageEvaluationAttribute",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2];
+    const NULLABLE: &'static [usize] = &[1, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ValueModel>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<
-            Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
-        >,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::ValueModel,
+        Option<String>,
+        Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            default_value: values.0,
-            default_value_predefined_variation_name: values.1,
-            targeting_rules: values.2,
-            percentage_evaluation_attribute: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3) => {
+                Some(Self {
+                    default_value: v0,
+                    default_value_predefined_variation_name: v1.unwrap_or_default(),
+                    targeting_rules: v2,
+                    percentage_evaluation_attribute: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -203,39 +203,47 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
         "prerequisiteComparisonValue",
         "prerequisiteComparisonValuePredefinedVariationName",
     ];
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ConditionType>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::UserComparator>>,
-        ::openapi_runtime::de::Nullable<Option<super::ComparisonValueModel>>,
-        ::openapi_runtime::de::Nullable<Option<super::SegmentComparator>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::PrerequisiteComparator>>,
-        ::openapi_runtime::de::Nullable<Option<i32>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::ValueModel>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::ConditionType,
+        Option<String>,
+        Option<super::UserComparator>,
+        Option<super::ComparisonValueModel>,
+        Option<super::SegmentComparator>,
+        Option<::uuid::Uuid>,
+        Option<String>,
+        Option<super::PrerequisiteComparator>,
+        Option<i32>,
+        Option<String>,
+        Option<super::ValueModel>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            condition_type: values.0,
-            comparison_attribute: values.1,
-            user_comparator: values.2,
-            comparison_value: values.3,
-            segment_comparator: values.4,
-            segment_id: values.5,
-            segment_name: values.6,
-            prerequisite_comparator: values.7,
-            prerequisite_setting_id: values.8,
-            prerequisite_setting_key: values.9,
-            prerequisite_comparison_value: values.10,
-            prerequisite_comparison_value_predefined_variation_name: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11) => {
+                Some(Self {
+                    condition_type: v0,
+                    comparison_attribute: v1.unwrap_or_default(),
+                    user_comparator: v2.unwrap_or_default(),
+                    comparison_value: v3.unwrap_or_default(),
+                    segment_comparator: v4.unwrap_or_default(),
+                    segment_id: v5.unwrap_or_default(),
+                    segment_name: v6.unwrap_or_default(),
+                    prerequisite_comparator: v7.unwrap_or_default(),
+                    prerequisite_setting_id: v8.unwrap_or_default(),
+                    prerequisite_setting_key: v9.unwrap_or_default(),
+                    prerequisite_comparison_value: v10.unwrap_or_default(),
+                    prerequisite_comparison_value_predefined_variation_name: v11
+                        .unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -69,21 +69,24 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
         "value",
         "valuePredefinedVariationName",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<super::ValueModel>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (i32, super::ValueModel, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            percentage: values.0,
-            value: values.1,
-            value_predefined_variation_name: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    percentage: v0,
+                    value: v1,
+                    value_predefined_variation_name: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

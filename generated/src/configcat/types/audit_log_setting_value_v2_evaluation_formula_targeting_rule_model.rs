@@ -89,27 +89,30 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
         "conditions",
         "percentageOptions",
     ];
+    const REQUIRED: &'static [usize] = &[2, 3];
+    const NULLABLE: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<super::ValueModel>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<
-            Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
-        >,
-        ::openapi_runtime::de::Required<
-            Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
-        >,
+        Option<super::ValueModel>,
+        Option<String>,
+        Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
+        Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            value_predefined_variation_name: values.1,
-            conditions: values.2,
-            percentage_options: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2), Some(v3)) => {
+                Some(Self {
+                    value: v0.unwrap_or_default(),
+                    value_predefined_variation_name: v1.unwrap_or_default(),
+                    conditions: v2,
+                    percentage_options: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

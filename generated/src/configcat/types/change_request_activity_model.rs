@@ -108,31 +108,38 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
         "details",
         "error",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6];
+    const NULLABLE: &'static [usize] = &[3, 5, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<super::ChangeRequestActivityType>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        i64,
+        super::ChangeRequestActivityType,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            change_request_activity_id: values.0,
-            change_request_activity_type: values.1,
-            date: values.2,
-            user_id: values.3,
-            user_full_name: values.4,
-            user_email: values.5,
-            details: values.6,
-            error: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6), v7) => {
+                Some(Self {
+                    change_request_activity_id: v0,
+                    change_request_activity_type: v1,
+                    date: v2,
+                    user_id: v3.unwrap_or_default(),
+                    user_full_name: v4,
+                    user_email: v5.unwrap_or_default(),
+                    details: v6,
+                    error: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -81,25 +81,32 @@ impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
         "approvedAt",
         "dismissedAt",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const NULLABLE: &'static [usize] = &[4];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        i64,
+        String,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            change_request_approval_id: values.0,
-            user_email: values.1,
-            user_full_name: values.2,
-            approved_at: values.3,
-            dismissed_at: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    change_request_approval_id: v0,
+                    user_email: v1,
+                    user_full_name: v2,
+                    approved_at: v3,
+                    dismissed_at: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -87,27 +87,34 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
         "userFullName",
         "editedAt",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        i64,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        String,
+        String,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            change_request_comment_id: values.0,
-            body: values.1,
-            created_at: values.2,
-            user_email: values.3,
-            user_full_name: values.4,
-            edited_at: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    change_request_comment_id: v0,
+                    body: v1,
+                    created_at: v2,
+                    user_email: v3,
+                    user_full_name: v4,
+                    edited_at: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -81,25 +81,32 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
         "issueDetectedAt",
         "issueFixedAt",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const NULLABLE: &'static [usize] = &[4];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<super::ChangeRequestIssueType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        i64,
+        super::ChangeRequestIssueType,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            change_request_issue_id: values.0,
-            issue_type: values.1,
-            issue_details: values.2,
-            issue_detected_at: values.3,
-            issue_fixed_at: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    change_request_issue_id: v0,
+                    issue_type: v1,
+                    issue_details: v2,
+                    issue_detected_at: v3,
+                    issue_fixed_at: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -100,31 +100,47 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
         "originalEvaluationFormula",
         "proposedEvaluationFormula",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
-        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
+        i32,
+        String,
+        String,
+        Option<String>,
+        super::SettingType,
+        bool,
+        super::AuditLogSettingValueV2EvaluationFormula,
+        super::AuditLogSettingValueV2EvaluationFormula,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            setting_key: values.1,
-            setting_name: values.2,
-            setting_hint: values.3,
-            setting_type: values.4,
-            has_conflict: values.5,
-            original_evaluation_formula: values.6,
-            proposed_evaluation_formula: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    setting_key: v1,
+                    setting_name: v2,
+                    setting_hint: v3.unwrap_or_default(),
+                    setting_type: v4,
+                    has_conflict: v5,
+                    original_evaluation_formula: v6,
+                    proposed_evaluation_formula: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -54,19 +54,22 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangesModel {
         "featureFlagLimitations",
         "proposedChanges",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
-        ::openapi_runtime::de::Required<Vec<super::ConfigSettingFormulaModel>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::FeatureFlagLimitations, Vec<super::ConfigSettingFormulaModel>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            feature_flag_limitations: values.0,
-            proposed_changes: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    feature_flag_limitations: v0,
+                    proposed_changes: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -44,15 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestsModel {
 impl ::openapi_runtime::de::Object for ChangeRequestsModel {
     const NAME: &'static str = "ChangeRequestsModel";
     const WIRE_NAMES: &'static [&'static str] = &["changeRequests"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::ChangeRequestSummaryModelPagedList>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (super::ChangeRequestSummaryModelPagedList,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { change_requests: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { change_requests: v0 }),
+            _ => None,
+        }
     }
 }

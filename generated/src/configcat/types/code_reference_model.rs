@@ -129,31 +129,38 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
         "codeReferenceId",
         "uploader",
     ];
+    const REQUIRED: &'static [usize] = &[4, 6];
+    const NULLABLE: &'static [usize] = &[0, 1, 2, 3, 5, 7];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<Vec<super::ReferenceLinesModel>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        Option<String>,
+        Option<Vec<super::ReferenceLinesModel>>,
+        Option<String>,
+        Option<String>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<String>,
+        ::uuid::Uuid,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            branch: values.0,
-            references: values.1,
-            commit_url: values.2,
-            commit_hash: values.3,
-            synced_at: values.4,
-            repository: values.5,
-            code_reference_id: values.6,
-            uploader: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, v3, Some(v4), v5, Some(v6), v7) => {
+                Some(Self {
+                    branch: v0.unwrap_or_default(),
+                    references: v1.unwrap_or_default(),
+                    commit_url: v2.unwrap_or_default(),
+                    commit_hash: v3.unwrap_or_default(),
+                    synced_at: v4,
+                    repository: v5.unwrap_or_default(),
+                    code_reference_id: v6,
+                    uploader: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -142,31 +142,37 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
         "activeBranches",
         "flagReferences",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::FlagReference>>>,
+        ::uuid::Uuid,
+        String,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<Vec<String>>,
+        Option<Vec<super::FlagReference>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config_id: values.0,
-            repository: values.1,
-            branch: values.2,
-            commit_url: values.3,
-            commit_hash: values.4,
-            uploader: values.5,
-            active_branches: values.6,
-            flag_references: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4, v5, v6, v7) => {
+                Some(Self {
+                    config_id: v0,
+                    repository: v1,
+                    branch: v2,
+                    commit_url: v3.unwrap_or_default(),
+                    commit_hash: v4.unwrap_or_default(),
+                    uploader: v5.unwrap_or_default(),
+                    active_branches: v6.unwrap_or_default(),
+                    flag_references: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

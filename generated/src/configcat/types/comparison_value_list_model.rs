@@ -57,19 +57,23 @@ impl<'de> ::serde::Deserialize<'de> for ComparisonValueListModel {
 impl ::openapi_runtime::de::Object for ComparisonValueListModel {
     const NAME: &'static str = "ComparisonValueListModel";
     const WIRE_NAMES: &'static [&'static str] = &["value", "hint"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            hint: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    value: v0,
+                    hint: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

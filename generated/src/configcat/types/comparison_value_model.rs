@@ -71,21 +71,23 @@ impl ::openapi_runtime::de::Object for ComparisonValueModel {
         "doubleValue",
         "listValue",
     ];
+    const NULLABLE: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<f64>>,
-        ::openapi_runtime::de::Nullable<Option<Vec<super::ComparisonValueListModel>>>,
+        Option<String>,
+        Option<f64>,
+        Option<Vec<super::ComparisonValueListModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            string_value: values.0,
-            double_value: values.1,
-            list_value: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            string_value: v0.unwrap_or_default(),
+            double_value: v1.unwrap_or_default(),
+            list_value: v2.unwrap_or_default(),
+        })
     }
 }

@@ -96,29 +96,36 @@ impl ::openapi_runtime::de::Object for ConfigModel {
         "migratedConfigId",
         "evaluationVersion",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6];
+    const NULLABLE: &'static [usize] = &[3, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::EvaluationVersion>,
+        super::ProductModel,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        i32,
+        Option<::uuid::Uuid>,
+        super::EvaluationVersion,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            config_id: values.1,
-            name: values.2,
-            description: values.3,
-            order: values.4,
-            migrated_config_id: values.5,
-            evaluation_version: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    product: v0,
+                    config_id: v1,
+                    name: v2,
+                    description: v3.unwrap_or_default(),
+                    order: v4,
+                    migrated_config_id: v5.unwrap_or_default(),
+                    evaluation_version: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -145,39 +145,59 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
         "settingIdsWherePrerequisite",
         "changeRequestCount",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 9, 10, 11];
+    const NULLABLE: &'static [usize] = &[4, 5, 6, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::ValueModel>,
-        ::openapi_runtime::de::Required<Vec<super::TargetingRuleModel>>,
-        ::openapi_runtime::de::Required<super::SettingDataV2Model>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
-        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
-        ::openapi_runtime::de::Required<Vec<i32>>,
-        ::openapi_runtime::de::Required<i32>,
+        ::uuid::Uuid,
+        super::ValueModel,
+        Vec<super::TargetingRuleModel>,
+        super::SettingDataV2Model,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Vec<super::IntegrationLinkModel>,
+        Vec<super::SettingTagModel>,
+        Vec<i32>,
+        i32,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            last_version_id: values.0,
-            default_value: values.1,
-            targeting_rules: values.2,
-            setting: values.3,
-            updated_at: values.4,
-            percentage_evaluation_attribute: values.5,
-            last_updater_user_email: values.6,
-            last_updater_user_full_name: values.7,
-            integration_links: values.8,
-            setting_tags: values.9,
-            setting_ids_where_prerequisite: values.10,
-            change_request_count: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                v5,
+                v6,
+                v7,
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    last_version_id: v0,
+                    default_value: v1,
+                    targeting_rules: v2,
+                    setting: v3,
+                    updated_at: v4.unwrap_or_default(),
+                    percentage_evaluation_attribute: v5.unwrap_or_default(),
+                    last_updater_user_email: v6.unwrap_or_default(),
+                    last_updater_user_full_name: v7.unwrap_or_default(),
+                    integration_links: v8,
+                    setting_tags: v9,
+                    setting_ids_where_prerequisite: v10,
+                    change_request_count: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -91,31 +91,46 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
         "canBypassApproval",
         "reasonRequired",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ConfigModel>,
-        ::openapi_runtime::de::Required<super::EnvironmentModel>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::ConfigSettingFormulaModel>>,
-        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
+        super::ConfigModel,
+        super::EnvironmentModel,
+        bool,
+        Vec<super::ConfigSettingFormulaModel>,
+        super::FeatureFlagLimitations,
+        bool,
+        bool,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config: values.0,
-            environment: values.1,
-            read_only: values.2,
-            setting_formulas: values.3,
-            feature_flag_limitations: values.4,
-            approve_required: values.5,
-            can_bypass_approval: values.6,
-            reason_required: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    config: v0,
+                    environment: v1,
+                    read_only: v2,
+                    setting_formulas: v3,
+                    feature_flag_limitations: v4,
+                    approve_required: v5,
+                    can_bypass_approval: v6,
+                    reason_required: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
         "settingValues",
         "featureFlagLimitations",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ConfigModel>,
-        ::openapi_runtime::de::Required<super::EnvironmentModel>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::ConfigSettingValueModel>>,
-        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        super::ConfigModel,
+        super::EnvironmentModel,
+        bool,
+        Vec<super::ConfigSettingValueModel>,
+        super::FeatureFlagLimitations,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config: values.0,
-            environment: values.1,
-            read_only: values.2,
-            setting_values: values.3,
-            feature_flag_limitations: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    config: v0,
+                    environment: v1,
+                    read_only: v2,
+                    setting_values: v3,
+                    feature_flag_limitations: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

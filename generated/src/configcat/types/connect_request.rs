@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for ConnectRequest {
 impl ::openapi_runtime::de::Object for ConnectRequest {
     const NAME: &'static str = "ConnectRequest";
     const WIRE_NAMES: &'static [&'static str] = &["clientKey", "jiraJwtToken"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            client_key: values.0,
-            jira_jwt_token: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    client_key: v0,
+                    jira_jwt_token: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

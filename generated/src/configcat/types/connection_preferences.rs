@@ -63,19 +63,23 @@ impl ::openapi_runtime::de::Object for ConnectionPreferences {
         "sdkPollInterval",
         "webhookNotification",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Nullable<Option<super::WebhookNotification>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (i32, Option<super::WebhookNotification>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            sdk_poll_interval: values.0,
-            webhook_notification: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    sdk_poll_interval: v0,
+                    webhook_notification: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

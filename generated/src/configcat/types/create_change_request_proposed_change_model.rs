@@ -44,17 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestProposedChangeModel {
 impl ::openapi_runtime::de::Object for CreateChangeRequestProposedChangeModel {
     const NAME: &'static str = "CreateChangeRequestProposedChangeModel";
     const WIRE_NAMES: &'static [&'static str] = &["proposedChange"];
-    type Fields = (
-        ::openapi_runtime::de::Required<
-            super::UpdateEvaluationFormulaWithLatestVersionModel,
-        >,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (super::UpdateEvaluationFormulaWithLatestVersionModel,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { proposed_change: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { proposed_change: v0 }),
+            _ => None,
+        }
     }
 }

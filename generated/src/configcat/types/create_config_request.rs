@@ -98,23 +98,29 @@ impl ::openapi_runtime::de::Object for CreateConfigRequest {
         "order",
         "evaluationVersion",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
-        ::openapi_runtime::de::Optional<Option<super::EvaluationVersion>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i32>,
+        Option<super::EvaluationVersion>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            description: values.1,
-            order: values.2,
-            evaluation_version: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    name: v0,
+                    description: v1.unwrap_or_default(),
+                    order: v2.unwrap_or_default(),
+                    evaluation_version: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

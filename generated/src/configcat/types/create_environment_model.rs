@@ -100,23 +100,29 @@ impl ::openapi_runtime::de::Object for CreateEnvironmentModel {
         "description",
         "order",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            color: values.1,
-            description: values.2,
-            order: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    name: v0,
+                    color: v1.unwrap_or_default(),
+                    description: v2.unwrap_or_default(),
+                    order: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -74,25 +74,31 @@ impl ::openapi_runtime::de::Object for CreateIntegrationModel {
         "environmentIds",
         "configIds",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<super::IntegrationType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        super::IntegrationType,
+        String,
+        ::std::collections::BTreeMap<String, String>,
+        Vec<::uuid::Uuid>,
+        Vec<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            integration_type: values.0,
-            name: values.1,
-            parameters: values.2,
-            environment_ids: values.3,
-            config_ids: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    integration_type: v0,
+                    name: v1,
+                    parameters: v2,
+                    environment_ids: v3,
+                    config_ids: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

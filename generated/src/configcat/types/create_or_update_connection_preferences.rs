@@ -70,20 +70,19 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateConnectionPreferences {
         "webhookNotification",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::CreateOrUpdateWebhookNotification>,
-        >,
+        ::openapi_runtime::Patch<i32>,
+        ::openapi_runtime::Patch<super::CreateOrUpdateWebhookNotification>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            sdk_poll_interval: values.0,
-            webhook_notification: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            sdk_poll_interval: v0.unwrap_or_default(),
+            webhook_notification: v1.unwrap_or_default(),
+        })
     }
 }

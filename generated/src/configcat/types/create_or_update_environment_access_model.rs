@@ -60,19 +60,17 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentAccessModel {
         "environmentId",
         "environmentAccessType",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<super::EnvironmentAccessType>>,
-    );
+    type Fields = (Option<::uuid::Uuid>, Option<super::EnvironmentAccessType>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            environment_access_type: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            environment_id: v0.unwrap_or_default(),
+            environment_access_type: v1.unwrap_or_default(),
+        })
     }
 }

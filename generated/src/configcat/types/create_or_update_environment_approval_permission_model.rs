@@ -66,18 +66,19 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentApprovalPermissi
         "environmentApprovalPermissionType",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<super::EnvironmentApprovalPermissionType>>,
+        Option<::uuid::Uuid>,
+        Option<super::EnvironmentApprovalPermissionType>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            environment_approval_permission_type: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            environment_id: v0.unwrap_or_default(),
+            environment_approval_permission_type: v1.unwrap_or_default(),
+        })
     }
 }

@@ -103,27 +103,29 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
         "connectionPreferences",
         "sdkKeySelectionRules",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateProxyProfileSelectionRule>>,
-        >,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
+        ::openapi_runtime::Patch<Vec<super::UpdateProxyProfileSelectionRule>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            description: values.1,
-            connection_preferences: values.2,
-            sdk_key_selection_rules: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    name: v0,
+                    description: v1.unwrap_or_default(),
+                    connection_preferences: v2.unwrap_or_default(),
+                    sdk_key_selection_rules: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

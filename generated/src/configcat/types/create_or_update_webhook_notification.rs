@@ -44,15 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateWebhookNotification {
 impl ::openapi_runtime::de::Object for CreateOrUpdateWebhookNotification {
     const NAME: &'static str = "CreateOrUpdateWebhookNotification";
     const WIRE_NAMES: &'static [&'static str] = &["webhookProxyUrl"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            webhook_proxy_url: values.0,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { webhook_proxy_url: v0 }),
+            _ => None,
         }
     }
 }

@@ -76,21 +76,27 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationModel {
 impl ::openapi_runtime::de::Object for CreatePredefinedVariationModel {
     const NAME: &'static str = "CreatePredefinedVariationModel";
     const WIRE_NAMES: &'static [&'static str] = &["value", "name", "hint"];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<super::CreatePredefinedVariationValueModel>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        super::CreatePredefinedVariationValueModel,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            name: values.1,
-            hint: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    value: v0,
+                    name: v1.unwrap_or_default(),
+                    hint: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

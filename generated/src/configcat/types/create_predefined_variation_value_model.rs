@@ -92,22 +92,23 @@ impl ::openapi_runtime::de::Object for CreatePredefinedVariationValueModel {
         "doubleValue",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<f64>>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i32>,
+        ::openapi_runtime::Patch<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            bool_value: values.0,
-            string_value: values.1,
-            int_value: values.2,
-            double_value: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            bool_value: v0.unwrap_or_default(),
+            string_value: v1.unwrap_or_default(),
+            int_value: v2.unwrap_or_default(),
+            double_value: v3.unwrap_or_default(),
+        })
     }
 }

@@ -79,21 +79,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateProductRequest {
 impl ::openapi_runtime::de::Object for CreateProductRequest {
     const NAME: &'static str = "CreateProductRequest";
     const WIRE_NAMES: &'static [&'static str] = &["name", "description", "order"];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            description: values.1,
-            order: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    name: v0,
+                    description: v1.unwrap_or_default(),
+                    order: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -89,25 +89,31 @@ impl ::openapi_runtime::de::Object for CreateSegmentModel {
         "comparator",
         "comparisonValue",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
-        ::openapi_runtime::de::Required<String>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        String,
+        super::RolloutRuleComparator,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            description: values.1,
-            comparison_attribute: values.2,
-            comparator: values.3,
-            comparison_value: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    name: v0,
+                    description: v1.unwrap_or_default(),
+                    comparison_attribute: v2,
+                    comparator: v3,
+                    comparison_value: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -176,39 +176,41 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
         "initialValues",
         "settingIdToInitFrom",
     ];
+    const REQUIRED: &'static [usize] = &[0, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::CreatePredefinedVariationModel>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::InitialValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<Vec<i64>>,
+        ::openapi_runtime::Patch<i32>,
+        ::openapi_runtime::Patch<bool>,
+        String,
+        super::SettingType,
+        ::openapi_runtime::Patch<Vec<super::CreatePredefinedVariationModel>>,
+        ::openapi_runtime::Patch<Vec<super::InitialValue>>,
+        ::openapi_runtime::Patch<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            hint: values.1,
-            tags: values.2,
-            order: values.3,
-            is_json: values.4,
-            key: values.5,
-            setting_type: values.6,
-            predefined_variations: values.7,
-            initial_values: values.8,
-            setting_id_to_init_from: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, Some(v5), Some(v6), v7, v8, v9) => {
+                Some(Self {
+                    name: v0,
+                    hint: v1.unwrap_or_default(),
+                    tags: v2.unwrap_or_default(),
+                    order: v3.unwrap_or_default(),
+                    is_json: v4.unwrap_or_default(),
+                    key: v5,
+                    setting_type: v6,
+                    predefined_variations: v7.unwrap_or_default(),
+                    initial_values: v8.unwrap_or_default(),
+                    setting_id_to_init_from: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

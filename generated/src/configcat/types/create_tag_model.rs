@@ -64,19 +64,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateTagModel {
 impl ::openapi_runtime::de::Object for CreateTagModel {
     const NAME: &'static str = "CreateTagModel";
     const WIRE_NAMES: &'static [&'static str] = &["name", "color"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            color: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    name: v0,
+                    color: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -44,15 +44,21 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIntegrationLinkModel {
 impl ::openapi_runtime::de::Object for DeleteIntegrationLinkModel {
     const NAME: &'static str = "DeleteIntegrationLinkModel";
     const WIRE_NAMES: &'static [&'static str] = &["hasRemainingIntegrationLink"];
-    type Fields = (::openapi_runtime::de::Required<bool>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            has_remaining_integration_link: values.0,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => {
+                Some(Self {
+                    has_remaining_integration_link: v0,
+                })
+            }
+            _ => None,
         }
     }
 }

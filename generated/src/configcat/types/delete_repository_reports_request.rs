@@ -88,23 +88,29 @@ impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
         "branch",
         "settingId",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::uuid::Uuid,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config_id: values.0,
-            repository: values.1,
-            branch: values.2,
-            setting_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    config_id: v0,
+                    repository: v1,
+                    branch: v2.unwrap_or_default(),
+                    setting_id: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -75,23 +75,25 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSettingModel {
 impl ::openapi_runtime::de::Object for DeletedSettingModel {
     const NAME: &'static str = "DeletedSettingModel";
     const WIRE_NAMES: &'static [&'static str] = &["key", "name", "hint", "settingType"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 3];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (String, String, Option<String>, super::SettingType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            name: values.1,
-            hint: values.2,
-            setting_type: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    key: v0,
+                    name: v1,
+                    hint: v2.unwrap_or_default(),
+                    setting_type: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -102,31 +102,38 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
         "reasonRequired",
         "approveRequired",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
+        super::ProductModel,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        Option<String>,
+        i32,
+        bool,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            environment_id: values.1,
-            name: values.2,
-            color: values.3,
-            description: values.4,
-            order: values.5,
-            reason_required: values.6,
-            approve_required: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4, Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    product: v0,
+                    environment_id: v1,
+                    name: v2,
+                    color: v3.unwrap_or_default(),
+                    description: v4.unwrap_or_default(),
+                    order: v5,
+                    reason_required: v6,
+                    approve_required: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for FlagReference {
 impl ::openapi_runtime::de::Object for FlagReference {
     const NAME: &'static str = "FlagReference";
     const WIRE_NAMES: &'static [&'static str] = &["settingId", "references"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<Vec<super::ReferenceLinesRequest>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i32, Vec<super::ReferenceLinesRequest>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            references: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    setting_id: v0,
+                    references: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for InitialValue {
 impl ::openapi_runtime::de::Object for InitialValue {
     const NAME: &'static str = "InitialValue";
     const WIRE_NAMES: &'static [&'static str] = &["environmentId", "value"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<::uuid::Uuid>, super::SettingValueType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            value: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    environment_id: v0.unwrap_or_default(),
+                    value: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

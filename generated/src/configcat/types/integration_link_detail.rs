@@ -78,27 +78,33 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
         "readOnly",
         "status",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<super::ConfigModel>,
-        ::openapi_runtime::de::Required<super::EnvironmentModel>,
-        ::openapi_runtime::de::Required<super::SettingDataModel>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
+        super::ProductModel,
+        super::ConfigModel,
+        super::EnvironmentModel,
+        super::SettingDataModel,
+        bool,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            config: values.1,
-            environment: values.2,
-            setting: values.3,
-            read_only: values.4,
-            status: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    product: v0,
+                    config: v1,
+                    environment: v2,
+                    setting: v3,
+                    read_only: v4,
+                    status: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,19 +60,23 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetailsModel {
 impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
     const NAME: &'static str = "IntegrationLinkDetailsModel";
     const WIRE_NAMES: &'static [&'static str] = &["details", "allIntegrationLinkCount"];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<Vec<super::IntegrationLinkDetail>>>,
-        ::openapi_runtime::de::Required<i32>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    const NULLABLE: &'static [usize] = &[0];
+    type Fields = (Option<Vec<super::IntegrationLinkDetail>>, i32);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            details: values.0,
-            all_integration_link_count: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    details: v0.unwrap_or_default(),
+                    all_integration_link_count: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

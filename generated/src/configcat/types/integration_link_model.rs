@@ -82,23 +82,30 @@ impl ::openapi_runtime::de::Object for IntegrationLinkModel {
         "integrationLinkType",
         "url",
     ];
+    const REQUIRED: &'static [usize] = &[2];
+    const NULLABLE: &'static [usize] = &[0, 1, 3];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::IntegrationLinkType>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        Option<String>,
+        Option<String>,
+        super::IntegrationLinkType,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            description: values.1,
-            integration_link_type: values.2,
-            url: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    key: v0.unwrap_or_default(),
+                    description: v1.unwrap_or_default(),
+                    integration_link_type: v2,
+                    url: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

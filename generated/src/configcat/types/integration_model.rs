@@ -93,31 +93,36 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
         "environmentIds",
         "configIds",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6];
+    const NULLABLE: &'static [usize] = &[4];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::IntegrationType>,
-        ::openapi_runtime::de::Nullable<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        super::ProductModel,
+        ::uuid::Uuid,
+        String,
+        super::IntegrationType,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Vec<::uuid::Uuid>,
+        Vec<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            integration_id: values.1,
-            name: values.2,
-            integration_type: values.3,
-            parameters: values.4,
-            environment_ids: values.5,
-            config_ids: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6)) => {
+                Some(Self {
+                    product: v0,
+                    integration_id: v1,
+                    name: v2,
+                    integration_type: v3,
+                    parameters: v4.unwrap_or_default(),
+                    environment_ids: v5,
+                    config_ids: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

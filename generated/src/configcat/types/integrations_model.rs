@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationsModel {
 impl ::openapi_runtime::de::Object for IntegrationsModel {
     const NAME: &'static str = "IntegrationsModel";
     const WIRE_NAMES: &'static [&'static str] = &["integrations"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::IntegrationModel>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::IntegrationModel>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { integrations: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { integrations: v0 }),
+            _ => None,
+        }
     }
 }

@@ -78,25 +78,32 @@ impl ::openapi_runtime::de::Object for InvitationModel {
         "createdAt",
         "expired",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<bool>,
+        ::uuid::Uuid,
+        Option<String>,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            invitation_id: values.0,
-            email: values.1,
-            permission_group_id: values.2,
-            created_at: values.3,
-            expired: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    invitation_id: v0,
+                    email: v1.unwrap_or_default(),
+                    permission_group_id: v2,
+                    created_at: v3,
+                    expired: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

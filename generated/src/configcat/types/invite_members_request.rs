@@ -53,19 +53,22 @@ impl<'de> ::serde::Deserialize<'de> for InviteMembersRequest {
 impl ::openapi_runtime::de::Object for InviteMembersRequest {
     const NAME: &'static str = "InviteMembersRequest";
     const WIRE_NAMES: &'static [&'static str] = &["emails", "permissionGroupId"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<String>>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<String>, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            emails: values.0,
-            permission_group_id: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    emails: v0,
+                    permission_group_id: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

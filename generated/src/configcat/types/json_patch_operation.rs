@@ -80,23 +80,29 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
 impl ::openapi_runtime::de::Object for JsonPatchOperation {
     const NAME: &'static str = "JsonPatchOperation";
     const WIRE_NAMES: &'static [&'static str] = &["op", "path", "from", "value"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OperationType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::serde_json::Value>>,
+        super::OperationType,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::serde_json::Value>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            op: values.0,
-            path: values.1,
-            from: values.2,
-            value: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    op: v0,
+                    path: v1,
+                    from: v2.unwrap_or_default(),
+                    value: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

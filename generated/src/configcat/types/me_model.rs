@@ -54,19 +54,17 @@ impl<'de> ::serde::Deserialize<'de> for MeModel {
 impl ::openapi_runtime::de::Object for MeModel {
     const NAME: &'static str = "MeModel";
     const WIRE_NAMES: &'static [&'static str] = &["email", "fullName"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            full_name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { email: v0, full_name: v1 }),
+            _ => None,
         }
     }
 }

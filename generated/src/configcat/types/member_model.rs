@@ -90,25 +90,26 @@ impl ::openapi_runtime::de::Object for MemberModel {
         "fullName",
         "email",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[1, 2];
+    const NULLABLE: &'static [usize] = &[0, 3, 4];
+    type Fields = (Option<String>, ::uuid::Uuid, i64, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_id: values.0,
-            product_id: values.1,
-            permission_group_id: values.2,
-            full_name: values.3,
-            email: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    user_id: v0.unwrap_or_default(),
+                    product_id: v1,
+                    permission_group_id: v2,
+                    full_name: v3.unwrap_or_default(),
+                    email: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -68,23 +68,29 @@ impl ::openapi_runtime::de::Object for ModifyIntegrationRequest {
         "environmentIds",
         "configIds",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        String,
+        ::std::collections::BTreeMap<String, String>,
+        Vec<::uuid::Uuid>,
+        Vec<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            parameters: values.1,
-            environment_ids: values.2,
-            config_ids: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    name: v0,
+                    parameters: v1,
+                    environment_ids: v2,
+                    config_ids: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for OrganizationAdminModel {
         "email",
         "twoFactorEnabled",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, String, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_id: values.0,
-            full_name: values.1,
-            email: values.2,
-            two_factor_enabled: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    user_id: v0,
+                    full_name: v1,
+                    email: v2,
+                    two_factor_enabled: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -102,31 +102,38 @@ impl ::openapi_runtime::de::Object for OrganizationInvitationModel {
         "expired",
         "expires",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[1, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<String>,
+        ::uuid::Uuid,
+        Option<String>,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        bool,
+        ::chrono::DateTime<::chrono::Utc>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            invitation_id: values.0,
-            email: values.1,
-            product_id: values.2,
-            product_name: values.3,
-            permission_group_id: values.4,
-            created_at: values.5,
-            expired: values.6,
-            expires: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    invitation_id: v0,
+                    email: v1.unwrap_or_default(),
+                    product_id: v2,
+                    product_name: v3.unwrap_or_default(),
+                    permission_group_id: v4,
+                    created_at: v5,
+                    expired: v6,
+                    expires: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -97,31 +97,37 @@ impl ::openapi_runtime::de::Object for OrganizationLimitations {
         "maxConditionPerTargetingRuleCount",
         "maxPredefinedVariations",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
+    type Fields = (i32, i32, i32, i32, i32, i32, i32, i32);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            max_percentage_option_count: values.0,
-            max_targeting_rule_count: values.1,
-            max_comparison_value_length: values.2,
-            max_comparison_value_list_length: values.3,
-            max_comparison_value_list_item_length: values.4,
-            max_string_flag_value_length: values.5,
-            max_condition_per_targeting_rule_count: values.6,
-            max_predefined_variations: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    max_percentage_option_count: v0,
+                    max_targeting_rule_count: v1,
+                    max_comparison_value_length: v2,
+                    max_comparison_value_list_length: v3,
+                    max_comparison_value_list_item_length: v4,
+                    max_string_flag_value_length: v5,
+                    max_condition_per_targeting_rule_count: v6,
+                    max_predefined_variations: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

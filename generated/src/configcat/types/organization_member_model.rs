@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for OrganizationMemberModel {
         "twoFactorEnabled",
         "permissions",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::OrganizationPermissionModel>>,
+        String,
+        String,
+        String,
+        bool,
+        Vec<super::OrganizationPermissionModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_id: values.0,
-            full_name: values.1,
-            email: values.2,
-            two_factor_enabled: values.3,
-            permissions: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    user_id: v0,
+                    full_name: v1,
+                    email: v2,
+                    two_factor_enabled: v3,
+                    permissions: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,21 +60,27 @@ impl ::openapi_runtime::de::Object for OrganizationMembersModel {
         "billingManagers",
         "members",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::OrganizationAdminModel>>,
-        ::openapi_runtime::de::Required<Vec<super::OrganizationAdminModel>>,
-        ::openapi_runtime::de::Required<Vec<super::OrganizationMemberModel>>,
+        Vec<super::OrganizationAdminModel>,
+        Vec<super::OrganizationAdminModel>,
+        Vec<super::OrganizationMemberModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            admins: values.0,
-            billing_managers: values.1,
-            members: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    admins: v0,
+                    billing_managers: v1,
+                    members: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -50,19 +50,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionGroupModel {
 impl ::openapi_runtime::de::Object for OrganizationPermissionGroupModel {
     const NAME: &'static str = "OrganizationPermissionGroupModel";
     const WIRE_NAMES: &'static [&'static str] = &["permissionGroupId", "name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            permission_group_id: values.0,
-            name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    permission_group_id: v0,
+                    name: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

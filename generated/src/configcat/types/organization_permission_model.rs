@@ -51,19 +51,25 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionModel {
 impl ::openapi_runtime::de::Object for OrganizationPermissionModel {
     const NAME: &'static str = "OrganizationPermissionModel";
     const WIRE_NAMES: &'static [&'static str] = &["product", "permissionGroup"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationProductModel>,
-        ::openapi_runtime::de::Required<super::OrganizationPermissionGroupModel>,
+        super::OrganizationProductModel,
+        super::OrganizationPermissionGroupModel,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            permission_group: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    product: v0,
+                    permission_group: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

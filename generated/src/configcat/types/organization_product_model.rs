@@ -50,19 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationProductModel {
 impl ::openapi_runtime::de::Object for OrganizationProductModel {
     const NAME: &'static str = "OrganizationProductModel";
     const WIRE_NAMES: &'static [&'static str] = &["productId", "name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::uuid::Uuid, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { product_id: v0, name: v1 }),
+            _ => None,
         }
     }
 }

@@ -82,27 +82,26 @@ impl ::openapi_runtime::de::Object for PagingResponseInfo {
         "hasPrevious",
         "hasNext",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    type Fields = (i32, i32, i32, i32, bool, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            current_page: values.0,
-            total_pages: values.1,
-            page_size: values.2,
-            total_count: values.3,
-            has_previous: values.4,
-            has_next: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    current_page: v0,
+                    total_pages: v1,
+                    page_size: v2,
+                    total_count: v3,
+                    has_previous: v4,
+                    has_next: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

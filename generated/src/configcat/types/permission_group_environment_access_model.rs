@@ -102,31 +102,38 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
         "approveRequired",
         "environmentAccessType",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::EnvironmentAccessType>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        Option<String>,
+        i32,
+        bool,
+        bool,
+        super::EnvironmentAccessType,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            name: values.1,
-            color: values.2,
-            description: values.3,
-            order: values.4,
-            reason_required: values.5,
-            approve_required: values.6,
-            environment_access_type: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    environment_id: v0,
+                    name: v1,
+                    color: v2.unwrap_or_default(),
+                    description: v3.unwrap_or_default(),
+                    order: v4,
+                    reason_required: v5,
+                    approve_required: v6,
+                    environment_access_type: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

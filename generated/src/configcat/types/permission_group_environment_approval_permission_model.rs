@@ -61,19 +61,22 @@ for PermissionGroupEnvironmentApprovalPermissionModel {
         "environmentId",
         "environmentApprovalPermissionType",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::EnvironmentApprovalPermissionType>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::uuid::Uuid, super::EnvironmentApprovalPermissionType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            environment_approval_permission_type: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    environment_id: v0,
+                    environment_approval_permission_type: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for PredefinedVariationChangeRequestUsageMode
         "settingId",
         "environmentId",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (i64, String, i32, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            change_request_id: values.0,
-            change_request_title: values.1,
-            setting_id: values.2,
-            environment_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    change_request_id: v0,
+                    change_request_title: v1,
+                    setting_id: v2,
+                    environment_id: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

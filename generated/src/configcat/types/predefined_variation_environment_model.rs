@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationEnvironmentModel {
 impl ::openapi_runtime::de::Object for PredefinedVariationEnvironmentModel {
     const NAME: &'static str = "PredefinedVariationEnvironmentModel";
     const WIRE_NAMES: &'static [&'static str] = &["environmentId", "name", "accessType"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::EnvironmentAccessType>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (::uuid::Uuid, String, super::EnvironmentAccessType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            name: values.1,
-            access_type: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    environment_id: v0,
+                    name: v1,
+                    access_type: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

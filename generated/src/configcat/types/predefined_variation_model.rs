@@ -82,23 +82,30 @@ impl ::openapi_runtime::de::Object for PredefinedVariationModel {
         "hint",
         "predefinedVariationId",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3];
+    const NULLABLE: &'static [usize] = &[1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        super::PredefinedVariationValueModel,
+        Option<String>,
+        Option<String>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            name: values.1,
-            hint: values.2,
-            predefined_variation_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3)) => {
+                Some(Self {
+                    value: v0,
+                    name: v1.unwrap_or_default(),
+                    hint: v2.unwrap_or_default(),
+                    predefined_variation_id: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

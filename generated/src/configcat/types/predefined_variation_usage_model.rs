@@ -53,19 +53,22 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationUsageModel {
 impl ::openapi_runtime::de::Object for PredefinedVariationUsageModel {
     const NAME: &'static str = "PredefinedVariationUsageModel";
     const WIRE_NAMES: &'static [&'static str] = &["settingId", "environmentId"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i32, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            environment_id: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    setting_id: v0,
+                    environment_id: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

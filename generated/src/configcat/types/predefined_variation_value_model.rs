@@ -79,23 +79,20 @@ impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
         "intValue",
         "doubleValue",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<bool>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<i32>>,
-        ::openapi_runtime::de::Nullable<Option<f64>>,
-    );
+    const NULLABLE: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (Option<bool>, Option<String>, Option<i32>, Option<f64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            bool_value: values.0,
-            string_value: values.1,
-            int_value: values.2,
-            double_value: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            bool_value: v0.unwrap_or_default(),
+            string_value: v1.unwrap_or_default(),
+            int_value: v2.unwrap_or_default(),
+            double_value: v3.unwrap_or_default(),
+        })
     }
 }

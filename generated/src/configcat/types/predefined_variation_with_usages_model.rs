@@ -111,33 +111,38 @@ impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
         "changeRequestUsages",
         "changeRequestUsagesInOtherEnvironments",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationUsageModel>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<
-            Vec<super::PredefinedVariationChangeRequestUsageModel>,
-        >,
-        ::openapi_runtime::de::Required<i32>,
+        super::PredefinedVariationValueModel,
+        Option<String>,
+        Option<String>,
+        ::uuid::Uuid,
+        Vec<super::PredefinedVariationUsageModel>,
+        i32,
+        Vec<super::PredefinedVariationChangeRequestUsageModel>,
+        i32,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            name: values.1,
-            hint: values.2,
-            predefined_variation_id: values.3,
-            usages: values.4,
-            usages_in_other_environments: values.5,
-            change_request_usages: values.6,
-            change_request_usages_in_other_environments: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    value: v0,
+                    name: v1.unwrap_or_default(),
+                    hint: v2.unwrap_or_default(),
+                    predefined_variation_id: v3,
+                    usages: v4,
+                    usages_in_other_environments: v5,
+                    change_request_usages: v6,
+                    change_request_usages_in_other_environments: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

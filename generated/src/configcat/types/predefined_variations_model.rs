@@ -54,19 +54,22 @@ impl ::openapi_runtime::de::Object for PredefinedVariationsModel {
         "predefinedVariations",
         "maxPredefinedVariations",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
-        ::openapi_runtime::de::Required<i32>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<super::PredefinedVariationModel>, i32);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            predefined_variations: values.0,
-            max_predefined_variations: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    predefined_variations: v0,
+                    max_predefined_variations: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

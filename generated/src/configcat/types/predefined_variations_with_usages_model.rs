@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
         "environments",
         "maxPredefinedVariations",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationWithUsagesModel>>,
-        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationEnvironmentModel>>,
-        ::openapi_runtime::de::Required<i32>,
+        String,
+        super::SettingType,
+        Vec<super::PredefinedVariationWithUsagesModel>,
+        Vec<super::PredefinedVariationEnvironmentModel>,
+        i32,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_key: values.0,
-            setting_type: values.1,
-            predefined_variations: values.2,
-            environments: values.3,
-            max_predefined_variations: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    setting_key: v0,
+                    setting_type: v1,
+                    predefined_variations: v2,
+                    environments: v3,
+                    max_predefined_variations: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -104,33 +104,36 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
         "approveRequired",
         "approveRequiredEnvironments",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5];
+    const NULLABLE: &'static [usize] = &[3, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::KeyGenerationMode>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<
-            Option<Vec<super::ReasonRequiredEnvironmentModel>>,
-        >,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<
-            Option<Vec<super::ApproveRequiredEnvironmentModel>>,
-        >,
+        bool,
+        super::KeyGenerationMode,
+        bool,
+        Option<Vec<super::ReasonRequiredEnvironmentModel>>,
+        bool,
+        bool,
+        Option<Vec<super::ApproveRequiredEnvironmentModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            reason_required: values.0,
-            key_generation_mode: values.1,
-            show_variation_id: values.2,
-            reason_required_environments: values.3,
-            mandatory_setting_hint: values.4,
-            approve_required: values.5,
-            approve_required_environments: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    reason_required: v0,
+                    key_generation_mode: v1,
+                    show_variation_id: v2,
+                    reason_required_environments: v3.unwrap_or_default(),
+                    mandatory_setting_hint: v4,
+                    approve_required: v5,
+                    approve_required_environments: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for PrerequisiteFlagConditionModel {
         "comparator",
         "prerequisiteComparisonValue",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<super::PrerequisiteComparator>,
-        ::openapi_runtime::de::Required<super::ValueModel>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (i32, super::PrerequisiteComparator, super::ValueModel);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            prerequisite_setting_id: values.0,
-            comparator: values.1,
-            prerequisite_comparison_value: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    prerequisite_setting_id: v0,
+                    comparator: v1,
+                    prerequisite_comparison_value: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -91,29 +91,36 @@ impl ::openapi_runtime::de::Object for ProductModel {
         "reasonRequired",
         "approveRequired",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationModel>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
+        super::OrganizationModel,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        i32,
+        bool,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization: values.0,
-            product_id: values.1,
-            name: values.2,
-            description: values.3,
-            order: values.4,
-            reason_required: values.5,
-            approve_required: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    organization: v0,
+                    product_id: v1,
+                    name: v2,
+                    description: v3.unwrap_or_default(),
+                    order: v4,
+                    reason_required: v5,
+                    approve_required: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileListModel {
 impl ::openapi_runtime::de::Object for ProxyProfileListModel {
     const NAME: &'static str = "ProxyProfileListModel";
     const WIRE_NAMES: &'static [&'static str] = &["profiles"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::ProxyProfileModel>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::ProxyProfileModel>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { profiles: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { profiles: v0 }),
+            _ => None,
+        }
     }
 }

@@ -93,27 +93,34 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
         "connectionPreferences",
         "sdkKeySelectionRules",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4, 5];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<super::ConnectionPreferences>,
-        ::openapi_runtime::de::Required<Vec<super::ProxyProfileSelectionRule>>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        super::ConnectionPreferences,
+        Vec<super::ProxyProfileSelectionRule>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            proxy_profile_id: values.0,
-            name: values.1,
-            description: values.2,
-            last_accessed_at: values.3,
-            connection_preferences: values.4,
-            sdk_key_selection_rules: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5)) => {
+                Some(Self {
+                    proxy_profile_id: v0,
+                    name: v1,
+                    description: v2.unwrap_or_default(),
+                    last_accessed_at: v3.unwrap_or_default(),
+                    connection_preferences: v4,
+                    sdk_key_selection_rules: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

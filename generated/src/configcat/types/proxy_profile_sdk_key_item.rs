@@ -78,25 +78,26 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
         "configId",
         "environmentId",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (String, Option<String>, String, ::uuid::Uuid, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            primary_sdk_key: values.0,
-            secondary_sdk_key: values.1,
-            sdk_id: values.2,
-            config_id: values.3,
-            environment_id: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    primary_sdk_key: v0,
+                    secondary_sdk_key: v1.unwrap_or_default(),
+                    sdk_id: v2,
+                    config_id: v3,
+                    environment_id: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

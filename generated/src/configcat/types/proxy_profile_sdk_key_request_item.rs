@@ -61,18 +61,19 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
     const NAME: &'static str = "ProxyProfileSdkKeyRequestItem";
     const WIRE_NAMES: &'static [&'static str] = &["configId", "environmentId"];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config_id: values.0,
-            environment_id: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            config_id: v0.unwrap_or_default(),
+            environment_id: v1.unwrap_or_default(),
+        })
     }
 }

@@ -44,13 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSecretModel {
 impl ::openapi_runtime::de::Object for ProxyProfileSecretModel {
     const NAME: &'static str = "ProxyProfileSecretModel";
     const WIRE_NAMES: &'static [&'static str] = &["secretToken"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { secret_token: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { secret_token: v0 }),
+            _ => None,
+        }
     }
 }

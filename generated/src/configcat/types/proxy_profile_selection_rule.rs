@@ -121,29 +121,36 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
         "configNameMatchFilter",
         "environmentNameMatchFilter",
     ];
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1, 2, 3, 4, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<super::SelectionRuleKind>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::SelectionRuleKind,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            kind: values.0,
-            product_id_filter: values.1,
-            config_id_filter: values.2,
-            environment_id_filter: values.3,
-            product_name_match_filter: values.4,
-            config_name_match_filter: values.5,
-            environment_name_match_filter: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5, v6) => {
+                Some(Self {
+                    kind: v0,
+                    product_id_filter: v1.unwrap_or_default(),
+                    config_id_filter: v2.unwrap_or_default(),
+                    environment_id_filter: v3.unwrap_or_default(),
+                    product_name_match_filter: v4.unwrap_or_default(),
+                    config_name_match_filter: v5.unwrap_or_default(),
+                    environment_name_match_filter: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,21 +66,24 @@ impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
         "reasonRequired",
         "environmentName",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (::uuid::Uuid, bool, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            reason_required: values.1,
-            environment_name: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    environment_id: v0,
+                    reason_required: v1,
+                    environment_name: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

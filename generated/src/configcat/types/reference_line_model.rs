@@ -59,19 +59,23 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceLineModel {
 impl ::openapi_runtime::de::Object for ReferenceLineModel {
     const NAME: &'static str = "ReferenceLineModel";
     const WIRE_NAMES: &'static [&'static str] = &["lineText", "lineNumber"];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    const NULLABLE: &'static [usize] = &[0];
+    type Fields = (Option<String>, i32);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            line_text: values.0,
-            line_number: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    line_text: v0.unwrap_or_default(),
+                    line_number: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

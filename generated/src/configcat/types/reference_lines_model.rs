@@ -82,25 +82,32 @@ impl ::openapi_runtime::de::Object for ReferenceLinesModel {
         "postLines",
         "referenceLine",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
-        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
-        ::openapi_runtime::de::Required<super::ReferenceLineModel>,
+        String,
+        Option<String>,
+        Vec<super::ReferenceLineModel>,
+        Vec<super::ReferenceLineModel>,
+        super::ReferenceLineModel,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            file: values.0,
-            file_url: values.1,
-            pre_lines: values.2,
-            post_lines: values.3,
-            reference_line: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    file: v0,
+                    file_url: v1.unwrap_or_default(),
+                    pre_lines: v2,
+                    post_lines: v3,
+                    reference_line: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -103,25 +103,31 @@ impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
         "postLines",
         "referenceLine",
     ];
+    const REQUIRED: &'static [usize] = &[0, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::ReferenceLineRequest>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::ReferenceLineRequest>>>,
-        ::openapi_runtime::de::Required<super::ReferenceLineRequest>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        Option<Vec<super::ReferenceLineRequest>>,
+        Option<Vec<super::ReferenceLineRequest>>,
+        super::ReferenceLineRequest,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            file: values.0,
-            file_url: values.1,
-            pre_lines: values.2,
-            post_lines: values.3,
-            reference_line: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4)) => {
+                Some(Self {
+                    file: v0,
+                    file_url: v1.unwrap_or_default(),
+                    pre_lines: v2.unwrap_or_default(),
+                    post_lines: v3.unwrap_or_default(),
+                    reference_line: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -113,25 +113,31 @@ impl ::openapi_runtime::de::Object for ReplaceSettingModel {
         "order",
         "isJson",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<Vec<i64>>,
+        ::openapi_runtime::Patch<i32>,
+        ::openapi_runtime::Patch<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            hint: values.1,
-            tags: values.2,
-            order: values.3,
-            is_json: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    name: v0,
+                    hint: v1.unwrap_or_default(),
+                    tags: v2.unwrap_or_default(),
+                    order: v3.unwrap_or_default(),
+                    is_json: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -53,19 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for RolloutPercentageItemModel {
 impl ::openapi_runtime::de::Object for RolloutPercentageItemModel {
     const NAME: &'static str = "RolloutPercentageItemModel";
     const WIRE_NAMES: &'static [&'static str] = &["percentage", "value"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, super::SettingValueType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            percentage: values.0,
-            value: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { percentage: v0, value: v1 }),
+            _ => None,
         }
     }
 }

@@ -114,27 +114,34 @@ impl ::openapi_runtime::de::Object for RolloutRuleModel {
         "segmentComparator",
         "segmentId",
     ];
+    const REQUIRED: &'static [usize] = &[3];
+    const NULLABLE: &'static [usize] = &[0, 1, 2, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::RolloutRuleComparator>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
-        ::openapi_runtime::de::Nullable<Option<super::SegmentComparator>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        Option<String>,
+        Option<super::RolloutRuleComparator>,
+        Option<String>,
+        super::SettingValueType,
+        Option<super::SegmentComparator>,
+        Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            comparison_attribute: values.0,
-            comparator: values.1,
-            comparison_value: values.2,
-            value: values.3,
-            segment_comparator: values.4,
-            segment_id: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), v4, v5) => {
+                Some(Self {
+                    comparison_attribute: v0.unwrap_or_default(),
+                    comparator: v1.unwrap_or_default(),
+                    comparison_value: v2.unwrap_or_default(),
+                    value: v3,
+                    segment_comparator: v4.unwrap_or_default(),
+                    segment_id: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,23 @@ impl<'de> ::serde::Deserialize<'de> for SdkKeysModel {
 impl ::openapi_runtime::de::Object for SdkKeysModel {
     const NAME: &'static str = "SdkKeysModel";
     const WIRE_NAMES: &'static [&'static str] = &["primary", "secondary"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            primary: values.0,
-            secondary: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    primary: v0,
+                    secondary: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

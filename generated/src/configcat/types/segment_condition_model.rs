@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for SegmentConditionModel {
 impl ::openapi_runtime::de::Object for SegmentConditionModel {
     const NAME: &'static str = "SegmentConditionModel";
     const WIRE_NAMES: &'static [&'static str] = &["segmentId", "comparator"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::SegmentComparator>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::uuid::Uuid, super::SegmentComparator);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            segment_id: values.0,
-            comparator: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    segment_id: v0,
+                    comparator: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -151,41 +151,62 @@ impl ::openapi_runtime::de::Object for SegmentModel {
         "comparator",
         "comparisonValue",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 9, 10, 11, 12];
+    const NULLABLE: &'static [usize] = &[3, 4, 5, 7, 8];
     type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
-        ::openapi_runtime::de::Required<String>,
+        super::ProductModel,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<String>,
+        Option<String>,
+        ::chrono::DateTime<::chrono::Utc>,
+        String,
+        super::RolloutRuleComparator,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            segment_id: values.1,
-            name: values.2,
-            description: values.3,
-            creator_email: values.4,
-            creator_full_name: values.5,
-            created_at: values.6,
-            last_updater_email: values.7,
-            last_updater_full_name: values.8,
-            updated_at: values.9,
-            comparison_attribute: values.10,
-            comparator: values.11,
-            comparison_value: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    product: v0,
+                    segment_id: v1,
+                    name: v2,
+                    description: v3.unwrap_or_default(),
+                    creator_email: v4.unwrap_or_default(),
+                    creator_full_name: v5.unwrap_or_default(),
+                    created_at: v6,
+                    last_updater_email: v7.unwrap_or_default(),
+                    last_updater_full_name: v8.unwrap_or_default(),
+                    updated_at: v9,
+                    comparison_attribute: v10,
+                    comparator: v11,
+                    comparison_value: v12,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -135,37 +135,56 @@ impl ::openapi_runtime::de::Object for SettingDataModel {
         "creatorFullName",
         "isWatching",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 10];
+    const NULLABLE: &'static [usize] = &[3, 7, 8, 9];
     type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<bool>,
+        i32,
+        String,
+        String,
+        Option<String>,
+        super::SettingType,
+        bool,
+        i32,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        Option<String>,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            key: values.1,
-            name: values.2,
-            hint: values.3,
-            setting_type: values.4,
-            is_json: values.5,
-            order: values.6,
-            created_at: values.7,
-            creator_email: values.8,
-            creator_full_name: values.9,
-            is_watching: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+                v8,
+                v9,
+                Some(v10),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    key: v1,
+                    name: v2,
+                    hint: v3.unwrap_or_default(),
+                    setting_type: v4,
+                    is_json: v5,
+                    order: v6,
+                    created_at: v7.unwrap_or_default(),
+                    creator_email: v8.unwrap_or_default(),
+                    creator_full_name: v9.unwrap_or_default(),
+                    is_watching: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

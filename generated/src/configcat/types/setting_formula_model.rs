@@ -193,57 +193,84 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
         "canBypassApproval",
         "reasonRequired",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[
+        0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    ];
+    const NULLABLE: &'static [usize] = &[4, 5, 6, 7];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::ValueModel>,
-            ::openapi_runtime::de::Required<Vec<super::TargetingRuleModel>>,
-            ::openapi_runtime::de::Required<super::SettingDataV2Model>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
-            ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
-            ::openapi_runtime::de::Required<Vec<i32>>,
-            ::openapi_runtime::de::Required<i32>,
-            ::openapi_runtime::de::Required<super::ConfigModel>,
-            ::openapi_runtime::de::Required<super::EnvironmentModel>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+            (
+                ::uuid::Uuid,
+                super::ValueModel,
+                Vec<super::TargetingRuleModel>,
+                super::SettingDataV2Model,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Vec<super::IntegrationLinkModel>,
+                Vec<super::SettingTagModel>,
+                Vec<i32>,
+                i32,
+                super::ConfigModel,
+                super::EnvironmentModel,
+                bool,
+                super::FeatureFlagLimitations,
+            ),
+            (bool, bool, bool),
         ),
-        (
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            last_version_id: values.0.0,
-            default_value: values.0.1,
-            targeting_rules: values.0.2,
-            setting: values.0.3,
-            updated_at: values.0.4,
-            percentage_evaluation_attribute: values.0.5,
-            last_updater_user_email: values.0.6,
-            last_updater_user_full_name: values.0.7,
-            integration_links: values.0.8,
-            setting_tags: values.0.9,
-            setting_ids_where_prerequisite: values.0.10,
-            change_request_count: values.0.11,
-            config: values.0.12,
-            environment: values.0.13,
-            read_only: values.0.14,
-            feature_flag_limitations: values.0.15,
-            approve_required: values.1.0,
-            can_bypass_approval: values.1.1,
-            reason_required: values.1.2,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    v4,
+                    v5,
+                    v6,
+                    v7,
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    Some(v11),
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17), Some(v18)),
+            ) => {
+                Some(Self {
+                    last_version_id: v0,
+                    default_value: v1,
+                    targeting_rules: v2,
+                    setting: v3,
+                    updated_at: v4.unwrap_or_default(),
+                    percentage_evaluation_attribute: v5.unwrap_or_default(),
+                    last_updater_user_email: v6.unwrap_or_default(),
+                    last_updater_user_full_name: v7.unwrap_or_default(),
+                    integration_links: v8,
+                    setting_tags: v9,
+                    setting_ids_where_prerequisite: v10,
+                    change_request_count: v11,
+                    config: v12,
+                    environment: v13,
+                    read_only: v14,
+                    feature_flag_limitations: v15,
+                    approve_required: v16,
+                    can_bypass_approval: v17,
+                    reason_required: v18,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -130,39 +130,59 @@ impl ::openapi_runtime::de::Object for SettingModel {
         "tags",
         "predefinedVariations",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 7, 8, 10, 11];
+    const NULLABLE: &'static [usize] = &[3, 9];
     type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<super::SettingType>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<Vec<super::TagModel>>,
-        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+        i32,
+        String,
+        String,
+        Option<String>,
+        i32,
+        super::SettingType,
+        bool,
+        ::uuid::Uuid,
+        String,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Vec<super::TagModel>,
+        Vec<super::PredefinedVariationModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            key: values.1,
-            name: values.2,
-            hint: values.3,
-            order: values.4,
-            setting_type: values.5,
-            is_json: values.6,
-            config_id: values.7,
-            config_name: values.8,
-            created_at: values.9,
-            tags: values.10,
-            predefined_variations: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    key: v1,
+                    name: v2,
+                    hint: v3.unwrap_or_default(),
+                    order: v4,
+                    setting_type: v5,
+                    is_json: v6,
+                    config_id: v7,
+                    config_name: v8,
+                    created_at: v9.unwrap_or_default(),
+                    tags: v10,
+                    predefined_variations: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

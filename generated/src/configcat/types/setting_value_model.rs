@@ -142,41 +142,62 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
         "featureFlagLimitations",
         "readOnly",
     ];
+    const REQUIRED: &'static [usize] = &[0, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::SettingDataModel>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
-        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
-        ::openapi_runtime::de::Required<Vec<super::RolloutRuleModel>>,
-        ::openapi_runtime::de::Required<Vec<super::RolloutPercentageItemModel>>,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
-        ::openapi_runtime::de::Required<super::ConfigModel>,
-        ::openapi_runtime::de::Required<super::EnvironmentModel>,
-        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
-        ::openapi_runtime::de::Required<bool>,
+        super::SettingDataModel,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        Option<String>,
+        Vec<super::IntegrationLinkModel>,
+        Vec<super::SettingTagModel>,
+        Vec<super::RolloutRuleModel>,
+        Vec<super::RolloutPercentageItemModel>,
+        super::SettingValueType,
+        super::ConfigModel,
+        super::EnvironmentModel,
+        super::FeatureFlagLimitations,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting: values.0,
-            updated_at: values.1,
-            last_updater_user_email: values.2,
-            last_updater_user_full_name: values.3,
-            integration_links: values.4,
-            setting_tags: values.5,
-            rollout_rules: values.6,
-            rollout_percentage_items: values.7,
-            value: values.8,
-            config: values.9,
-            environment: values.10,
-            feature_flag_limitations: values.11,
-            read_only: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                v2,
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    setting: v0,
+                    updated_at: v1.unwrap_or_default(),
+                    last_updater_user_email: v2.unwrap_or_default(),
+                    last_updater_user_full_name: v3.unwrap_or_default(),
+                    integration_links: v4,
+                    setting_tags: v5,
+                    rollout_rules: v6,
+                    rollout_percentage_items: v7,
+                    value: v8,
+                    config: v9,
+                    environment: v10,
+                    feature_flag_limitations: v11,
+                    read_only: v12,
+                })
+            }
+            _ => None,
         }
     }
 }

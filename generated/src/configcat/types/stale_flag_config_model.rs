@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
         "hasCodeReferences",
         "settings",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::EvaluationVersion>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingModel>>,
+        ::uuid::Uuid,
+        String,
+        super::EvaluationVersion,
+        bool,
+        Vec<super::StaleFlagSettingModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            config_id: values.0,
-            name: values.1,
-            evaluation_version: values.2,
-            has_code_references: values.3,
-            settings: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    config_id: v0,
+                    name: v1,
+                    evaluation_version: v2,
+                    has_code_references: v3,
+                    settings: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

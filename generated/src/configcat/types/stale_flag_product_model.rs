@@ -66,23 +66,29 @@ impl ::openapi_runtime::de::Object for StaleFlagProductModel {
         "configs",
         "environments",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<super::StaleFlagConfigModel>>,
-        ::openapi_runtime::de::Required<Vec<super::StaleFlagEnvironmentModel>>,
+        ::uuid::Uuid,
+        String,
+        Vec<super::StaleFlagConfigModel>,
+        Vec<super::StaleFlagEnvironmentModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            name: values.1,
-            configs: values.2,
-            environments: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    product_id: v0,
+                    name: v1,
+                    configs: v2,
+                    environments: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

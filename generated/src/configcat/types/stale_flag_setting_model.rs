@@ -90,29 +90,36 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
         "tags",
         "settingValues",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingTagModel>>,
-        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingValueModel>>,
+        i32,
+        String,
+        String,
+        Option<String>,
+        bool,
+        Vec<super::StaleFlagSettingTagModel>,
+        Vec<super::StaleFlagSettingValueModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setting_id: values.0,
-            name: values.1,
-            key: values.2,
-            hint: values.3,
-            has_code_references: values.4,
-            tags: values.5,
-            setting_values: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    setting_id: v0,
+                    name: v1,
+                    key: v2,
+                    hint: v3.unwrap_or_default(),
+                    has_code_references: v4,
+                    tags: v5,
+                    setting_values: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -50,19 +50,22 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingTagModel {
 impl ::openapi_runtime::de::Object for StaleFlagSettingTagModel {
     const NAME: &'static str = "StaleFlagSettingTagModel";
     const WIRE_NAMES: &'static [&'static str] = &["tagId", "settingTagId"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            tag_id: values.0,
-            setting_tag_id: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    tag_id: v0,
+                    setting_tag_id: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

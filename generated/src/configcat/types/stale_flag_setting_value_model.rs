@@ -69,21 +69,24 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
         "updatedAt",
         "isStale",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 2];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (::uuid::Uuid, Option<::chrono::DateTime<::chrono::Utc>>, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            updated_at: values.1,
-            is_stale: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2)) => {
+                Some(Self {
+                    environment_id: v0,
+                    updated_at: v1.unwrap_or_default(),
+                    is_stale: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

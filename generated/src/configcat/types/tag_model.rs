@@ -67,23 +67,25 @@ impl<'de> ::serde::Deserialize<'de> for TagModel {
 impl ::openapi_runtime::de::Object for TagModel {
     const NAME: &'static str = "TagModel";
     const WIRE_NAMES: &'static [&'static str] = &["product", "tagId", "name", "color"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::ProductModel>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const NULLABLE: &'static [usize] = &[3];
+    type Fields = (super::ProductModel, i64, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product: values.0,
-            tag_id: values.1,
-            name: values.2,
-            color: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    product: v0,
+                    tag_id: v1,
+                    name: v2,
+                    color: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -70,21 +70,28 @@ impl ::openapi_runtime::de::Object for TargetingRuleModel {
         "percentageOptions",
         "value",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::ConditionModel>>,
-        ::openapi_runtime::de::Required<Vec<super::PercentageOptionModel>>,
-        ::openapi_runtime::de::Nullable<Option<super::ValueModel>>,
+        Vec<super::ConditionModel>,
+        Vec<super::PercentageOptionModel>,
+        Option<super::ValueModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            conditions: values.0,
-            percentage_options: values.1,
-            value: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    conditions: v0,
+                    percentage_options: v1,
+                    value: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,19 +56,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApproveRequiredEnvironmentModel {
 impl ::openapi_runtime::de::Object for UpdateApproveRequiredEnvironmentModel {
     const NAME: &'static str = "UpdateApproveRequiredEnvironmentModel";
     const WIRE_NAMES: &'static [&'static str] = &["environmentId", "approveRequired"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    type Fields = (Option<::uuid::Uuid>, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            environment_id: values.0,
-            approve_required: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            environment_id: v0.unwrap_or_default(),
+            approve_required: v1.unwrap_or_default(),
+        })
     }
 }

@@ -95,25 +95,29 @@ impl ::openapi_runtime::de::Object for UpdateChangeRequestModel {
         "applyAt",
         "bypassApproval",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::Patch<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            title: values.0,
-            reason: values.1,
-            apply_at: values.2,
-            bypass_approval: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    title: v0,
+                    reason: v1.unwrap_or_default(),
+                    apply_at: v2.unwrap_or_default(),
+                    bypass_approval: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

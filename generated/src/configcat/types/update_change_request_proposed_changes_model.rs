@@ -60,20 +60,19 @@ impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
     const NAME: &'static str = "UpdateChangeRequestProposedChangesModel";
     const WIRE_NAMES: &'static [&'static str] = &["proposedChanges", "forced"];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            proposed_changes: values.0,
-            forced: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            proposed_changes: v0.unwrap_or_default(),
+            forced: v1.unwrap_or_default(),
+        })
     }
 }

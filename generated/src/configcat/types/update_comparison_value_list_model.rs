@@ -60,19 +60,22 @@ impl<'de> ::serde::Deserialize<'de> for UpdateComparisonValueListModel {
 impl ::openapi_runtime::de::Object for UpdateComparisonValueListModel {
     const NAME: &'static str = "UpdateComparisonValueListModel";
     const WIRE_NAMES: &'static [&'static str] = &["value", "hint"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            hint: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    value: v0,
+                    hint: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -80,22 +80,21 @@ impl ::openapi_runtime::de::Object for UpdateComparisonValueModel {
         "listValue",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<f64>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateComparisonValueListModel>>,
-        >,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<f64>,
+        ::openapi_runtime::Patch<Vec<super::UpdateComparisonValueListModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            string_value: values.0,
-            double_value: values.1,
-            list_value: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            string_value: v0.unwrap_or_default(),
+            double_value: v1.unwrap_or_default(),
+            list_value: v2.unwrap_or_default(),
+        })
     }
 }

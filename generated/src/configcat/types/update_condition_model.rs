@@ -84,26 +84,21 @@ impl ::openapi_runtime::de::Object for UpdateConditionModel {
         "prerequisiteFlagCondition",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::UpdateUserConditionModel>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::UpdateSegmentConditionModel>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::UpdatePrerequisiteFlagConditionModel>,
-        >,
+        ::openapi_runtime::Patch<super::UpdateUserConditionModel>,
+        ::openapi_runtime::Patch<super::UpdateSegmentConditionModel>,
+        ::openapi_runtime::Patch<super::UpdatePrerequisiteFlagConditionModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_condition: values.0,
-            segment_condition: values.1,
-            prerequisite_flag_condition: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            user_condition: v0.unwrap_or_default(),
+            segment_condition: v1.unwrap_or_default(),
+            prerequisite_flag_condition: v2.unwrap_or_default(),
+        })
     }
 }

@@ -78,23 +78,27 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
         "targetingRules",
         "percentageEvaluationAttribute",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<super::UpdateValueModel>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        super::UpdateValueModel,
+        ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            default_value: values.0,
-            targeting_rules: values.1,
-            percentage_evaluation_attribute: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    default_value: v0,
+                    targeting_rules: v1.unwrap_or_default(),
+                    percentage_evaluation_attribute: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

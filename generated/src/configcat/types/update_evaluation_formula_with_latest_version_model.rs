@@ -105,27 +105,31 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionM
         "settingId",
         "latestVersionId",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<super::UpdateValueModel>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<i32>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        super::UpdateValueModel,
+        ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
+        ::openapi_runtime::Patch<String>,
+        Option<i32>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            default_value: values.0,
-            targeting_rules: values.1,
-            percentage_evaluation_attribute: values.2,
-            setting_id: values.3,
-            latest_version_id: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    default_value: v0,
+                    targeting_rules: v1.unwrap_or_default(),
+                    percentage_evaluation_attribute: v2.unwrap_or_default(),
+                    setting_id: v3.unwrap_or_default(),
+                    latest_version_id: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -45,17 +45,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulasModel {
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulasModel {
     const NAME: &'static str = "UpdateEvaluationFormulasModel";
     const WIRE_NAMES: &'static [&'static str] = &["updateFormulas"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,
-        >,
-    );
+    type Fields = (Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { update_formulas: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            update_formulas: v0.unwrap_or_default(),
+        })
     }
 }

@@ -94,22 +94,23 @@ impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
         "removeFromPermissionGroupsWhereIdNotSet",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::Patch<Vec<i64>>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<bool>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            permission_group_ids: values.0,
-            is_admin: values.1,
-            is_billing_manager: values.2,
-            remove_from_permission_groups_where_id_not_set: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            permission_group_ids: v0.unwrap_or_default(),
+            is_admin: v1.unwrap_or_default(),
+            is_billing_manager: v2.unwrap_or_default(),
+            remove_from_permission_groups_where_id_not_set: v3.unwrap_or_default(),
+        })
     }
 }

@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePercentageOptionModel {
 impl ::openapi_runtime::de::Object for UpdatePercentageOptionModel {
     const NAME: &'static str = "UpdatePercentageOptionModel";
     const WIRE_NAMES: &'static [&'static str] = &["percentage", "value"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<super::UpdateValueModel>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i32, super::UpdateValueModel);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            percentage: values.0,
-            value: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { percentage: v0, value: v1 }),
+            _ => None,
         }
     }
 }

@@ -95,23 +95,29 @@ impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
         "hint",
         "predefinedVariationId",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<super::UpdatePredefinedVariationValueModel>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        super::UpdatePredefinedVariationValueModel,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            name: values.1,
-            hint: values.2,
-            predefined_variation_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    value: v0,
+                    name: v1.unwrap_or_default(),
+                    hint: v2.unwrap_or_default(),
+                    predefined_variation_id: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -44,17 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationsRequest {
 impl ::openapi_runtime::de::Object for UpdatePredefinedVariationsRequest {
     const NAME: &'static str = "UpdatePredefinedVariationsRequest";
     const WIRE_NAMES: &'static [&'static str] = &["predefinedVariations"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::UpdatePredefinedVariationModel>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::UpdatePredefinedVariationModel>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            predefined_variations: values.0,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { predefined_variations: v0 }),
+            _ => None,
         }
     }
 }

@@ -142,34 +142,29 @@ impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
         "approveRequiredEnvironments",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::KeyGenerationMode>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateReasonRequiredEnvironmentModel>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateApproveRequiredEnvironmentModel>>,
-        >,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<super::KeyGenerationMode>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<Vec<super::UpdateReasonRequiredEnvironmentModel>>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<Vec<super::UpdateApproveRequiredEnvironmentModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            reason_required: values.0,
-            key_generation_mode: values.1,
-            show_variation_id: values.2,
-            mandatory_setting_hint: values.3,
-            reason_required_environments: values.4,
-            approve_required: values.5,
-            approve_required_environments: values.6,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6) = slots;
+        Some(Self {
+            reason_required: v0.unwrap_or_default(),
+            key_generation_mode: v1.unwrap_or_default(),
+            show_variation_id: v2.unwrap_or_default(),
+            mandatory_setting_hint: v3.unwrap_or_default(),
+            reason_required_environments: v4.unwrap_or_default(),
+            approve_required: v5.unwrap_or_default(),
+            approve_required_environments: v6.unwrap_or_default(),
+        })
     }
 }

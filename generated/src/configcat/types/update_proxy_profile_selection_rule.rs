@@ -137,28 +137,29 @@ impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
         "environmentNameMatchFilter",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::SelectionRuleKind>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        Option<super::SelectionRuleKind>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            kind: values.0,
-            product_id_filter: values.1,
-            config_id_filter: values.2,
-            environment_id_filter: values.3,
-            product_name_match_filter: values.4,
-            config_name_match_filter: values.5,
-            environment_name_match_filter: values.6,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6) = slots;
+        Some(Self {
+            kind: v0.unwrap_or_default(),
+            product_id_filter: v1.unwrap_or_default(),
+            config_id_filter: v2.unwrap_or_default(),
+            environment_id_filter: v3.unwrap_or_default(),
+            product_name_match_filter: v4.unwrap_or_default(),
+            config_name_match_filter: v5.unwrap_or_default(),
+            environment_name_match_filter: v6.unwrap_or_default(),
+        })
     }
 }

@@ -123,31 +123,33 @@ impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
         "segmentComparator",
         "segmentId",
     ];
+    const REQUIRED: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::RolloutRuleComparator>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::SegmentComparator>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::RolloutRuleComparator>,
+        ::openapi_runtime::Patch<String>,
+        super::SettingValueType,
+        ::openapi_runtime::Patch<super::SegmentComparator>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            comparison_attribute: values.0,
-            comparator: values.1,
-            comparison_value: values.2,
-            value: values.3,
-            segment_comparator: values.4,
-            segment_id: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), v4, v5) => {
+                Some(Self {
+                    comparison_attribute: v0.unwrap_or_default(),
+                    comparator: v1.unwrap_or_default(),
+                    comparison_value: v2.unwrap_or_default(),
+                    value: v3,
+                    segment_comparator: v4.unwrap_or_default(),
+                    segment_id: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

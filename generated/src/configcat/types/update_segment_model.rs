@@ -112,26 +112,25 @@ impl ::openapi_runtime::de::Object for UpdateSegmentModel {
         "comparisonValue",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::RolloutRuleComparator>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::RolloutRuleComparator>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            description: values.1,
-            comparison_attribute: values.2,
-            comparator: values.3,
-            comparison_value: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            comparison_attribute: v2.unwrap_or_default(),
+            comparator: v3.unwrap_or_default(),
+            comparison_value: v4.unwrap_or_default(),
+        })
     }
 }

@@ -76,23 +76,27 @@ impl ::openapi_runtime::de::Object for UpdateSettingValueModel {
         "rolloutPercentageItems",
         "value",
     ];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<Vec<super::UpdateRolloutRuleModel>>>,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::UpdateRolloutPercentageItemModel>>,
-        >,
-        ::openapi_runtime::de::Required<super::SettingValueType>,
+        Option<Vec<super::UpdateRolloutRuleModel>>,
+        Option<Vec<super::UpdateRolloutPercentageItemModel>>,
+        super::SettingValueType,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            rollout_rules: values.0,
-            rollout_percentage_items: values.1,
-            value: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    rollout_rules: v0.unwrap_or_default(),
+                    rollout_percentage_items: v1.unwrap_or_default(),
+                    value: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -45,17 +45,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSettingValuesWithIdModel {
 impl ::openapi_runtime::de::Object for UpdateSettingValuesWithIdModel {
     const NAME: &'static str = "UpdateSettingValuesWithIdModel";
     const WIRE_NAMES: &'static [&'static str] = &["settingValues"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,
-        >,
-    );
+    type Fields = (Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { setting_values: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            setting_values: v0.unwrap_or_default(),
+        })
     }
 }

@@ -66,19 +66,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTagModel {
 impl ::openapi_runtime::de::Object for UpdateTagModel {
     const NAME: &'static str = "UpdateTagModel";
     const WIRE_NAMES: &'static [&'static str] = &["name", "color"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    type Fields = (::openapi_runtime::Patch<String>, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            color: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            color: v1.unwrap_or_default(),
+        })
     }
 }

@@ -86,26 +86,21 @@ impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
         "value",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdateConditionModel>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::UpdatePercentageOptionModel>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::UpdateValueModel>,
-        >,
+        ::openapi_runtime::Patch<Vec<super::UpdateConditionModel>>,
+        ::openapi_runtime::Patch<Vec<super::UpdatePercentageOptionModel>>,
+        ::openapi_runtime::Patch<super::UpdateValueModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            conditions: values.0,
-            percentage_options: values.1,
-            value: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            conditions: v0.unwrap_or_default(),
+            percentage_options: v1.unwrap_or_default(),
+            value: v2.unwrap_or_default(),
+        })
     }
 }

@@ -62,21 +62,23 @@ impl ::openapi_runtime::de::Object for UserConditionModel {
         "comparator",
         "comparisonValue",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::UserComparator>,
-        ::openapi_runtime::de::Required<super::ComparisonValueModel>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, super::UserComparator, super::ComparisonValueModel);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            comparison_attribute: values.0,
-            comparator: values.1,
-            comparison_value: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    comparison_attribute: v0,
+                    comparator: v1,
+                    comparison_value: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -82,23 +82,25 @@ impl ::openapi_runtime::de::Object for UserModel {
         "email",
         "twoFactorEnabled",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[3];
+    const NULLABLE: &'static [usize] = &[0, 1, 2];
+    type Fields = (Option<String>, Option<String>, Option<String>, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_id: values.0,
-            full_name: values.1,
-            email: values.2,
-            two_factor_enabled: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3)) => {
+                Some(Self {
+                    user_id: v0.unwrap_or_default(),
+                    full_name: v1.unwrap_or_default(),
+                    email: v2.unwrap_or_default(),
+                    two_factor_enabled: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

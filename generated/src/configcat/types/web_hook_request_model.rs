@@ -95,27 +95,29 @@ impl ::openapi_runtime::de::Object for WebHookRequestModel {
         "httpMethod",
         "webHookHeaders",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::WebHookHttpMethod>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
-        >,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::WebHookHttpMethod>,
+        ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            url: values.0,
-            content: values.1,
-            http_method: values.2,
-            web_hook_headers: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    url: v0,
+                    content: v1.unwrap_or_default(),
+                    http_method: v2.unwrap_or_default(),
+                    web_hook_headers: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

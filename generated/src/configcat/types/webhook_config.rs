@@ -50,19 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfig {
 impl ::openapi_runtime::de::Object for WebhookConfig {
     const NAME: &'static str = "WebhookConfig";
     const WIRE_NAMES: &'static [&'static str] = &["name", "configId"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            config_id: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { name: v0, config_id: v1 }),
+            _ => None,
         }
     }
 }

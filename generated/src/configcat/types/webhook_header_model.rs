@@ -65,21 +65,23 @@ impl<'de> ::serde::Deserialize<'de> for WebhookHeaderModel {
 impl ::openapi_runtime::de::Object for WebhookHeaderModel {
     const NAME: &'static str = "WebhookHeaderModel";
     const WIRE_NAMES: &'static [&'static str] = &["key", "value", "isSecure"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            value: values.1,
-            is_secure: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    key: v0,
+                    value: v1,
+                    is_secure: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

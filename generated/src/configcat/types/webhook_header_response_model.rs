@@ -58,21 +58,23 @@ impl<'de> ::serde::Deserialize<'de> for WebhookHeaderResponseModel {
 impl ::openapi_runtime::de::Object for WebhookHeaderResponseModel {
     const NAME: &'static str = "WebhookHeaderResponseModel";
     const WIRE_NAMES: &'static [&'static str] = &["key", "value", "isSecure"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            value: values.1,
-            is_secure: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    key: v0,
+                    value: v1,
+                    is_secure: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

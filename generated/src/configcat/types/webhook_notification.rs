@@ -66,21 +66,24 @@ impl ::openapi_runtime::de::Object for WebhookNotification {
         "signingKey1",
         "signingKey2",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (String, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            webhook_proxy_url: values.0,
-            signing_key1: values.1,
-            signing_key2: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    webhook_proxy_url: v0,
+                    signing_key1: v1,
+                    signing_key2: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

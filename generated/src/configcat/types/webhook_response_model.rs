@@ -90,29 +90,36 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
         "config",
         "environment",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<i32>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::WebHookHttpMethod>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::WebhookHeaderResponseModel>>,
-        ::openapi_runtime::de::Required<super::WebhookConfig>,
-        ::openapi_runtime::de::Required<super::WebhookEnvironment>,
+        i32,
+        String,
+        super::WebHookHttpMethod,
+        Option<String>,
+        Vec<super::WebhookHeaderResponseModel>,
+        super::WebhookConfig,
+        super::WebhookEnvironment,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            webhook_id: values.0,
-            url: values.1,
-            http_method: values.2,
-            content: values.3,
-            web_hook_headers: values.4,
-            config: values.5,
-            environment: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    webhook_id: v0,
+                    url: v1,
+                    http_method: v2,
+                    content: v3.unwrap_or_default(),
+                    web_hook_headers: v4,
+                    config: v5,
+                    environment: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,19 +56,18 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSigningKeysModel {
 impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
     const NAME: &'static str = "WebhookSigningKeysModel";
     const WIRE_NAMES: &'static [&'static str] = &["key1", "key2"];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const NULLABLE: &'static [usize] = &[0, 1];
+    type Fields = (Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key1: values.0,
-            key2: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            key1: v0.unwrap_or_default(),
+            key2: v1.unwrap_or_default(),
+        })
     }
 }

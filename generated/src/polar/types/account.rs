@@ -143,37 +143,56 @@ impl ::openapi_runtime::de::Object for Account {
         "payout_interval",
         "payout_transaction_delay",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 7, 8, 9, 10];
+    const NULLABLE: &'static [usize] = &[2, 3, 4, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::Address>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        Option<super::Address>,
+        Option<String>,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            billing_name: values.3,
-            billing_address: values.4,
-            billing_additional_info: values.5,
-            billing_notes: values.6,
-            currency: values.7,
-            credit_balance: values.8,
-            payout_interval: values.9,
-            payout_transaction_delay: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    billing_name: v3.unwrap_or_default(),
+                    billing_address: v4.unwrap_or_default(),
+                    billing_additional_info: v5.unwrap_or_default(),
+                    billing_notes: v6.unwrap_or_default(),
+                    currency: v7,
+                    credit_balance: v8,
+                    payout_interval: v9,
+                    payout_transaction_delay: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -102,29 +102,36 @@ impl ::openapi_runtime::de::Object for AccountCredit {
         "expires_at",
         "revoked_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::uuid::Uuid,
+        String,
+        i64,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            title: values.1,
-            amount: values.2,
-            used: values.3,
-            granted_at: values.4,
-            expires_at: values.5,
-            revoked_at: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6) => {
+                Some(Self {
+                    id: v0,
+                    title: v1,
+                    amount: v2,
+                    used: v3,
+                    granted_at: v4,
+                    expires_at: v5.unwrap_or_default(),
+                    revoked_at: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

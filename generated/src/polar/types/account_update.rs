@@ -83,22 +83,23 @@ impl ::openapi_runtime::de::Object for AccountUpdate {
         "billing_notes",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<String>,
+        Option<super::AddressInput>,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            billing_name: values.0,
-            billing_address: values.1,
-            billing_additional_info: values.2,
-            billing_notes: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            billing_name: v0.unwrap_or_default(),
+            billing_address: v1.unwrap_or_default(),
+            billing_additional_info: v2.unwrap_or_default(),
+            billing_notes: v3.unwrap_or_default(),
+        })
     }
 }

@@ -64,21 +64,23 @@ impl<'de> ::serde::Deserialize<'de> for AddCurrencyAction {
 impl ::openapi_runtime::de::Object for AddCurrencyAction {
     const NAME: &'static str = "AddCurrencyAction";
     const WIRE_NAMES: &'static [&'static str] = &["type", "label", "currency"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<AddCurrencyActionType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[1, 2];
+    type Fields = (Option<AddCurrencyActionType>, String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            label: values.1,
-            currency: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    label: v1,
+                    currency: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -123,27 +123,33 @@ impl ::openapi_runtime::de::Object for AddressInput {
         "state",
         "country",
     ];
+    const REQUIRED: &'static [usize] = &[5];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<AddressInputCountry>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        AddressInputCountry,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            line1: values.0,
-            line2: values.1,
-            postal_code: values.2,
-            city: values.3,
-            state: values.4,
-            country: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, v3, v4, Some(v5)) => {
+                Some(Self {
+                    line1: v0.unwrap_or_default(),
+                    line2: v1.unwrap_or_default(),
+                    postal_code: v2.unwrap_or_default(),
+                    city: v3.unwrap_or_default(),
+                    state: v4.unwrap_or_default(),
+                    country: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

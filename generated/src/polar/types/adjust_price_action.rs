@@ -104,29 +104,36 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
         "suggested_price_amount",
         "currency",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3, 4, 6];
+    const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<AdjustPriceActionType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<String>,
+        Option<AdjustPriceActionType>,
+        String,
+        ::uuid::Uuid,
+        String,
+        i64,
+        Option<i64>,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            label: values.1,
-            product_id: values.2,
-            product_name: values.3,
-            current_price_amount: values.4,
-            suggested_price_amount: values.5,
-            currency: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    label: v1,
+                    product_id: v2,
+                    product_name: v3,
+                    current_price_amount: v4,
+                    suggested_price_amount: v5.unwrap_or_default(),
+                    currency: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPart {
 impl ::openapi_runtime::de::Object for AssistantBlockPart {
     const NAME: &'static str = "AssistantBlockPart";
     const WIRE_NAMES: &'static [&'static str] = &["kind", "block"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<AssistantBlockPartKind>>,
-        ::openapi_runtime::de::Required<AssistantBlockPartBlock>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<AssistantBlockPartKind>, AssistantBlockPartBlock);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            kind: values.0,
-            block: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    kind: v0.unwrap_or_default(),
+                    block: v1,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -143,10 +146,10 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("text") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Text)
             }

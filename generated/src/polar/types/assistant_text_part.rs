@@ -62,19 +62,22 @@ impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
 impl ::openapi_runtime::de::Object for AssistantTextPart {
     const NAME: &'static str = "AssistantTextPart";
     const WIRE_NAMES: &'static [&'static str] = &["kind", "text"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<AssistantTextPartKind>>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<AssistantTextPartKind>, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            kind: values.0,
-            text: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    kind: v0.unwrap_or_default(),
+                    text: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for AttachedCustomField {
         "order",
         "required",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::CustomField>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (::uuid::Uuid, super::CustomField, i64, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            custom_field_id: values.0,
-            custom_field: values.1,
-            order: values.2,
-            required: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    custom_field_id: v0,
+                    custom_field: v1,
+                    order: v2,
+                    required: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

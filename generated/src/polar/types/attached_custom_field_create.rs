@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
 impl ::openapi_runtime::de::Object for AttachedCustomFieldCreate {
     const NAME: &'static str = "AttachedCustomFieldCreate";
     const WIRE_NAMES: &'static [&'static str] = &["custom_field_id", "required"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::uuid::Uuid, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            custom_field_id: values.0,
-            required: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    custom_field_id: v0,
+                    required: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,23 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSession {
 impl ::openapi_runtime::de::Object for AuthenticationSession {
     const NAME: &'static str = "AuthenticationSession";
     const WIRE_NAMES: &'static [&'static str] = &["identity_id", "available_factors"];
-    type Fields = (
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<Vec<AuthenticationSessionAvailableFactorsItem>>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    const NULLABLE: &'static [usize] = &[0];
+    type Fields = (Option<::uuid::Uuid>, Vec<AuthenticationSessionAvailableFactorsItem>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            identity_id: values.0,
-            available_factors: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    identity_id: v0.unwrap_or_default(),
+                    available_factors: v1,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -104,10 +108,10 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("apple")
             | ::openapi_runtime::de::Tag::Str("backup_codes")
             | ::openapi_runtime::de::Tag::Str("email_otp")

@@ -42,13 +42,16 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionStart {
 impl ::openapi_runtime::de::Object for AuthenticationSessionStart {
     const NAME: &'static str = "AuthenticationSessionStart";
     const WIRE_NAMES: &'static [&'static str] = &["return_to"];
-    type Fields = (::openapi_runtime::de::Optional<Option<String>>,);
+    type Fields = (Option<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { return_to: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            return_to: v0.unwrap_or_default(),
+        })
     }
 }

@@ -73,25 +73,31 @@ impl ::openapi_runtime::de::Object for AuthorizationCodeTokenRequest {
         "code",
         "redirect_uri",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<AuthorizationCodeTokenRequestGrantType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
+        AuthorizationCodeTokenRequestGrantType,
+        String,
+        String,
+        String,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            grant_type: values.0,
-            client_id: values.1,
-            client_secret: values.2,
-            code: values.3,
-            redirect_uri: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    grant_type: v0,
+                    client_id: v1,
+                    client_secret: v2,
+                    code: v3,
+                    redirect_uri: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -59,21 +59,24 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {
 impl ::openapi_runtime::de::Object for AuthorizeOrganization {
     const NAME: &'static str = "AuthorizeOrganization";
     const WIRE_NAMES: &'static [&'static str] = &["id", "slug", "avatar_url"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (::uuid::Uuid, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            slug: values.1,
-            avatar_url: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    id: v0,
+                    slug: v1,
+                    avatar_url: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

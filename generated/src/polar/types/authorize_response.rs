@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponse {
 impl ::openapi_runtime::de::Object for AuthorizeResponse {
     const NAME: &'static str = "AuthorizeResponse";
     const WIRE_NAMES: &'static [&'static str] = &["url"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { url: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { url: v0 }),
+            _ => None,
+        }
     }
 }

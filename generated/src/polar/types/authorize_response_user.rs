@@ -113,31 +113,36 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
         "requires_single_organization",
         "scope_display_names",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OAuth2ClientPublic>,
-        ::openapi_runtime::de::Required<AuthorizeResponseUserSubType>,
-        ::openapi_runtime::de::Nullable<Option<super::AuthorizeUser>>,
-        ::openapi_runtime::de::Required<Vec<super::Scope>>,
-        ::openapi_runtime::de::Required<Vec<super::AuthorizeOrganization>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
+        super::OAuth2ClientPublic,
+        AuthorizeResponseUserSubType,
+        Option<super::AuthorizeUser>,
+        Vec<super::Scope>,
+        Vec<super::AuthorizeOrganization>,
+        Option<bool>,
+        Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            client: values.0,
-            sub_type: values.1,
-            sub: values.2,
-            scopes: values.3,
-            organizations: values.4,
-            requires_single_organization: values.5,
-            scope_display_names: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6) => {
+                Some(Self {
+                    client: v0,
+                    sub_type: v1,
+                    sub: v2.unwrap_or_default(),
+                    scopes: v3,
+                    organizations: v4,
+                    requires_single_organization: v5.unwrap_or_default(),
+                    scope_display_names: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesEnrollment {
 impl ::openapi_runtime::de::Object for BackupCodesEnrollment {
     const NAME: &'static str = "BackupCodesEnrollment";
     const WIRE_NAMES: &'static [&'static str] = &["codes"];
-    type Fields = (::openapi_runtime::de::Required<Vec<String>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { codes: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { codes: v0 }),
+            _ => None,
+        }
     }
 }

@@ -48,19 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesStatus {
 impl ::openapi_runtime::de::Object for BackupCodesStatus {
     const NAME: &'static str = "BackupCodesStatus";
     const WIRE_NAMES: &'static [&'static str] = &["codes", "used_codes"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            codes: values.0,
-            used_codes: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { codes: v0, used_codes: v1 }),
+            _ => None,
         }
     }
 }

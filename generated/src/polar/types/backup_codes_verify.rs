@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesVerify {
 impl ::openapi_runtime::de::Object for BackupCodesVerify {
     const NAME: &'static str = "BackupCodesVerify";
     const WIRE_NAMES: &'static [&'static str] = &["code"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { code: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { code: v0 }),
+            _ => None,
+        }
     }
 }

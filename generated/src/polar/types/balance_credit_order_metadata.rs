@@ -132,35 +132,41 @@ impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
         "fee",
         "exchange_rate",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3, 4, 5, 8];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<f64>>,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            order_id: values.0,
-            product_id: values.1,
-            subscription_id: values.2,
-            amount: values.3,
-            currency: values.4,
-            tax_amount: values.5,
-            tax_state: values.6,
-            tax_country: values.7,
-            fee: values.8,
-            exchange_rate: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), Some(v5), v6, v7, Some(v8), v9) => {
+                Some(Self {
+                    order_id: v0,
+                    product_id: v1.unwrap_or_default(),
+                    subscription_id: v2.unwrap_or_default(),
+                    amount: v3,
+                    currency: v4,
+                    tax_amount: v5,
+                    tax_state: v6.unwrap_or_default(),
+                    tax_country: v7.unwrap_or_default(),
+                    fee: v8,
+                    exchange_rate: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -175,45 +175,67 @@ impl ::openapi_runtime::de::Object for BalanceDisputeMetadata {
         "fee",
         "exchange_rate",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 6, 7, 8, 9, 10, 13];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<f64>>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        String,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            transaction_id: values.0,
-            dispute_id: values.1,
-            order_id: values.2,
-            order_created_at: values.3,
-            product_id: values.4,
-            subscription_id: values.5,
-            amount: values.6,
-            currency: values.7,
-            presentment_amount: values.8,
-            presentment_currency: values.9,
-            tax_amount: values.10,
-            tax_state: values.11,
-            tax_country: values.12,
-            fee: values.13,
-            exchange_rate: values.14,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+                v12,
+                Some(v13),
+                v14,
+            ) => {
+                Some(Self {
+                    transaction_id: v0,
+                    dispute_id: v1,
+                    order_id: v2.unwrap_or_default(),
+                    order_created_at: v3.unwrap_or_default(),
+                    product_id: v4.unwrap_or_default(),
+                    subscription_id: v5.unwrap_or_default(),
+                    amount: v6,
+                    currency: v7,
+                    presentment_amount: v8,
+                    presentment_currency: v9,
+                    tax_amount: v10,
+                    tax_state: v11.unwrap_or_default(),
+                    tax_country: v12.unwrap_or_default(),
+                    fee: v13,
+                    exchange_rate: v14.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -163,43 +163,64 @@ impl ::openapi_runtime::de::Object for BalanceOrderMetadata {
         "fee",
         "exchange_rate",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4, 6, 7, 8, 9, 12];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<f64>>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<i64>,
+        String,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            transaction_id: values.0,
-            order_id: values.1,
-            product_id: values.2,
-            subscription_id: values.3,
-            amount: values.4,
-            net_amount: values.5,
-            currency: values.6,
-            presentment_amount: values.7,
-            presentment_currency: values.8,
-            tax_amount: values.9,
-            tax_state: values.10,
-            tax_country: values.11,
-            fee: values.12,
-            exchange_rate: values.13,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                v10,
+                v11,
+                Some(v12),
+                v13,
+            ) => {
+                Some(Self {
+                    transaction_id: v0,
+                    order_id: v1,
+                    product_id: v2.unwrap_or_default(),
+                    subscription_id: v3.unwrap_or_default(),
+                    amount: v4,
+                    net_amount: v5.unwrap_or_default(),
+                    currency: v6,
+                    presentment_amount: v7,
+                    presentment_currency: v8,
+                    tax_amount: v9,
+                    tax_state: v10.unwrap_or_default(),
+                    tax_country: v11.unwrap_or_default(),
+                    fee: v12,
+                    exchange_rate: v13.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

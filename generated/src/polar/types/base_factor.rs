@@ -40,14 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for BaseFactor {
 impl ::openapi_runtime::de::Object for BaseFactor {
     const NAME: &'static str = "BaseFactor";
     const WIRE_NAMES: &'static [&'static str] = &["type"];
-    type Fields = (::openapi_runtime::de::Required<BaseFactorType>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (BaseFactorType,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { r#type: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { r#type: v0 }),
+            _ => None,
+        }
     }
 }
 

@@ -45,13 +45,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateProperties {
 impl ::openapi_runtime::de::Object for BenefitCustomCreateProperties {
     const NAME: &'static str = "BenefitCustomCreateProperties";
     const WIRE_NAMES: &'static [&'static str] = &["note"];
-    type Fields = (::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,);
+    type Fields = (::openapi_runtime::Patch<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { note: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            note: v0.unwrap_or_default(),
+        })
     }
 }

@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for BenefitDiscordCreateProperties {
         "role_id",
         "kick_member",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            guild_token: values.0,
-            role_id: values.1,
-            kick_member: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    guild_token: v0,
+                    role_id: v1,
+                    kick_member: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

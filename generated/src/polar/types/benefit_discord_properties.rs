@@ -68,23 +68,24 @@ impl ::openapi_runtime::de::Object for BenefitDiscordProperties {
         "kick_member",
         "guild_token",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, String, bool, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            guild_id: values.0,
-            role_id: values.1,
-            kick_member: values.2,
-            guild_token: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    guild_id: v0,
+                    role_id: v1,
+                    kick_member: v2,
+                    guild_token: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

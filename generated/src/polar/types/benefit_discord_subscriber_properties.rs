@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordSubscriberProperties {
 impl ::openapi_runtime::de::Object for BenefitDiscordSubscriberProperties {
     const NAME: &'static str = "BenefitDiscordSubscriberProperties";
     const WIRE_NAMES: &'static [&'static str] = &["guild_id"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { guild_id: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { guild_id: v0 }),
+            _ => None,
+        }
     }
 }

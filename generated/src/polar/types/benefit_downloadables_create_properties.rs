@@ -62,21 +62,25 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesCreateProperties {
 impl ::openapi_runtime::de::Object for BenefitDownloadablesCreateProperties {
     const NAME: &'static str = "BenefitDownloadablesCreateProperties";
     const WIRE_NAMES: &'static [&'static str] = &["archived", "files"];
+    const REQUIRED: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, bool>>,
-        >,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        Option<::std::collections::BTreeMap<String, bool>>,
+        Vec<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            archived: values.0,
-            files: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    archived: v0.unwrap_or_default(),
+                    files: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -53,19 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
 impl ::openapi_runtime::de::Object for BenefitDownloadablesProperties {
     const NAME: &'static str = "BenefitDownloadablesProperties";
     const WIRE_NAMES: &'static [&'static str] = &["archived", "files"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, bool>>,
-        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::std::collections::BTreeMap<String, bool>, Vec<::uuid::Uuid>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            archived: values.0,
-            files: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { archived: v0, files: v1 }),
+            _ => None,
         }
     }
 }

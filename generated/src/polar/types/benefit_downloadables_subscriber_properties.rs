@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties
 impl ::openapi_runtime::de::Object for BenefitDownloadablesSubscriberProperties {
     const NAME: &'static str = "BenefitDownloadablesSubscriberProperties";
     const WIRE_NAMES: &'static [&'static str] = &["active_files"];
-    type Fields = (::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<::uuid::Uuid>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { active_files: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { active_files: v0 }),
+            _ => None,
+        }
     }
 }

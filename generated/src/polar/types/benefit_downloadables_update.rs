@@ -113,32 +113,31 @@ impl ::openapi_runtime::de::Object for BenefitDownloadablesUpdate {
         "type",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    BenefitDownloadablesUpdateMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<BenefitDownloadablesUpdateType>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitDownloadablesCreateProperties>,
-        >,
+        ::openapi_runtime::Patch<String>,
+        BenefitDownloadablesUpdateType,
+        ::openapi_runtime::Patch<super::BenefitDownloadablesCreateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            description: values.1,
-            r#type: values.2,
-            properties: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    description: v1.unwrap_or_default(),
+                    r#type: v2,
+                    properties: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -33,9 +33,10 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        _: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {}
+    ) -> Option<Self> {
+        let () = slots;
+        Some(Self {})
     }
 }

@@ -118,37 +118,56 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagSubscriber {
         "organization",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 10];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<BenefitFeatureFlagSubscriberType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::BenefitSubscriberOrganization>,
-        ::openapi_runtime::de::Required<super::BenefitFeatureFlagSubscriberProperties>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        BenefitFeatureFlagSubscriberType,
+        String,
+        bool,
+        bool,
+        bool,
+        ::uuid::Uuid,
+        super::BenefitSubscriberOrganization,
+        super::BenefitFeatureFlagSubscriberProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            r#type: values.3,
-            description: values.4,
-            selectable: values.5,
-            deletable: values.6,
-            is_deleted: values.7,
-            organization_id: values.8,
-            organization: values.9,
-            properties: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    r#type: v3,
+                    description: v4,
+                    selectable: v5,
+                    deletable: v6,
+                    is_deleted: v7,
+                    organization_id: v8,
+                    organization: v9,
+                    properties: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -109,23 +109,23 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
         "repository_name",
         "permission",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<
-            BenefitGitHubRepositoryCreatePropertiesPermission,
-        >,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, BenefitGitHubRepositoryCreatePropertiesPermission);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            repository_owner: values.0,
-            repository_name: values.1,
-            permission: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    repository_owner: v0,
+                    repository_name: v1,
+                    permission: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

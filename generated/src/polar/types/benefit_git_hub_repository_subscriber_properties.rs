@@ -55,19 +55,22 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositorySubscriberPropert
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositorySubscriberProperties {
     const NAME: &'static str = "BenefitGitHubRepositorySubscriberProperties";
     const WIRE_NAMES: &'static [&'static str] = &["repository_owner", "repository_name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            repository_owner: values.0,
-            repository_name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    repository_owner: v0,
+                    repository_name: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -79,23 +79,19 @@ impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
         "role_id",
         "granted_account_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            account_id: values.0,
-            guild_id: values.1,
-            role_id: values.2,
-            granted_account_id: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            account_id: v0.unwrap_or_default(),
+            guild_id: v1.unwrap_or_default(),
+            role_id: v2.unwrap_or_default(),
+            granted_account_id: v3.unwrap_or_default(),
+        })
     }
 }

@@ -42,13 +42,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
 impl ::openapi_runtime::de::Object for BenefitGrantDownloadablesProperties {
     const NAME: &'static str = "BenefitGrantDownloadablesProperties";
     const WIRE_NAMES: &'static [&'static str] = &["files"];
-    type Fields = (::openapi_runtime::de::Optional<Option<Vec<String>>>,);
+    type Fields = (Option<Vec<String>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { files: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            files: v0.unwrap_or_default(),
+        })
     }
 }

@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
 impl ::openapi_runtime::de::Object for BenefitGrantError {
     const NAME: &'static str = "BenefitGrantError";
     const WIRE_NAMES: &'static [&'static str] = &["message", "type", "timestamp"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            message: values.0,
-            r#type: values.1,
-            timestamp: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    message: v0,
+                    r#type: v1,
+                    timestamp: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

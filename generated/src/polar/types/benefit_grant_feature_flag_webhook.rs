@@ -221,57 +221,84 @@ impl ::openapi_runtime::de::Object for BenefitGrantFeatureFlagWebhook {
         "properties",
         "previous_properties",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 2, 4, 6, 9, 11, 13, 15, 16];
+    const NULLABLE: &'static [usize] = &[1, 7, 8];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Optional<Option<super::BenefitGrantError>>,
-            ::openapi_runtime::de::Required<super::Customer>,
-            ::openapi_runtime::de::Optional<Option<super::Member>>,
-            ::openapi_runtime::de::Required<super::BenefitFeatureFlag>,
-        ),
-        (
-            ::openapi_runtime::de::Required<super::BenefitGrantFeatureFlagProperties>,
-            ::openapi_runtime::de::Optional<
+            (
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                bool,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                bool,
+                Option<::uuid::Uuid>,
+                Option<::uuid::Uuid>,
+                ::uuid::Uuid,
+                Option<::uuid::Uuid>,
+                ::uuid::Uuid,
+                Option<super::BenefitGrantError>,
+                super::Customer,
+                Option<super::Member>,
+                super::BenefitFeatureFlag,
+            ),
+            (
+                super::BenefitGrantFeatureFlagProperties,
                 Option<super::BenefitGrantFeatureFlagProperties>,
-            >,
+            ),
         ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0.0,
-            modified_at: values.0.1,
-            id: values.0.2,
-            granted_at: values.0.3,
-            is_granted: values.0.4,
-            revoked_at: values.0.5,
-            is_revoked: values.0.6,
-            subscription_id: values.0.7,
-            order_id: values.0.8,
-            customer_id: values.0.9,
-            member_id: values.0.10,
-            benefit_id: values.0.11,
-            error: values.0.12,
-            customer: values.0.13,
-            member: values.0.14,
-            benefit: values.0.15,
-            properties: values.1.0,
-            previous_properties: values.1.1,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    v3,
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    v7,
+                    v8,
+                    Some(v9),
+                    v10,
+                    Some(v11),
+                    v12,
+                    Some(v13),
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16), v17),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    granted_at: v3.unwrap_or_default(),
+                    is_granted: v4,
+                    revoked_at: v5.unwrap_or_default(),
+                    is_revoked: v6,
+                    subscription_id: v7.unwrap_or_default(),
+                    order_id: v8.unwrap_or_default(),
+                    customer_id: v9,
+                    member_id: v10.unwrap_or_default(),
+                    benefit_id: v11,
+                    error: v12.unwrap_or_default(),
+                    customer: v13,
+                    member: v14.unwrap_or_default(),
+                    benefit: v15,
+                    properties: v16,
+                    previous_properties: v17.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -94,27 +94,26 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
         "granted_account_id",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<
-            Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
-        >,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            account_id: values.0,
-            repository_owner: values.1,
-            repository_name: values.2,
-            permission: values.3,
-            granted_account_id: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            account_id: v0.unwrap_or_default(),
+            repository_owner: v1.unwrap_or_default(),
+            repository_name: v2.unwrap_or_default(),
+            permission: v3.unwrap_or_default(),
+            granted_account_id: v4.unwrap_or_default(),
+        })
     }
 }
 

@@ -68,21 +68,18 @@ impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
         "license_key_id",
         "display_key",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_provided_key: values.0,
-            license_key_id: values.1,
-            display_key: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            user_provided_key: v0.unwrap_or_default(),
+            license_key_id: v1.unwrap_or_default(),
+            display_key: v2.unwrap_or_default(),
+        })
     }
 }

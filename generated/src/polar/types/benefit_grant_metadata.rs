@@ -72,23 +72,24 @@ impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
         "benefit_type",
         "member_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::BenefitType>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, super::BenefitType, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            benefit_id: values.0,
-            benefit_grant_id: values.1,
-            benefit_type: values.2,
-            member_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    benefit_id: v0,
+                    benefit_grant_id: v1,
+                    benefit_type: v2,
+                    member_id: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

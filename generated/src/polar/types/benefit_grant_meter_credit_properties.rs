@@ -68,21 +68,18 @@ impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
         "last_credited_units",
         "last_credited_at",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<i64>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            last_credited_meter_id: values.0,
-            last_credited_units: values.1,
-            last_credited_at: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            last_credited_meter_id: v0.unwrap_or_default(),
+            last_credited_units: v1.unwrap_or_default(),
+            last_credited_at: v2.unwrap_or_default(),
+        })
     }
 }

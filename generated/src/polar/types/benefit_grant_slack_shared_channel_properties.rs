@@ -102,26 +102,27 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties 
         "connected_team_id",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            invited_email: values.0,
-            channel_id: values.1,
-            channel_name: values.2,
-            invite_id: values.3,
-            invite_url: values.4,
-            connected_team_id: values.5,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5) = slots;
+        Some(Self {
+            invited_email: v0.unwrap_or_default(),
+            channel_id: v1.unwrap_or_default(),
+            channel_name: v2.unwrap_or_default(),
+            invite_id: v3.unwrap_or_default(),
+            invite_url: v4.unwrap_or_default(),
+            connected_team_id: v5.unwrap_or_default(),
+        })
     }
 }

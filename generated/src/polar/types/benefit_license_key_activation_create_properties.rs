@@ -50,19 +50,22 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreatePropert
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyActivationCreateProperties {
     const NAME: &'static str = "BenefitLicenseKeyActivationCreateProperties";
     const WIRE_NAMES: &'static [&'static str] = &["limit", "enable_customer_admin"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            limit: values.0,
-            enable_customer_admin: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    limit: v0,
+                    enable_customer_admin: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -53,19 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
     const NAME: &'static str = "BenefitLicenseKeyExpirationProperties";
     const WIRE_NAMES: &'static [&'static str] = &["ttl", "timeframe"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<BenefitLicenseKeyExpirationPropertiesTimeframe>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, BenefitLicenseKeyExpirationPropertiesTimeframe);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            ttl: values.0,
-            timeframe: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { ttl: v0, timeframe: v1 }),
+            _ => None,
         }
     }
 }

@@ -100,26 +100,23 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysCreateProperties {
         "limit_usage",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitLicenseKeyActivationCreateProperties>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
+        ::openapi_runtime::Patch<super::BenefitLicenseKeyActivationCreateProperties>,
+        ::openapi_runtime::Patch<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            prefix: values.0,
-            expires: values.1,
-            activations: values.2,
-            limit_usage: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            prefix: v0.unwrap_or_default(),
+            expires: v1.unwrap_or_default(),
+            activations: v2.unwrap_or_default(),
+            limit_usage: v3.unwrap_or_default(),
+        })
     }
 }

@@ -85,27 +85,25 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
         "activations",
         "limit_usage",
     ];
+    const NULLABLE: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<
-            Option<super::BenefitLicenseKeyExpirationProperties>,
-        >,
-        ::openapi_runtime::de::Nullable<
-            Option<super::BenefitLicenseKeyActivationProperties>,
-        >,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
+        Option<String>,
+        Option<super::BenefitLicenseKeyExpirationProperties>,
+        Option<super::BenefitLicenseKeyActivationProperties>,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            prefix: values.0,
-            expires: values.1,
-            activations: values.2,
-            limit_usage: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            prefix: v0.unwrap_or_default(),
+            expires: v1.unwrap_or_default(),
+            activations: v2.unwrap_or_default(),
+            limit_usage: v3.unwrap_or_default(),
+        })
     }
 }

@@ -123,36 +123,35 @@ impl ::openapi_runtime::de::Object for BenefitMeterCreditCreate {
         "visibility",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 5];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    BenefitMeterCreditCreateMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, BenefitMeterCreditCreateMetadataValue>,
         >,
-        ::openapi_runtime::de::Required<BenefitMeterCreditCreateType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitVisibility>,
-        >,
-        ::openapi_runtime::de::Required<super::BenefitMeterCreditCreateProperties>,
+        BenefitMeterCreditCreateType,
+        String,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<super::BenefitVisibility>,
+        super::BenefitMeterCreditCreateProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            r#type: values.1,
-            description: values.2,
-            organization_id: values.3,
-            visibility: values.4,
-            properties: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), v3, v4, Some(v5)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    r#type: v1,
+                    description: v2,
+                    organization_id: v3.unwrap_or_default(),
+                    visibility: v4.unwrap_or_default(),
+                    properties: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -58,21 +58,23 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
 impl ::openapi_runtime::de::Object for BenefitMeterCreditCreateProperties {
     const NAME: &'static str = "BenefitMeterCreditCreateProperties";
     const WIRE_NAMES: &'static [&'static str] = &["units", "rollover", "meter_id"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (i64, bool, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            units: values.0,
-            rollover: values.1,
-            meter_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    units: v0,
+                    rollover: v1,
+                    meter_id: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

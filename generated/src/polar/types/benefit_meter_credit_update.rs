@@ -126,36 +126,33 @@ impl ::openapi_runtime::de::Object for BenefitMeterCreditUpdate {
         "type",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    BenefitMeterCreditUpdateMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, BenefitMeterCreditUpdateMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitVisibility>,
-        >,
-        ::openapi_runtime::de::Required<BenefitMeterCreditUpdateType>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::BenefitMeterCreditCreateProperties>,
-        >,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::BenefitVisibility>,
+        BenefitMeterCreditUpdateType,
+        ::openapi_runtime::Patch<super::BenefitMeterCreditCreateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            description: values.1,
-            visibility: values.2,
-            r#type: values.3,
-            properties: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), v4) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    description: v1.unwrap_or_default(),
+                    visibility: v2.unwrap_or_default(),
+                    r#type: v3,
+                    properties: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

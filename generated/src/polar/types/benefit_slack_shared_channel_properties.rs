@@ -110,27 +110,33 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelProperties {
         "archive_on_revoke",
         "team_invitees",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::uuid::Uuid,
+        String,
+        Option<bool>,
+        Option<String>,
+        Option<bool>,
+        Option<Vec<String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            slack_integration_id: values.0,
-            channel_name_template: values.1,
-            private: values.2,
-            welcome_message: values.3,
-            archive_on_revoke: values.4,
-            team_invitees: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4, v5) => {
+                Some(Self {
+                    slack_integration_id: v0,
+                    channel_name_template: v1,
+                    private: v2.unwrap_or_default(),
+                    welcome_message: v3.unwrap_or_default(),
+                    archive_on_revoke: v4.unwrap_or_default(),
+                    team_invitees: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,21 +56,17 @@ impl<'de> ::serde::Deserialize<'de> for BlockingOrganization {
 impl ::openapi_runtime::de::Object for BlockingOrganization {
     const NAME: &'static str = "BlockingOrganization";
     const WIRE_NAMES: &'static [&'static str] = &["id", "slug", "name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (::uuid::Uuid, String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            slug: values.1,
-            name: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => Some(Self { id: v0, slug: v1, name: v2 }),
+            _ => None,
         }
     }
 }

@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for BodyEmailUpdateVerifyEmailUpdate {
 impl ::openapi_runtime::de::Object for BodyEmailUpdateVerifyEmailUpdate {
     const NAME: &'static str = "BodyEmailUpdateVerifyEmailUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["token"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { token: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { token: v0 }),
+            _ => None,
+        }
     }
 }

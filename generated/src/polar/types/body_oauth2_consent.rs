@@ -40,14 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for BodyOauth2Consent {
 impl ::openapi_runtime::de::Object for BodyOauth2Consent {
     const NAME: &'static str = "BodyOauth2Consent";
     const WIRE_NAMES: &'static [&'static str] = &["action"];
-    type Fields = (::openapi_runtime::de::Required<BodyOauth2ConsentAction>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (BodyOauth2ConsentAction,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { action: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { action: v0 }),
+            _ => None,
+        }
     }
 }
 

@@ -215,49 +215,71 @@ impl ::openapi_runtime::de::Object for CardPayment {
         "processor_metadata",
         "method_metadata",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 11, 15];
+    const NULLABLE: &'static [usize] = &[1, 8, 9, 10, 12, 13];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::PaymentProcessor>,
-        ::openapi_runtime::de::Required<super::PaymentStatus>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<CardPaymentMethod>,
-        ::openapi_runtime::de::Nullable<Option<super::PaymentTrigger>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
-        ::openapi_runtime::de::Required<super::CardPaymentMetadata>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::PaymentProcessor,
+        super::PaymentStatus,
+        i64,
+        String,
+        CardPaymentMethod,
+        Option<super::PaymentTrigger>,
+        Option<String>,
+        Option<String>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        super::CardPaymentMetadata,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            processor: values.3,
-            status: values.4,
-            amount: values.5,
-            currency: values.6,
-            method: values.7,
-            trigger: values.8,
-            decline_reason: values.9,
-            decline_message: values.10,
-            organization_id: values.11,
-            checkout_id: values.12,
-            order_id: values.13,
-            processor_metadata: values.14,
-            method_metadata: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+                v9,
+                v10,
+                Some(v11),
+                v12,
+                v13,
+                v14,
+                Some(v15),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    processor: v3,
+                    status: v4,
+                    amount: v5,
+                    currency: v6,
+                    method: v7,
+                    trigger: v8.unwrap_or_default(),
+                    decline_reason: v9.unwrap_or_default(),
+                    decline_message: v10.unwrap_or_default(),
+                    organization_id: v11,
+                    checkout_id: v12.unwrap_or_default(),
+                    order_id: v13.unwrap_or_default(),
+                    processor_metadata: v14.unwrap_or_default(),
+                    method_metadata: v15,
+                })
+            }
+            _ => None,
         }
     }
 }

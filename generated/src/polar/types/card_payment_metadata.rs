@@ -52,19 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
 impl ::openapi_runtime::de::Object for CardPaymentMetadata {
     const NAME: &'static str = "CardPaymentMetadata";
     const WIRE_NAMES: &'static [&'static str] = &["brand", "last4"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            brand: values.0,
-            last4: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { brand: v0, last4: v1 }),
+            _ => None,
         }
     }
 }

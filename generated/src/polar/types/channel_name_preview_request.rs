@@ -113,32 +113,36 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
         "customer_email",
         "customer_metadata",
     ];
+    const REQUIRED: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    ChannelNamePreviewRequestCustomerMetadataValue,
-                >,
+        Option<::uuid::Uuid>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<
+            ::std::collections::BTreeMap<
+                String,
+                ChannelNamePreviewRequestCustomerMetadataValue,
             >,
         >,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_id: values.0,
-            template: values.1,
-            customer_name: values.2,
-            customer_email: values.3,
-            customer_metadata: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    organization_id: v0.unwrap_or_default(),
+                    template: v1,
+                    customer_name: v2.unwrap_or_default(),
+                    customer_email: v3.unwrap_or_default(),
+                    customer_metadata: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

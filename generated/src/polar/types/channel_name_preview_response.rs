@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewResponse {
 impl ::openapi_runtime::de::Object for ChannelNamePreviewResponse {
     const NAME: &'static str = "ChannelNamePreviewResponse";
     const WIRE_NAMES: &'static [&'static str] = &["channel_name"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { channel_name: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { channel_name: v0 }),
+            _ => None,
+        }
     }
 }

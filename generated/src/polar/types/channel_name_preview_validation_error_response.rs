@@ -51,21 +51,20 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewValidationErrorRespons
 impl ::openapi_runtime::de::Object for ChannelNamePreviewValidationErrorResponse {
     const NAME: &'static str = "ChannelNamePreviewValidationErrorResponse";
     const WIRE_NAMES: &'static [&'static str] = &["error", "detail"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<
-            Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        String,
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            error: values.0,
-            detail: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { error: v0, detail: v1 }),
+            _ => None,
         }
     }
 }

@@ -78,27 +78,33 @@ impl ::openapi_runtime::de::Object for CheckoutBillingAddressFields {
         "line1",
         "line2",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
-        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        super::BillingAddressFieldMode,
+        super::BillingAddressFieldMode,
+        super::BillingAddressFieldMode,
+        super::BillingAddressFieldMode,
+        super::BillingAddressFieldMode,
+        super::BillingAddressFieldMode,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            country: values.0,
-            state: values.1,
-            city: values.2,
-            postal_code: values.3,
-            line1: values.4,
-            line2: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    country: v0,
+                    state: v1,
+                    city: v2,
+                    postal_code: v3,
+                    line1: v4,
+                    line2: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

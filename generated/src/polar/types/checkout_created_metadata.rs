@@ -66,21 +66,23 @@ impl ::openapi_runtime::de::Object for CheckoutCreatedMetadata {
         "checkout_status",
         "product_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            checkout_id: values.0,
-            checkout_status: values.1,
-            product_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    checkout_id: v0,
+                    checkout_status: v1,
+                    product_id: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

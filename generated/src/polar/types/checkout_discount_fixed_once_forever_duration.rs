@@ -107,31 +107,47 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
         "name",
         "code",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[7];
     type Fields = (
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Required<super::DiscountType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::DiscountDuration,
+        super::DiscountType,
+        i64,
+        String,
+        ::std::collections::BTreeMap<String, i64>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0,
-            r#type: values.1,
-            amount: values.2,
-            currency: values.3,
-            amounts: values.4,
-            id: values.5,
-            name: values.6,
-            code: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    amount: v2,
+                    currency: v3,
+                    amounts: v4,
+                    id: v5,
+                    name: v6,
+                    code: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -115,33 +115,50 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
         "name",
         "code",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[8];
     type Fields = (
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<super::DiscountType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::DiscountDuration,
+        i64,
+        super::DiscountType,
+        i64,
+        String,
+        ::std::collections::BTreeMap<String, i64>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0,
-            duration_in_months: values.1,
-            r#type: values.2,
-            amount: values.3,
-            currency: values.4,
-            amounts: values.5,
-            id: values.6,
-            name: values.7,
-            code: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    amount: v3,
+                    currency: v4,
+                    amounts: v5,
+                    id: v6,
+                    name: v7,
+                    code: v8.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

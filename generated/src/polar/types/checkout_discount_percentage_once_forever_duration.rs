@@ -86,27 +86,34 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDura
         "name",
         "code",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Required<super::DiscountType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::DiscountDuration,
+        super::DiscountType,
+        i64,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0,
-            r#type: values.1,
-            basis_points: values.2,
-            id: values.3,
-            name: values.4,
-            code: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    basis_points: v2,
+                    id: v3,
+                    name: v4,
+                    code: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -93,29 +93,36 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
         "name",
         "code",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    const NULLABLE: &'static [usize] = &[6];
     type Fields = (
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<super::DiscountType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        super::DiscountDuration,
+        i64,
+        super::DiscountType,
+        i64,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0,
-            duration_in_months: values.1,
-            r#type: values.2,
-            basis_points: values.3,
-            id: values.4,
-            name: values.5,
-            code: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    basis_points: v3,
+                    id: v4,
+                    name: v5,
+                    code: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -230,57 +230,82 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
         "discount",
         "url",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 5, 6, 7, 11, 12, 15, 16, 18];
+    const NULLABLE: &'static [usize] = &[2, 3, 4, 8, 9, 10, 13, 14, 17];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Required<super::PaymentProcessor>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            (
+                ::uuid::Uuid,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<super::TrialInterval>,
+                Option<i64>,
+                super::MetadataOutputType,
+                super::PaymentProcessor,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                bool,
+                bool,
+                Option<::uuid::Uuid>,
+                Option<i64>,
+                ::uuid::Uuid,
+            ),
+            (Vec<super::CheckoutLinkProduct>, Option<CheckoutLinkDiscount>, String),
         ),
-        (
-            ::openapi_runtime::de::Required<Vec<super::CheckoutLinkProduct>>,
-            ::openapi_runtime::de::Nullable<Option<CheckoutLinkDiscount>>,
-            ::openapi_runtime::de::Required<String>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0.0,
-            created_at: values.0.1,
-            modified_at: values.0.2,
-            trial_interval: values.0.3,
-            trial_interval_count: values.0.4,
-            metadata: values.0.5,
-            payment_processor: values.0.6,
-            client_secret: values.0.7,
-            success_url: values.0.8,
-            return_url: values.0.9,
-            label: values.0.10,
-            allow_discount_codes: values.0.11,
-            require_billing_address: values.0.12,
-            discount_id: values.0.13,
-            seats: values.0.14,
-            organization_id: values.0.15,
-            products: values.1.0,
-            discount: values.1.1,
-            url: values.1.2,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    Some(v11),
+                    Some(v12),
+                    v13,
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16), v17, Some(v18)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    trial_interval: v3.unwrap_or_default(),
+                    trial_interval_count: v4.unwrap_or_default(),
+                    metadata: v5,
+                    payment_processor: v6,
+                    client_secret: v7,
+                    success_url: v8.unwrap_or_default(),
+                    return_url: v9.unwrap_or_default(),
+                    label: v10.unwrap_or_default(),
+                    allow_discount_codes: v11,
+                    require_billing_address: v12,
+                    discount_id: v13.unwrap_or_default(),
+                    seats: v14.unwrap_or_default(),
+                    organization_id: v15,
+                    products: v16,
+                    discount: v17.unwrap_or_default(),
+                    url: v18,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -495,7 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

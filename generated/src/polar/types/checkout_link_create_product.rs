@@ -225,46 +225,47 @@ impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
         "return_url",
         "product_id",
     ];
+    const REQUIRED: &'static [usize] = &[3, 11];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    CheckoutLinkCreateProductMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::TrialInterval>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Required<CheckoutLinkCreateProductPaymentProcessor>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::Patch<super::TrialInterval>,
+        ::openapi_runtime::Patch<i64>,
+        CheckoutLinkCreateProductPaymentProcessor,
+        ::openapi_runtime::Patch<String>,
+        Option<bool>,
+        Option<bool>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            trial_interval: values.1,
-            trial_interval_count: values.2,
-            payment_processor: values.3,
-            label: values.4,
-            allow_discount_codes: values.5,
-            require_billing_address: values.6,
-            discount_id: values.7,
-            seats: values.8,
-            success_url: values.9,
-            return_url: values.10,
-            product_id: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), v4, v5, v6, v7, v8, v9, v10, Some(v11)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    trial_interval: v1.unwrap_or_default(),
+                    trial_interval_count: v2.unwrap_or_default(),
+                    payment_processor: v3,
+                    label: v4.unwrap_or_default(),
+                    allow_discount_codes: v5.unwrap_or_default(),
+                    require_billing_address: v6.unwrap_or_default(),
+                    discount_id: v7.unwrap_or_default(),
+                    seats: v8.unwrap_or_default(),
+                    success_url: v9.unwrap_or_default(),
+                    return_url: v10.unwrap_or_default(),
+                    product_id: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

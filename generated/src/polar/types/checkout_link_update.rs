@@ -216,39 +216,38 @@ impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
         "return_url",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::TrialInterval>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::Patch<super::TrialInterval>,
+        ::openapi_runtime::Patch<i64>,
+        Option<::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>>,
+        ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            trial_interval: values.0,
-            trial_interval_count: values.1,
-            metadata: values.2,
-            products: values.3,
-            label: values.4,
-            allow_discount_codes: values.5,
-            require_billing_address: values.6,
-            discount_id: values.7,
-            seats: values.8,
-            success_url: values.9,
-            return_url: values.10,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10) = slots;
+        Some(Self {
+            trial_interval: v0.unwrap_or_default(),
+            trial_interval_count: v1.unwrap_or_default(),
+            metadata: v2.unwrap_or_default(),
+            products: v3.unwrap_or_default(),
+            label: v4.unwrap_or_default(),
+            allow_discount_codes: v5.unwrap_or_default(),
+            require_billing_address: v6.unwrap_or_default(),
+            discount_id: v7.unwrap_or_default(),
+            seats: v8.unwrap_or_default(),
+            success_url: v9.unwrap_or_default(),
+            return_url: v10.unwrap_or_default(),
+        })
     }
 }
 

@@ -570,113 +570,125 @@ impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
         "products",
         "prices",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[28];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Optional<
+            (
                 ::openapi_runtime::Patch<super::TrialInterval>,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<i64>,
                 Option<
                     ::std::collections::BTreeMap<
                         String,
                         CheckoutProductsCreateMetadataValue,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Optional<
                 Option<
                     ::std::collections::BTreeMap<
                         String,
                         Option<CheckoutProductsCreateCustomFieldDataValue>,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ),
-        (
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                Option<bool>,
+                Option<bool>,
+                ::openapi_runtime::Patch<i64>,
+                ::openapi_runtime::Patch<i64>,
+                ::openapi_runtime::Patch<i64>,
+                ::openapi_runtime::Patch<i64>,
+                Option<bool>,
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                Option<bool>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+            ),
+            (
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<super::AddressInput>,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<String>,
                 Option<
                     ::std::collections::BTreeMap<
                         String,
                         CheckoutProductsCreateCustomerMetadataValue,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<super::PresentmentCurrency>,
-            >,
-            ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<
+                Vec<::uuid::Uuid>,
                 ::openapi_runtime::Patch<
                     ::std::collections::BTreeMap<
                         String,
                         Vec<CheckoutProductsCreatePricesValueItem>,
                     >,
                 >,
-            >,
+            ),
         ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            trial_interval: values.0.0,
-            trial_interval_count: values.0.1,
-            metadata: values.0.2,
-            custom_field_data: values.0.3,
-            discount_id: values.0.4,
-            allow_discount_codes: values.0.5,
-            require_billing_address: values.0.6,
-            amount: values.0.7,
-            seats: values.0.8,
-            min_seats: values.0.9,
-            max_seats: values.0.10,
-            allow_trial: values.0.11,
-            customer_id: values.0.12,
-            is_business_customer: values.0.13,
-            external_customer_id: values.0.14,
-            customer_name: values.0.15,
-            customer_email: values.1.0,
-            customer_ip_address: values.1.1,
-            customer_billing_name: values.1.2,
-            customer_billing_address: values.1.3,
-            customer_tax_id: values.1.4,
-            customer_metadata: values.1.5,
-            subscription_id: values.1.6,
-            success_url: values.1.7,
-            return_url: values.1.8,
-            embed_origin: values.1.9,
-            locale: values.1.10,
-            currency: values.1.11,
-            products: values.1.12,
-            prices: values.1.13,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+                (
+                    v16,
+                    v17,
+                    v18,
+                    v19,
+                    v20,
+                    v21,
+                    v22,
+                    v23,
+                    v24,
+                    v25,
+                    v26,
+                    v27,
+                    Some(v28),
+                    v29,
+                ),
+            ) => {
+                Some(Self {
+                    trial_interval: v0.unwrap_or_default(),
+                    trial_interval_count: v1.unwrap_or_default(),
+                    metadata: v2.unwrap_or_default(),
+                    custom_field_data: v3.unwrap_or_default(),
+                    discount_id: v4.unwrap_or_default(),
+                    allow_discount_codes: v5.unwrap_or_default(),
+                    require_billing_address: v6.unwrap_or_default(),
+                    amount: v7.unwrap_or_default(),
+                    seats: v8.unwrap_or_default(),
+                    min_seats: v9.unwrap_or_default(),
+                    max_seats: v10.unwrap_or_default(),
+                    allow_trial: v11.unwrap_or_default(),
+                    customer_id: v12.unwrap_or_default(),
+                    is_business_customer: v13.unwrap_or_default(),
+                    external_customer_id: v14.unwrap_or_default(),
+                    customer_name: v15.unwrap_or_default(),
+                    customer_email: v16.unwrap_or_default(),
+                    customer_ip_address: v17.unwrap_or_default(),
+                    customer_billing_name: v18.unwrap_or_default(),
+                    customer_billing_address: v19.unwrap_or_default(),
+                    customer_tax_id: v20.unwrap_or_default(),
+                    customer_metadata: v21.unwrap_or_default(),
+                    subscription_id: v22.unwrap_or_default(),
+                    success_url: v23.unwrap_or_default(),
+                    return_url: v24.unwrap_or_default(),
+                    embed_origin: v25.unwrap_or_default(),
+                    locale: v26.unwrap_or_default(),
+                    currency: v27.unwrap_or_default(),
+                    products: v28,
+                    prices: v29.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -748,10 +760,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "amount_type") {
+        match ::openapi_runtime::de::tag_of(&value, "amount_type").as_tag() {
             ::openapi_runtime::de::Tag::Str("fixed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Fixed)
             }

@@ -453,92 +453,88 @@ impl ::openapi_runtime::de::Object for CheckoutUpdate {
         "return_url",
         "embed_origin",
     ];
-    type Fields = (
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Optional<
+            (
                 Option<
                     ::std::collections::BTreeMap<
                         String,
                         Option<CheckoutUpdateCustomFieldDataValue>,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                ::openapi_runtime::Patch<i64>,
+                ::openapi_runtime::Patch<i64>,
+                ::openapi_runtime::Patch<bool>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<super::AddressInput>,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<super::TrialInterval>,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-            ::openapi_runtime::de::Optional<
-                Option<::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>>,
-            >,
-            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<i64>,
+                Option<
+                    ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
+                >,
                 ::openapi_runtime::Patch<super::PresentmentCurrency>,
-            >,
-        ),
-        (
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<
+            ),
+            (
+                ::openapi_runtime::Patch<::uuid::Uuid>,
+                ::openapi_runtime::Patch<bool>,
+                ::openapi_runtime::Patch<bool>,
+                ::openapi_runtime::Patch<bool>,
+                ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<
                     ::std::collections::BTreeMap<
                         String,
                         CheckoutUpdateCustomerMetadataValue,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+                ::openapi_runtime::Patch<String>,
+            ),
         ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            custom_field_data: values.0.0,
-            product_id: values.0.1,
-            product_price_id: values.0.2,
-            amount: values.0.3,
-            seats: values.0.4,
-            is_business_customer: values.0.5,
-            customer_name: values.0.6,
-            customer_email: values.0.7,
-            customer_billing_name: values.0.8,
-            customer_billing_address: values.0.9,
-            customer_tax_id: values.0.10,
-            locale: values.0.11,
-            trial_interval: values.0.12,
-            trial_interval_count: values.0.13,
-            metadata: values.0.14,
-            currency: values.0.15,
-            discount_id: values.1.0,
-            allow_discount_codes: values.1.1,
-            require_billing_address: values.1.2,
-            allow_trial: values.1.3,
-            customer_ip_address: values.1.4,
-            customer_metadata: values.1.5,
-            success_url: values.1.6,
-            return_url: values.1.7,
-            embed_origin: values.1.8,
-        }
+    ) -> Option<Self> {
+        let (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19, v20, v21, v22, v23, v24),
+        ) = slots;
+        Some(Self {
+            custom_field_data: v0.unwrap_or_default(),
+            product_id: v1.unwrap_or_default(),
+            product_price_id: v2.unwrap_or_default(),
+            amount: v3.unwrap_or_default(),
+            seats: v4.unwrap_or_default(),
+            is_business_customer: v5.unwrap_or_default(),
+            customer_name: v6.unwrap_or_default(),
+            customer_email: v7.unwrap_or_default(),
+            customer_billing_name: v8.unwrap_or_default(),
+            customer_billing_address: v9.unwrap_or_default(),
+            customer_tax_id: v10.unwrap_or_default(),
+            locale: v11.unwrap_or_default(),
+            trial_interval: v12.unwrap_or_default(),
+            trial_interval_count: v13.unwrap_or_default(),
+            metadata: v14.unwrap_or_default(),
+            currency: v15.unwrap_or_default(),
+            discount_id: v16.unwrap_or_default(),
+            allow_discount_codes: v17.unwrap_or_default(),
+            require_billing_address: v18.unwrap_or_default(),
+            allow_trial: v19.unwrap_or_default(),
+            customer_ip_address: v20.unwrap_or_default(),
+            customer_metadata: v21.unwrap_or_default(),
+            success_url: v22.unwrap_or_default(),
+            return_url: v23.unwrap_or_default(),
+            embed_origin: v24.unwrap_or_default(),
+        })
     }
 }
 

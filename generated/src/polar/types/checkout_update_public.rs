@@ -269,54 +269,51 @@ impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
         "allow_trial",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    Option<CheckoutUpdatePublicCustomFieldDataValue>,
-                >,
+        Option<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CheckoutUpdatePublicCustomFieldDataValue>,
             >,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<CheckoutUpdatePublicAllowTrial>,
-        >,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<CheckoutUpdatePublicAllowTrial>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            custom_field_data: values.0,
-            product_id: values.1,
-            product_price_id: values.2,
-            amount: values.3,
-            seats: values.4,
-            is_business_customer: values.5,
-            customer_name: values.6,
-            customer_email: values.7,
-            customer_billing_name: values.8,
-            customer_billing_address: values.9,
-            customer_tax_id: values.10,
-            locale: values.11,
-            payment_method_type: values.12,
-            discount_code: values.13,
-            allow_trial: values.14,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14) = slots;
+        Some(Self {
+            custom_field_data: v0.unwrap_or_default(),
+            product_id: v1.unwrap_or_default(),
+            product_price_id: v2.unwrap_or_default(),
+            amount: v3.unwrap_or_default(),
+            seats: v4.unwrap_or_default(),
+            is_business_customer: v5.unwrap_or_default(),
+            customer_name: v6.unwrap_or_default(),
+            customer_email: v7.unwrap_or_default(),
+            customer_billing_name: v8.unwrap_or_default(),
+            customer_billing_address: v9.unwrap_or_default(),
+            customer_tax_id: v10.unwrap_or_default(),
+            locale: v11.unwrap_or_default(),
+            payment_method_type: v12.unwrap_or_default(),
+            discount_code: v13.unwrap_or_default(),
+            allow_trial: v14.unwrap_or_default(),
+        })
     }
 }
 

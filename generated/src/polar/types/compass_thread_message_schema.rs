@@ -81,25 +81,32 @@ impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
         "prompt",
         "parts",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<CompassThreadMessageSchemaPartsItem>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        Vec<CompassThreadMessageSchemaPartsItem>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            prompt: values.3,
-            parts: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    prompt: v3,
+                    parts: v4,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -134,10 +141,10 @@ impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "kind") {
+        match ::openapi_runtime::de::tag_of(&value, "kind").as_tag() {
             ::openapi_runtime::de::Tag::Str("text") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Text)
             }

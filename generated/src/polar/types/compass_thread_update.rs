@@ -44,13 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for CompassThreadUpdate {
 impl ::openapi_runtime::de::Object for CompassThreadUpdate {
     const NAME: &'static str = "CompassThreadUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["title"];
-    type Fields = (::openapi_runtime::de::Optional<Option<String>>,);
+    type Fields = (Option<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { title: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            title: v0.unwrap_or_default(),
+        })
     }
 }

@@ -58,19 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataInput {
 impl ::openapi_runtime::de::Object for CostMetadataInput {
     const NAME: &'static str = "CostMetadataInput";
     const WIRE_NAMES: &'static [&'static str] = &["amount", "currency"];
-    type Fields = (
-        ::openapi_runtime::de::Required<CostMetadataInputAmount>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (CostMetadataInputAmount, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            amount: values.0,
-            currency: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { amount: v0, currency: v1 }),
+            _ => None,
         }
     }
 }
@@ -107,7 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataInputAmount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

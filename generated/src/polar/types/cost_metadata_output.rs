@@ -52,19 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
 impl ::openapi_runtime::de::Object for CostMetadataOutput {
     const NAME: &'static str = "CostMetadataOutput";
     const WIRE_NAMES: &'static [&'static str] = &["amount", "currency"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            amount: values.0,
-            currency: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { amount: v0, currency: v1 }),
+            _ => None,
         }
     }
 }

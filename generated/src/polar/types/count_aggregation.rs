@@ -44,14 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for CountAggregation {
 impl ::openapi_runtime::de::Object for CountAggregation {
     const NAME: &'static str = "CountAggregation";
     const WIRE_NAMES: &'static [&'static str] = &["func"];
-    type Fields = (::openapi_runtime::de::Optional<Option<CountAggregationFunc>>,);
+    type Fields = (Option<CountAggregationFunc>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { func: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            func: v0.unwrap_or_default(),
+        })
     }
 }
 

@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for CursorPagination {
 impl ::openapi_runtime::de::Object for CursorPagination {
     const NAME: &'static str = "CursorPagination";
     const WIRE_NAMES: &'static [&'static str] = &["has_next_page"];
-    type Fields = (::openapi_runtime::de::Required<bool>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { has_next_page: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { has_next_page: v0 }),
+            _ => None,
+        }
     }
 }

@@ -74,21 +74,18 @@ impl ::openapi_runtime::de::Object for CustomFieldCheckboxProperties {
         "form_help_text",
         "form_placeholder",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            form_label: values.0,
-            form_help_text: values.1,
-            form_placeholder: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            form_label: v0.unwrap_or_default(),
+            form_help_text: v1.unwrap_or_default(),
+            form_placeholder: v2.unwrap_or_default(),
+        })
     }
 }

@@ -120,31 +120,33 @@ impl ::openapi_runtime::de::Object for CustomFieldCreateDate {
         "organization_id",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3, 5];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, CustomFieldCreateDateMetadataValue>,
-            >,
-        >,
-        ::openapi_runtime::de::Required<CustomFieldCreateDateType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::CustomFieldDateProperties>,
+        Option<::std::collections::BTreeMap<String, CustomFieldCreateDateMetadataValue>>,
+        CustomFieldCreateDateType,
+        String,
+        String,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        super::CustomFieldDateProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            r#type: values.1,
-            slug: values.2,
-            name: values.3,
-            organization_id: values.4,
-            properties: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), v4, Some(v5)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    r#type: v1,
+                    slug: v2,
+                    name: v3,
+                    organization_id: v4.unwrap_or_default(),
+                    properties: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -108,33 +108,50 @@ impl ::openapi_runtime::de::Object for CustomFieldDate {
         "organization_id",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<CustomFieldDateType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::CustomFieldDateProperties>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::MetadataOutputType,
+        CustomFieldDateType,
+        String,
+        String,
+        ::uuid::Uuid,
+        super::CustomFieldDateProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            metadata: values.3,
-            r#type: values.4,
-            slug: values.5,
-            name: values.6,
-            organization_id: values.7,
-            properties: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    metadata: v3,
+                    r#type: v4,
+                    slug: v5,
+                    name: v6,
+                    organization_id: v7,
+                    properties: v8,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -101,24 +101,25 @@ impl ::openapi_runtime::de::Object for CustomFieldDateProperties {
         "le",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            form_label: values.0,
-            form_help_text: values.1,
-            form_placeholder: values.2,
-            ge: values.3,
-            le: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            form_label: v0.unwrap_or_default(),
+            form_help_text: v1.unwrap_or_default(),
+            form_placeholder: v2.unwrap_or_default(),
+            ge: v3.unwrap_or_default(),
+            le: v4.unwrap_or_default(),
+        })
     }
 }

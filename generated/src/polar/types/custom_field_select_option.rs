@@ -52,19 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
 impl ::openapi_runtime::de::Object for CustomFieldSelectOption {
     const NAME: &'static str = "CustomFieldSelectOption";
     const WIRE_NAMES: &'static [&'static str] = &["value", "label"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            label: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { value: v0, label: v1 }),
+            _ => None,
         }
     }
 }

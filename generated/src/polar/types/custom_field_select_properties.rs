@@ -90,23 +90,29 @@ impl ::openapi_runtime::de::Object for CustomFieldSelectProperties {
         "form_placeholder",
         "options",
     ];
+    const REQUIRED: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::CustomFieldSelectOption>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Vec<super::CustomFieldSelectOption>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            form_label: values.0,
-            form_help_text: values.1,
-            form_placeholder: values.2,
-            options: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3)) => {
+                Some(Self {
+                    form_label: v0.unwrap_or_default(),
+                    form_help_text: v1.unwrap_or_default(),
+                    form_placeholder: v2.unwrap_or_default(),
+                    options: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

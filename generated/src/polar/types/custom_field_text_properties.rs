@@ -112,26 +112,27 @@ impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
         "max_length",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            form_label: values.0,
-            form_help_text: values.1,
-            form_placeholder: values.2,
-            textarea: values.3,
-            min_length: values.4,
-            max_length: values.5,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5) = slots;
+        Some(Self {
+            form_label: v0.unwrap_or_default(),
+            form_help_text: v1.unwrap_or_default(),
+            form_placeholder: v2.unwrap_or_default(),
+            textarea: v3.unwrap_or_default(),
+            min_length: v4.unwrap_or_default(),
+            max_length: v5.unwrap_or_default(),
+        })
     }
 }

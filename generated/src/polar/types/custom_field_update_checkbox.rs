@@ -126,34 +126,33 @@ impl ::openapi_runtime::de::Object for CustomFieldUpdateCheckbox {
         "type",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    CustomFieldUpdateCheckboxMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, CustomFieldUpdateCheckboxMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<CustomFieldUpdateCheckboxType>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::CustomFieldCheckboxProperties>,
-        >,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        CustomFieldUpdateCheckboxType,
+        ::openapi_runtime::Patch<super::CustomFieldCheckboxProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            slug: values.2,
-            r#type: values.3,
-            properties: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), v4) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    name: v1.unwrap_or_default(),
+                    slug: v2.unwrap_or_default(),
+                    r#type: v3,
+                    properties: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

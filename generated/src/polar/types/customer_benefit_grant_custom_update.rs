@@ -44,16 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantCustomUpdate {
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantCustomUpdate {
     const NAME: &'static str = "CustomerBenefitGrantCustomUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["benefit_type"];
-    type Fields = (
-        ::openapi_runtime::de::Required<CustomerBenefitGrantCustomUpdateBenefitType>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (CustomerBenefitGrantCustomUpdateBenefitType,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { benefit_type: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { benefit_type: v0 }),
+            _ => None,
+        }
     }
 }
 

@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpd
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpdate {
     const NAME: &'static str = "CustomerBenefitGrantDiscordPropertiesUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["account_id"];
-    type Fields = (::openapi_runtime::de::Nullable<Option<String>>,);
+    const NULLABLE: &'static [usize] = &[0];
+    type Fields = (Option<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { account_id: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            account_id: v0.unwrap_or_default(),
+        })
     }
 }

@@ -190,47 +190,71 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantSlackSharedChannel {
         "benefit",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 5, 7, 10, 11, 13, 14, 15];
+    const NULLABLE: &'static [usize] = &[1, 3, 4, 8, 9];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<super::BenefitGrantError>>,
-        ::openapi_runtime::de::Required<super::CustomerPortalCustomer>,
-        ::openapi_runtime::de::Required<super::BenefitSlackSharedChannelSubscriber>,
-        ::openapi_runtime::de::Required<super::BenefitGrantSlackSharedChannelProperties>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        bool,
+        bool,
+        Option<super::BenefitGrantError>,
+        super::CustomerPortalCustomer,
+        super::BenefitSlackSharedChannelSubscriber,
+        super::BenefitGrantSlackSharedChannelProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            granted_at: values.3,
-            revoked_at: values.4,
-            customer_id: values.5,
-            member_id: values.6,
-            benefit_id: values.7,
-            subscription_id: values.8,
-            order_id: values.9,
-            is_granted: values.10,
-            is_revoked: values.11,
-            error: values.12,
-            customer: values.13,
-            benefit: values.14,
-            properties: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                v4,
+                Some(v5),
+                v6,
+                Some(v7),
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+                v12,
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    granted_at: v3.unwrap_or_default(),
+                    revoked_at: v4.unwrap_or_default(),
+                    customer_id: v5,
+                    member_id: v6.unwrap_or_default(),
+                    benefit_id: v7,
+                    subscription_id: v8.unwrap_or_default(),
+                    order_id: v9.unwrap_or_default(),
+                    is_granted: v10,
+                    is_revoked: v11,
+                    error: v12.unwrap_or_default(),
+                    customer: v13,
+                    benefit: v14,
+                    properties: v15,
+                })
+            }
+            _ => None,
         }
     }
 }

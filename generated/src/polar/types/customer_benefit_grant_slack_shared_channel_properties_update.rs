@@ -46,13 +46,17 @@ impl ::openapi_runtime::de::Object
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     const NAME: &'static str = "CustomerBenefitGrantSlackSharedChannelPropertiesUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["invited_email"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { invited_email: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { invited_email: v0 }),
+            _ => None,
+        }
     }
 }

@@ -53,23 +53,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannelUp
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantSlackSharedChannelUpdate {
     const NAME: &'static str = "CustomerBenefitGrantSlackSharedChannelUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["benefit_type", "properties"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<
-            CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
-        >,
-        ::openapi_runtime::de::Required<
-            super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
-        >,
+        CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
+        super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            benefit_type: values.0,
-            properties: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    benefit_type: v0,
+                    properties: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

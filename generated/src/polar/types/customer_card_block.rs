@@ -92,25 +92,32 @@ impl ::openapi_runtime::de::Object for CustomerCardBlock {
         "avatar_url",
         "created_at",
     ];
+    const REQUIRED: &'static [usize] = &[1, 4];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<CustomerCardBlockType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        Option<CustomerCardBlockType>,
+        String,
+        Option<String>,
+        Option<String>,
+        ::chrono::DateTime<::chrono::Utc>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            email: values.1,
-            name: values.2,
-            avatar_url: values.3,
-            created_at: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, Some(v4)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    email: v1,
+                    name: v2.unwrap_or_default(),
+                    avatar_url: v3.unwrap_or_default(),
+                    created_at: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -82,23 +82,25 @@ impl ::openapi_runtime::de::Object for CustomerCreatedMetadata {
         "customer_name",
         "customer_external_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1, 2, 3];
+    type Fields = (String, Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            customer_id: values.0,
-            customer_email: values.1,
-            customer_name: values.2,
-            customer_external_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    customer_id: v0,
+                    customer_email: v1.unwrap_or_default(),
+                    customer_name: v2.unwrap_or_default(),
+                    customer_external_id: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

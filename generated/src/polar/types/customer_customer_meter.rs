@@ -116,33 +116,50 @@ impl ::openapi_runtime::de::Object for CustomerCustomerMeter {
         "balance",
         "meter",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<f64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<f64>,
-        ::openapi_runtime::de::Required<super::CustomerCustomerMeterMeter>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        f64,
+        i64,
+        f64,
+        super::CustomerCustomerMeterMeter,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            customer_id: values.3,
-            meter_id: values.4,
-            consumed_units: values.5,
-            credited_units: values.6,
-            balance: values.7,
-            meter: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    customer_id: v3,
+                    meter_id: v4,
+                    consumed_units: v5,
+                    credited_units: v6,
+                    balance: v7,
+                    meter: v8,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -55,19 +55,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerSession {
 impl ::openapi_runtime::de::Object for CustomerCustomerSession {
     const NAME: &'static str = "CustomerCustomerSession";
     const WIRE_NAMES: &'static [&'static str] = &["expires_at", "return_url"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (::chrono::DateTime<::chrono::Utc>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            expires_at: values.0,
-            return_url: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    expires_at: v0,
+                    return_url: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

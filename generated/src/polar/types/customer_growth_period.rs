@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for CustomerGrowthPeriod {
         "new_customers",
         "total_customers",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (::chrono::DateTime<::chrono::Utc>, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            timestamp: values.0,
-            new_customers: values.1,
-            total_customers: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    timestamp: v0,
+                    new_customers: v1,
+                    total_customers: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -202,44 +202,43 @@ impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
         "type",
         "email",
     ];
+    const REQUIRED: &'static [usize] = &[9];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    CustomerIndividualCreateMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::MemberOwnerCreate>,
-        >,
-        ::openapi_runtime::de::Optional<Option<CustomerIndividualCreateType>>,
-        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<super::MemberOwnerCreate>,
+        Option<CustomerIndividualCreateType>,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            external_id: values.1,
-            name: values.2,
-            billing_address: values.3,
-            tax_id: values.4,
-            locale: values.5,
-            organization_id: values.6,
-            owner: values.7,
-            r#type: values.8,
-            email: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, Some(v9)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    external_id: v1.unwrap_or_default(),
+                    name: v2.unwrap_or_default(),
+                    billing_address: v3.unwrap_or_default(),
+                    tax_id: v4.unwrap_or_default(),
+                    locale: v5.unwrap_or_default(),
+                    organization_id: v6.unwrap_or_default(),
+                    owner: v7.unwrap_or_default(),
+                    r#type: v8.unwrap_or_default(),
+                    email: v9,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -80,20 +80,21 @@ impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
         "payment_processor",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<super::PaymentProcessor>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        Option<super::PaymentProcessor>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            confirmation_token_id: values.0,
-            payment_method_id: values.1,
-            payment_processor: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            confirmation_token_id: v0.unwrap_or_default(),
+            payment_method_id: v1.unwrap_or_default(),
+            payment_processor: v2.unwrap_or_default(),
+        })
     }
 }

@@ -66,21 +66,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
     const NAME: &'static str = "CustomerOrderPaymentConfirmation";
     const WIRE_NAMES: &'static [&'static str] = &["status", "client_secret", "error"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            status: values.0,
-            client_secret: values.1,
-            error: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    status: v0,
+                    client_secret: v1.unwrap_or_default(),
+                    error: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

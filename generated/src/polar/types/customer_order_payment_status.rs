@@ -55,19 +55,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentStatus {
     const NAME: &'static str = "CustomerOrderPaymentStatus";
     const WIRE_NAMES: &'static [&'static str] = &["status", "error"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            status: values.0,
-            error: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    status: v0,
+                    error: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

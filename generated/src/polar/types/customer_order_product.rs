@@ -223,57 +223,86 @@ impl ::openapi_runtime::de::Object for CustomerOrderProduct {
         "medias",
         "organization",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 5, 7, 12, 13, 14, 15, 16, 17, 18];
+    const NULLABLE: &'static [usize] = &[2, 3, 4, 6, 8, 9, 10, 11];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Required<super::ProductVisibility>,
-            ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<Vec<CustomerOrderProductPricesItem>>,
+            (
+                ::uuid::Uuid,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<super::TrialInterval>,
+                Option<i64>,
+                String,
+                Option<String>,
+                super::ProductVisibility,
+                Option<super::RecurringInterval>,
+                Option<i64>,
+                Option<super::RecurringInterval>,
+                Option<i64>,
+                bool,
+                bool,
+                ::uuid::Uuid,
+                Vec<CustomerOrderProductPricesItem>,
+            ),
+            (
+                Vec<super::BenefitPublic>,
+                Vec<super::ProductMediaFileRead>,
+                super::CustomerOrganization,
+            ),
         ),
-        (
-            ::openapi_runtime::de::Required<Vec<super::BenefitPublic>>,
-            ::openapi_runtime::de::Required<Vec<super::ProductMediaFileRead>>,
-            ::openapi_runtime::de::Required<super::CustomerOrganization>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0.0,
-            created_at: values.0.1,
-            modified_at: values.0.2,
-            trial_interval: values.0.3,
-            trial_interval_count: values.0.4,
-            name: values.0.5,
-            description: values.0.6,
-            visibility: values.0.7,
-            recurring_interval: values.0.8,
-            recurring_interval_count: values.0.9,
-            meter_interval: values.0.10,
-            meter_interval_count: values.0.11,
-            is_recurring: values.0.12,
-            is_archived: values.0.13,
-            organization_id: values.0.14,
-            prices: values.0.15,
-            benefits: values.1.0,
-            medias: values.1.1,
-            organization: values.1.2,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    v6,
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17), Some(v18)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    trial_interval: v3.unwrap_or_default(),
+                    trial_interval_count: v4.unwrap_or_default(),
+                    name: v5,
+                    description: v6.unwrap_or_default(),
+                    visibility: v7,
+                    recurring_interval: v8.unwrap_or_default(),
+                    recurring_interval_count: v9.unwrap_or_default(),
+                    meter_interval: v10.unwrap_or_default(),
+                    meter_interval_count: v11.unwrap_or_default(),
+                    is_recurring: v12,
+                    is_archived: v13,
+                    organization_id: v14,
+                    prices: v15,
+                    benefits: v16,
+                    medias: v17,
+                    organization: v18,
+                })
+            }
+            _ => None,
         }
     }
 }

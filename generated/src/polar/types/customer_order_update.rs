@@ -61,18 +61,19 @@ impl ::openapi_runtime::de::Object for CustomerOrderUpdate {
     const NAME: &'static str = "CustomerOrderUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["billing_name", "billing_address"];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            billing_name: values.0,
-            billing_address: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            billing_name: v0.unwrap_or_default(),
+            billing_address: v1.unwrap_or_default(),
+        })
     }
 }

@@ -126,37 +126,53 @@ impl ::openapi_runtime::de::Object for CustomerOrganization {
         "customer_portal_settings",
         "organization_features",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[1, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::SubscriptionProrationBehavior>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::OrganizationCustomerPortalSettings>,
-        ::openapi_runtime::de::Optional<
-            Option<super::CustomerOrganizationFeatureSettings>,
-        >,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        String,
+        Option<String>,
+        super::SubscriptionProrationBehavior,
+        bool,
+        super::OrganizationCustomerPortalSettings,
+        Option<super::CustomerOrganizationFeatureSettings>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            name: values.3,
-            slug: values.4,
-            avatar_url: values.5,
-            proration_behavior: values.6,
-            allow_customer_updates: values.7,
-            customer_portal_settings: values.8,
-            organization_features: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    name: v3,
+                    slug: v4,
+                    avatar_url: v5.unwrap_or_default(),
+                    proration_behavior: v6,
+                    allow_customer_updates: v7,
+                    customer_portal_settings: v8,
+                    organization_features: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationData {
 impl ::openapi_runtime::de::Object for CustomerOrganizationData {
     const NAME: &'static str = "CustomerOrganizationData";
     const WIRE_NAMES: &'static [&'static str] = &["organization", "products"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::CustomerOrganization>,
-        ::openapi_runtime::de::Required<Vec<super::CustomerProduct>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::CustomerOrganization, Vec<super::CustomerProduct>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization: values.0,
-            products: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    organization: v0,
+                    products: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

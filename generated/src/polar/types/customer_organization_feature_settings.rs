@@ -61,19 +61,17 @@ impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
         "member_model_enabled",
         "checkout_localization_enabled",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    type Fields = (Option<bool>, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            member_model_enabled: values.0,
-            checkout_localization_enabled: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            member_model_enabled: v0.unwrap_or_default(),
+            checkout_localization_enabled: v1.unwrap_or_default(),
+        })
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodConfirm {
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodConfirm {
     const NAME: &'static str = "CustomerPaymentMethodConfirm";
     const WIRE_NAMES: &'static [&'static str] = &["setup_intent_id", "set_default"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            setup_intent_id: values.0,
-            set_default: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    setup_intent_id: v0,
+                    set_default: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

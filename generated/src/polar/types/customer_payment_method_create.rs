@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreate {
         "set_default",
         "return_url",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, bool, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            confirmation_token_id: values.0,
-            set_default: values.1,
-            return_url: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    confirmation_token_id: v0,
+                    set_default: v1,
+                    return_url: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -50,21 +50,22 @@ impl ::openapi_runtime::de::Object
 for CustomerPaymentMethodCreateRequiresActionResponse {
     const NAME: &'static str = "CustomerPaymentMethodCreateRequiresActionResponse";
     const WIRE_NAMES: &'static [&'static str] = &["status", "client_secret"];
-    type Fields = (
-        ::openapi_runtime::de::Required<
-            CustomerPaymentMethodCreateRequiresActionResponseStatus,
-        >,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (CustomerPaymentMethodCreateRequiresActionResponseStatus, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            status: values.0,
-            client_secret: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    status: v0,
+                    client_secret: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -48,21 +48,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResp
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreateSucceededResponse {
     const NAME: &'static str = "CustomerPaymentMethodCreateSucceededResponse";
     const WIRE_NAMES: &'static [&'static str] = &["status", "payment_method"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<
-            CustomerPaymentMethodCreateSucceededResponseStatus,
-        >,
-        ::openapi_runtime::de::Required<super::CustomerPaymentMethod>,
+        CustomerPaymentMethodCreateSucceededResponseStatus,
+        super::CustomerPaymentMethod,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            status: values.0,
-            payment_method: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    status: v0,
+                    payment_method: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

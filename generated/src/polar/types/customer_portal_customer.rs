@@ -190,43 +190,62 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
         "type",
         "locale",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 4, 9];
+    const NULLABLE: &'static [usize] = &[1, 3, 5, 6, 7, 8];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::Address>>,
-        ::openapi_runtime::de::Nullable<Option<(String, super::TaxIdFormat)>>,
-        ::openapi_runtime::de::Required<
-            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
-        >,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<super::CustomerType>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<String>,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<super::Address>,
+        Option<(String, super::TaxIdFormat)>,
+        ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
+        Option<::uuid::Uuid>,
+        Option<super::CustomerType>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            email: values.3,
-            email_verified: values.4,
-            name: values.5,
-            billing_name: values.6,
-            billing_address: values.7,
-            tax_id: values.8,
-            oauth_accounts: values.9,
-            default_payment_method_id: values.10,
-            r#type: values.11,
-            locale: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                Some(v4),
+                v5,
+                v6,
+                v7,
+                v8,
+                Some(v9),
+                v10,
+                v11,
+                v12,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    email: v3.unwrap_or_default(),
+                    email_verified: v4,
+                    name: v5.unwrap_or_default(),
+                    billing_name: v6.unwrap_or_default(),
+                    billing_address: v7.unwrap_or_default(),
+                    tax_id: v8.unwrap_or_default(),
+                    oauth_accounts: v9,
+                    default_payment_method_id: v10.unwrap_or_default(),
+                    r#type: v11.unwrap_or_default(),
+                    locale: v12.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

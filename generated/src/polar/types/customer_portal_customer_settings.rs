@@ -42,15 +42,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
 impl ::openapi_runtime::de::Object for CustomerPortalCustomerSettings {
     const NAME: &'static str = "CustomerPortalCustomerSettings";
     const WIRE_NAMES: &'static [&'static str] = &["allow_email_change"];
-    type Fields = (::openapi_runtime::de::Optional<Option<bool>>,);
+    type Fields = (Option<bool>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            allow_email_change: values.0,
-        }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            allow_email_change: v0.unwrap_or_default(),
+        })
     }
 }

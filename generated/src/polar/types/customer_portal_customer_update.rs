@@ -92,22 +92,23 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomerUpdate {
         "default_payment_method_id",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            billing_name: values.0,
-            billing_address: values.1,
-            tax_id: values.2,
-            default_payment_method_id: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            billing_name: v0.unwrap_or_default(),
+            billing_address: v1.unwrap_or_default(),
+            tax_id: v2.unwrap_or_default(),
+            default_payment_method_id: v3.unwrap_or_default(),
+        })
     }
 }

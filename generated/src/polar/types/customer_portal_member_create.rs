@@ -73,21 +73,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {
 impl ::openapi_runtime::de::Object for CustomerPortalMemberCreate {
     const NAME: &'static str = "CustomerPortalMemberCreate";
     const WIRE_NAMES: &'static [&'static str] = &["email", "name", "role"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<super::MemberRole>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, ::openapi_runtime::Patch<String>, Option<super::MemberRole>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            name: values.1,
-            role: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    email: v0,
+                    name: v1.unwrap_or_default(),
+                    role: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

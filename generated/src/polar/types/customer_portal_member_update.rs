@@ -65,18 +65,19 @@ impl ::openapi_runtime::de::Object for CustomerPortalMemberUpdate {
     const NAME: &'static str = "CustomerPortalMemberUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["name", "role"];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::MemberRole>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::MemberRole>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            role: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            role: v1.unwrap_or_default(),
+        })
     }
 }

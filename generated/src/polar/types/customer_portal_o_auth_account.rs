@@ -55,19 +55,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalOAuthAccount {
 impl ::openapi_runtime::de::Object for CustomerPortalOAuthAccount {
     const NAME: &'static str = "CustomerPortalOAuthAccount";
     const WIRE_NAMES: &'static [&'static str] = &["account_id", "account_username"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            account_id: values.0,
-            account_username: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    account_id: v0,
+                    account_username: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -63,21 +63,23 @@ impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
         "update_plan",
         "pause",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (bool, bool, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            update_seats: values.0,
-            update_plan: values.1,
-            pause: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    update_seats: v0,
+                    update_plan: v1,
+                    pause: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

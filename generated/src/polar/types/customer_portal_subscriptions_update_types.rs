@@ -46,10 +46,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("AlreadyCanceledSubscription") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyCanceledSubscription)

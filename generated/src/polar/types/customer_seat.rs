@@ -219,47 +219,68 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
         "revoked_at",
         "seat_metadata",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 5];
+    const NULLABLE: &'static [usize] = &[1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::SeatStatus>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<super::Member>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<
-            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        super::SeatStatus,
+        Option<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+        Option<super::Member>,
+        Option<String>,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            subscription_id: values.3,
-            order_id: values.4,
-            status: values.5,
-            customer_id: values.6,
-            member_id: values.7,
-            member: values.8,
-            email: values.9,
-            customer_email: values.10,
-            invitation_token_expires_at: values.11,
-            claimed_at: values.12,
-            revoked_at: values.13,
-            seat_metadata: values.14,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                v4,
+                Some(v5),
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    subscription_id: v3.unwrap_or_default(),
+                    order_id: v4.unwrap_or_default(),
+                    status: v5,
+                    customer_id: v6.unwrap_or_default(),
+                    member_id: v7.unwrap_or_default(),
+                    member: v8.unwrap_or_default(),
+                    email: v9.unwrap_or_default(),
+                    customer_email: v10.unwrap_or_default(),
+                    invitation_token_expires_at: v11.unwrap_or_default(),
+                    claimed_at: v12.unwrap_or_default(),
+                    revoked_at: v13.unwrap_or_default(),
+                    seat_metadata: v14.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

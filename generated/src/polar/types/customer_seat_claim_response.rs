@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
 impl ::openapi_runtime::de::Object for CustomerSeatClaimResponse {
     const NAME: &'static str = "CustomerSeatClaimResponse";
     const WIRE_NAMES: &'static [&'static str] = &["seat", "customer_session_token"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::CustomerSeat>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::CustomerSeat, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seat: values.0,
-            customer_session_token: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    seat: v0,
+                    customer_session_token: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -55,19 +55,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSelectionOption {
 impl ::openapi_runtime::de::Object for CustomerSelectionOption {
     const NAME: &'static str = "CustomerSelectionOption";
     const WIRE_NAMES: &'static [&'static str] = &["id", "name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (::uuid::Uuid, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    id: v0,
+                    name: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -70,21 +70,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
 impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
     const NAME: &'static str = "CustomerSelectionRequiredResponse";
     const WIRE_NAMES: &'static [&'static str] = &["error", "detail", "customers"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::CustomerSelectionOption>>,
-    );
+    const REQUIRED: &'static [usize] = &[2];
+    type Fields = (Option<String>, Option<String>, Vec<super::CustomerSelectionOption>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            error: values.0,
-            detail: values.1,
-            customers: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    error: v0.unwrap_or_default(),
+                    detail: v1.unwrap_or_default(),
+                    customers: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

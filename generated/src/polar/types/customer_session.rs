@@ -111,33 +111,50 @@ impl ::openapi_runtime::de::Object for CustomerSession {
         "customer_id",
         "customer",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[1, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::Customer>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<String>,
+        String,
+        ::uuid::Uuid,
+        super::Customer,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            token: values.3,
-            expires_at: values.4,
-            return_url: values.5,
-            customer_portal_url: values.6,
-            customer_id: values.7,
-            customer: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    token: v3,
+                    expires_at: v4,
+                    return_url: v5.unwrap_or_default(),
+                    customer_portal_url: v6,
+                    customer_id: v7,
+                    customer: v8,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -68,21 +68,23 @@ impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
         "organization_id",
         "customer_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, ::uuid::Uuid, Option<::uuid::Uuid>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            organization_id: values.1,
-            customer_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    email: v0,
+                    organization_id: v1,
+                    customer_id: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -93,23 +93,29 @@ impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
         "return_url",
         "customer_id",
     ];
+    const REQUIRED: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            member_id: values.0,
-            external_member_id: values.1,
-            return_url: values.2,
-            customer_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3)) => {
+                Some(Self {
+                    member_id: v0.unwrap_or_default(),
+                    external_member_id: v1.unwrap_or_default(),
+                    return_url: v2.unwrap_or_default(),
+                    customer_id: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -123,31 +123,36 @@ impl ::openapi_runtime::de::Object for CustomerStat {
         "totals",
         "share",
     ];
+    const REQUIRED: &'static [usize] = &[4];
+    const NULLABLE: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<::uuid::Uuid>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            customer_id: values.0,
-            external_customer_id: values.1,
-            name: values.2,
-            email: values.3,
-            occurrences: values.4,
-            totals: values.5,
-            share: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, v3, Some(v4), v5, v6) => {
+                Some(Self {
+                    customer_id: v0.unwrap_or_default(),
+                    external_customer_id: v1.unwrap_or_default(),
+                    name: v2.unwrap_or_default(),
+                    email: v3.unwrap_or_default(),
+                    occurrences: v4,
+                    totals: v5.unwrap_or_default(),
+                    share: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

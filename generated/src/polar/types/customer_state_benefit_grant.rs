@@ -109,31 +109,47 @@ impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
         "benefit_metadata",
         "properties",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::BenefitType>,
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<CustomerStateBenefitGrantProperties>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::uuid::Uuid,
+        super::BenefitType,
+        super::MetadataOutputType,
+        CustomerStateBenefitGrantProperties,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            granted_at: values.3,
-            benefit_id: values.4,
-            benefit_type: values.5,
-            benefit_metadata: values.6,
-            properties: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    granted_at: v3,
+                    benefit_id: v4,
+                    benefit_type: v5,
+                    benefit_metadata: v6,
+                    properties: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

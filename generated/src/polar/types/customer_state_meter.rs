@@ -101,29 +101,36 @@ impl ::openapi_runtime::de::Object for CustomerStateMeter {
         "credited_units",
         "balance",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<f64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<f64>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        f64,
+        i64,
+        f64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            meter_id: values.3,
-            consumed_units: values.4,
-            credited_units: values.5,
-            balance: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    meter_id: v3,
+                    consumed_units: v4,
+                    credited_units: v5,
+                    balance: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -268,66 +268,93 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
         "discount_id",
         "meters",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 4, 5, 6, 7, 8, 9, 10, 13, 17, 19];
+    const NULLABLE: &'static [usize] = &[2, 11, 12, 14, 15, 16, 18];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<
+            (
+                ::uuid::Uuid,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<
                     ::std::collections::BTreeMap<
                         String,
                         Option<CustomerStateSubscriptionCustomFieldDataValue>,
                     >,
                 >,
-            >,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Required<CustomerStateSubscriptionStatus>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<super::RecurringInterval>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+                super::MetadataOutputType,
+                CustomerStateSubscriptionStatus,
+                i64,
+                String,
+                super::RecurringInterval,
+                ::chrono::DateTime<::chrono::Utc>,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                bool,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+            ),
+            (
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                Option<::uuid::Uuid>,
+                Vec<super::CustomerStateSubscriptionMeter>,
+            ),
         ),
-        (
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Required<Vec<super::CustomerStateSubscriptionMeter>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0.0,
-            created_at: values.0.1,
-            modified_at: values.0.2,
-            custom_field_data: values.0.3,
-            metadata: values.0.4,
-            status: values.0.5,
-            amount: values.0.6,
-            currency: values.0.7,
-            recurring_interval: values.0.8,
-            current_period_start: values.0.9,
-            current_period_end: values.0.10,
-            trial_start: values.0.11,
-            trial_end: values.0.12,
-            cancel_at_period_end: values.0.13,
-            canceled_at: values.0.14,
-            started_at: values.0.15,
-            ends_at: values.1.0,
-            product_id: values.1.1,
-            discount_id: values.1.2,
-            meters: values.1.3,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    v11,
+                    v12,
+                    Some(v13),
+                    v14,
+                    v15,
+                ),
+                (v16, Some(v17), v18, Some(v19)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    custom_field_data: v3.unwrap_or_default(),
+                    metadata: v4,
+                    status: v5,
+                    amount: v6,
+                    currency: v7,
+                    recurring_interval: v8,
+                    current_period_start: v9,
+                    current_period_end: v10,
+                    trial_start: v11.unwrap_or_default(),
+                    trial_end: v12.unwrap_or_default(),
+                    cancel_at_period_end: v13,
+                    canceled_at: v14.unwrap_or_default(),
+                    started_at: v15.unwrap_or_default(),
+                    ends_at: v16.unwrap_or_default(),
+                    product_id: v17,
+                    discount_id: v18.unwrap_or_default(),
+                    meters: v19,
+                })
+            }
+            _ => None,
         }
     }
 }

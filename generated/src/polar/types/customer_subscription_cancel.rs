@@ -89,22 +89,21 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
         "cancellation_comment",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::CustomerCancellationReason>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            cancel_at_period_end: values.0,
-            cancellation_reason: values.1,
-            cancellation_comment: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            cancel_at_period_end: v0.unwrap_or_default(),
+            cancellation_reason: v1.unwrap_or_default(),
+            cancellation_comment: v2.unwrap_or_default(),
+        })
     }
 }

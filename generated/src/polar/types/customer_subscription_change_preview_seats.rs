@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewSeats {
 impl ::openapi_runtime::de::Object for CustomerSubscriptionChangePreviewSeats {
     const NAME: &'static str = "CustomerSubscriptionChangePreviewSeats";
     const WIRE_NAMES: &'static [&'static str] = &["seats"];
-    type Fields = (::openapi_runtime::de::Required<i64>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (i64,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { seats: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { seats: v0 }),
+            _ => None,
+        }
     }
 }

@@ -107,31 +107,47 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionMeter {
         "meter_id",
         "meter",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<f64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::CustomerSubscriptionMeterMeter>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        f64,
+        i64,
+        i64,
+        ::uuid::Uuid,
+        super::CustomerSubscriptionMeterMeter,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            consumed_units: values.3,
-            credited_units: values.4,
-            amount: values.5,
-            meter_id: values.6,
-            meter: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    consumed_units: v3,
+                    credited_units: v4,
+                    amount: v5,
+                    meter_id: v6,
+                    meter: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

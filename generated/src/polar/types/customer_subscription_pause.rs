@@ -61,21 +61,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
 impl ::openapi_runtime::de::Object for CustomerSubscriptionPause {
     const NAME: &'static str = "CustomerSubscriptionPause";
     const WIRE_NAMES: &'static [&'static str] = &["pause_at_period_end", "resumes_at"];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool, ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            pause_at_period_end: values.0,
-            resumes_at: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    pause_at_period_end: v0,
+                    resumes_at: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -45,14 +45,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
 impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
     const NAME: &'static str = "CustomerSubscriptionResume";
     const WIRE_NAMES: &'static [&'static str] = &["resume"];
-    type Fields = (::openapi_runtime::de::Required<CustomerSubscriptionResumeResume>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (CustomerSubscriptionResumeResume,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { resume: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { resume: v0 }),
+            _ => None,
+        }
     }
 }
 

@@ -60,19 +60,17 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionRevoke {
         "cancellation_reason",
         "cancellation_comment",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::CustomerCancellationReason>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<super::CustomerCancellationReason>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            cancellation_reason: values.0,
-            cancellation_comment: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            cancellation_reason: v0.unwrap_or_default(),
+            cancellation_comment: v1.unwrap_or_default(),
+        })
     }
 }

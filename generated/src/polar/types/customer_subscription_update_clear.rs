@@ -33,13 +33,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateClear {
 impl ::openapi_runtime::de::Object for CustomerSubscriptionUpdateClear {
     const NAME: &'static str = "CustomerSubscriptionUpdateClear";
     const WIRE_NAMES: &'static [&'static str] = &["pending_update"];
-    type Fields = (::openapi_runtime::de::Required<()>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = ((),);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { pending_update: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { pending_update: v0 }),
+            _ => None,
+        }
     }
 }

@@ -172,33 +172,32 @@ impl ::openapi_runtime::de::Object for CustomerUpdate {
         "type",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::CustomerType>>,
+        Option<::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::CustomerType>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            email: values.1,
-            name: values.2,
-            billing_address: values.3,
-            tax_id: values.4,
-            locale: values.5,
-            external_id: values.6,
-            r#type: values.7,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            email: v1.unwrap_or_default(),
+            name: v2.unwrap_or_default(),
+            billing_address: v3.unwrap_or_default(),
+            tax_id: v4.unwrap_or_default(),
+            locale: v5.unwrap_or_default(),
+            external_id: v6.unwrap_or_default(),
+            r#type: v7.unwrap_or_default(),
+        })
     }
 }
 

@@ -140,34 +140,30 @@ impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
         "locale",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    CustomerUpdateExternalIdMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::AddressInput>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            email: values.1,
-            name: values.2,
-            billing_address: values.3,
-            tax_id: values.4,
-            locale: values.5,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            email: v1.unwrap_or_default(),
+            name: v2.unwrap_or_default(),
+            billing_address: v3.unwrap_or_default(),
+            tax_id: v4.unwrap_or_default(),
+            locale: v5.unwrap_or_default(),
+        })
     }
 }
 

@@ -109,31 +109,28 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
         "metadata",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::AddressDict>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
-            >,
-        >,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<super::AddressDict>,
+        Option<String>,
+        Option<::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            billing_name: values.1,
-            email: values.2,
-            billing_address: values.3,
-            tax_id: values.4,
-            metadata: values.5,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            billing_name: v1.unwrap_or_default(),
+            email: v2.unwrap_or_default(),
+            billing_address: v3.unwrap_or_default(),
+            tax_id: v4.unwrap_or_default(),
+            metadata: v5.unwrap_or_default(),
+        })
     }
 }
 

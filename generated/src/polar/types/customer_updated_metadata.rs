@@ -90,25 +90,32 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
         "customer_external_id",
         "updated_fields",
     ];
+    const REQUIRED: &'static [usize] = &[0, 4];
+    const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::CustomerUpdatedFields>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        super::CustomerUpdatedFields,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            customer_id: values.0,
-            customer_email: values.1,
-            customer_name: values.2,
-            customer_external_id: values.3,
-            updated_fields: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4)) => {
+                Some(Self {
+                    customer_id: v0,
+                    customer_email: v1.unwrap_or_default(),
+                    customer_name: v2.unwrap_or_default(),
+                    customer_external_id: v3.unwrap_or_default(),
+                    updated_fields: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -98,31 +98,34 @@ impl ::openapi_runtime::de::Object for DataTableBlock {
         "rows",
         "total_count",
     ];
+    const REQUIRED: &'static [usize] = &[1, 3, 4, 5];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<DataTableBlockType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::DataTableColumn>>,
-        ::openapi_runtime::de::Required<
-            Vec<
-                ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
-            >,
-        >,
-        ::openapi_runtime::de::Required<i64>,
+        Option<DataTableBlockType>,
+        String,
+        Option<String>,
+        Vec<super::DataTableColumn>,
+        Vec<::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>>,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            entity: values.1,
-            title: values.2,
-            columns: values.3,
-            rows: values.4,
-            total_count: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    entity: v1,
+                    title: v2.unwrap_or_default(),
+                    columns: v3,
+                    rows: v4,
+                    total_count: v5,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -188,7 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlockRowsItemValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

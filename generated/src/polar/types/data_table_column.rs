@@ -61,21 +61,23 @@ impl<'de> ::serde::Deserialize<'de> for DataTableColumn {
 impl ::openapi_runtime::de::Object for DataTableColumn {
     const NAME: &'static str = "DataTableColumn";
     const WIRE_NAMES: &'static [&'static str] = &["key", "label", "format"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<super::ColumnFormat>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String, Option<super::ColumnFormat>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            label: values.1,
-            format: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    key: v0,
+                    label: v1,
+                    format: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

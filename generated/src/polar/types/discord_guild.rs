@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for DiscordGuild {
 impl ::openapi_runtime::de::Object for DiscordGuild {
     const NAME: &'static str = "DiscordGuild";
     const WIRE_NAMES: &'static [&'static str] = &["name", "roles"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<super::DiscordGuildRole>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, Vec<super::DiscordGuildRole>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            roles: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { name: v0, roles: v1 }),
+            _ => None,
         }
     }
 }

@@ -74,25 +74,25 @@ impl ::openapi_runtime::de::Object for DiscordGuildRole {
         "is_polar_bot",
         "color",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    type Fields = (String, String, i64, bool, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            name: values.1,
-            position: values.2,
-            is_polar_bot: values.3,
-            color: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    id: v0,
+                    name: v1,
+                    position: v2,
+                    is_polar_bot: v3,
+                    color: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -205,51 +205,80 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDurationBase {
         "redemptions_count",
         "organization_id",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16];
+    const NULLABLE: &'static [usize] = &[6, 10, 11, 12, 13, 14];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<super::DiscountDuration>,
-            ::openapi_runtime::de::Required<super::DiscountType>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<i64>,
+            (
+                super::DiscountDuration,
+                super::DiscountType,
+                i64,
+                String,
+                ::std::collections::BTreeMap<String, i64>,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                super::MetadataOutputType,
+                String,
+                Option<String>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<i64>,
+                Option<i64>,
+                i64,
+            ),
+            (::uuid::Uuid,),
         ),
-        (::openapi_runtime::de::Required<::uuid::Uuid>,),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0.0,
-            r#type: values.0.1,
-            amount: values.0.2,
-            currency: values.0.3,
-            amounts: values.0.4,
-            created_at: values.0.5,
-            modified_at: values.0.6,
-            id: values.0.7,
-            metadata: values.0.8,
-            name: values.0.9,
-            code: values.0.10,
-            starts_at: values.0.11,
-            ends_at: values.0.12,
-            max_redemptions: values.0.13,
-            max_redemptions_per_customer: values.0.14,
-            redemptions_count: values.0.15,
-            organization_id: values.1.0,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    amount: v2,
+                    currency: v3,
+                    amounts: v4,
+                    created_at: v5,
+                    modified_at: v6.unwrap_or_default(),
+                    id: v7,
+                    metadata: v8,
+                    name: v9,
+                    code: v10.unwrap_or_default(),
+                    starts_at: v11.unwrap_or_default(),
+                    ends_at: v12.unwrap_or_default(),
+                    max_redemptions: v13.unwrap_or_default(),
+                    max_redemptions_per_customer: v14.unwrap_or_default(),
+                    redemptions_count: v15,
+                    organization_id: v16,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -220,57 +220,82 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDuration {
         "organization_id",
         "products",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 16, 17, 18];
+    const NULLABLE: &'static [usize] = &[7, 11, 12, 13, 14, 15];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<super::DiscountDuration>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<super::DiscountType>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
+            (
+                super::DiscountDuration,
+                i64,
+                super::DiscountType,
+                i64,
+                String,
+                ::std::collections::BTreeMap<String, i64>,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                super::MetadataOutputType,
+                String,
+                Option<String>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<i64>,
+                Option<i64>,
+            ),
+            (i64, ::uuid::Uuid, Vec<super::DiscountProduct>),
         ),
-        (
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<Vec<super::DiscountProduct>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0.0,
-            duration_in_months: values.0.1,
-            r#type: values.0.2,
-            amount: values.0.3,
-            currency: values.0.4,
-            amounts: values.0.5,
-            created_at: values.0.6,
-            modified_at: values.0.7,
-            id: values.0.8,
-            metadata: values.0.9,
-            name: values.0.10,
-            code: values.0.11,
-            starts_at: values.0.12,
-            ends_at: values.0.13,
-            max_redemptions: values.0.14,
-            max_redemptions_per_customer: values.0.15,
-            redemptions_count: values.1.0,
-            organization_id: values.1.1,
-            products: values.1.2,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    v7,
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (Some(v16), Some(v17), Some(v18)),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    amount: v3,
+                    currency: v4,
+                    amounts: v5,
+                    created_at: v6,
+                    modified_at: v7.unwrap_or_default(),
+                    id: v8,
+                    metadata: v9,
+                    name: v10,
+                    code: v11.unwrap_or_default(),
+                    starts_at: v12.unwrap_or_default(),
+                    ends_at: v13.unwrap_or_default(),
+                    max_redemptions: v14.unwrap_or_default(),
+                    max_redemptions_per_customer: v15.unwrap_or_default(),
+                    redemptions_count: v16,
+                    organization_id: v17,
+                    products: v18,
+                })
+            }
+            _ => None,
         }
     }
 }

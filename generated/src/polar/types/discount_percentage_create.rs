@@ -243,52 +243,49 @@ impl ::openapi_runtime::de::Object for DiscountPercentageCreate {
         "duration_in_months",
         "basis_points",
     ];
+    const REQUIRED: &'static [usize] = &[1, 10, 12];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    DiscountPercentageCreateMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
         >,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<DiscountPercentageCreateType>>,
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Required<i64>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        Option<DiscountPercentageCreateType>,
+        super::DiscountDuration,
+        ::openapi_runtime::Patch<i64>,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            code: values.2,
-            starts_at: values.3,
-            ends_at: values.4,
-            max_redemptions: values.5,
-            max_redemptions_per_customer: values.6,
-            products: values.7,
-            organization_id: values.8,
-            r#type: values.9,
-            duration: values.10,
-            duration_in_months: values.11,
-            basis_points: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8, v9, Some(v10), v11, Some(v12)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    name: v1,
+                    code: v2.unwrap_or_default(),
+                    starts_at: v3.unwrap_or_default(),
+                    ends_at: v4.unwrap_or_default(),
+                    max_redemptions: v5.unwrap_or_default(),
+                    max_redemptions_per_customer: v6.unwrap_or_default(),
+                    products: v7.unwrap_or_default(),
+                    organization_id: v8.unwrap_or_default(),
+                    r#type: v9.unwrap_or_default(),
+                    duration: v10,
+                    duration_in_months: v11.unwrap_or_default(),
+                    basis_points: v12,
+                })
+            }
+            _ => None,
         }
     }
 }

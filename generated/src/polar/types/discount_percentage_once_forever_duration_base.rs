@@ -182,45 +182,68 @@ impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase
         "redemptions_count",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6, 7, 13, 14];
+    const NULLABLE: &'static [usize] = &[4, 8, 9, 10, 11, 12];
     type Fields = (
-        ::openapi_runtime::de::Required<super::DiscountDuration>,
-        ::openapi_runtime::de::Required<super::DiscountType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        super::DiscountDuration,
+        super::DiscountType,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::MetadataOutputType,
+        String,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0,
-            r#type: values.1,
-            basis_points: values.2,
-            created_at: values.3,
-            modified_at: values.4,
-            id: values.5,
-            metadata: values.6,
-            name: values.7,
-            code: values.8,
-            starts_at: values.9,
-            ends_at: values.10,
-            max_redemptions: values.11,
-            max_redemptions_per_customer: values.12,
-            redemptions_count: values.13,
-            organization_id: values.14,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                Some(v13),
+                Some(v14),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    basis_points: v2,
+                    created_at: v3,
+                    modified_at: v4.unwrap_or_default(),
+                    id: v5,
+                    metadata: v6,
+                    name: v7,
+                    code: v8.unwrap_or_default(),
+                    starts_at: v9.unwrap_or_default(),
+                    ends_at: v10.unwrap_or_default(),
+                    max_redemptions: v11.unwrap_or_default(),
+                    max_redemptions_per_customer: v12.unwrap_or_default(),
+                    redemptions_count: v13,
+                    organization_id: v14,
+                })
+            }
+            _ => None,
         }
     }
 }

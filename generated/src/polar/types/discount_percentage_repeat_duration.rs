@@ -197,51 +197,80 @@ impl ::openapi_runtime::de::Object for DiscountPercentageRepeatDuration {
         "organization_id",
         "products",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 7, 8, 14, 15, 16];
+    const NULLABLE: &'static [usize] = &[5, 9, 10, 11, 12, 13];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<super::DiscountDuration>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<super::DiscountType>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            (
+                super::DiscountDuration,
+                i64,
+                super::DiscountType,
+                i64,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                super::MetadataOutputType,
+                String,
+                Option<String>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<i64>,
+                Option<i64>,
+                i64,
+                ::uuid::Uuid,
+            ),
+            (Vec<super::DiscountProduct>,),
         ),
-        (::openapi_runtime::de::Required<Vec<super::DiscountProduct>>,),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            duration: values.0.0,
-            duration_in_months: values.0.1,
-            r#type: values.0.2,
-            basis_points: values.0.3,
-            created_at: values.0.4,
-            modified_at: values.0.5,
-            id: values.0.6,
-            metadata: values.0.7,
-            name: values.0.8,
-            code: values.0.9,
-            starts_at: values.0.10,
-            ends_at: values.0.11,
-            max_redemptions: values.0.12,
-            max_redemptions_per_customer: values.0.13,
-            redemptions_count: values.0.14,
-            organization_id: values.0.15,
-            products: values.1.0,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    basis_points: v3,
+                    created_at: v4,
+                    modified_at: v5.unwrap_or_default(),
+                    id: v6,
+                    metadata: v7,
+                    name: v8,
+                    code: v9.unwrap_or_default(),
+                    starts_at: v10.unwrap_or_default(),
+                    ends_at: v11.unwrap_or_default(),
+                    max_redemptions: v12.unwrap_or_default(),
+                    max_redemptions_per_customer: v13.unwrap_or_default(),
+                    redemptions_count: v14,
+                    organization_id: v15,
+                    products: v16,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -199,47 +199,71 @@ impl ::openapi_runtime::de::Object for DiscountProduct {
         "is_archived",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 8, 13, 14, 15];
+    const NULLABLE: &'static [usize] = &[3, 4, 5, 7, 9, 10, 11, 12];
     type Fields = (
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::ProductVisibility>,
-        ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        super::MetadataOutputType,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<super::TrialInterval>,
+        Option<i64>,
+        String,
+        Option<String>,
+        super::ProductVisibility,
+        Option<super::RecurringInterval>,
+        Option<i64>,
+        Option<super::RecurringInterval>,
+        Option<i64>,
+        bool,
+        bool,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            id: values.1,
-            created_at: values.2,
-            modified_at: values.3,
-            trial_interval: values.4,
-            trial_interval_count: values.5,
-            name: values.6,
-            description: values.7,
-            visibility: values.8,
-            recurring_interval: values.9,
-            recurring_interval_count: values.10,
-            meter_interval: values.11,
-            meter_interval_count: values.12,
-            is_recurring: values.13,
-            is_archived: values.14,
-            organization_id: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+                v12,
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    id: v1,
+                    created_at: v2,
+                    modified_at: v3.unwrap_or_default(),
+                    trial_interval: v4.unwrap_or_default(),
+                    trial_interval_count: v5.unwrap_or_default(),
+                    name: v6,
+                    description: v7.unwrap_or_default(),
+                    visibility: v8,
+                    recurring_interval: v9.unwrap_or_default(),
+                    recurring_interval_count: v10.unwrap_or_default(),
+                    meter_interval: v11.unwrap_or_default(),
+                    meter_interval_count: v12.unwrap_or_default(),
+                    is_recurring: v13,
+                    is_archived: v14,
+                    organization_id: v15,
+                })
+            }
+            _ => None,
         }
     }
 }

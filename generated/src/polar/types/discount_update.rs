@@ -292,57 +292,46 @@ impl ::openapi_runtime::de::Object for DiscountUpdate {
         "products",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::DiscountDuration>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::DiscountType>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::PresentmentCurrency>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+        Option<::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<super::DiscountDuration>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<super::DiscountType>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<super::PresentmentCurrency>,
+        ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            code: values.2,
-            starts_at: values.3,
-            ends_at: values.4,
-            max_redemptions: values.5,
-            max_redemptions_per_customer: values.6,
-            duration: values.7,
-            duration_in_months: values.8,
-            r#type: values.9,
-            amount: values.10,
-            currency: values.11,
-            amounts: values.12,
-            basis_points: values.13,
-            products: values.14,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            name: v1.unwrap_or_default(),
+            code: v2.unwrap_or_default(),
+            starts_at: v3.unwrap_or_default(),
+            ends_at: v4.unwrap_or_default(),
+            max_redemptions: v5.unwrap_or_default(),
+            max_redemptions_per_customer: v6.unwrap_or_default(),
+            duration: v7.unwrap_or_default(),
+            duration_in_months: v8.unwrap_or_default(),
+            r#type: v9.unwrap_or_default(),
+            amount: v10.unwrap_or_default(),
+            currency: v11.unwrap_or_default(),
+            amounts: v12.unwrap_or_default(),
+            basis_points: v13.unwrap_or_default(),
+            products: v14.unwrap_or_default(),
+        })
     }
 }
 

@@ -261,55 +261,81 @@ impl ::openapi_runtime::de::Object for DisputeCustomer {
         "first_user_event_at",
         "avatar_url",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 6, 7, 13];
+    const NULLABLE: &'static [usize] = &[2, 8, 9, 10, 11, 15, 16, 17];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<super::MetadataOutputType>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<super::CustomerType>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<super::Address>>,
-            ::openapi_runtime::de::Nullable<Option<(String, super::TaxIdFormat)>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            (
+                ::uuid::Uuid,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                super::MetadataOutputType,
+                Option<String>,
+                Option<String>,
+                bool,
+                super::CustomerType,
+                Option<String>,
+                Option<String>,
+                Option<super::Address>,
+                Option<(String, super::TaxIdFormat)>,
+                Option<String>,
+                ::uuid::Uuid,
+                Option<::uuid::Uuid>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+            ),
+            (Option<::chrono::DateTime<::chrono::Utc>>, Option<String>),
         ),
-        (
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0.0,
-            created_at: values.0.1,
-            modified_at: values.0.2,
-            metadata: values.0.3,
-            external_id: values.0.4,
-            email: values.0.5,
-            email_verified: values.0.6,
-            r#type: values.0.7,
-            name: values.0.8,
-            billing_name: values.0.9,
-            billing_address: values.0.10,
-            tax_id: values.0.11,
-            locale: values.0.12,
-            organization_id: values.0.13,
-            default_payment_method_id: values.0.14,
-            deleted_at: values.0.15,
-            first_user_event_at: values.1.0,
-            avatar_url: values.1.1,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    Some(v3),
+                    v4,
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    Some(v13),
+                    v14,
+                    v15,
+                ),
+                (v16, v17),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    metadata: v3,
+                    external_id: v4.unwrap_or_default(),
+                    email: v5.unwrap_or_default(),
+                    email_verified: v6,
+                    r#type: v7,
+                    name: v8.unwrap_or_default(),
+                    billing_name: v9.unwrap_or_default(),
+                    billing_address: v10.unwrap_or_default(),
+                    tax_id: v11.unwrap_or_default(),
+                    locale: v12.unwrap_or_default(),
+                    organization_id: v13,
+                    default_payment_method_id: v14.unwrap_or_default(),
+                    deleted_at: v15.unwrap_or_default(),
+                    first_user_event_at: v16.unwrap_or_default(),
+                    avatar_url: v17.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -100,25 +100,31 @@ impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
         "win_reason",
         "win_reason_other",
     ];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Required<DisputeSupportCaseMessageCreateType>,
-        ::openapi_runtime::de::Optional<Option<super::DisputeWinReason>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<String>,
+        Option<Vec<::uuid::Uuid>>,
+        DisputeSupportCaseMessageCreateType,
+        Option<super::DisputeWinReason>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            body: values.0,
-            file_ids: values.1,
-            r#type: values.2,
-            win_reason: values.3,
-            win_reason_other: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2), v3, v4) => {
+                Some(Self {
+                    body: v0.unwrap_or_default(),
+                    file_ids: v1.unwrap_or_default(),
+                    r#type: v2,
+                    win_reason: v3.unwrap_or_default(),
+                    win_reason_other: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

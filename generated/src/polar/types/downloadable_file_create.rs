@@ -117,31 +117,37 @@ impl ::openapi_runtime::de::Object for DownloadableFileCreate {
         "service",
         "version",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<super::S3FileCreateMultipart>,
-        ::openapi_runtime::de::Required<DownloadableFileCreateService>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        String,
+        String,
+        i64,
+        ::openapi_runtime::Patch<String>,
+        super::S3FileCreateMultipart,
+        DownloadableFileCreateService,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_id: values.0,
-            name: values.1,
-            mime_type: values.2,
-            size: values.3,
-            checksum_sha256_base64: values.4,
-            upload: values.5,
-            service: values.6,
-            version: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    organization_id: v0.unwrap_or_default(),
+                    name: v1,
+                    mime_type: v2,
+                    size: v3,
+                    checksum_sha256_base64: v4.unwrap_or_default(),
+                    upload: v5,
+                    service: v6,
+                    version: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

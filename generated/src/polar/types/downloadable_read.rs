@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
 impl ::openapi_runtime::de::Object for DownloadableRead {
     const NAME: &'static str = "DownloadableRead";
     const WIRE_NAMES: &'static [&'static str] = &["id", "benefit_id", "file"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::FileDownload>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (::uuid::Uuid, ::uuid::Uuid, super::FileDownload);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            benefit_id: values.1,
-            file: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    id: v0,
+                    benefit_id: v1,
+                    file: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for EmailUpdateRequest {
 impl ::openapi_runtime::de::Object for EmailUpdateRequest {
     const NAME: &'static str = "EmailUpdateRequest";
     const WIRE_NAMES: &'static [&'static str] = &["email", "return_to"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            return_to: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    email: v0,
+                    return_to: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

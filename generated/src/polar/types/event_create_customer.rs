@@ -150,31 +150,37 @@ impl ::openapi_runtime::de::Object for EventCreateCustomer {
         "customer_id",
         "member_id",
     ];
+    const REQUIRED: &'static [usize] = &[1, 6];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<super::EventMetadataInput>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<super::EventMetadataInput>,
+        ::uuid::Uuid,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            timestamp: values.0,
-            name: values.1,
-            organization_id: values.2,
-            external_id: values.3,
-            parent_id: values.4,
-            metadata: values.5,
-            customer_id: values.6,
-            member_id: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, Some(v6), v7) => {
+                Some(Self {
+                    timestamp: v0.unwrap_or_default(),
+                    name: v1,
+                    organization_id: v2.unwrap_or_default(),
+                    external_id: v3.unwrap_or_default(),
+                    parent_id: v4.unwrap_or_default(),
+                    metadata: v5.unwrap_or_default(),
+                    customer_id: v6,
+                    member_id: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -71,21 +71,19 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
 impl ::openapi_runtime::de::Object for EventMetadataInput {
     const NAME: &'static str = "EventMetadataInput";
     const WIRE_NAMES: &'static [&'static str] = &["_cost", "_llm"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::CostMetadataInput>>,
-        ::openapi_runtime::de::Optional<Option<super::LlmMetadata>>,
-    );
+    type Fields = (Option<super::CostMetadataInput>, Option<super::LlmMetadata>);
     type Rest = ::std::collections::BTreeMap<String, EventMetadataInputValue>;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         rest: Self::Rest,
-    ) -> Self {
-        Self {
-            cost: values.0,
-            llm: values.1,
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            cost: v0.unwrap_or_default(),
+            llm: v1.unwrap_or_default(),
             additional_properties: rest,
-        }
+        })
     }
 }
 

@@ -71,21 +71,19 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
 impl ::openapi_runtime::de::Object for EventMetadataOutput {
     const NAME: &'static str = "EventMetadataOutput";
     const WIRE_NAMES: &'static [&'static str] = &["_cost", "_llm"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::CostMetadataOutput>>,
-        ::openapi_runtime::de::Optional<Option<super::LlmMetadata>>,
-    );
+    type Fields = (Option<super::CostMetadataOutput>, Option<super::LlmMetadata>);
     type Rest = ::std::collections::BTreeMap<String, EventMetadataOutputValue>;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         rest: Self::Rest,
-    ) -> Self {
-        Self {
-            cost: values.0,
-            llm: values.1,
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            cost: v0.unwrap_or_default(),
+            llm: v1.unwrap_or_default(),
             additional_properties: rest,
-        }
+        })
     }
 }
 

@@ -78,27 +78,33 @@ impl ::openapi_runtime::de::Object for EventName {
         "first_seen",
         "last_seen",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::EventSource>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        String,
+        super::EventSource,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::chrono::DateTime<::chrono::Utc>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            label: values.1,
-            source: values.2,
-            occurrences: values.3,
-            first_seen: values.4,
-            last_seen: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    name: v0,
+                    label: v1,
+                    source: v2,
+                    occurrences: v3,
+                    first_seen: v4,
+                    last_seen: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

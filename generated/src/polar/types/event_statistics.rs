@@ -147,45 +147,41 @@ impl ::openapi_runtime::de::Object for EventStatistics {
         "p90",
         "p99",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
+        String,
+        String,
+        ::uuid::Uuid,
+        i64,
+        i64,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            label: values.1,
-            event_type_id: values.2,
-            occurrences: values.3,
-            customers: values.4,
-            totals: values.5,
-            averages: values.6,
-            p10: values.7,
-            p90: values.8,
-            p99: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    name: v0,
+                    label: v1,
+                    event_type_id: v2,
+                    occurrences: v3,
+                    customers: v4,
+                    totals: v5.unwrap_or_default(),
+                    averages: v6.unwrap_or_default(),
+                    p10: v7.unwrap_or_default(),
+                    p90: v8.unwrap_or_default(),
+                    p99: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -99,29 +99,36 @@ impl ::openapi_runtime::de::Object for EventType {
         "label_property_selector",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        String,
+        Option<String>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            name: values.3,
-            label: values.4,
-            label_property_selector: values.5,
-            organization_id: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    name: v3,
+                    label: v4,
+                    label_property_selector: v5.unwrap_or_default(),
+                    organization_id: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

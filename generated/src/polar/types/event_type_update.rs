@@ -62,19 +62,22 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
 impl ::openapi_runtime::de::Object for EventTypeUpdate {
     const NAME: &'static str = "EventTypeUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["label", "label_property_selector"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            label: values.0,
-            label_property_selector: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    label: v0,
+                    label_property_selector: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -138,37 +138,55 @@ impl ::openapi_runtime::de::Object for EventTypeWithStats {
         "first_seen",
         "last_seen",
     ];
+    const REQUIRED: &'static [usize] = &[3, 4, 6, 7, 8, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::EventSource>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        Option<::uuid::Uuid>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        String,
+        Option<String>,
+        ::uuid::Uuid,
+        super::EventSource,
+        i64,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::chrono::DateTime<::chrono::Utc>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            name: values.3,
-            label: values.4,
-            label_property_selector: values.5,
-            organization_id: values.6,
-            source: values.7,
-            occurrences: values.8,
-            first_seen: values.9,
-            last_seen: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                v0,
+                v1,
+                v2,
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0.unwrap_or_default(),
+                    created_at: v1.unwrap_or_default(),
+                    modified_at: v2.unwrap_or_default(),
+                    name: v3,
+                    label: v4,
+                    label_property_selector: v5.unwrap_or_default(),
+                    organization_id: v6,
+                    source: v7,
+                    occurrences: v8,
+                    first_seen: v9,
+                    last_seen: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -40,14 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngest {
 impl ::openapi_runtime::de::Object for EventsIngest {
     const NAME: &'static str = "EventsIngest";
     const WIRE_NAMES: &'static [&'static str] = &["events"];
-    type Fields = (::openapi_runtime::de::Required<Vec<EventsIngestEventsItem>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<EventsIngestEventsItem>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { events: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { events: v0 }),
+            _ => None,
+        }
     }
 }
 
@@ -114,7 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
 impl ::openapi_runtime::de::Object for EventsIngestResponse {
     const NAME: &'static str = "EventsIngestResponse";
     const WIRE_NAMES: &'static [&'static str] = &["inserted", "duplicates"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (i64, Option<i64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            inserted: values.0,
-            duplicates: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    inserted: v0,
+                    duplicates: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -108,35 +108,50 @@ impl ::openapi_runtime::de::Object for Feedback {
         "user_id",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::FeedbackType>,
-        ::openapi_runtime::de::Required<super::FeedbackStatus>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::FeedbackType,
+        super::FeedbackStatus,
+        String,
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            r#type: values.3,
-            status: values.4,
-            message: values.5,
-            client_context: values.6,
-            user_id: values.7,
-            organization_id: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    r#type: v3,
+                    status: v4,
+                    message: v5,
+                    client_context: v6,
+                    user_id: v7,
+                    organization_id: v8,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -79,25 +79,29 @@ impl ::openapi_runtime::de::Object for FeedbackCreate {
         "organization_id",
         "client_context",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<super::FeedbackType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        super::FeedbackType,
+        String,
+        ::uuid::Uuid,
+        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            message: values.1,
-            organization_id: values.2,
-            client_context: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    r#type: v0,
+                    message: v1,
+                    organization_id: v2,
+                    client_context: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -188,47 +188,71 @@ impl ::openapi_runtime::de::Object for FileUpload {
         "service",
         "size_readable",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 11, 14, 15];
+    const NULLABLE: &'static [usize] = &[6, 7, 8, 9, 10, 12];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<super::S3FileUploadMultipart>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Required<super::FileServiceTypes>,
-        ::openapi_runtime::de::Required<String>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        super::S3FileUploadMultipart,
+        Option<String>,
+        Option<bool>,
+        super::FileServiceTypes,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            organization_id: values.1,
-            name: values.2,
-            path: values.3,
-            mime_type: values.4,
-            size: values.5,
-            storage_version: values.6,
-            checksum_etag: values.7,
-            checksum_sha256_base64: values.8,
-            checksum_sha256_hex: values.9,
-            last_modified_at: values.10,
-            upload: values.11,
-            version: values.12,
-            is_uploaded: values.13,
-            service: values.14,
-            size_readable: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                Some(v11),
+                v12,
+                v13,
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    organization_id: v1,
+                    name: v2,
+                    path: v3,
+                    mime_type: v4,
+                    size: v5,
+                    storage_version: v6.unwrap_or_default(),
+                    checksum_etag: v7.unwrap_or_default(),
+                    checksum_sha256_base64: v8.unwrap_or_default(),
+                    checksum_sha256_hex: v9.unwrap_or_default(),
+                    last_modified_at: v10.unwrap_or_default(),
+                    upload: v11,
+                    version: v12.unwrap_or_default(),
+                    is_uploaded: v13.unwrap_or_default(),
+                    service: v14,
+                    size_readable: v15,
+                })
+            }
+            _ => None,
         }
     }
 }

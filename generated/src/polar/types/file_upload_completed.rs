@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for FileUploadCompleted {
 impl ::openapi_runtime::de::Object for FileUploadCompleted {
     const NAME: &'static str = "FileUploadCompleted";
     const WIRE_NAMES: &'static [&'static str] = &["id", "path", "parts"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<super::S3FileUploadCompletedPart>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, Vec<super::S3FileUploadCompletedPart>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            path: values.1,
-            parts: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    id: v0,
+                    path: v1,
+                    parts: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

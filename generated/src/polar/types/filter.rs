@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 impl ::openapi_runtime::de::Object for Filter {
     const NAME: &'static str = "Filter";
     const WIRE_NAMES: &'static [&'static str] = &["conjunction", "clauses"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::FilterConjunction>,
-        ::openapi_runtime::de::Required<Vec<FilterClausesItem>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::FilterConjunction, Vec<FilterClausesItem>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            conjunction: values.0,
-            clauses: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    conjunction: v0,
+                    clauses: v1,
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -98,7 +101,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
 impl ::openapi_runtime::de::Object for FilterClause {
     const NAME: &'static str = "FilterClause";
     const WIRE_NAMES: &'static [&'static str] = &["property", "operator", "value"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::FilterOperator>,
-        ::openapi_runtime::de::Required<FilterClauseValue>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, super::FilterOperator, FilterClauseValue);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            property: values.0,
-            operator: values.1,
-            value: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    property: v0,
+                    operator: v1,
+                    value: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for GitHubInvitesBenefitOrganization {
         "plan_name",
         "is_free",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, bool, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            is_personal: values.1,
-            plan_name: values.2,
-            is_free: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    name: v0,
+                    is_personal: v1,
+                    plan_name: v2,
+                    is_free: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,25 @@ impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitRepositories {
 impl ::openapi_runtime::de::Object for GitHubInvitesBenefitRepositories {
     const NAME: &'static str = "GitHubInvitesBenefitRepositories";
     const WIRE_NAMES: &'static [&'static str] = &["repositories", "organizations"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitRepository>>,
-        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitOrganization>>,
+        Vec<super::GitHubInvitesBenefitRepository>,
+        Vec<super::GitHubInvitesBenefitOrganization>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            repositories: values.0,
-            organizations: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    repositories: v0,
+                    organizations: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -42,16 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
 impl ::openapi_runtime::de::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
     const WIRE_NAMES: &'static [&'static str] = &["detail"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<Vec<super::ValidationError>>>,
-    );
+    type Fields = (Option<Vec<super::ValidationError>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { detail: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            detail: v0.unwrap_or_default(),
+        })
     }
 }
 

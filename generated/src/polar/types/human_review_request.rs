@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for HumanReviewRequest {
 impl ::openapi_runtime::de::Object for HumanReviewRequest {
     const NAME: &'static str = "HumanReviewRequest";
     const WIRE_NAMES: &'static [&'static str] = &["reason"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { reason: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { reason: v0 }),
+            _ => None,
+        }
     }
 }

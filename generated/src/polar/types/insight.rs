@@ -142,39 +142,59 @@ impl ::openapi_runtime::de::Object for Insight {
         "suggested_prompt",
         "drivers",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 8];
+    const NULLABLE: &'static [usize] = &[10];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::InsightCategory>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::InsightSeverity>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<super::ConfidenceLevel>,
-        ::openapi_runtime::de::Optional<Option<InsightPrimaryAction>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::InsightDriver>>>,
+        String,
+        String,
+        super::InsightCategory,
+        String,
+        super::InsightSeverity,
+        String,
+        String,
+        Option<String>,
+        super::ConfidenceLevel,
+        Option<InsightPrimaryAction>,
+        Option<String>,
+        Option<Vec<super::InsightDriver>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            detector_id: values.1,
-            category: values.2,
-            category_label: values.3,
-            severity: values.4,
-            title: values.5,
-            body: values.6,
-            why: values.7,
-            confidence: values.8,
-            primary_action: values.9,
-            suggested_prompt: values.10,
-            drivers: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+            ) => {
+                Some(Self {
+                    id: v0,
+                    detector_id: v1,
+                    category: v2,
+                    category_label: v3,
+                    severity: v4,
+                    title: v5,
+                    body: v6,
+                    why: v7.unwrap_or_default(),
+                    confidence: v8,
+                    primary_action: v9.unwrap_or_default(),
+                    suggested_prompt: v10.unwrap_or_default(),
+                    drivers: v11.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -228,10 +248,10 @@ impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("view_metric") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ViewMetric)
             }

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for InsightCardsBlock {
 impl ::openapi_runtime::de::Object for InsightCardsBlock {
     const NAME: &'static str = "InsightCardsBlock";
     const WIRE_NAMES: &'static [&'static str] = &["type", "insights"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<InsightCardsBlockType>>,
-        ::openapi_runtime::de::Required<Vec<super::Insight>>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<InsightCardsBlockType>, Vec<super::Insight>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            insights: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    insights: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

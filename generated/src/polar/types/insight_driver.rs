@@ -70,23 +70,24 @@ impl ::openapi_runtime::de::Object for InsightDriver {
         "contribution_pct",
         "value",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<f64>,
-        ::openapi_runtime::de::Required<f64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, String, f64, f64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            dimension: values.0,
-            label: values.1,
-            contribution_pct: values.2,
-            value: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    dimension: v0,
+                    label: v1,
+                    contribution_pct: v2,
+                    value: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

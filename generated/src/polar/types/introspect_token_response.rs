@@ -109,37 +109,55 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
         "exp",
         "iat",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<IntrospectTokenResponseTokenType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::SubType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
+        bool,
+        String,
+        IntrospectTokenResponseTokenType,
+        String,
+        super::SubType,
+        String,
+        Vec<String>,
+        String,
+        String,
+        i64,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            active: values.0,
-            client_id: values.1,
-            token_type: values.2,
-            scope: values.3,
-            sub_type: values.4,
-            sub: values.5,
-            organizations: values.6,
-            aud: values.7,
-            iss: values.8,
-            exp: values.9,
-            iat: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    active: v0,
+                    client_id: v1,
+                    token_type: v2,
+                    scope: v3,
+                    sub_type: v4,
+                    sub: v5,
+                    organizations: v6,
+                    aud: v7,
+                    iss: v8,
+                    exp: v9,
+                    iat: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

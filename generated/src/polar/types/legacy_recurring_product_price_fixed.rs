@@ -143,41 +143,62 @@ impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceFixed {
         "price_amount",
         "legacy",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12];
+    const NULLABLE: &'static [usize] = &[1, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::ProductPriceSource>,
-        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedAmountType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<super::TaxBehaviorOption>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedType>,
-        ::openapi_runtime::de::Required<super::RecurringInterval>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedLegacy>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::ProductPriceSource,
+        LegacyRecurringProductPriceFixedAmountType,
+        String,
+        Option<super::TaxBehaviorOption>,
+        bool,
+        ::uuid::Uuid,
+        LegacyRecurringProductPriceFixedType,
+        super::RecurringInterval,
+        i64,
+        LegacyRecurringProductPriceFixedLegacy,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            source: values.3,
-            amount_type: values.4,
-            price_currency: values.5,
-            tax_behavior: values.6,
-            is_archived: values.7,
-            product_id: values.8,
-            r#type: values.9,
-            recurring_interval: values.10,
-            price_amount: values.11,
-            legacy: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    source: v3,
+                    amount_type: v4,
+                    price_currency: v5,
+                    tax_behavior: v6.unwrap_or_default(),
+                    is_archived: v7,
+                    product_id: v8,
+                    r#type: v9,
+                    recurring_interval: v10,
+                    price_amount: v11,
+                    legacy: v12,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -120,31 +120,31 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivate {
         "conditions",
         "meta",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
-            >,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
-        >,
+        String,
+        ::uuid::Uuid,
+        String,
+        Option<::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>>,
+        Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            organization_id: values.1,
-            label: values.2,
-            conditions: values.3,
-            meta: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    key: v0,
+                    organization_id: v1,
+                    label: v2,
+                    conditions: v3.unwrap_or_default(),
+                    meta: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -89,29 +89,34 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationBase {
         "created_at",
         "modified_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<
-            ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
-        >,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        String,
+        ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            license_key_id: values.1,
-            label: values.2,
-            meta: values.3,
-            created_at: values.4,
-            modified_at: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    id: v0,
+                    license_key_id: v1,
+                    label: v2,
+                    meta: v3,
+                    created_at: v4,
+                    modified_at: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

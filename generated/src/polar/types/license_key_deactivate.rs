@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for LicenseKeyDeactivate {
         "organization_id",
         "activation_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, ::uuid::Uuid, ::uuid::Uuid);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            organization_id: values.1,
-            activation_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    key: v0,
+                    organization_id: v1,
+                    activation_id: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

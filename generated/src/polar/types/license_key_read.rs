@@ -178,47 +178,71 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
         "last_validated_at",
         "expires_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 11, 13];
+    const NULLABLE: &'static [usize] = &[2, 10, 12, 14, 15];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::LicenseKeyCustomer>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::LicenseKeyStatus>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        super::LicenseKeyCustomer,
+        ::uuid::Uuid,
+        String,
+        String,
+        super::LicenseKeyStatus,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        i64,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            organization_id: values.3,
-            customer_id: values.4,
-            customer: values.5,
-            benefit_id: values.6,
-            key: values.7,
-            display_key: values.8,
-            status: values.9,
-            limit_activations: values.10,
-            usage: values.11,
-            limit_usage: values.12,
-            validations: values.13,
-            last_validated_at: values.14,
-            expires_at: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                v10,
+                Some(v11),
+                v12,
+                Some(v13),
+                v14,
+                v15,
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    organization_id: v3,
+                    customer_id: v4,
+                    customer: v5,
+                    benefit_id: v6,
+                    key: v7,
+                    display_key: v8,
+                    status: v9,
+                    limit_activations: v10.unwrap_or_default(),
+                    usage: v11,
+                    limit_usage: v12.unwrap_or_default(),
+                    validations: v13,
+                    last_validated_at: v14.unwrap_or_default(),
+                    expires_at: v15.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

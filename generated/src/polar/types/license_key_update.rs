@@ -109,28 +109,25 @@ impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
         "expires_at",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::LicenseKeyStatus>,
-        >,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
-        >,
+        ::openapi_runtime::Patch<super::LicenseKeyStatus>,
+        Option<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            status: values.0,
-            usage: values.1,
-            limit_activations: values.2,
-            limit_usage: values.3,
-            expires_at: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            status: v0.unwrap_or_default(),
+            usage: v1.unwrap_or_default(),
+            limit_activations: v2.unwrap_or_default(),
+            limit_usage: v3.unwrap_or_default(),
+            expires_at: v4.unwrap_or_default(),
+        })
     }
 }

@@ -75,23 +75,24 @@ impl ::openapi_runtime::de::Object for LicenseKeyUser {
         "public_name",
         "avatar_url",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 2];
+    type Fields = (::uuid::Uuid, Option<String>, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            email: values.1,
-            public_name: values.2,
-            avatar_url: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3) => {
+                Some(Self {
+                    id: v0,
+                    email: v1.unwrap_or_default(),
+                    public_name: v2,
+                    avatar_url: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

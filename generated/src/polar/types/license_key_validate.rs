@@ -147,33 +147,35 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
         "increment_usage",
         "conditions",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
-            >,
-        >,
+        String,
+        ::uuid::Uuid,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<i64>,
+        Option<::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            organization_id: values.1,
-            activation_id: values.2,
-            benefit_id: values.3,
-            customer_id: values.4,
-            increment_usage: values.5,
-            conditions: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4, v5, v6) => {
+                Some(Self {
+                    key: v0,
+                    organization_id: v1,
+                    activation_id: v2.unwrap_or_default(),
+                    benefit_id: v3.unwrap_or_default(),
+                    customer_id: v4.unwrap_or_default(),
+                    increment_usage: v5.unwrap_or_default(),
+                    conditions: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

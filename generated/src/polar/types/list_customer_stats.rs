@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for ListCustomerStats {
 impl ::openapi_runtime::de::Object for ListCustomerStats {
     const NAME: &'static str = "ListCustomerStats";
     const WIRE_NAMES: &'static [&'static str] = &["items"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::CustomerStat>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::CustomerStat>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { items: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { items: v0 }),
+            _ => None,
+        }
     }
 }

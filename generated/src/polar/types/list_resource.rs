@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for ListResource {
 impl ::openapi_runtime::de::Object for ListResource {
     const NAME: &'static str = "ListResource";
     const WIRE_NAMES: &'static [&'static str] = &["items", "pagination"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<ListResourceItemsItem>>,
-        ::openapi_runtime::de::Required<super::Pagination>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<ListResourceItemsItem>, super::Pagination);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            items: values.0,
-            pagination: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { items: v0, pagination: v1 }),
+            _ => None,
         }
     }
 }
@@ -113,7 +111,7 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceItemsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

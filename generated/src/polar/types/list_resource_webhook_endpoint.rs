@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceWebhookEndpoint {
 impl ::openapi_runtime::de::Object for ListResourceWebhookEndpoint {
     const NAME: &'static str = "ListResourceWebhookEndpoint";
     const WIRE_NAMES: &'static [&'static str] = &["items", "pagination"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::WebhookEndpoint>>,
-        ::openapi_runtime::de::Required<super::Pagination>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<super::WebhookEndpoint>, super::Pagination);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            items: values.0,
-            pagination: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { items: v0, pagination: v1 }),
+            _ => None,
         }
     }
 }

@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for ListStatisticsTimeseries {
 impl ::openapi_runtime::de::Object for ListStatisticsTimeseries {
     const NAME: &'static str = "ListStatisticsTimeseries";
     const WIRE_NAMES: &'static [&'static str] = &["periods", "totals"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::StatisticsPeriod>>,
-        ::openapi_runtime::de::Required<Vec<super::EventStatistics>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<super::StatisticsPeriod>, Vec<super::EventStatistics>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            periods: values.0,
-            totals: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { periods: v0, totals: v1 }),
+            _ => None,
         }
     }
 }

@@ -114,31 +114,37 @@ impl ::openapi_runtime::de::Object for LlmMetadata {
         "output_tokens",
         "total_tokens",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4, 6, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
+        String,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        i64,
+        Option<i64>,
+        i64,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            vendor: values.0,
-            model: values.1,
-            prompt: values.2,
-            response: values.3,
-            input_tokens: values.4,
-            cached_input_tokens: values.5,
-            output_tokens: values.6,
-            total_tokens: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), v5, Some(v6), Some(v7)) => {
+                Some(Self {
+                    vendor: v0,
+                    model: v1,
+                    prompt: v2.unwrap_or_default(),
+                    response: v3.unwrap_or_default(),
+                    input_tokens: v4,
+                    cached_input_tokens: v5.unwrap_or_default(),
+                    output_tokens: v6,
+                    total_tokens: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

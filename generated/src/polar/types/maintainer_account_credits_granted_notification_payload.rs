@@ -78,23 +78,24 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
         "currency",
         "formatted_amount",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 3];
+    type Fields = (String, i64, Option<String>, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_name: values.0,
-            amount: values.1,
-            currency: values.2,
-            formatted_amount: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    organization_name: v0,
+                    amount: v1,
+                    currency: v2.unwrap_or_default(),
+                    formatted_amount: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -68,21 +68,23 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
         "organization_name",
         "organization_slug",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            file_name: values.0,
-            organization_name: values.1,
-            organization_slug: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    file_name: v0,
+                    organization_name: v1,
+                    organization_slug: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,25 +60,29 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerNewPaidSubscriptionNotificatio
 impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification {
     const NAME: &'static str = "MaintainerNewPaidSubscriptionNotification";
     const WIRE_NAMES: &'static [&'static str] = &["id", "created_at", "type", "payload"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<MaintainerNewPaidSubscriptionNotificationType>,
-        ::openapi_runtime::de::Required<
-            super::MaintainerNewPaidSubscriptionNotificationPayload,
-        >,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        MaintainerNewPaidSubscriptionNotificationType,
+        super::MaintainerNewPaidSubscriptionNotificationPayload,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            r#type: values.2,
-            payload: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    r#type: v2,
+                    payload: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -164,39 +164,59 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
         "formatted_price_amount",
         "formatted_price_with_interval",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 4, 6, 10, 11];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
+        String,
+        Option<String>,
+        String,
+        Option<i64>,
+        String,
+        Option<i64>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscriber_name: values.0,
-            subscriber_email: values.1,
-            tier_name: values.2,
-            tier_price_amount: values.3,
-            tier_price_recurring_interval: values.4,
-            tier_price_recurring_interval_count: values.5,
-            tier_organization_name: values.6,
-            tier_organization_slug: values.7,
-            subscription_id: values.8,
-            currency: values.9,
-            formatted_price_amount: values.10,
-            formatted_price_with_interval: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                Some(v4),
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    subscriber_name: v0,
+                    subscriber_email: v1.unwrap_or_default(),
+                    tier_name: v2,
+                    tier_price_amount: v3.unwrap_or_default(),
+                    tier_price_recurring_interval: v4,
+                    tier_price_recurring_interval_count: v5.unwrap_or_default(),
+                    tier_organization_name: v6,
+                    tier_organization_slug: v7.unwrap_or_default(),
+                    subscription_id: v8.unwrap_or_default(),
+                    currency: v9.unwrap_or_default(),
+                    formatted_price_amount: v10,
+                    formatted_price_with_interval: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -261,55 +261,81 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
         "formatted_address_country",
         "order_url",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 1, 14];
+    const NULLABLE: &'static [usize] = &[15, 16, 17];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<super::OrderBillingReasonInternal>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
+            (
+                String,
+                i64,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<super::OrderBillingReasonInternal>,
+                Option<String>,
+                String,
+                Option<String>,
+            ),
+            (Option<String>, Option<String>),
         ),
-        (
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_name: values.0.0,
-            product_price_amount: values.0.1,
-            customer_name: values.0.2,
-            organization_name: values.0.3,
-            customer_email: values.0.4,
-            billing_address_country: values.0.5,
-            billing_address_city: values.0.6,
-            billing_address_line1: values.0.7,
-            product_image_url: values.0.8,
-            order_id: values.0.9,
-            order_date: values.0.10,
-            organization_slug: values.0.11,
-            billing_reason: values.0.12,
-            currency: values.0.13,
-            formatted_price_amount: values.0.14,
-            formatted_billing_reason: values.0.15,
-            formatted_address_country: values.1.0,
-            order_url: values.1.1,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    v5,
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    v15,
+                ),
+                (v16, v17),
+            ) => {
+                Some(Self {
+                    product_name: v0,
+                    product_price_amount: v1,
+                    customer_name: v2.unwrap_or_default(),
+                    organization_name: v3.unwrap_or_default(),
+                    customer_email: v4.unwrap_or_default(),
+                    billing_address_country: v5.unwrap_or_default(),
+                    billing_address_city: v6.unwrap_or_default(),
+                    billing_address_line1: v7.unwrap_or_default(),
+                    product_image_url: v8.unwrap_or_default(),
+                    order_id: v9.unwrap_or_default(),
+                    order_date: v10.unwrap_or_default(),
+                    organization_slug: v11.unwrap_or_default(),
+                    billing_reason: v12.unwrap_or_default(),
+                    currency: v13.unwrap_or_default(),
+                    formatted_price_amount: v14,
+                    formatted_billing_reason: v15.unwrap_or_default(),
+                    formatted_address_country: v16.unwrap_or_default(),
+                    order_url: v17.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

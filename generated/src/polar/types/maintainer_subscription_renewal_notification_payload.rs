@@ -155,37 +155,55 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
         "formatted_price_amount",
         "formatted_recurring_interval",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 6, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<i64>,
+        Option<String>,
+        String,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_name: values.0,
-            product_price_amount: values.1,
-            customer_name: values.2,
-            customer_email: values.3,
-            organization_slug: values.4,
-            subscription_id: values.5,
-            recurring_interval: values.6,
-            recurring_interval_count: values.7,
-            currency: values.8,
-            formatted_price_amount: values.9,
-            formatted_recurring_interval: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    product_name: v0,
+                    product_price_amount: v1,
+                    customer_name: v2.unwrap_or_default(),
+                    customer_email: v3.unwrap_or_default(),
+                    organization_slug: v4.unwrap_or_default(),
+                    subscription_id: v5.unwrap_or_default(),
+                    recurring_interval: v6,
+                    recurring_interval_count: v7.unwrap_or_default(),
+                    currency: v8.unwrap_or_default(),
+                    formatted_price_amount: v9,
+                    formatted_recurring_interval: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

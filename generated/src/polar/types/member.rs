@@ -119,31 +119,38 @@ impl ::openapi_runtime::de::Object for Member {
         "external_id",
         "role",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 7];
+    const NULLABLE: &'static [usize] = &[2, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::MemberRole>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        Option<String>,
+        super::MemberRole,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            customer_id: values.3,
-            email: values.4,
-            name: values.5,
-            external_id: values.6,
-            role: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6, Some(v7)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    customer_id: v3,
+                    email: v4,
+                    name: v5.unwrap_or_default(),
+                    external_id: v6.unwrap_or_default(),
+                    role: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

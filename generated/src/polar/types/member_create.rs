@@ -100,25 +100,31 @@ impl ::openapi_runtime::de::Object for MemberCreate {
         "role",
         "customer_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<MemberCreateRole>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<MemberCreateRole>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            name: values.1,
-            external_id: values.2,
-            role: values.3,
-            customer_id: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4)) => {
+                Some(Self {
+                    email: v0,
+                    name: v1.unwrap_or_default(),
+                    external_id: v2.unwrap_or_default(),
+                    role: v3.unwrap_or_default(),
+                    customer_id: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -98,23 +98,29 @@ impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
         "external_id",
         "role",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<MemberCreateFromCustomerRole>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<MemberCreateFromCustomerRole>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            name: values.1,
-            external_id: values.2,
-            role: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    email: v0,
+                    name: v1.unwrap_or_default(),
+                    external_id: v2.unwrap_or_default(),
+                    role: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -78,25 +78,26 @@ impl ::openapi_runtime::de::Object for MemberOrganization {
         "avatar_url",
         "requires_sso",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
+    const NULLABLE: &'static [usize] = &[3];
+    type Fields = (::uuid::Uuid, String, String, Option<String>, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            slug: values.1,
-            name: values.2,
-            avatar_url: values.3,
-            requires_sso: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4)) => {
+                Some(Self {
+                    id: v0,
+                    slug: v1,
+                    name: v2,
+                    avatar_url: v3.unwrap_or_default(),
+                    requires_sso: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

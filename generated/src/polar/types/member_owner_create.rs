@@ -78,21 +78,27 @@ impl<'de> ::serde::Deserialize<'de> for MemberOwnerCreate {
 impl ::openapi_runtime::de::Object for MemberOwnerCreate {
     const NAME: &'static str = "MemberOwnerCreate";
     const WIRE_NAMES: &'static [&'static str] = &["email", "name", "external_id"];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            email: values.0,
-            name: values.1,
-            external_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    email: v0,
+                    name: v1.unwrap_or_default(),
+                    external_id: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -80,20 +80,21 @@ impl ::openapi_runtime::de::Object for MemberUpdate {
     const NAME: &'static str = "MemberUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["name", "email", "role"];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::MemberRole>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::MemberRole>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            email: values.1,
-            role: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            email: v1.unwrap_or_default(),
+            role: v2.unwrap_or_default(),
+        })
     }
 }

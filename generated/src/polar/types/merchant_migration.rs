@@ -108,33 +108,38 @@ impl ::openapi_runtime::de::Object for MerchantMigration {
         "source_connected",
         "source",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[1, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
-        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<
-            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        super::MerchantMigrationSourcePlatform,
+        super::MerchantMigrationStep,
+        bool,
+        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            organization_id: values.3,
-            source_platform: values.4,
-            step: values.5,
-            source_connected: values.6,
-            source: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    organization_id: v3,
+                    source_platform: v4,
+                    step: v5,
+                    source_connected: v6,
+                    source: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -62,21 +62,23 @@ impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
         "source_platform",
         "api_key",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (::uuid::Uuid, super::MerchantMigrationSourcePlatform, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_id: values.0,
-            source_platform: values.1,
-            api_key: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    organization_id: v0,
+                    source_platform: v1,
+                    api_key: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,20 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportReport {
 impl ::openapi_runtime::de::Object for MerchantMigrationImportReport {
     const NAME: &'static str = "MerchantMigrationImportReport";
     const WIRE_NAMES: &'static [&'static str] = &["step", "results"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
-        ::openapi_runtime::de::Required<Vec<super::MerchantMigrationImportResult>>,
+        super::MerchantMigrationStep,
+        Vec<super::MerchantMigrationImportResult>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            step: values.0,
-            results: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { step: v0, results: v1 }),
+            _ => None,
         }
     }
 }

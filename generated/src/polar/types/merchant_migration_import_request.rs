@@ -57,19 +57,17 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportRequest {
 impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
     const NAME: &'static str = "MerchantMigrationImportRequest";
     const WIRE_NAMES: &'static [&'static str] = &["record_ids", "exclude_record_ids"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
-    );
+    type Fields = (Option<Vec<::uuid::Uuid>>, Option<Vec<::uuid::Uuid>>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            record_ids: values.0,
-            exclude_record_ids: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            record_ids: v0.unwrap_or_default(),
+            exclude_record_ids: v1.unwrap_or_default(),
+        })
     }
 }

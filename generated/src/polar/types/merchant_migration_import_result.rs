@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportResult {
 impl ::openapi_runtime::de::Object for MerchantMigrationImportResult {
     const NAME: &'static str = "MerchantMigrationImportResult";
     const WIRE_NAMES: &'static [&'static str] = &["entity", "imported", "skipped"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::PrecheckEntity>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (super::PrecheckEntity, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            entity: values.0,
-            imported: values.1,
-            skipped: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    entity: v0,
+                    imported: v1,
+                    skipped: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

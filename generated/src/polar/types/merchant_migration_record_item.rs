@@ -180,41 +180,62 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
         "reason_code",
         "reason_level",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3, 8];
+    const NULLABLE: &'static [usize] = &[0, 4, 5, 6, 7, 9, 10, 11, 12];
     type Fields = (
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::PrecheckEntity>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::PrecheckRecordStatus>,
-        ::openapi_runtime::de::Nullable<Option<super::MerchantMigrationRecordStatus>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<super::PrecheckReasonLevel>>,
+        Option<::uuid::Uuid>,
+        super::PrecheckEntity,
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        super::PrecheckRecordStatus,
+        Option<super::MerchantMigrationRecordStatus>,
+        Option<String>,
+        Option<String>,
+        Option<super::PrecheckReasonLevel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            record_id: values.0,
-            entity: values.1,
-            source_id: values.2,
-            title: values.3,
-            subtitle: values.4,
-            amount: values.5,
-            currency: values.6,
-            recurring_interval: values.7,
-            status: values.8,
-            import_status: values.9,
-            reason: values.10,
-            reason_code: values.11,
-            reason_level: values.12,
+    ) -> Option<Self> {
+        match slots {
+            (
+                v0,
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                v5,
+                v6,
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+                v12,
+            ) => {
+                Some(Self {
+                    record_id: v0.unwrap_or_default(),
+                    entity: v1,
+                    source_id: v2,
+                    title: v3,
+                    subtitle: v4.unwrap_or_default(),
+                    amount: v5.unwrap_or_default(),
+                    currency: v6.unwrap_or_default(),
+                    recurring_interval: v7.unwrap_or_default(),
+                    status: v8,
+                    import_status: v9.unwrap_or_default(),
+                    reason: v10.unwrap_or_default(),
+                    reason_code: v11.unwrap_or_default(),
+                    reason_level: v12.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,21 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordSummary {
 impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummary {
     const NAME: &'static str = "MerchantMigrationRecordSummary";
     const WIRE_NAMES: &'static [&'static str] = &["entities", "action_required"];
-    type Fields = (
-        ::openapi_runtime::de::Required<
-            Vec<super::MerchantMigrationRecordSummaryEntity>,
-        >,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<super::MerchantMigrationRecordSummaryEntity>, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            entities: values.0,
-            action_required: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    entities: v0,
+                    action_required: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -78,27 +78,26 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummaryEntity {
         "imported",
         "selectable",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::PrecheckEntity>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    type Fields = (super::PrecheckEntity, i64, i64, i64, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            entity: values.0,
-            total: values.1,
-            importable: values.2,
-            skipped: values.3,
-            imported: values.4,
-            selectable: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    entity: v0,
+                    total: v1,
+                    importable: v2,
+                    skipped: v3,
+                    imported: v4,
+                    selectable: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

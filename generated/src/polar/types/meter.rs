@@ -145,39 +145,59 @@ impl ::openapi_runtime::de::Object for Meter {
         "organization_id",
         "archived_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 8, 9, 10];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::MeterUnit>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Required<super::Filter>,
-        ::openapi_runtime::de::Required<MeterAggregation>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        super::MetadataOutputType,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        super::MeterUnit,
+        Option<String>,
+        Option<i64>,
+        super::Filter,
+        MeterAggregation,
+        ::uuid::Uuid,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            id: values.3,
-            name: values.4,
-            unit: values.5,
-            custom_label: values.6,
-            custom_multiplier: values.7,
-            filter: values.8,
-            aggregation: values.9,
-            organization_id: values.10,
-            archived_at: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    id: v3,
+                    name: v4,
+                    unit: v5,
+                    custom_label: v6.unwrap_or_default(),
+                    custom_multiplier: v7.unwrap_or_default(),
+                    filter: v8,
+                    aggregation: v9,
+                    organization_id: v10,
+                    archived_at: v11.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -217,10 +237,10 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "func") {
+        match ::openapi_runtime::de::tag_of(&value, "func").as_tag() {
             ::openapi_runtime::de::Tag::Str("count") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Count)
             }

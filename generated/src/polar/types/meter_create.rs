@@ -150,33 +150,37 @@ impl ::openapi_runtime::de::Object for MeterCreate {
         "aggregation",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[1, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<super::MeterUnit>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Required<super::Filter>,
-        ::openapi_runtime::de::Required<MeterCreateAggregation>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+        String,
+        Option<super::MeterUnit>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i64>,
+        super::Filter,
+        MeterCreateAggregation,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            unit: values.2,
-            custom_label: values.3,
-            custom_multiplier: values.4,
-            filter: values.5,
-            aggregation: values.6,
-            organization_id: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    name: v1,
+                    unit: v2.unwrap_or_default(),
+                    custom_label: v3.unwrap_or_default(),
+                    custom_multiplier: v4.unwrap_or_default(),
+                    filter: v5,
+                    aggregation: v6,
+                    organization_id: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

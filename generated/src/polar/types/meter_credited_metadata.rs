@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
 impl ::openapi_runtime::de::Object for MeterCreditedMetadata {
     const NAME: &'static str = "MeterCreditedMetadata";
     const WIRE_NAMES: &'static [&'static str] = &["meter_id", "units", "rollover"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, i64, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            meter_id: values.0,
-            units: values.1,
-            rollover: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    meter_id: v0,
+                    units: v1,
+                    rollover: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -53,19 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
 impl ::openapi_runtime::de::Object for MeterQuantities {
     const NAME: &'static str = "MeterQuantities";
     const WIRE_NAMES: &'static [&'static str] = &["quantities", "total"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::MeterQuantity>>,
-        ::openapi_runtime::de::Required<f64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (Vec<super::MeterQuantity>, f64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            quantities: values.0,
-            total: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { quantities: v0, total: v1 }),
+            _ => None,
         }
     }
 }

@@ -53,19 +53,22 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
 impl ::openapi_runtime::de::Object for MeterQuantity {
     const NAME: &'static str = "MeterQuantity";
     const WIRE_NAMES: &'static [&'static str] = &["timestamp", "quantity"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<f64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::chrono::DateTime<::chrono::Utc>, f64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            timestamp: values.0,
-            quantity: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    timestamp: v0,
+                    quantity: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

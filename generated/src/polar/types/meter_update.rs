@@ -164,35 +164,32 @@ impl ::openapi_runtime::de::Object for MeterUpdate {
         "is_archived",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::MeterUnit>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::Filter>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<MeterUpdateAggregation>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::MeterUnit>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<super::Filter>,
+        ::openapi_runtime::Patch<MeterUpdateAggregation>,
+        ::openapi_runtime::Patch<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            unit: values.2,
-            custom_label: values.3,
-            custom_multiplier: values.4,
-            filter: values.5,
-            aggregation: values.6,
-            is_archived: values.7,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            name: v1.unwrap_or_default(),
+            unit: v2.unwrap_or_default(),
+            custom_label: v3.unwrap_or_default(),
+            custom_multiplier: v4.unwrap_or_default(),
+            filter: v5.unwrap_or_default(),
+            aggregation: v6.unwrap_or_default(),
+            is_archived: v7.unwrap_or_default(),
+        })
     }
 }
 

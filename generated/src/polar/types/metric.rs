@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for Metric {
 impl ::openapi_runtime::de::Object for Metric {
     const NAME: &'static str = "Metric";
     const WIRE_NAMES: &'static [&'static str] = &["slug", "display_name", "type"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::MetricType>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, super::MetricType);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            slug: values.0,
-            display_name: values.1,
-            r#type: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    slug: v0,
+                    display_name: v1,
+                    r#type: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -80,25 +80,31 @@ impl ::openapi_runtime::de::Object for MetricChartBlock {
         "unit",
         "points",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<MetricChartBlockType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<Vec<super::MetricChartPoint>>,
+        Option<MetricChartBlockType>,
+        String,
+        String,
+        String,
+        Vec<super::MetricChartPoint>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            metric: values.1,
-            label: values.2,
-            unit: values.3,
-            points: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    metric: v1,
+                    label: v2,
+                    unit: v3,
+                    points: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for MetricChartPoint {
 impl ::openapi_runtime::de::Object for MetricChartPoint {
     const NAME: &'static str = "MetricChartPoint";
     const WIRE_NAMES: &'static [&'static str] = &["timestamp", "value"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<f64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::chrono::DateTime<::chrono::Utc>, f64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            timestamp: values.0,
-            value: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { timestamp: v0, value: v1 }),
+            _ => None,
         }
     }
 }

@@ -73,21 +73,23 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
 impl ::openapi_runtime::de::Object for MetricDashboardCreate {
     const NAME: &'static str = "MetricDashboardCreate";
     const WIRE_NAMES: &'static [&'static str] = &["name", "metrics", "organization_id"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<Vec<String>>, ::openapi_runtime::Patch<::uuid::Uuid>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            metrics: values.1,
-            organization_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    name: v0,
+                    metrics: v1.unwrap_or_default(),
+                    organization_id: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

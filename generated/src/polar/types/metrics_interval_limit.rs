@@ -48,19 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
 impl ::openapi_runtime::de::Object for MetricsIntervalLimit {
     const NAME: &'static str = "MetricsIntervalLimit";
     const WIRE_NAMES: &'static [&'static str] = &["min_days", "max_days"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            min_days: values.0,
-            max_days: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { min_days: v0, max_days: v1 }),
+            _ => None,
         }
     }
 }

@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for MetricsIntervalsLimits {
         "month",
         "year",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
-        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
-        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
-        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
-        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+        super::MetricsIntervalLimit,
+        super::MetricsIntervalLimit,
+        super::MetricsIntervalLimit,
+        super::MetricsIntervalLimit,
+        super::MetricsIntervalLimit,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            hour: values.0,
-            day: values.1,
-            week: values.2,
-            month: values.3,
-            year: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    hour: v0,
+                    day: v1,
+                    week: v2,
+                    month: v3,
+                    year: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
 impl ::openapi_runtime::de::Object for MetricsLimits {
     const NAME: &'static str = "MetricsLimits";
     const WIRE_NAMES: &'static [&'static str] = &["min_date", "intervals"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::chrono::NaiveDate>,
-        ::openapi_runtime::de::Required<super::MetricsIntervalsLimits>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (::chrono::NaiveDate, super::MetricsIntervalsLimits);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            min_date: values.0,
-            intervals: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    min_date: v0,
+                    intervals: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
 impl ::openapi_runtime::de::Object for MetricsResponse {
     const NAME: &'static str = "MetricsResponse";
     const WIRE_NAMES: &'static [&'static str] = &["periods", "totals", "metrics"];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::MetricPeriod>>,
-        ::openapi_runtime::de::Required<super::MetricsTotals>,
-        ::openapi_runtime::de::Required<super::Metrics>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (Vec<super::MetricPeriod>, super::MetricsTotals, super::Metrics);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            periods: values.0,
-            totals: values.1,
-            metrics: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    periods: v0,
+                    totals: v1,
+                    metrics: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for NotificationRecipientCreate {
 impl ::openapi_runtime::de::Object for NotificationRecipientCreate {
     const NAME: &'static str = "NotificationRecipientCreate";
     const WIRE_NAMES: &'static [&'static str] = &["platform", "expo_push_token"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::NotificationRecipientPlatform>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::NotificationRecipientPlatform, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            platform: values.0,
-            expo_push_token: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    platform: v0,
+                    expo_push_token: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

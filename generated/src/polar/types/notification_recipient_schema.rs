@@ -87,27 +87,34 @@ impl ::openapi_runtime::de::Object for NotificationRecipientSchema {
         "platform",
         "expo_push_token",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::NotificationRecipientPlatform>,
-        ::openapi_runtime::de::Required<String>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        super::NotificationRecipientPlatform,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            user_id: values.3,
-            platform: values.4,
-            expo_push_token: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    user_id: v3,
+                    platform: v4,
+                    expo_push_token: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -63,19 +63,23 @@ impl ::openapi_runtime::de::Object for NotificationsList {
         "notifications",
         "last_read_notification_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<NotificationsListNotificationsItem>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (Vec<NotificationsListNotificationsItem>, Option<::uuid::Uuid>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            notifications: values.0,
-            last_read_notification_id: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    notifications: v0,
+                    last_read_notification_id: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -163,10 +167,10 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str(
                 "MaintainerNewPaidSubscriptionNotification",
             ) => {

@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsMarkRead {
 impl ::openapi_runtime::de::Object for NotificationsMarkRead {
     const NAME: &'static str = "NotificationsMarkRead";
     const WIRE_NAMES: &'static [&'static str] = &["notification_id"];
-    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (::uuid::Uuid,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { notification_id: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { notification_id: v0 }),
+            _ => None,
+        }
     }
 }

@@ -239,51 +239,80 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
         "client_id_issued_at",
         "client_secret_expires_at",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 5, 11, 13, 14, 15, 16];
+    const NULLABLE: &'static [usize] = &[12];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<Vec<String>>,
-            ::openapi_runtime::de::Optional<Option<OAuth2ClientTokenEndpointAuthMethod>>,
-            ::openapi_runtime::de::Optional<Option<Vec<OAuth2ClientGrantTypesItem>>>,
-            ::openapi_runtime::de::Optional<Option<Vec<OAuth2ClientResponseTypesItem>>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<super::SubType>>,
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
+            (
+                Vec<String>,
+                Option<OAuth2ClientTokenEndpointAuthMethod>,
+                Option<Vec<OAuth2ClientGrantTypesItem>>,
+                Option<Vec<OAuth2ClientResponseTypesItem>>,
+                Option<String>,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<super::SubType>,
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                String,
+                String,
+                i64,
+            ),
+            (i64,),
         ),
-        (::openapi_runtime::de::Required<i64>,),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            redirect_uris: values.0.0,
-            token_endpoint_auth_method: values.0.1,
-            grant_types: values.0.2,
-            response_types: values.0.3,
-            scope: values.0.4,
-            client_name: values.0.5,
-            client_uri: values.0.6,
-            logo_uri: values.0.7,
-            tos_uri: values.0.8,
-            policy_uri: values.0.9,
-            default_sub_type: values.0.10,
-            created_at: values.0.11,
-            modified_at: values.0.12,
-            client_id: values.0.13,
-            client_secret: values.0.14,
-            client_id_issued_at: values.0.15,
-            client_secret_expires_at: values.1.0,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    Some(v11),
+                    v12,
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    redirect_uris: v0,
+                    token_endpoint_auth_method: v1.unwrap_or_default(),
+                    grant_types: v2.unwrap_or_default(),
+                    response_types: v3.unwrap_or_default(),
+                    scope: v4.unwrap_or_default(),
+                    client_name: v5,
+                    client_uri: v6.unwrap_or_default(),
+                    logo_uri: v7.unwrap_or_default(),
+                    tos_uri: v8.unwrap_or_default(),
+                    policy_uri: v9.unwrap_or_default(),
+                    default_sub_type: v10.unwrap_or_default(),
+                    created_at: v11,
+                    modified_at: v12.unwrap_or_default(),
+                    client_id: v13,
+                    client_secret: v14,
+                    client_id_issued_at: v15,
+                    client_secret_expires_at: v16,
+                })
+            }
+            _ => None,
         }
     }
 }

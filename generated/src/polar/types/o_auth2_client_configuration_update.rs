@@ -207,45 +207,45 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfigurationUpdate {
         "default_sub_type",
         "client_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 5, 11];
     type Fields = (
-        ::openapi_runtime::de::Required<Vec<String>>,
-        ::openapi_runtime::de::Optional<
-            Option<OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<super::SubType>>,
-        ::openapi_runtime::de::Required<String>,
+        Vec<String>,
+        Option<OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod>,
+        Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
+        Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
+        Option<String>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<super::SubType>,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            redirect_uris: values.0,
-            token_endpoint_auth_method: values.1,
-            grant_types: values.2,
-            response_types: values.3,
-            scope: values.4,
-            client_name: values.5,
-            client_uri: values.6,
-            logo_uri: values.7,
-            tos_uri: values.8,
-            policy_uri: values.9,
-            default_sub_type: values.10,
-            client_id: values.11,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, Some(v5), v6, v7, v8, v9, v10, Some(v11)) => {
+                Some(Self {
+                    redirect_uris: v0,
+                    token_endpoint_auth_method: v1.unwrap_or_default(),
+                    grant_types: v2.unwrap_or_default(),
+                    response_types: v3.unwrap_or_default(),
+                    scope: v4.unwrap_or_default(),
+                    client_name: v5,
+                    client_uri: v6.unwrap_or_default(),
+                    logo_uri: v7.unwrap_or_default(),
+                    tos_uri: v8.unwrap_or_default(),
+                    policy_uri: v9.unwrap_or_default(),
+                    default_sub_type: v10.unwrap_or_default(),
+                    client_id: v11,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -129,31 +129,38 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
         "tos_uri",
         "policy_uri",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2];
+    const NULLABLE: &'static [usize] = &[1, 3, 4, 5, 6, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            client_id: values.2,
-            client_name: values.3,
-            client_uri: values.4,
-            logo_uri: values.5,
-            tos_uri: values.6,
-            policy_uri: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4, v5, v6, v7) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    client_id: v2,
+                    client_name: v3.unwrap_or_default(),
+                    client_uri: v4.unwrap_or_default(),
+                    logo_uri: v5.unwrap_or_default(),
+                    tos_uri: v6.unwrap_or_default(),
+                    policy_uri: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -80,10 +80,10 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "sub_type") {
+        match ::openapi_runtime::de::tag_of(&value, "sub_type").as_tag() {
             ::openapi_runtime::de::Tag::Str("user") => {
                 ::openapi_runtime::de::tagged(value).map(Self::User)
             }

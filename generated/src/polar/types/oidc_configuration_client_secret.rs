@@ -88,27 +88,31 @@ impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
         "auth_method",
         "client_secret",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Required<OidcConfigurationClientSecretAuthMethod>,
-        ::openapi_runtime::de::Required<String>,
+        String,
+        String,
+        Option<::std::collections::BTreeMap<String, String>>,
+        OidcConfigurationClientSecretAuthMethod,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            issuer: values.0,
-            client_id: values.1,
-            authorization_parameters: values.2,
-            auth_method: values.3,
-            client_secret: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4)) => {
+                Some(Self {
+                    issuer: v0,
+                    client_id: v1,
+                    authorization_parameters: v2.unwrap_or_default(),
+                    auth_method: v3,
+                    client_secret: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,29 @@ impl ::openapi_runtime::de::Object for OidcConfigurationRead {
         "auth_method",
         "authorization_parameters",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::OidcAuthMethod>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
+        String,
+        String,
+        super::OidcAuthMethod,
+        ::std::collections::BTreeMap<String, String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            issuer: values.0,
-            client_id: values.1,
-            auth_method: values.2,
-            authorization_parameters: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    issuer: v0,
+                    client_id: v1,
+                    auth_method: v2,
+                    authorization_parameters: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -164,40 +164,39 @@ impl ::openapi_runtime::de::Object for OrderCreate {
         "amount",
         "description",
     ];
+    const REQUIRED: &'static [usize] = &[3, 4];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    Option<OrderCreateCustomFieldDataValue>,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
         >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            custom_field_data: values.0,
-            metadata: values.1,
-            organization_id: values.2,
-            customer_id: values.3,
-            product_id: values.4,
-            currency: values.5,
-            amount: values.6,
-            description: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, Some(v3), Some(v4), v5, v6, v7) => {
+                Some(Self {
+                    custom_field_data: v0.unwrap_or_default(),
+                    metadata: v1.unwrap_or_default(),
+                    organization_id: v2.unwrap_or_default(),
+                    customer_id: v3,
+                    product_id: v4,
+                    currency: v5.unwrap_or_default(),
+                    amount: v6.unwrap_or_default(),
+                    description: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

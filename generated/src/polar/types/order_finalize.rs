@@ -45,17 +45,16 @@ impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
 impl ::openapi_runtime::de::Object for OrderFinalize {
     const NAME: &'static str = "OrderFinalize";
     const WIRE_NAMES: &'static [&'static str] = &["payment_method_id"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-    );
+    type Fields = (::openapi_runtime::Patch<::uuid::Uuid>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            payment_method_id: values.0,
-        }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            payment_method_id: v0.unwrap_or_default(),
+        })
     }
 }

@@ -113,31 +113,38 @@ impl ::openapi_runtime::de::Object for OrderItemSchema {
         "proration",
         "product_price_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[1, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        i64,
+        i64,
+        bool,
+        Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            label: values.3,
-            amount: values.4,
-            tax_amount: values.5,
-            proration: values.6,
-            product_price_id: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    label: v3,
+                    amount: v4,
+                    tax_amount: v5,
+                    proration: v6,
+                    product_price_id: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

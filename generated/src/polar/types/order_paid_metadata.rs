@@ -195,43 +195,49 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
         "recurring_interval",
         "recurring_interval_count",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            order_id: values.0,
-            product_id: values.1,
-            billing_type: values.2,
-            amount: values.3,
-            currency: values.4,
-            net_amount: values.5,
-            tax_amount: values.6,
-            applied_balance_amount: values.7,
-            discount_amount: values.8,
-            discount_id: values.9,
-            platform_fee: values.10,
-            subscription_id: values.11,
-            recurring_interval: values.12,
-            recurring_interval_count: values.13,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3), v4, v5, v6, v7, v8, v9, v10, v11, v12, v13) => {
+                Some(Self {
+                    order_id: v0,
+                    product_id: v1.unwrap_or_default(),
+                    billing_type: v2.unwrap_or_default(),
+                    amount: v3,
+                    currency: v4.unwrap_or_default(),
+                    net_amount: v5.unwrap_or_default(),
+                    tax_amount: v6.unwrap_or_default(),
+                    applied_balance_amount: v7.unwrap_or_default(),
+                    discount_amount: v8.unwrap_or_default(),
+                    discount_id: v9.unwrap_or_default(),
+                    platform_fee: v10.unwrap_or_default(),
+                    subscription_id: v11.unwrap_or_default(),
+                    recurring_interval: v12.unwrap_or_default(),
+                    recurring_interval_count: v13.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

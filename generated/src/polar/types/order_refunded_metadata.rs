@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for OrderRefundedMetadata {
         "refunded_amount",
         "currency",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, i64, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            order_id: values.0,
-            refunded_amount: values.1,
-            currency: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    order_id: v0,
+                    refunded_amount: v1,
+                    currency: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

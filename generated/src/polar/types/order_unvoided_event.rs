@@ -171,43 +171,65 @@ impl ::openapi_runtime::de::Object for OrderUnvoidedEvent {
         "name",
         "metadata",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 10, 11, 12, 13];
+    const NULLABLE: &'static [usize] = &[3, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<super::Customer>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<OrderUnvoidedEventSource>,
-        ::openapi_runtime::de::Required<OrderUnvoidedEventName>,
-        ::openapi_runtime::de::Required<super::OrderUnvoidedMetadata>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        Option<super::Customer>,
+        Option<String>,
+        Option<::uuid::Uuid>,
+        Option<String>,
+        Option<i64>,
+        Option<::uuid::Uuid>,
+        String,
+        OrderUnvoidedEventSource,
+        OrderUnvoidedEventName,
+        super::OrderUnvoidedMetadata,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            timestamp: values.1,
-            organization_id: values.2,
-            customer_id: values.3,
-            customer: values.4,
-            external_customer_id: values.5,
-            member_id: values.6,
-            external_member_id: values.7,
-            child_count: values.8,
-            parent_id: values.9,
-            label: values.10,
-            source: values.11,
-            name: values.12,
-            metadata: values.13,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+                Some(v12),
+                Some(v13),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    timestamp: v1,
+                    organization_id: v2,
+                    customer_id: v3.unwrap_or_default(),
+                    customer: v4.unwrap_or_default(),
+                    external_customer_id: v5.unwrap_or_default(),
+                    member_id: v6.unwrap_or_default(),
+                    external_member_id: v7.unwrap_or_default(),
+                    child_count: v8.unwrap_or_default(),
+                    parent_id: v9.unwrap_or_default(),
+                    label: v10,
+                    source: v11,
+                    name: v12,
+                    metadata: v13,
+                })
+            }
+            _ => None,
         }
     }
 }

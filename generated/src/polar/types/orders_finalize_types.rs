@@ -46,10 +46,10 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("PaymentFailed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentFailed)
             }
@@ -124,10 +124,10 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("OffSessionChargesNotEnabled") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::OffSessionChargesNotEnabled)

@@ -119,31 +119,38 @@ impl ::openapi_runtime::de::Object for OrganizationAccessToken {
         "last_used_at",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 5, 7];
+    const NULLABLE: &'static [usize] = &[1, 4, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<Vec<super::Scope>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Vec<super::Scope>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            scopes: values.3,
-            expires_at: values.4,
-            comment: values.5,
-            last_used_at: values.6,
-            organization_id: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, Some(v5), v6, Some(v7)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    scopes: v3,
+                    expires_at: v4.unwrap_or_default(),
+                    comment: v5,
+                    last_used_at: v6.unwrap_or_default(),
+                    organization_id: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

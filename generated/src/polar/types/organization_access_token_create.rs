@@ -80,23 +80,29 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
         "expires_in",
         "scopes",
     ];
+    const REQUIRED: &'static [usize] = &[1, 3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::AvailableScope>>,
+        Option<::uuid::Uuid>,
+        String,
+        Option<String>,
+        Vec<super::AvailableScope>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_id: values.0,
-            comment: values.1,
-            expires_in: values.2,
-            scopes: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    organization_id: v0.unwrap_or_default(),
+                    comment: v1,
+                    expires_in: v2.unwrap_or_default(),
+                    scopes: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

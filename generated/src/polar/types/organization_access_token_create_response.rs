@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreateResponse {
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreateResponse {
     const NAME: &'static str = "OrganizationAccessTokenCreateResponse";
     const WIRE_NAMES: &'static [&'static str] = &["organization_access_token", "token"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationAccessToken>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::OrganizationAccessToken, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_access_token: values.0,
-            token: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    organization_access_token: v0,
+                    token: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

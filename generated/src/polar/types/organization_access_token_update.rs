@@ -54,19 +54,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenUpdate {
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenUpdate {
     const NAME: &'static str = "OrganizationAccessTokenUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["comment", "scopes"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::AvailableScope>>>,
-    );
+    type Fields = (Option<String>, Option<Vec<super::AvailableScope>>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            comment: values.0,
-            scopes: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            comment: v0.unwrap_or_default(),
+            scopes: v1.unwrap_or_default(),
+        })
     }
 }

@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for OrganizationAppealResponse {
         "message",
         "appeal_submitted_at",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (bool, String, ::chrono::DateTime<::chrono::Utc>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            success: values.0,
-            message: values.1,
-            appeal_submitted_at: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    success: v0,
+                    message: v1,
+                    appeal_submitted_at: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -114,31 +114,37 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
         "channel_name",
         "error_message",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        String,
+        String,
+        bool,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            benefit_description: values.1,
-            is_granted: values.2,
-            is_connected: values.3,
-            invited_email: values.4,
-            invite_url: values.5,
-            channel_name: values.6,
-            error_message: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
+                Some(Self {
+                    id: v0,
+                    benefit_description: v1,
+                    is_granted: v2,
+                    is_connected: v3,
+                    invited_email: v4.unwrap_or_default(),
+                    invite_url: v5.unwrap_or_default(),
+                    channel_name: v6.unwrap_or_default(),
+                    error_message: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

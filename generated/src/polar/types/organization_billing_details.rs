@@ -71,21 +71,18 @@ impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
         "billing_address",
         "tax_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::AddressInput>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<super::AddressInput>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            billing_name: values.0,
-            billing_address: values.1,
-            tax_id: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            billing_name: v0.unwrap_or_default(),
+            billing_address: v1.unwrap_or_default(),
+            tax_id: v2.unwrap_or_default(),
+        })
     }
 }

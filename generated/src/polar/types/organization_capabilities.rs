@@ -78,27 +78,26 @@ impl ::openapi_runtime::de::Object for OrganizationCapabilities {
         "api_access",
         "dashboard_access",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    type Fields = (bool, bool, bool, bool, bool, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            checkout_payments: values.0,
-            subscription_renewals: values.1,
-            payouts: values.2,
-            refunds: values.3,
-            api_access: values.4,
-            dashboard_access: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    checkout_payments: v0,
+                    subscription_renewals: v1,
+                    payouts: v2,
+                    refunds: v3,
+                    api_access: v4,
+                    dashboard_access: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

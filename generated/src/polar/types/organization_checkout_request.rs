@@ -82,23 +82,24 @@ impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
         "return_url",
         "embed_origin",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            success_url: values.1,
-            return_url: values.2,
-            embed_origin: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    product_id: v0,
+                    success_url: v1.unwrap_or_default(),
+                    return_url: v2.unwrap_or_default(),
+                    embed_origin: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

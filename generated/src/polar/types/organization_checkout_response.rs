@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutResponse {
 impl ::openapi_runtime::de::Object for OrganizationCheckoutResponse {
     const NAME: &'static str = "OrganizationCheckoutResponse";
     const WIRE_NAMES: &'static [&'static str] = &["checkout_id", "url", "expires_at"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, ::chrono::DateTime<::chrono::Utc>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            checkout_id: values.0,
-            url: values.1,
-            expires_at: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    checkout_id: v0,
+                    url: v1,
+                    expires_at: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -48,19 +48,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
 impl ::openapi_runtime::de::Object for OrganizationCompanyLegalEntitySchema {
     const NAME: &'static str = "OrganizationCompanyLegalEntitySchema";
     const WIRE_NAMES: &'static [&'static str] = &["type", "registered_name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<OrganizationCompanyLegalEntitySchemaType>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (OrganizationCompanyLegalEntitySchemaType, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            registered_name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    r#type: v0,
+                    registered_name: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -276,61 +276,67 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
         "default_presentment_currency",
         "default_tax_behavior",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationDetails>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<OrganizationCreateCountry>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
-        >,
-        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
-        ::openapi_runtime::de::Optional<Option<super::TaxBehaviorOption>>,
+        String,
+        String,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
+        ::openapi_runtime::Patch<super::OrganizationDetails>,
+        ::openapi_runtime::Patch<OrganizationCreateCountry>,
+        ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        Option<super::PresentmentCurrency>,
+        Option<super::TaxBehaviorOption>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            slug: values.1,
-            avatar_url: values.2,
-            legal_entity: values.3,
-            email: values.4,
-            website: values.5,
-            socials: values.6,
-            details: values.7,
-            country: values.8,
-            feature_settings: values.9,
-            subscription_settings: values.10,
-            customer_email_settings: values.11,
-            customer_portal_settings: values.12,
-            default_presentment_currency: values.13,
-            default_tax_behavior: values.14,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    name: v0,
+                    slug: v1,
+                    avatar_url: v2.unwrap_or_default(),
+                    legal_entity: v3.unwrap_or_default(),
+                    email: v4.unwrap_or_default(),
+                    website: v5.unwrap_or_default(),
+                    socials: v6.unwrap_or_default(),
+                    details: v7.unwrap_or_default(),
+                    country: v8.unwrap_or_default(),
+                    feature_settings: v9.unwrap_or_default(),
+                    subscription_settings: v10.unwrap_or_default(),
+                    customer_email_settings: v11.unwrap_or_default(),
+                    customer_portal_settings: v12.unwrap_or_default(),
+                    default_presentment_currency: v13.unwrap_or_default(),
+                    default_tax_behavior: v14.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -365,10 +371,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("individual") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }

@@ -131,43 +131,64 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
         "subscription_uncanceled",
         "subscription_updated",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            order_confirmation: values.0,
-            payment_method_expiration_reminder: values.1,
-            subscription_cancellation: values.2,
-            subscription_confirmation: values.3,
-            subscription_cycled: values.4,
-            subscription_cycled_after_trial: values.5,
-            subscription_past_due: values.6,
-            subscription_paused: values.7,
-            subscription_resumed: values.8,
-            subscription_renewal_reminder: values.9,
-            subscription_revoked: values.10,
-            subscription_trial_conversion_reminder: values.11,
-            subscription_uncanceled: values.12,
-            subscription_updated: values.13,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+                Some(v13),
+            ) => {
+                Some(Self {
+                    order_confirmation: v0,
+                    payment_method_expiration_reminder: v1,
+                    subscription_cancellation: v2,
+                    subscription_confirmation: v3,
+                    subscription_cycled: v4,
+                    subscription_cycled_after_trial: v5,
+                    subscription_past_due: v6,
+                    subscription_paused: v7,
+                    subscription_resumed: v8,
+                    subscription_renewal_reminder: v9,
+                    subscription_revoked: v10,
+                    subscription_trial_conversion_reminder: v11,
+                    subscription_uncanceled: v12,
+                    subscription_updated: v13,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -65,21 +65,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
 impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
     const NAME: &'static str = "OrganizationCustomerPortalSettings";
     const WIRE_NAMES: &'static [&'static str] = &["usage", "subscription", "customer"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::CustomerPortalUsageSettings>,
-        ::openapi_runtime::de::Required<super::CustomerPortalSubscriptionSettings>,
-        ::openapi_runtime::de::Optional<Option<super::CustomerPortalCustomerSettings>>,
+        super::CustomerPortalUsageSettings,
+        super::CustomerPortalSubscriptionSettings,
+        Option<super::CustomerPortalCustomerSettings>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            usage: values.0,
-            subscription: values.1,
-            customer: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    usage: v0,
+                    subscription: v1,
+                    customer: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,23 @@ impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
         "requires_support",
         "blocked_reasons",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::OrganizationDeletionBlockedReason>>,
-        >,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (bool, bool, Option<Vec<super::OrganizationDeletionBlockedReason>>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            deleted: values.0,
-            requires_support: values.1,
-            blocked_reasons: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    deleted: v0,
+                    requires_support: v1,
+                    blocked_reasons: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -187,37 +187,36 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
         "previous_annual_revenue",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<Vec<String>>,
+        Option<Vec<String>>,
+        ::openapi_runtime::Patch<String>,
+        Option<Vec<String>>,
+        ::openapi_runtime::Patch<i64>,
+        Option<bool>,
+        ::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>,
+        ::openapi_runtime::Patch<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            about: values.0,
-            product_description: values.1,
-            selling_categories: values.2,
-            pricing_models: values.3,
-            intended_use: values.4,
-            customer_acquisition: values.5,
-            future_annual_revenue: values.6,
-            switching: values.7,
-            switching_from: values.8,
-            previous_annual_revenue: values.9,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9) = slots;
+        Some(Self {
+            about: v0.unwrap_or_default(),
+            product_description: v1.unwrap_or_default(),
+            selling_categories: v2.unwrap_or_default(),
+            pricing_models: v3.unwrap_or_default(),
+            intended_use: v4.unwrap_or_default(),
+            customer_acquisition: v5.unwrap_or_default(),
+            future_annual_revenue: v6.unwrap_or_default(),
+            switching: v7.unwrap_or_default(),
+            switching_from: v8.unwrap_or_default(),
+            previous_annual_revenue: v9.unwrap_or_default(),
+        })
     }
 }
 

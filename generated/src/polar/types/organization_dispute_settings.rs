@@ -42,15 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
     const NAME: &'static str = "OrganizationDisputeSettings";
     const WIRE_NAMES: &'static [&'static str] = &["auto_accept_below_amount"];
-    type Fields = (::openapi_runtime::de::Nullable<Option<i64>>,);
+    const NULLABLE: &'static [usize] = &[0];
+    type Fields = (Option<i64>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            auto_accept_below_amount: values.0,
-        }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            auto_accept_below_amount: v0.unwrap_or_default(),
+        })
     }
 }

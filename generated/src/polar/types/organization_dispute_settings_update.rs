@@ -47,15 +47,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettingsUpdate {
     const NAME: &'static str = "OrganizationDisputeSettingsUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["auto_accept_below_amount"];
-    type Fields = (::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,);
+    type Fields = (::openapi_runtime::Patch<i64>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            auto_accept_below_amount: values.0,
-        }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            auto_accept_below_amount: v0.unwrap_or_default(),
+        })
     }
 }

@@ -72,25 +72,31 @@ impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
         "shared_hosts",
         "uncovered_hosts",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<String>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<String>>,
-        ::openapi_runtime::de::Required<Vec<super::OrganizationUncoveredHost>>,
+        bool,
+        Vec<String>,
+        bool,
+        Vec<String>,
+        Vec<super::OrganizationUncoveredHost>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            has_embedded: values.0,
-            embed_hosts: values.1,
-            embed_hosts_enforced: values.2,
-            shared_hosts: values.3,
-            uncovered_hosts: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    has_embedded: v0,
+                    embed_hosts: v1,
+                    embed_hosts_enforced: v2,
+                    shared_hosts: v3,
+                    uncovered_hosts: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -245,46 +245,47 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
         "merchant_migration_enabled",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<Vec<String>>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            issue_funding_enabled: values.0,
-            seat_based_pricing_enabled: values.1,
-            wallets_enabled: values.2,
-            member_model_enabled: values.3,
-            checkout_localization_enabled: values.4,
-            overview_metrics: values.5,
-            reset_proration_behavior_enabled: values.6,
-            off_session_charges_enabled: values.7,
-            meter_cycling_enabled: values.8,
-            slack_benefit_enabled: values.9,
-            preview_access_enabled: values.10,
-            disputes_enabled: values.11,
-            sso_enabled: values.12,
-            dispute_auto_accept_enabled: values.13,
-            compass_enabled: values.14,
-            merchant_migration_enabled: values.15,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) = slots;
+        Some(Self {
+            issue_funding_enabled: v0.unwrap_or_default(),
+            seat_based_pricing_enabled: v1.unwrap_or_default(),
+            wallets_enabled: v2.unwrap_or_default(),
+            member_model_enabled: v3.unwrap_or_default(),
+            checkout_localization_enabled: v4.unwrap_or_default(),
+            overview_metrics: v5.unwrap_or_default(),
+            reset_proration_behavior_enabled: v6.unwrap_or_default(),
+            off_session_charges_enabled: v7.unwrap_or_default(),
+            meter_cycling_enabled: v8.unwrap_or_default(),
+            slack_benefit_enabled: v9.unwrap_or_default(),
+            preview_access_enabled: v10.unwrap_or_default(),
+            disputes_enabled: v11.unwrap_or_default(),
+            sso_enabled: v12.unwrap_or_default(),
+            dispute_auto_accept_enabled: v13.unwrap_or_default(),
+            compass_enabled: v14.unwrap_or_default(),
+            merchant_migration_enabled: v15.unwrap_or_default(),
+        })
     }
 }

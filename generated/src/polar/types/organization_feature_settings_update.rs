@@ -92,22 +92,23 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
         "overview_metrics",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<String>>>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        ::openapi_runtime::Patch<Vec<String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seat_based_pricing_enabled: values.0,
-            member_model_enabled: values.1,
-            checkout_localization_enabled: values.2,
-            overview_metrics: values.3,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3) = slots;
+        Some(Self {
+            seat_based_pricing_enabled: v0.unwrap_or_default(),
+            member_model_enabled: v1.unwrap_or_default(),
+            checkout_localization_enabled: v2.unwrap_or_default(),
+            overview_metrics: v3.unwrap_or_default(),
+        })
     }
 }

@@ -78,25 +78,32 @@ impl ::openapi_runtime::de::Object for OrganizationMember {
         "avatar_url",
         "role",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::OrganizationRole>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        String,
+        Option<String>,
+        super::OrganizationRole,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            user_id: values.0,
-            created_at: values.1,
-            email: values.2,
-            avatar_url: values.3,
-            role: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4)) => {
+                Some(Self {
+                    user_id: v0,
+                    created_at: v1,
+                    email: v2,
+                    avatar_url: v3.unwrap_or_default(),
+                    role: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

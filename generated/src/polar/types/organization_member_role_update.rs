@@ -40,14 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdate {
 impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
     const NAME: &'static str = "OrganizationMemberRoleUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["role"];
-    type Fields = (::openapi_runtime::de::Required<OrganizationMemberRoleUpdateRole>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (OrganizationMemberRoleUpdateRole,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { role: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { role: v0 }),
+            _ => None,
+        }
     }
 }
 

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
         "chargeback_prevention",
         "subscription_renewal",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (bool, bool, bool, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            new_order: values.0,
-            new_subscription: values.1,
-            chargeback_prevention: values.2,
-            subscription_renewal: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    new_order: v0,
+                    new_subscription: v1,
+                    chargeback_prevention: v2,
+                    subscription_renewal: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

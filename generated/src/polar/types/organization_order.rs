@@ -115,37 +115,56 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
         "product_name",
         "is_invoice_generated",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 10];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<String>,
+        String,
+        bool,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            invoice_number: values.2,
-            status: values.3,
-            paid: values.4,
-            total_amount: values.5,
-            refunded_amount: values.6,
-            currency: values.7,
-            billing_reason: values.8,
-            product_name: values.9,
-            is_invoice_generated: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    invoice_number: v2.unwrap_or_default(),
+                    status: v3,
+                    paid: v4,
+                    total_amount: v5,
+                    refunded_amount: v6,
+                    currency: v7,
+                    billing_reason: v8,
+                    product_name: v9,
+                    is_invoice_generated: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

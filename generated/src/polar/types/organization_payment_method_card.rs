@@ -77,23 +77,29 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
         "default",
         "method_metadata",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<OrganizationPaymentMethodCardType>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::OrganizationPaymentMethodCardMetadata>,
+        String,
+        Option<OrganizationPaymentMethodCardType>,
+        bool,
+        super::OrganizationPaymentMethodCardMetadata,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            r#type: values.1,
-            default: values.2,
-            method_metadata: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3)) => {
+                Some(Self {
+                    id: v0,
+                    r#type: v1.unwrap_or_default(),
+                    default: v2,
+                    method_metadata: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

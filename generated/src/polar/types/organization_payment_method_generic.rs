@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodGeneric {
 impl ::openapi_runtime::de::Object for OrganizationPaymentMethodGeneric {
     const NAME: &'static str = "OrganizationPaymentMethodGeneric";
     const WIRE_NAMES: &'static [&'static str] = &["id", "type", "default"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            r#type: values.1,
-            default: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    id: v0,
+                    r#type: v1,
+                    default: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

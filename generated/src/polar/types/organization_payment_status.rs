@@ -71,21 +71,28 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
         "organization_status",
         "onboarding_resubmission_requested_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::OrganizationStatus>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        bool,
+        super::OrganizationStatus,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            payment_ready: values.0,
-            organization_status: values.1,
-            onboarding_resubmission_requested_at: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    payment_ready: v0,
+                    organization_status: v1,
+                    onboarding_resubmission_requested_at: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -149,33 +149,39 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
         "custom",
         "features",
     ];
+    const REQUIRED: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::OrganizationPlanPrice>>,
-        ::openapi_runtime::de::Optional<Option<super::OrganizationPlanFee>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<super::OrganizationPlanPrice>,
+        Option<super::OrganizationPlanFee>,
+        Option<bool>,
+        Option<bool>,
+        Option<Vec<String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            name: values.1,
-            description: values.2,
-            recurring_interval: values.3,
-            price: values.4,
-            transaction_fee: values.5,
-            highlight: values.6,
-            custom: values.7,
-            features: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8) => {
+                Some(Self {
+                    product_id: v0.unwrap_or_default(),
+                    name: v1,
+                    description: v2.unwrap_or_default(),
+                    recurring_interval: v3.unwrap_or_default(),
+                    price: v4.unwrap_or_default(),
+                    transaction_fee: v5.unwrap_or_default(),
+                    highlight: v6.unwrap_or_default(),
+                    custom: v7.unwrap_or_default(),
+                    features: v8.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

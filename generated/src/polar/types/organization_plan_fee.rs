@@ -48,19 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPlanFee {
 impl ::openapi_runtime::de::Object for OrganizationPlanFee {
     const NAME: &'static str = "OrganizationPlanFee";
     const WIRE_NAMES: &'static [&'static str] = &["percent", "fixed"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            percent: values.0,
-            fixed: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { percent: v0, fixed: v1 }),
+            _ => None,
         }
     }
 }

@@ -73,21 +73,27 @@ impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
         "reviewed_at",
         "decision",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Optional<Option<super::AppealDecision>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<super::AppealDecision>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            submitted_at: values.0,
-            reviewed_at: values.1,
-            decision: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    submitted_at: v0,
+                    reviewed_at: v1.unwrap_or_default(),
+                    decision: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

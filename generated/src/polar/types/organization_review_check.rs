@@ -96,27 +96,31 @@ impl ::openapi_runtime::de::Object for OrganizationReviewCheck {
         "value",
         "sub_checks",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationReviewCheckKey>,
-        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::OrganizationReviewCheckReason>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationReviewSubCheck>>>,
+        super::OrganizationReviewCheckKey,
+        super::OrganizationReviewCheckStatus,
+        Option<Vec<super::OrganizationReviewCheckReason>>,
+        Option<String>,
+        Option<Vec<super::OrganizationReviewSubCheck>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            status: values.1,
-            reasons: values.2,
-            value: values.3,
-            sub_checks: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    key: v0,
+                    status: v1,
+                    reasons: v2.unwrap_or_default(),
+                    value: v3.unwrap_or_default(),
+                    sub_checks: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -106,25 +106,31 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
         "appeal",
         "preliminary_steps",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Optional<Option<OrganizationReviewStateVerdict>>,
-        ::openapi_runtime::de::Optional<Option<super::OrganizationReviewAppeal>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationReviewCheck>>>,
+        bool,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<OrganizationReviewStateVerdict>,
+        Option<super::OrganizationReviewAppeal>,
+        Option<Vec<super::OrganizationReviewCheck>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            can_submit: values.0,
-            submitted_at: values.1,
-            verdict: values.2,
-            appeal: values.3,
-            preliminary_steps: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    can_submit: v0,
+                    submitted_at: v1.unwrap_or_default(),
+                    verdict: v2.unwrap_or_default(),
+                    appeal: v3.unwrap_or_default(),
+                    preliminary_steps: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

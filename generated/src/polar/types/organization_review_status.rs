@@ -125,29 +125,30 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
         "appeal_case_id",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<OrganizationReviewStatusVerdict>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::AppealDecision>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        Option<OrganizationReviewStatusVerdict>,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        Option<super::AppealDecision>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            verdict: values.0,
-            reason: values.1,
-            appeal_submitted_at: values.2,
-            appeal_reason: values.3,
-            appeal_decision: values.4,
-            appeal_reviewed_at: values.5,
-            appeal_case_id: values.6,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6) = slots;
+        Some(Self {
+            verdict: v0.unwrap_or_default(),
+            reason: v1.unwrap_or_default(),
+            appeal_submitted_at: v2.unwrap_or_default(),
+            appeal_reason: v3.unwrap_or_default(),
+            appeal_decision: v4.unwrap_or_default(),
+            appeal_reviewed_at: v5.unwrap_or_default(),
+            appeal_case_id: v6.unwrap_or_default(),
+        })
     }
 }
 

@@ -81,25 +81,29 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
 impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
     const NAME: &'static str = "OrganizationReviewSubCheck";
     const WIRE_NAMES: &'static [&'static str] = &["key", "status", "reasons", "value"];
+    const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationReviewSubCheckKey>,
-        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
-        ::openapi_runtime::de::Optional<
-            Option<Vec<super::OrganizationReviewCheckReason>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        super::OrganizationReviewSubCheckKey,
+        super::OrganizationReviewCheckStatus,
+        Option<Vec<super::OrganizationReviewCheckReason>>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            status: values.1,
-            reasons: values.2,
-            value: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    key: v0,
+                    status: v1,
+                    reasons: v2.unwrap_or_default(),
+                    value: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRoleDefinition {
 impl ::openapi_runtime::de::Object for OrganizationRoleDefinition {
     const NAME: &'static str = "OrganizationRoleDefinition";
     const WIRE_NAMES: &'static [&'static str] = &["id", "permissions"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationRole>,
-        ::openapi_runtime::de::Required<Vec<super::OrganizationPermission>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::OrganizationRole, Vec<super::OrganizationPermission>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            permissions: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { id: v0, permissions: v1 }),
+            _ => None,
         }
     }
 }

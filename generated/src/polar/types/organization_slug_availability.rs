@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSlugAvailability {
 impl ::openapi_runtime::de::Object for OrganizationSlugAvailability {
     const NAME: &'static str = "OrganizationSlugAvailability";
     const WIRE_NAMES: &'static [&'static str] = &["available"];
-    type Fields = (::openapi_runtime::de::Required<bool>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { available: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { available: v0 }),
+            _ => None,
+        }
     }
 }

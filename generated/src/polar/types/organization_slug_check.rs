@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSlugCheck {
 impl ::openapi_runtime::de::Object for OrganizationSlugCheck {
     const NAME: &'static str = "OrganizationSlugCheck";
     const WIRE_NAMES: &'static [&'static str] = &["slug"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { slug: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { slug: v0 }),
+            _ => None,
+        }
     }
 }

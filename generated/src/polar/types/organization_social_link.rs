@@ -53,19 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
 impl ::openapi_runtime::de::Object for OrganizationSocialLink {
     const NAME: &'static str = "OrganizationSocialLink";
     const WIRE_NAMES: &'static [&'static str] = &["platform", "url"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationSocialPlatforms>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (super::OrganizationSocialPlatforms, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            platform: values.0,
-            url: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { platform: v0, url: v1 }),
+            _ => None,
         }
     }
 }

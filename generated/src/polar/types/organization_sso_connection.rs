@@ -105,31 +105,38 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
         "configuration",
         "enabled",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 5, 6, 7];
+    const NULLABLE: &'static [usize] = &[1, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::OrganizationSsoConnectionType>,
-        ::openapi_runtime::de::Required<super::OidcConfigurationRead>,
-        ::openapi_runtime::de::Required<bool>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        Option<String>,
+        super::OrganizationSsoConnectionType,
+        super::OidcConfigurationRead,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            organization_id: values.3,
-            name: values.4,
-            r#type: values.5,
-            configuration: values.6,
-            enabled: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    organization_id: v3,
+                    name: v4.unwrap_or_default(),
+                    r#type: v5,
+                    configuration: v6,
+                    enabled: v7,
+                })
+            }
+            _ => None,
         }
     }
 }

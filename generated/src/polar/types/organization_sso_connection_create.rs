@@ -91,23 +91,29 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
         "configuration",
         "enabled",
     ];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<OrganizationSsoConnectionCreateType>>,
-        ::openapi_runtime::de::Required<OrganizationSsoConnectionCreateConfiguration>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<String>,
+        Option<OrganizationSsoConnectionCreateType>,
+        OrganizationSsoConnectionCreateConfiguration,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            r#type: values.1,
-            configuration: values.2,
-            enabled: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    name: v0.unwrap_or_default(),
+                    r#type: v1.unwrap_or_default(),
+                    configuration: v2,
+                    enabled: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -206,10 +212,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "auth_method") {
+        match ::openapi_runtime::de::tag_of(&value, "auth_method").as_tag() {
             ::openapi_runtime::de::Tag::Str("client_secret") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ClientSecret)
             }

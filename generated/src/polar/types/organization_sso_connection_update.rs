@@ -68,23 +68,22 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
     const NAME: &'static str = "OrganizationSsoConnectionUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["name", "configuration", "enabled"];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<
-            Option<OrganizationSsoConnectionUpdateConfiguration>,
-        >,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<String>,
+        Option<OrganizationSsoConnectionUpdateConfiguration>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            configuration: values.1,
-            enabled: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            configuration: v1.unwrap_or_default(),
+            enabled: v2.unwrap_or_default(),
+        })
     }
 }
 

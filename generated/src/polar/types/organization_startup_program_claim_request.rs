@@ -72,21 +72,18 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
         "return_url",
         "embed_origin",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    type Fields = (Option<String>, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            success_url: values.0,
-            return_url: values.1,
-            embed_origin: values.2,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2) = slots;
+        Some(Self {
+            success_url: v0.unwrap_or_default(),
+            return_url: v1.unwrap_or_default(),
+            embed_origin: v2.unwrap_or_default(),
+        })
     }
 }

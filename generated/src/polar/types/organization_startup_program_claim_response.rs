@@ -67,18 +67,19 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
     const NAME: &'static str = "OrganizationStartupProgramClaimResponse";
     const WIRE_NAMES: &'static [&'static str] = &["checkout", "subscription"];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::OrganizationCheckoutResponse>>,
-        ::openapi_runtime::de::Optional<Option<super::OrganizationSubscription>>,
+        Option<super::OrganizationCheckoutResponse>,
+        Option<super::OrganizationSubscription>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            checkout: values.0,
-            subscription: values.1,
-        }
+    ) -> Option<Self> {
+        let (v0, v1) = slots;
+        Some(Self {
+            checkout: v0.unwrap_or_default(),
+            subscription: v1.unwrap_or_default(),
+        })
     }
 }

@@ -266,59 +266,80 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
         "startup_program_status",
         "startup_program_scale_product_id",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[1, 3, 4, 5];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<super::OrganizationPlan>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<i64>>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Optional<
+            (
+                Option<String>,
+                String,
+                Option<String>,
+                super::OrganizationPlan,
+                i64,
+                String,
+                Option<String>,
+                Option<i64>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<bool>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<super::OrganizationSubscriptionPendingChange>,
-            >,
-            ::openapi_runtime::de::Optional<
                 Option<super::OrganizationSubscriptionDiscount>,
-            >,
+            ),
+            (Option<String>, Option<String>),
         ),
-        (
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0.0,
-            status: values.0.1,
-            product_id: values.0.2,
-            plan: values.0.3,
-            amount: values.0.4,
-            currency: values.0.5,
-            recurring_interval: values.0.6,
-            recurring_interval_count: values.0.7,
-            current_period_start: values.0.8,
-            current_period_end: values.0.9,
-            cancel_at_period_end: values.0.10,
-            canceled_at: values.0.11,
-            started_at: values.0.12,
-            ends_at: values.0.13,
-            pending_change: values.0.14,
-            discount: values.0.15,
-            startup_program_status: values.1.0,
-            startup_program_scale_product_id: values.1.1,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    v0,
+                    Some(v1),
+                    v2,
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16, v17),
+            ) => {
+                Some(Self {
+                    subscription_id: v0.unwrap_or_default(),
+                    status: v1,
+                    product_id: v2.unwrap_or_default(),
+                    plan: v3,
+                    amount: v4,
+                    currency: v5,
+                    recurring_interval: v6.unwrap_or_default(),
+                    recurring_interval_count: v7.unwrap_or_default(),
+                    current_period_start: v8.unwrap_or_default(),
+                    current_period_end: v9.unwrap_or_default(),
+                    cancel_at_period_end: v10.unwrap_or_default(),
+                    canceled_at: v11.unwrap_or_default(),
+                    started_at: v12.unwrap_or_default(),
+                    ends_at: v13.unwrap_or_default(),
+                    pending_change: v14.unwrap_or_default(),
+                    discount: v15.unwrap_or_default(),
+                    startup_program_status: v16.unwrap_or_default(),
+                    startup_program_scale_product_id: v17.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

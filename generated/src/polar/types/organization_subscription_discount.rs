@@ -120,33 +120,37 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
         "amounts",
         "ends_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, i64>>,
-        >,
-        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<::std::collections::BTreeMap<String, i64>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            discount_id: values.0,
-            name: values.1,
-            r#type: values.2,
-            duration: values.3,
-            duration_in_months: values.4,
-            basis_points: values.5,
-            amounts: values.6,
-            ends_at: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
+                Some(Self {
+                    discount_id: v0,
+                    name: v1,
+                    r#type: v2,
+                    duration: v3,
+                    duration_in_months: v4.unwrap_or_default(),
+                    basis_points: v5.unwrap_or_default(),
+                    amounts: v6.unwrap_or_default(),
+                    ends_at: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -51,19 +51,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionPendingChange {
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionPendingChange {
     const NAME: &'static str = "OrganizationSubscriptionPendingChange";
     const WIRE_NAMES: &'static [&'static str] = &["product_id", "applies_at"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, ::chrono::DateTime<::chrono::Utc>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            applies_at: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    product_id: v0,
+                    applies_at: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

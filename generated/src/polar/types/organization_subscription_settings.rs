@@ -72,27 +72,31 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
         "prevent_trial_abuse",
         "allow_customer_updates",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<
-            OrganizationSubscriptionSettingsProrationBehavior,
-        >,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
+        bool,
+        OrganizationSubscriptionSettingsProrationBehavior,
+        i64,
+        bool,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            allow_multiple_subscriptions: values.0,
-            proration_behavior: values.1,
-            benefit_revocation_grace_period: values.2,
-            prevent_trial_abuse: values.3,
-            allow_customer_updates: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    allow_multiple_subscriptions: v0,
+                    proration_behavior: v1,
+                    benefit_revocation_grace_period: v2,
+                    prevent_trial_abuse: v3,
+                    allow_customer_updates: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

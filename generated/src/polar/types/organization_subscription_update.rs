@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionUpdate {
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionUpdate {
     const NAME: &'static str = "OrganizationSubscriptionUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["product_id"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { product_id: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { product_id: v0 }),
+            _ => None,
+        }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for OrganizationUncoveredHost {
         "checkouts",
         "last_seen_at",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, String, i64, ::chrono::DateTime<::chrono::Utc>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            host: values.0,
-            origin: values.1,
-            checkouts: values.2,
-            last_seen_at: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    host: v0,
+                    origin: v1,
+                    checkouts: v2,
+                    last_seen_at: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

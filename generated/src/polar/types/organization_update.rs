@@ -290,67 +290,48 @@ impl ::openapi_runtime::de::Object for OrganizationUpdate {
         "sso_enforced",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationDetails>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<OrganizationUpdateCountry>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::OrganizationDisputeSettingsUpdate>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<String>>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::PresentmentCurrency>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
+        ::openapi_runtime::Patch<super::OrganizationDetails>,
+        ::openapi_runtime::Patch<OrganizationUpdateCountry>,
+        ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        ::openapi_runtime::Patch<super::OrganizationDisputeSettingsUpdate>,
+        ::openapi_runtime::Patch<Vec<String>>,
+        ::openapi_runtime::Patch<super::PresentmentCurrency>,
+        ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        ::openapi_runtime::Patch<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            avatar_url: values.1,
-            email: values.2,
-            website: values.3,
-            socials: values.4,
-            details: values.5,
-            country: values.6,
-            feature_settings: values.7,
-            subscription_settings: values.8,
-            customer_email_settings: values.9,
-            customer_portal_settings: values.10,
-            dispute_settings: values.11,
-            embed_hosts: values.12,
-            default_presentment_currency: values.13,
-            default_tax_behavior: values.14,
-            sso_enforced: values.15,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) = slots;
+        Some(Self {
+            name: v0.unwrap_or_default(),
+            avatar_url: v1.unwrap_or_default(),
+            email: v2.unwrap_or_default(),
+            website: v3.unwrap_or_default(),
+            socials: v4.unwrap_or_default(),
+            details: v5.unwrap_or_default(),
+            country: v6.unwrap_or_default(),
+            feature_settings: v7.unwrap_or_default(),
+            subscription_settings: v8.unwrap_or_default(),
+            customer_email_settings: v9.unwrap_or_default(),
+            customer_portal_settings: v10.unwrap_or_default(),
+            dispute_settings: v11.unwrap_or_default(),
+            embed_hosts: v12.unwrap_or_default(),
+            default_presentment_currency: v13.unwrap_or_default(),
+            default_tax_behavior: v14.unwrap_or_default(),
+            sso_enforced: v15.unwrap_or_default(),
+        })
     }
 }
 

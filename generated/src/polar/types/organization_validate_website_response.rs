@@ -66,21 +66,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationValidateWebsiteResponse {
 impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
     const NAME: &'static str = "OrganizationValidateWebsiteResponse";
     const WIRE_NAMES: &'static [&'static str] = &["reachable", "status", "error"];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool, Option<i64>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            reachable: values.0,
-            status: values.1,
-            error: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    reachable: v0,
+                    status: v1.unwrap_or_default(),
+                    error: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

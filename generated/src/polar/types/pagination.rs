@@ -48,19 +48,22 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
 impl ::openapi_runtime::de::Object for Pagination {
     const NAME: &'static str = "Pagination";
     const WIRE_NAMES: &'static [&'static str] = &["total_count", "max_page"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            total_count: values.0,
-            max_page: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    total_count: v0,
+                    max_page: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -84,25 +84,32 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
         "destination_account_id",
         "steps",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::PanTransferMethod>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<Vec<super::PanTransferStep>>,
+        super::PanTransferMethod,
+        bool,
+        Option<String>,
+        Option<String>,
+        Vec<super::PanTransferStep>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            method: values.0,
-            started: values.1,
-            current_step_key: values.2,
-            destination_account_id: values.3,
-            steps: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4)) => {
+                Some(Self {
+                    method: v0,
+                    started: v1,
+                    current_step_key: v2.unwrap_or_default(),
+                    destination_account_id: v3.unwrap_or_default(),
+                    steps: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -147,35 +147,42 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
         "completed_at",
         "completed_by",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[5, 6, 7, 8, 9];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::PanStepOwner>,
-        ::openapi_runtime::de::Required<super::PanStepKind>,
-        ::openapi_runtime::de::Required<super::PanStepStatus>,
-        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<super::PanStepActor>>,
+        String,
+        super::PanStepOwner,
+        super::PanStepKind,
+        super::PanStepStatus,
+        ::std::collections::BTreeMap<String, String>,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<super::PanStepActor>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            key: values.0,
-            owner: values.1,
-            kind: values.2,
-            status: values.3,
-            inputs: values.4,
-            note: values.5,
-            expected_at: values.6,
-            started_at: values.7,
-            completed_at: values.8,
-            completed_by: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    key: v0,
+                    owner: v1,
+                    kind: v2,
+                    status: v3,
+                    inputs: v4,
+                    note: v5.unwrap_or_default(),
+                    expected_at: v6.unwrap_or_default(),
+                    started_at: v7.unwrap_or_default(),
+                    completed_at: v8.unwrap_or_default(),
+                    completed_by: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

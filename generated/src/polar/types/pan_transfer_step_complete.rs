@@ -45,17 +45,16 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferStepComplete {
 impl ::openapi_runtime::de::Object for PanTransferStepComplete {
     const NAME: &'static str = "PanTransferStepComplete";
     const WIRE_NAMES: &'static [&'static str] = &["inputs"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-    );
+    type Fields = (Option<::std::collections::BTreeMap<String, String>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { inputs: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            inputs: v0.unwrap_or_default(),
+        })
     }
 }

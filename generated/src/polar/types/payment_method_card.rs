@@ -93,29 +93,36 @@ impl ::openapi_runtime::de::Object for PaymentMethodCard {
         "type",
         "method_metadata",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<super::PaymentProcessor>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<PaymentMethodCardType>,
-        ::openapi_runtime::de::Required<super::PaymentMethodCardMetadata>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        super::PaymentProcessor,
+        ::uuid::Uuid,
+        PaymentMethodCardType,
+        super::PaymentMethodCardMetadata,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            processor: values.3,
-            customer_id: values.4,
-            r#type: values.5,
-            method_metadata: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    processor: v3,
+                    customer_id: v4,
+                    r#type: v5,
+                    method_metadata: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

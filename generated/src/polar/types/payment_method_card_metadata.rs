@@ -78,25 +78,25 @@ impl ::openapi_runtime::de::Object for PaymentMethodCardMetadata {
         "exp_year",
         "wallet",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, String, i64, i64, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            brand: values.0,
-            last4: values.1,
-            exp_month: values.2,
-            exp_year: values.3,
-            wallet: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    brand: v0,
+                    last4: v1,
+                    exp_month: v2,
+                    exp_year: v3,
+                    wallet: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -179,55 +179,83 @@ impl ::openapi_runtime::de::Object for Payout {
         "fees_transactions",
         "attempts",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[
+        0, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17,
+    ];
+    const NULLABLE: &'static [usize] = &[1, 5];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::PayoutAccountType>,
-            ::openapi_runtime::de::Required<super::PayoutStatus>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Optional<Option<String>>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            (
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                super::PayoutAccountType,
+                super::PayoutStatus,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                String,
+                i64,
+                i64,
+                i64,
+                String,
+                i64,
+                ::uuid::Uuid,
+                Option<String>,
+                bool,
+                ::uuid::Uuid,
+            ),
+            (Vec<super::TransactionEmbedded>, Vec<super::PayoutAttempt>),
         ),
-        (
-            ::openapi_runtime::de::Required<Vec<super::TransactionEmbedded>>,
-            ::openapi_runtime::de::Required<Vec<super::PayoutAttempt>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0.0,
-            modified_at: values.0.1,
-            id: values.0.2,
-            processor: values.0.3,
-            status: values.0.4,
-            paid_at: values.0.5,
-            currency: values.0.6,
-            amount: values.0.7,
-            fees_amount: values.0.8,
-            gross_amount: values.0.9,
-            account_currency: values.0.10,
-            account_amount: values.0.11,
-            account_id: values.0.12,
-            invoice_number: values.0.13,
-            is_invoice_generated: values.0.14,
-            transaction_id: values.0.15,
-            fees_transactions: values.1.0,
-            attempts: values.1.1,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    Some(v11),
+                    Some(v12),
+                    v13,
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17)),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    processor: v3,
+                    status: v4,
+                    paid_at: v5.unwrap_or_default(),
+                    currency: v6,
+                    amount: v7,
+                    fees_amount: v8,
+                    gross_amount: v9,
+                    account_currency: v10,
+                    account_amount: v11,
+                    account_id: v12,
+                    invoice_number: v13.unwrap_or_default(),
+                    is_invoice_generated: v14,
+                    transaction_id: v15,
+                    fees_transactions: v16,
+                    attempts: v17,
+                })
+            }
+            _ => None,
         }
     }
 }

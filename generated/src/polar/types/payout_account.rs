@@ -111,33 +111,50 @@ impl ::openapi_runtime::de::Object for PayoutAccount {
         "is_payout_ready",
         "status",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 5, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[2, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<super::PayoutAccountType>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<super::PayoutAccountStatus>,
+        ::uuid::Uuid,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        super::PayoutAccountType,
+        Option<String>,
+        String,
+        String,
+        bool,
+        super::PayoutAccountStatus,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            created_at: values.1,
-            modified_at: values.2,
-            r#type: values.3,
-            processor_id: values.4,
-            country: values.5,
-            currency: values.6,
-            is_payout_ready: values.7,
-            status: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                v4,
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2.unwrap_or_default(),
+                    r#type: v3,
+                    processor_id: v4.unwrap_or_default(),
+                    country: v5,
+                    currency: v6,
+                    is_payout_ready: v7,
+                    status: v8,
+                })
+            }
+            _ => None,
         }
     }
 }

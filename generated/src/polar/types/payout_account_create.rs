@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAccountCreate {
 impl ::openapi_runtime::de::Object for PayoutAccountCreate {
     const NAME: &'static str = "PayoutAccountCreate";
     const WIRE_NAMES: &'static [&'static str] = &["type", "organization_id", "country"];
-    type Fields = (
-        ::openapi_runtime::de::Required<PayoutAccountCreateType>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::StripeAccountCountry>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (PayoutAccountCreateType, ::uuid::Uuid, super::StripeAccountCountry);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            organization_id: values.1,
-            country: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    r#type: v0,
+                    organization_id: v1,
+                    country: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -138,37 +138,56 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
         "failed_reason",
         "paid_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6, 7, 8];
+    const NULLABLE: &'static [usize] = &[1, 5, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::PayoutAccountType>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::PayoutAttemptStatus>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        super::PayoutAccountType,
+        Option<String>,
+        super::PayoutAttemptStatus,
+        i64,
+        String,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            payout_id: values.3,
-            processor: values.4,
-            processor_id: values.5,
-            status: values.6,
-            amount: values.7,
-            currency: values.8,
-            failed_reason: values.9,
-            paid_at: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                v10,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    payout_id: v3,
+                    processor: v4,
+                    processor_id: v5.unwrap_or_default(),
+                    status: v6,
+                    amount: v7,
+                    currency: v8,
+                    failed_reason: v9.unwrap_or_default(),
+                    paid_at: v10.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for PayoutCreate {
 impl ::openapi_runtime::de::Object for PayoutCreate {
     const NAME: &'static str = "PayoutCreate";
     const WIRE_NAMES: &'static [&'static str] = &["organization_id"];
-    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (::uuid::Uuid,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { organization_id: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { organization_id: v0 }),
+            _ => None,
+        }
     }
 }

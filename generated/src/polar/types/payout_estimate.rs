@@ -72,25 +72,25 @@ impl ::openapi_runtime::de::Object for PayoutEstimate {
         "fees_amount",
         "net_amount",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    type Fields = (::uuid::Uuid, ::uuid::Uuid, i64, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            account_id: values.0,
-            payout_account_id: values.1,
-            gross_amount: values.2,
-            fees_amount: values.3,
-            net_amount: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    account_id: v0,
+                    payout_account_id: v1,
+                    gross_amount: v2,
+                    fees_amount: v3,
+                    net_amount: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

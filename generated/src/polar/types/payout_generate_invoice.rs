@@ -42,13 +42,16 @@ impl<'de> ::serde::Deserialize<'de> for PayoutGenerateInvoice {
 impl ::openapi_runtime::de::Object for PayoutGenerateInvoice {
     const NAME: &'static str = "PayoutGenerateInvoice";
     const WIRE_NAMES: &'static [&'static str] = &["invoice_number"];
-    type Fields = (::openapi_runtime::de::Optional<Option<String>>,);
+    type Fields = (Option<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { invoice_number: values.0 }
+    ) -> Option<Self> {
+        let (v0,) = slots;
+        Some(Self {
+            invoice_number: v0.unwrap_or_default(),
+        })
     }
 }

@@ -96,27 +96,34 @@ impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
         "member_id",
         "role",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        String,
+        Option<String>,
+        String,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            name: values.1,
-            email: values.2,
-            customer_id: values.3,
-            member_id: values.4,
-            role: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    r#type: v0,
+                    name: v1.unwrap_or_default(),
+                    email: v2,
+                    customer_id: v3,
+                    member_id: v4.unwrap_or_default(),
+                    role: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

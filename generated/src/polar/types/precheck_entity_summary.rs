@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for PrecheckEntitySummary {
         "importable",
         "skipped",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::PrecheckEntity>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (super::PrecheckEntity, i64, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            entity: values.0,
-            total: values.1,
-            importable: values.2,
-            skipped: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    entity: v0,
+                    total: v1,
+                    importable: v2,
+                    skipped: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -72,23 +72,25 @@ impl ::openapi_runtime::de::Object for PrecheckIssue {
         "message",
         "source_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::PrecheckIssueLevel>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const NULLABLE: &'static [usize] = &[3];
+    type Fields = (super::PrecheckIssueLevel, String, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            level: values.0,
-            code: values.1,
-            message: values.2,
-            source_id: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    level: v0,
+                    code: v1,
+                    message: v2,
+                    source_id: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckReport {
 impl ::openapi_runtime::de::Object for PrecheckReport {
     const NAME: &'static str = "PrecheckReport";
     const WIRE_NAMES: &'static [&'static str] = &["can_start", "issues", "entities"];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<Vec<super::PrecheckIssue>>,
-        ::openapi_runtime::de::Required<Vec<super::PrecheckEntitySummary>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (bool, Vec<super::PrecheckIssue>, Vec<super::PrecheckEntitySummary>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            can_start: values.0,
-            issues: values.1,
-            entities: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    can_start: v0,
+                    issues: v1,
+                    entities: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
 impl ::openapi_runtime::de::Object for ProductBenefitsUpdate {
     const NAME: &'static str = "ProductBenefitsUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["benefits"];
-    type Fields = (::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<::uuid::Uuid>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { benefits: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { benefits: v0 }),
+            _ => None,
+        }
     }
 }

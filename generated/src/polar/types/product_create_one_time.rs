@@ -178,39 +178,41 @@ impl ::openapi_runtime::de::Object for ProductCreateOneTime {
         "recurring_interval",
         "recurring_interval_count",
     ];
+    const REQUIRED: &'static [usize] = &[1, 4];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
-            >,
-        >,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<super::ProductVisibility>>,
-        ::openapi_runtime::de::Required<Vec<ProductCreateOneTimePricesItem>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::AttachedCustomFieldCreate>>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<Option<()>>,
-        ::openapi_runtime::de::Optional<Option<()>>,
+        Option<::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        Option<super::ProductVisibility>,
+        Vec<ProductCreateOneTimePricesItem>,
+        ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
+        Option<Vec<super::AttachedCustomFieldCreate>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        Option<()>,
+        Option<()>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            name: values.1,
-            description: values.2,
-            visibility: values.3,
-            prices: values.4,
-            medias: values.5,
-            attached_custom_fields: values.6,
-            organization_id: values.7,
-            recurring_interval: values.8,
-            recurring_interval_count: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    name: v1,
+                    description: v2.unwrap_or_default(),
+                    visibility: v3.unwrap_or_default(),
+                    prices: v4,
+                    medias: v5.unwrap_or_default(),
+                    attached_custom_fields: v6.unwrap_or_default(),
+                    organization_id: v7.unwrap_or_default(),
+                    recurring_interval: v8.unwrap_or_default(),
+                    recurring_interval_count: v9.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -396,29 +396,33 @@ impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
         "maximum_amount",
         "preset_amount",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<ProductPriceCustomCreateAmountType>,
-        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        >,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ProductPriceCustomCreateAmountType,
+        Option<super::PresentmentCurrency>,
+        ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        Option<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            amount_type: values.0,
-            price_currency: values.1,
-            tax_behavior: values.2,
-            minimum_amount: values.3,
-            maximum_amount: values.4,
-            preset_amount: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1.unwrap_or_default(),
+                    tax_behavior: v2.unwrap_or_default(),
+                    minimum_amount: v3.unwrap_or_default(),
+                    maximum_amount: v4.unwrap_or_default(),
+                    preset_amount: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -216,25 +216,29 @@ impl ::openapi_runtime::de::Object for ProductPriceFixedCreate {
         "tax_behavior",
         "price_amount",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<ProductPriceFixedCreateAmountType>,
-        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        >,
-        ::openapi_runtime::de::Required<i64>,
+        ProductPriceFixedCreateAmountType,
+        Option<super::PresentmentCurrency>,
+        ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            amount_type: values.0,
-            price_currency: values.1,
-            tax_behavior: values.2,
-            price_amount: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3)) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1.unwrap_or_default(),
+                    tax_behavior: v2.unwrap_or_default(),
+                    price_amount: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

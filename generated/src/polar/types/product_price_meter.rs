@@ -84,25 +84,26 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
         "custom_label",
         "custom_multiplier",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<super::MeterUnit>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const NULLABLE: &'static [usize] = &[3, 4];
+    type Fields = (::uuid::Uuid, String, super::MeterUnit, Option<String>, Option<i64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            name: values.1,
-            unit: values.2,
-            custom_label: values.3,
-            custom_multiplier: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    id: v0,
+                    name: v1,
+                    unit: v2,
+                    custom_label: v3.unwrap_or_default(),
+                    custom_multiplier: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

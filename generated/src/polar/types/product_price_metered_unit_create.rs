@@ -109,29 +109,33 @@ impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
         "unit_amount",
         "cap_amount",
     ];
+    const REQUIRED: &'static [usize] = &[0, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateAmountType>,
-        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        >,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateUnitAmount>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ProductPriceMeteredUnitCreateAmountType,
+        Option<super::PresentmentCurrency>,
+        ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        ::uuid::Uuid,
+        ProductPriceMeteredUnitCreateUnitAmount,
+        ::openapi_runtime::Patch<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            amount_type: values.0,
-            price_currency: values.1,
-            tax_behavior: values.2,
-            meter_id: values.3,
-            unit_amount: values.4,
-            cap_amount: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1.unwrap_or_default(),
+                    tax_behavior: v2.unwrap_or_default(),
+                    meter_id: v3,
+                    unit_amount: v4,
+                    cap_amount: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

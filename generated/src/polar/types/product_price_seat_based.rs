@@ -119,35 +119,53 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatBased {
         "product_id",
         "seat_tiers",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 7, 8, 9];
+    const NULLABLE: &'static [usize] = &[1, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::ProductPriceSource>,
-        ::openapi_runtime::de::Required<ProductPriceSeatBasedAmountType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<super::TaxBehaviorOption>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::ProductPriceSeatTiersOutput>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::ProductPriceSource,
+        ProductPriceSeatBasedAmountType,
+        String,
+        Option<super::TaxBehaviorOption>,
+        bool,
+        ::uuid::Uuid,
+        super::ProductPriceSeatTiersOutput,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            source: values.3,
-            amount_type: values.4,
-            price_currency: values.5,
-            tax_behavior: values.6,
-            is_archived: values.7,
-            product_id: values.8,
-            seat_tiers: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    source: v3,
+                    amount_type: v4,
+                    price_currency: v5,
+                    tax_behavior: v6.unwrap_or_default(),
+                    is_archived: v7,
+                    product_id: v8,
+                    seat_tiers: v9,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -72,21 +72,23 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
         "max_seats",
         "price_per_seat",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 2];
+    type Fields = (i64, ::openapi_runtime::Patch<i64>, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            min_seats: values.0,
-            max_seats: values.1,
-            price_per_seat: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2)) => {
+                Some(Self {
+                    min_seats: v0,
+                    max_seats: v1.unwrap_or_default(),
+                    price_per_seat: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -65,19 +65,22 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
 impl ::openapi_runtime::de::Object for ProductPriceSeatTiersInput {
     const NAME: &'static str = "ProductPriceSeatTiersInput";
     const WIRE_NAMES: &'static [&'static str] = &["seat_tier_type", "tiers"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::SeatTierType>>,
-        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<super::SeatTierType>, Vec<super::ProductPriceSeatTier>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seat_tier_type: values.0,
-            tiers: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    seat_tier_type: v0.unwrap_or_default(),
+                    tiers: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -92,23 +92,30 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
         "minimum_seats",
         "maximum_seats",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2];
+    const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<super::SeatTierType>>,
-        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
+        Option<super::SeatTierType>,
+        Vec<super::ProductPriceSeatTier>,
+        i64,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seat_tier_type: values.0,
-            tiers: values.1,
-            minimum_seats: values.2,
-            maximum_seats: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    seat_tier_type: v0.unwrap_or_default(),
+                    tiers: v1,
+                    minimum_seats: v2,
+                    maximum_seats: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -228,49 +228,40 @@ impl ::openapi_runtime::de::Object for ProductUpdate {
         "attached_custom_fields",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, ProductUpdateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::TrialInterval>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::RecurringInterval>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::ProductVisibility>,
-        >,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<ProductUpdatePricesItem>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::AttachedCustomFieldCreate>>,
-        >,
+        Option<::std::collections::BTreeMap<String, ProductUpdateMetadataValue>>,
+        ::openapi_runtime::Patch<super::TrialInterval>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::RecurringInterval>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::Patch<bool>,
+        ::openapi_runtime::Patch<super::ProductVisibility>,
+        ::openapi_runtime::Patch<Vec<ProductUpdatePricesItem>>,
+        ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::Patch<Vec<super::AttachedCustomFieldCreate>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            trial_interval: values.1,
-            trial_interval_count: values.2,
-            name: values.3,
-            description: values.4,
-            recurring_interval: values.5,
-            recurring_interval_count: values.6,
-            is_archived: values.7,
-            visibility: values.8,
-            prices: values.9,
-            medias: values.10,
-            attached_custom_fields: values.11,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            trial_interval: v1.unwrap_or_default(),
+            trial_interval_count: v2.unwrap_or_default(),
+            name: v3.unwrap_or_default(),
+            description: v4.unwrap_or_default(),
+            recurring_interval: v5.unwrap_or_default(),
+            recurring_interval_count: v6.unwrap_or_default(),
+            is_archived: v7.unwrap_or_default(),
+            visibility: v8.unwrap_or_default(),
+            prices: v9.unwrap_or_default(),
+            medias: v10.unwrap_or_default(),
+            attached_custom_fields: v11.unwrap_or_default(),
+        })
     }
 }
 
@@ -311,7 +302,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

@@ -51,19 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for PropertyAggregation {
 impl ::openapi_runtime::de::Object for PropertyAggregation {
     const NAME: &'static str = "PropertyAggregation";
     const WIRE_NAMES: &'static [&'static str] = &["func", "property"];
-    type Fields = (
-        ::openapi_runtime::de::Required<PropertyAggregationFunc>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (PropertyAggregationFunc, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            func: values.0,
-            property: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { func: v0, property: v1 }),
+            _ => None,
         }
     }
 }

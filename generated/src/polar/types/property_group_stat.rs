@@ -75,25 +75,29 @@ impl ::openapi_runtime::de::Object for PropertyGroupStat {
         "customers",
         "totals",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
+        String,
+        i64,
+        i64,
+        Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            value: values.0,
-            occurrences: values.1,
-            customers: values.2,
-            totals: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    value: v0,
+                    occurrences: v1,
+                    customers: v2,
+                    totals: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -65,23 +65,24 @@ impl ::openapi_runtime::de::Object for RefreshTokenRequest {
         "client_secret",
         "refresh_token",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<RefreshTokenRequestGrantType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (RefreshTokenRequestGrantType, String, String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            grant_type: values.0,
-            client_id: values.1,
-            client_secret: values.2,
-            refresh_token: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    grant_type: v0,
+                    client_id: v1,
+                    client_secret: v2,
+                    refresh_token: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

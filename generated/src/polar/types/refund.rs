@@ -154,45 +154,68 @@ impl ::openapi_runtime::de::Object for Refund {
         "revoke_benefits",
         "dispute",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13];
+    const NULLABLE: &'static [usize] = &[1, 11, 14];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::MetadataOutputType>,
-        ::openapi_runtime::de::Required<super::RefundStatus>,
-        ::openapi_runtime::de::Required<super::RefundReason>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<super::RefundDispute>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::MetadataOutputType,
+        super::RefundStatus,
+        super::RefundReason,
+        i64,
+        i64,
+        String,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        ::uuid::Uuid,
+        bool,
+        Option<super::RefundDispute>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            metadata: values.3,
-            status: values.4,
-            reason: values.5,
-            amount: values.6,
-            tax_amount: values.7,
-            currency: values.8,
-            organization_id: values.9,
-            order_id: values.10,
-            subscription_id: values.11,
-            customer_id: values.12,
-            revoke_benefits: values.13,
-            dispute: values.14,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+                Some(v12),
+                Some(v13),
+                v14,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    metadata: v3,
+                    status: v4,
+                    reason: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    currency: v8,
+                    organization_id: v9,
+                    order_id: v10,
+                    subscription_id: v11.unwrap_or_default(),
+                    customer_id: v12,
+                    revoke_benefits: v13,
+                    dispute: v14.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -125,29 +125,33 @@ impl ::openapi_runtime::de::Object for RefundCreate {
         "comment",
         "revoke_benefits",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
-        >,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<RefundCreateReason>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
+        ::uuid::Uuid,
+        RefundCreateReason,
+        i64,
+        ::openapi_runtime::Patch<String>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            order_id: values.1,
-            reason: values.2,
-            amount: values.3,
-            comment: values.4,
-            revoke_benefits: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    order_id: v1,
+                    reason: v2,
+                    amount: v3,
+                    comment: v4.unwrap_or_default(),
+                    revoke_benefits: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -172,43 +172,65 @@ impl ::openapi_runtime::de::Object for RefundDispute {
         "order_id",
         "payment_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13];
+    const NULLABLE: &'static [usize] = &[1, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::DisputeStatus>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::DisputeStatus,
+        bool,
+        bool,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        bool,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            status: values.3,
-            resolved: values.4,
-            closed: values.5,
-            amount: values.6,
-            tax_amount: values.7,
-            currency: values.8,
-            reason: values.9,
-            evidence_due_by: values.10,
-            past_due: values.11,
-            order_id: values.12,
-            payment_id: values.13,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                v10,
+                Some(v11),
+                Some(v12),
+                Some(v13),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    status: v3,
+                    resolved: v4,
+                    closed: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    currency: v8,
+                    reason: v9.unwrap_or_default(),
+                    evidence_due_by: v10.unwrap_or_default(),
+                    past_due: v11,
+                    order_id: v12,
+                    payment_id: v13,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -50,19 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFound {
 impl ::openapi_runtime::de::Object for ResourceNotFound {
     const NAME: &'static str = "ResourceNotFound";
     const WIRE_NAMES: &'static [&'static str] = &["error", "detail"];
-    type Fields = (
-        ::openapi_runtime::de::Required<ResourceNotFoundError>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (ResourceNotFoundError, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            error: values.0,
-            detail: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { error: v0, detail: v1 }),
+            _ => None,
         }
     }
 }

@@ -70,21 +70,27 @@ impl<'de> ::serde::Deserialize<'de> for ReviewAppealSupportCaseMessageCreate {
 impl ::openapi_runtime::de::Object for ReviewAppealSupportCaseMessageCreate {
     const NAME: &'static str = "ReviewAppealSupportCaseMessageCreate";
     const WIRE_NAMES: &'static [&'static str] = &["body", "file_ids", "type"];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
-        ::openapi_runtime::de::Required<ReviewAppealSupportCaseMessageCreateType>,
+        Option<String>,
+        Option<Vec<::uuid::Uuid>>,
+        ReviewAppealSupportCaseMessageCreateType,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            body: values.0,
-            file_ids: values.1,
-            r#type: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    body: v0.unwrap_or_default(),
+                    file_ids: v1.unwrap_or_default(),
+                    r#type: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

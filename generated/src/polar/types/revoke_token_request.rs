@@ -75,25 +75,29 @@ impl ::openapi_runtime::de::Object for RevokeTokenRequest {
         "client_id",
         "client_secret",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>,
-        >,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
+        String,
+        ::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>,
+        String,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            token: values.0,
-            token_type_hint: values.1,
-            client_id: values.2,
-            client_secret: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3)) => {
+                Some(Self {
+                    token: v0,
+                    token_type_hint: v1.unwrap_or_default(),
+                    client_id: v2,
+                    client_secret: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -67,23 +67,27 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
 impl ::openapi_runtime::de::Object for S3DownloadUrl {
     const NAME: &'static str = "S3DownloadUrl";
     const WIRE_NAMES: &'static [&'static str] = &["url", "headers", "expires_at"];
+    const REQUIRED: &'static [usize] = &[0, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        String,
+        Option<::std::collections::BTreeMap<String, String>>,
+        ::chrono::DateTime<::chrono::Utc>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            url: values.0,
-            headers: values.1,
-            expires_at: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2)) => {
+                Some(Self {
+                    url: v0,
+                    headers: v1.unwrap_or_default(),
+                    expires_at: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

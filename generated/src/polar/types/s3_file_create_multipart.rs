@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
 impl ::openapi_runtime::de::Object for S3FileCreateMultipart {
     const NAME: &'static str = "S3FileCreateMultipart";
     const WIRE_NAMES: &'static [&'static str] = &["parts"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::S3FileCreatePart>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::S3FileCreatePart>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { parts: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { parts: v0 }),
+            _ => None,
+        }
     }
 }

@@ -75,23 +75,24 @@ impl ::openapi_runtime::de::Object for S3FileCreatePart {
         "chunk_end",
         "checksum_sha256_base64",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (i64, i64, i64, ::openapi_runtime::Patch<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            number: values.0,
-            chunk_start: values.1,
-            chunk_end: values.2,
-            checksum_sha256_base64: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    number: v0,
+                    chunk_start: v1,
+                    chunk_end: v2,
+                    checksum_sha256_base64: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

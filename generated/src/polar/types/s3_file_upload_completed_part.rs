@@ -63,21 +63,24 @@ impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
         "checksum_etag",
         "checksum_sha256_base64",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (i64, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            number: values.0,
-            checksum_etag: values.1,
-            checksum_sha256_base64: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    number: v0,
+                    checksum_etag: v1,
+                    checksum_sha256_base64: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

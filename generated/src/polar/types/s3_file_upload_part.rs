@@ -101,31 +101,35 @@ impl ::openapi_runtime::de::Object for S3FileUploadPart {
         "expires_at",
         "headers",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
+        i64,
+        i64,
+        i64,
+        Option<String>,
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            number: values.0,
-            chunk_start: values.1,
-            chunk_end: values.2,
-            checksum_sha256_base64: values.3,
-            url: values.4,
-            expires_at: values.5,
-            headers: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    number: v0,
+                    chunk_start: v1,
+                    chunk_end: v2,
+                    checksum_sha256_base64: v3.unwrap_or_default(),
+                    url: v4,
+                    expires_at: v5,
+                    headers: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -79,23 +79,30 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultCustomer {
 impl ::openapi_runtime::de::Object for SearchResultCustomer {
     const NAME: &'static str = "SearchResultCustomer";
     const WIRE_NAMES: &'static [&'static str] = &["type", "id", "name", "email"];
+    const REQUIRED: &'static [usize] = &[1];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<SearchResultCustomerType>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        Option<SearchResultCustomerType>,
+        ::uuid::Uuid,
+        Option<String>,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            id: values.1,
-            name: values.2,
-            email: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    id: v1,
+                    name: v2.unwrap_or_default(),
+                    email: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

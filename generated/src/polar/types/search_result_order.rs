@@ -104,29 +104,36 @@ impl ::openapi_runtime::de::Object for SearchResultOrder {
         "amount",
         "currency",
     ];
+    const REQUIRED: &'static [usize] = &[1, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<SearchResultOrderType>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
+        Option<SearchResultOrderType>,
+        ::uuid::Uuid,
+        Option<String>,
+        Option<String>,
+        String,
+        i64,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            id: values.1,
-            customer_name: values.2,
-            customer_email: values.3,
-            product_name: values.4,
-            amount: values.5,
-            currency: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2, v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    id: v1,
+                    customer_name: v2.unwrap_or_default(),
+                    customer_email: v3.unwrap_or_default(),
+                    product_name: v4,
+                    amount: v5,
+                    currency: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -72,23 +72,29 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultProduct {
 impl ::openapi_runtime::de::Object for SearchResultProduct {
     const NAME: &'static str = "SearchResultProduct";
     const WIRE_NAMES: &'static [&'static str] = &["type", "id", "name", "description"];
+    const REQUIRED: &'static [usize] = &[1, 2];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<SearchResultProductType>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        Option<SearchResultProductType>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            id: values.1,
-            name: values.2,
-            description: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    id: v1,
+                    name: v2,
+                    description: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -40,14 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for SearchResults {
 impl ::openapi_runtime::de::Object for SearchResults {
     const NAME: &'static str = "SearchResults";
     const WIRE_NAMES: &'static [&'static str] = &["results"];
-    type Fields = (::openapi_runtime::de::Required<Vec<SearchResultsResultsItem>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<SearchResultsResultsItem>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { results: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { results: v0 }),
+            _ => None,
+        }
     }
 }
 
@@ -100,10 +104,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("product") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Product)
             }

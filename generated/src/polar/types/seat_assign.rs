@@ -169,36 +169,35 @@ impl ::openapi_runtime::de::Object for SeatAssign {
         "immediate_claim",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            >,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
         >,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            order_id: values.1,
-            email: values.2,
-            external_customer_id: values.3,
-            customer_id: values.4,
-            external_member_id: values.5,
-            member_id: values.6,
-            metadata: values.7,
-            immediate_claim: values.8,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4, v5, v6, v7, v8) = slots;
+        Some(Self {
+            subscription_id: v0.unwrap_or_default(),
+            order_id: v1.unwrap_or_default(),
+            email: v2.unwrap_or_default(),
+            external_customer_id: v3.unwrap_or_default(),
+            customer_id: v4.unwrap_or_default(),
+            external_member_id: v5.unwrap_or_default(),
+            member_id: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            immediate_claim: v8.unwrap_or_default(),
+        })
     }
 }

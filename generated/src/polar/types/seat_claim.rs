@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaim {
 impl ::openapi_runtime::de::Object for SeatClaim {
     const NAME: &'static str = "SeatClaim";
     const WIRE_NAMES: &'static [&'static str] = &["invitation_token"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { invitation_token: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { invitation_token: v0 }),
+            _ => None,
+        }
     }
 }

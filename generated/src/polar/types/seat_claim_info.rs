@@ -79,27 +79,26 @@ impl ::openapi_runtime::de::Object for SeatClaimInfo {
         "customer_email",
         "can_claim",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<bool>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    type Fields = (String, ::uuid::Uuid, String, String, String, bool);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_name: values.0,
-            product_id: values.1,
-            organization_name: values.2,
-            organization_slug: values.3,
-            customer_email: values.4,
-            can_claim: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    product_name: v0,
+                    product_id: v1,
+                    organization_name: v2,
+                    organization_slug: v3,
+                    customer_email: v4,
+                    can_claim: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for SeatsList {
         "available_seats",
         "total_seats",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<Vec<super::CustomerSeat>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (Vec<super::CustomerSeat>, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seats: values.0,
-            available_seats: values.1,
-            total_seats: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    seats: v0,
+                    available_seats: v1,
+                    total_seats: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -204,51 +204,80 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
         "installed_at",
         "revoked_at",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8, 9];
+    const NULLABLE: &'static [usize] = &[1, 10, 11, 12, 13, 14, 15, 16];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<Vec<String>>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            (
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                ::uuid::Uuid,
+                String,
+                String,
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<Vec<String>>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+            ),
+            (Option<::chrono::DateTime<::chrono::Utc>>,),
         ),
-        (::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0.0,
-            modified_at: values.0.1,
-            id: values.0.2,
-            organization_id: values.0.3,
-            display_name: values.0.4,
-            slack_app_id: values.0.5,
-            client_id: values.0.6,
-            client_id_last_4: values.0.7,
-            client_secret_last_4: values.0.8,
-            signing_secret_last_4: values.0.9,
-            team_id: values.0.10,
-            team_name: values.0.11,
-            bot_user_id: values.0.12,
-            authed_user_id: values.0.13,
-            scopes: values.0.14,
-            installed_at: values.0.15,
-            revoked_at: values.1.0,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16,),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    organization_id: v3,
+                    display_name: v4,
+                    slack_app_id: v5,
+                    client_id: v6,
+                    client_id_last_4: v7,
+                    client_secret_last_4: v8,
+                    signing_secret_last_4: v9,
+                    team_id: v10.unwrap_or_default(),
+                    team_name: v11.unwrap_or_default(),
+                    bot_user_id: v12.unwrap_or_default(),
+                    authed_user_id: v13.unwrap_or_default(),
+                    scopes: v14.unwrap_or_default(),
+                    installed_at: v15.unwrap_or_default(),
+                    revoked_at: v16.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -100,27 +100,26 @@ impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
         "client_secret",
         "signing_secret",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (::uuid::Uuid, String, String, String, Option<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            organization_id: values.0,
-            display_name: values.1,
-            slack_app_id: values.2,
-            client_id: values.3,
-            client_secret: values.4,
-            signing_secret: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    organization_id: v0,
+                    display_name: v1,
+                    slack_app_id: v2,
+                    client_id: v3,
+                    client_secret: v4.unwrap_or_default(),
+                    signing_secret: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -89,25 +89,25 @@ impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
         "image_url",
         "is_admin",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String, Option<String>, Option<String>, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            name: values.1,
-            real_name: values.2,
-            image_url: values.3,
-            is_admin: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    id: v0,
+                    name: v1,
+                    real_name: v2.unwrap_or_default(),
+                    image_url: v3.unwrap_or_default(),
+                    is_admin: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

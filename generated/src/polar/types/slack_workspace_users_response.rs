@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUsersResponse {
 impl ::openapi_runtime::de::Object for SlackWorkspaceUsersResponse {
     const NAME: &'static str = "SlackWorkspaceUsersResponse";
     const WIRE_NAMES: &'static [&'static str] = &["users"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::SlackWorkspaceUser>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::SlackWorkspaceUser>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { users: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { users: v0 }),
+            _ => None,
+        }
     }
 }

@@ -80,23 +80,25 @@ impl ::openapi_runtime::de::Object for SsoFactor {
         "organization_slug",
         "name",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<SsoFactorType>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[1, 2];
+    const NULLABLE: &'static [usize] = &[3];
+    type Fields = (Option<SsoFactorType>, ::uuid::Uuid, String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            connection_id: values.1,
-            organization_slug: values.2,
-            name: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    connection_id: v1,
+                    organization_slug: v2,
+                    name: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,29 @@ impl ::openapi_runtime::de::Object for StatisticsPeriod {
         "period_end",
         "stats",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<Vec<super::EventStatistics>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::chrono::DateTime<::chrono::Utc>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Vec<super::EventStatistics>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            timestamp: values.0,
-            period_start: values.1,
-            period_end: values.2,
-            stats: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    timestamp: v0,
+                    period_start: v1,
+                    period_end: v2,
+                    stats: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -104,23 +104,27 @@ impl ::openapi_runtime::de::Object for SubscriptionCancel {
         "customer_cancellation_comment",
         "cancel_at_period_end",
     ];
+    const REQUIRED: &'static [usize] = &[2];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::CustomerCancellationReason>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+        ::openapi_runtime::Patch<String>,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            customer_cancellation_reason: values.0,
-            customer_cancellation_comment: values.1,
-            cancel_at_period_end: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    customer_cancellation_reason: v0.unwrap_or_default(),
+                    customer_cancellation_comment: v1.unwrap_or_default(),
+                    cancel_at_period_end: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

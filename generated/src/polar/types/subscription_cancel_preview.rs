@@ -58,19 +58,23 @@ impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
         "stops_collection",
         "outstanding_amount",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    const NULLABLE: &'static [usize] = &[1];
+    type Fields = (bool, Option<i64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            stops_collection: values.0,
-            outstanding_amount: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    stops_collection: v0,
+                    outstanding_amount: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

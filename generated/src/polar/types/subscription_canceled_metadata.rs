@@ -144,37 +144,55 @@ impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
         "ends_at",
         "cancel_at_period_end",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 8];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        String,
+        Option<String>,
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            product_id: values.1,
-            amount: values.2,
-            currency: values.3,
-            recurring_interval: values.4,
-            recurring_interval_count: values.5,
-            customer_cancellation_reason: values.6,
-            customer_cancellation_comment: values.7,
-            canceled_at: values.8,
-            ends_at: values.9,
-            cancel_at_period_end: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                Some(v8),
+                v9,
+                v10,
+            ) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1.unwrap_or_default(),
+                    amount: v2,
+                    currency: v3,
+                    recurring_interval: v4,
+                    recurring_interval_count: v5,
+                    customer_cancellation_reason: v6.unwrap_or_default(),
+                    customer_cancellation_comment: v7.unwrap_or_default(),
+                    canceled_at: v8,
+                    ends_at: v9.unwrap_or_default(),
+                    cancel_at_period_end: v10.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,19 +60,22 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewProduct {
 impl ::openapi_runtime::de::Object for SubscriptionChangePreviewProduct {
     const NAME: &'static str = "SubscriptionChangePreviewProduct";
     const WIRE_NAMES: &'static [&'static str] = &["product_id", "proration_behavior"];
-    type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<super::SubscriptionProrationBehavior>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (::uuid::Uuid, Option<super::SubscriptionProrationBehavior>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            proration_behavior: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    product_id: v0,
+                    proration_behavior: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

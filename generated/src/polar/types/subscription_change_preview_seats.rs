@@ -60,19 +60,22 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewSeats {
 impl ::openapi_runtime::de::Object for SubscriptionChangePreviewSeats {
     const NAME: &'static str = "SubscriptionChangePreviewSeats";
     const WIRE_NAMES: &'static [&'static str] = &["seats", "proration_behavior"];
-    type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<super::SubscriptionProrationBehavior>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (i64, Option<super::SubscriptionProrationBehavior>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            seats: values.0,
-            proration_behavior: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    seats: v0,
+                    proration_behavior: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

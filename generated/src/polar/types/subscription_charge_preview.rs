@@ -109,37 +109,55 @@ impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
         "applied_balance_amount",
         "due_amount",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     type Fields = (
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<Vec<super::SubscriptionChargePreviewProration>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
+        i64,
+        i64,
+        i64,
+        Vec<super::SubscriptionChargePreviewProration>,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            base_amount: values.0,
-            metered_amount: values.1,
-            proration_amount: values.2,
-            prorations: values.3,
-            subtotal_amount: values.4,
-            discount_amount: values.5,
-            net_amount: values.6,
-            tax_amount: values.7,
-            total_amount: values.8,
-            applied_balance_amount: values.9,
-            due_amount: values.10,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    base_amount: v0,
+                    metered_amount: v1,
+                    proration_amount: v2,
+                    prorations: v3,
+                    subtotal_amount: v4,
+                    discount_amount: v5,
+                    net_amount: v6,
+                    tax_amount: v7,
+                    total_amount: v8,
+                    applied_balance_amount: v9,
+                    due_amount: v10,
+                })
+            }
+            _ => None,
         }
     }
 }

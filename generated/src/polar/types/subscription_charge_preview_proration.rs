@@ -48,19 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreviewProration {
 impl ::openapi_runtime::de::Object for SubscriptionChargePreviewProration {
     const NAME: &'static str = "SubscriptionChargePreviewProration";
     const WIRE_NAMES: &'static [&'static str] = &["label", "amount"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            label: values.0,
-            amount: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { label: v0, amount: v1 }),
+            _ => None,
         }
     }
 }

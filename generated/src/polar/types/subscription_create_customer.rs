@@ -89,28 +89,29 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
         "product_id",
         "customer_id",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    SubscriptionCreateCustomerMetadataValue,
-                >,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
         >,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            product_id: values.1,
-            customer_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    product_id: v1,
+                    customer_id: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -93,28 +93,32 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateExternalCustomer {
         "product_id",
         "external_customer_id",
     ];
+    const REQUIRED: &'static [usize] = &[1, 2];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<
-                    String,
-                    SubscriptionCreateExternalCustomerMetadataValue,
-                >,
+        Option<
+            ::std::collections::BTreeMap<
+                String,
+                SubscriptionCreateExternalCustomerMetadataValue,
             >,
         >,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
+        ::uuid::Uuid,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            product_id: values.1,
-            external_customer_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), Some(v2)) => {
+                Some(Self {
+                    metadata: v0.unwrap_or_default(),
+                    product_id: v1,
+                    external_customer_id: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -106,27 +106,33 @@ impl ::openapi_runtime::de::Object for SubscriptionCycledMetadata {
         "recurring_interval",
         "recurring_interval_count",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            product_id: values.1,
-            amount: values.2,
-            currency: values.3,
-            recurring_interval: values.4,
-            recurring_interval_count: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1.unwrap_or_default(),
+                    amount: v2.unwrap_or_default(),
+                    currency: v3.unwrap_or_default(),
+                    recurring_interval: v4.unwrap_or_default(),
+                    recurring_interval_count: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,21 +60,23 @@ impl ::openapi_runtime::de::Object for SubscriptionProductUpdatedMetadata {
         "old_product_id",
         "new_product_id",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            old_product_id: values.1,
-            new_product_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    subscription_id: v0,
+                    old_product_id: v1,
+                    new_product_id: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
         "new_seats",
         "proration_behavior",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, i64, i64, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            old_seats: values.1,
-            new_seats: values.2,
-            proration_behavior: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    subscription_id: v0,
+                    old_seats: v1,
+                    new_seats: v2,
+                    proration_behavior: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -78,27 +78,26 @@ impl ::openapi_runtime::de::Object for SubscriptionUncanceledMetadata {
         "recurring_interval",
         "recurring_interval_count",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    type Fields = (String, String, i64, String, String, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            subscription_id: values.0,
-            product_id: values.1,
-            amount: values.2,
-            currency: values.3,
-            recurring_interval: values.4,
-            recurring_interval_count: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1,
+                    amount: v2,
+                    currency: v3,
+                    recurring_interval: v4,
+                    recurring_interval_count: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -126,33 +126,28 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
         "trial_end",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<
-            Option<
-                ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
-            >,
+        Option<
+            ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
         >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<SubscriptionUpdateBaseTrialEnd>,
-        >,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<SubscriptionUpdateBaseTrialEnd>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            metadata: values.0,
-            product_id: values.1,
-            proration_behavior: values.2,
-            discount_id: values.3,
-            trial_end: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            metadata: v0.unwrap_or_default(),
+            product_id: v1.unwrap_or_default(),
+            proration_behavior: v2.unwrap_or_default(),
+            discount_id: v3.unwrap_or_default(),
+            trial_end: v4.unwrap_or_default(),
+        })
     }
 }
 
@@ -193,7 +188,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

@@ -46,15 +46,21 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
 impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
     const NAME: &'static str = "SubscriptionUpdateBillingPeriod";
     const WIRE_NAMES: &'static [&'static str] = &["current_billing_period_end"];
-    type Fields = (::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (::chrono::DateTime<::chrono::Utc>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            current_billing_period_end: values.0,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => {
+                Some(Self {
+                    current_billing_period_end: v0,
+                })
+            }
+            _ => None,
         }
     }
 }

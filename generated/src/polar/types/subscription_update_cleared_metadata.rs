@@ -42,13 +42,17 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClearedMetadata {
 impl ::openapi_runtime::de::Object for SubscriptionUpdateClearedMetadata {
     const NAME: &'static str = "SubscriptionUpdateClearedMetadata";
     const WIRE_NAMES: &'static [&'static str] = &["subscription_id"];
-    type Fields = (::openapi_runtime::de::Required<String>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { subscription_id: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { subscription_id: v0 }),
+            _ => None,
+        }
     }
 }

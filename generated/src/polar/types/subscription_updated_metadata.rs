@@ -121,29 +121,35 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
         "billing_period_end",
         "subscription_id",
     ];
+    const REQUIRED: &'static [usize] = &[6];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<super::SubscriptionProrationBehavior>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<super::SubscriptionProrationBehavior>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            product_id: values.0,
-            proration_behavior: values.1,
-            discount_id: values.2,
-            trial_end: values.3,
-            seats: values.4,
-            billing_period_end: values.5,
-            subscription_id: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (v0, v1, v2, v3, v4, v5, Some(v6)) => {
+                Some(Self {
+                    product_id: v0.unwrap_or_default(),
+                    proration_behavior: v1.unwrap_or_default(),
+                    discount_id: v2.unwrap_or_default(),
+                    trial_end: v3.unwrap_or_default(),
+                    seats: v4.unwrap_or_default(),
+                    billing_period_end: v5.unwrap_or_default(),
+                    subscription_id: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -62,7 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

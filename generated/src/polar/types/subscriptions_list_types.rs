@@ -33,7 +33,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(
@@ -155,7 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(
@@ -262,7 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(
@@ -335,7 +335,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationRea
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

@@ -87,25 +87,32 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachment {
         "message_id",
         "file",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 4];
+    const NULLABLE: &'static [usize] = &[1, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Required<super::SupportCaseAttachmentFile>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<::uuid::Uuid>,
+        super::SupportCaseAttachmentFile,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            message_id: values.3,
-            file: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3, Some(v4)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    message_id: v3.unwrap_or_default(),
+                    file: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -56,21 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFile {
 impl ::openapi_runtime::de::Object for SupportCaseAttachmentFile {
     const NAME: &'static str = "SupportCaseAttachmentFile";
     const WIRE_NAMES: &'static [&'static str] = &["name", "mime_type", "size"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    type Fields = (String, String, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            name: values.0,
-            mime_type: values.1,
-            size: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    name: v0,
+                    mime_type: v1,
+                    size: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

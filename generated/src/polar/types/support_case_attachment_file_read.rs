@@ -180,47 +180,71 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileRead {
         "created_at",
         "size_readable",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 12, 13, 14, 15];
+    const NULLABLE: &'static [usize] = &[6, 7, 8, 9, 10, 11];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<SupportCaseAttachmentFileReadService>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<String>,
+        ::uuid::Uuid,
+        ::uuid::Uuid,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+        SupportCaseAttachmentFileReadService,
+        bool,
+        ::chrono::DateTime<::chrono::Utc>,
+        String,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            organization_id: values.1,
-            name: values.2,
-            path: values.3,
-            mime_type: values.4,
-            size: values.5,
-            storage_version: values.6,
-            checksum_etag: values.7,
-            checksum_sha256_base64: values.8,
-            checksum_sha256_hex: values.9,
-            last_modified_at: values.10,
-            version: values.11,
-            service: values.12,
-            is_uploaded: values.13,
-            created_at: values.14,
-            size_readable: values.15,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                v11,
+                Some(v12),
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    organization_id: v1,
+                    name: v2,
+                    path: v3,
+                    mime_type: v4,
+                    size: v5,
+                    storage_version: v6.unwrap_or_default(),
+                    checksum_etag: v7.unwrap_or_default(),
+                    checksum_sha256_base64: v8.unwrap_or_default(),
+                    checksum_sha256_hex: v9.unwrap_or_default(),
+                    last_modified_at: v10.unwrap_or_default(),
+                    version: v11.unwrap_or_default(),
+                    service: v12,
+                    is_uploaded: v13,
+                    created_at: v14,
+                    size_readable: v15,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -60,10 +60,10 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::de::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("dispute") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Dispute)
             }

@@ -93,27 +93,34 @@ impl ::openapi_runtime::de::Object for SupportCaseMessage {
         "author_kind",
         "body",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const NULLABLE: &'static [usize] = &[1, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<super::SupportCaseMessageType>,
-        ::openapi_runtime::de::Required<super::SupportCaseMessageAuthorKind>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        super::SupportCaseMessageType,
+        super::SupportCaseMessageAuthorKind,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            r#type: values.3,
-            author_kind: values.4,
-            body: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    r#type: v3,
+                    author_kind: v4,
+                    body: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

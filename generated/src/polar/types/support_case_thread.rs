@@ -66,23 +66,29 @@ impl ::openapi_runtime::de::Object for SupportCaseThread {
         "attachments",
         "is_open",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::SupportCase>,
-        ::openapi_runtime::de::Required<Vec<super::SupportCaseMessage>>,
-        ::openapi_runtime::de::Required<Vec<super::SupportCaseAttachment>>,
-        ::openapi_runtime::de::Required<bool>,
+        super::SupportCase,
+        Vec<super::SupportCaseMessage>,
+        Vec<super::SupportCaseAttachment>,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            case: values.0,
-            messages: values.1,
-            attachments: values.2,
-            is_open: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    case: v0,
+                    messages: v1,
+                    attachments: v2,
+                    is_open: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -111,31 +111,38 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
         "country_name",
         "state_name",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6];
+    const NULLABLE: &'static [usize] = &[7];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            country: values.1,
-            state: values.2,
-            currency: values.3,
-            tax_amount: values.4,
-            order_count: values.5,
-            country_name: values.6,
-            state_name: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    id: v0,
+                    country: v1,
+                    state: v2.unwrap_or_default(),
+                    currency: v3,
+                    tax_amount: v4,
+                    order_count: v5,
+                    country_name: v6,
+                    state_name: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -69,23 +69,24 @@ impl ::openapi_runtime::de::Object for TaxSummary {
         "order_count",
         "jurisdiction_count",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, i64, i64, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            currency: values.0,
-            tax_amount: values.1,
-            order_count: values.2,
-            jurisdiction_count: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    currency: v0,
+                    tax_amount: v1,
+                    order_count: v2,
+                    jurisdiction_count: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
 impl ::openapi_runtime::de::Object for TextBlock {
     const NAME: &'static str = "TextBlock";
     const WIRE_NAMES: &'static [&'static str] = &["type", "text"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<TextBlockType>>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<TextBlockType>, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            text: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    text: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -89,27 +89,33 @@ impl ::openapi_runtime::de::Object for TokenResponse {
         "scope",
         "id_token",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<TokenResponseTokenType>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
+        String,
+        TokenResponseTokenType,
+        i64,
+        Option<String>,
+        String,
+        Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            access_token: values.0,
-            token_type: values.1,
-            expires_in: values.2,
-            refresh_token: values.3,
-            scope: values.4,
-            id_token: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5) => {
+                Some(Self {
+                    access_token: v0,
+                    token_type: v1,
+                    expires_in: v2,
+                    refresh_token: v3.unwrap_or_default(),
+                    scope: v4,
+                    id_token: v5.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -104,27 +104,34 @@ impl ::openapi_runtime::de::Object for TopCustomer {
         "order_count",
         "net_revenue",
     ];
+    const REQUIRED: &'static [usize] = &[0, 4, 5];
+    const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
+        ::uuid::Uuid,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            email: values.1,
-            name: values.2,
-            avatar_url: values.3,
-            order_count: values.4,
-            net_revenue: values.5,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4), Some(v5)) => {
+                Some(Self {
+                    id: v0,
+                    email: v1.unwrap_or_default(),
+                    name: v2.unwrap_or_default(),
+                    avatar_url: v3.unwrap_or_default(),
+                    order_count: v4,
+                    net_revenue: v5,
+                })
+            }
+            _ => None,
         }
     }
 }

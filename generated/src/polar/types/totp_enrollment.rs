@@ -72,25 +72,25 @@ impl ::openapi_runtime::de::Object for TotpEnrollment {
         "period",
         "provisioning_uri",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    type Fields = (String, String, i64, i64, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            secret: values.0,
-            algorithm: values.1,
-            digits: values.2,
-            period: values.3,
-            provisioning_uri: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    secret: v0,
+                    algorithm: v1,
+                    digits: v2,
+                    period: v3,
+                    provisioning_uri: v4,
+                })
+            }
+            _ => None,
         }
     }
 }

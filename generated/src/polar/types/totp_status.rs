@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for TotpStatus {
 impl ::openapi_runtime::de::Object for TotpStatus {
     const NAME: &'static str = "TotpStatus";
     const WIRE_NAMES: &'static [&'static str] = &["enabled"];
-    type Fields = (::openapi_runtime::de::Required<bool>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (bool,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { enabled: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { enabled: v0 }),
+            _ => None,
+        }
     }
 }

@@ -248,59 +248,88 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
         "payout_transaction_id",
         "incurred_by_transaction_id",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 5, 6, 7, 8, 9];
+    const NULLABLE: &'static [usize] = &[1, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<super::TransactionType>,
-            ::openapi_runtime::de::Nullable<Option<super::Processor>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Required<i64>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<i64>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<f64>>,
-            ::openapi_runtime::de::Nullable<Option<super::PlatformFeeType>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            (
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                ::uuid::Uuid,
+                super::TransactionType,
+                Option<super::Processor>,
+                String,
+                i64,
+                i64,
+                String,
+                i64,
+                Option<i64>,
+                Option<i64>,
+                Option<String>,
+                Option<f64>,
+                Option<super::PlatformFeeType>,
+                Option<::uuid::Uuid>,
+            ),
+            (
+                Option<::uuid::Uuid>,
+                Option<::uuid::Uuid>,
+                Option<::uuid::Uuid>,
+                Option<::uuid::Uuid>,
+            ),
         ),
-        (
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0.0,
-            modified_at: values.0.1,
-            id: values.0.2,
-            r#type: values.0.3,
-            processor: values.0.4,
-            currency: values.0.5,
-            amount: values.0.6,
-            tax_amount: values.0.7,
-            account_currency: values.0.8,
-            account_amount: values.0.9,
-            presentment_amount: values.0.10,
-            presentment_tax_amount: values.0.11,
-            presentment_currency: values.0.12,
-            exchange_rate: values.0.13,
-            platform_fee_type: values.0.14,
-            pledge_id: values.0.15,
-            issue_reward_id: values.1.0,
-            order_id: values.1.1,
-            payout_transaction_id: values.1.2,
-            incurred_by_transaction_id: values.1.3,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16, v17, v18, v19),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    r#type: v3,
+                    processor: v4.unwrap_or_default(),
+                    currency: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    account_currency: v8,
+                    account_amount: v9,
+                    presentment_amount: v10.unwrap_or_default(),
+                    presentment_tax_amount: v11.unwrap_or_default(),
+                    presentment_currency: v12.unwrap_or_default(),
+                    exchange_rate: v13.unwrap_or_default(),
+                    platform_fee_type: v14.unwrap_or_default(),
+                    pledge_id: v15.unwrap_or_default(),
+                    issue_reward_id: v16.unwrap_or_default(),
+                    order_id: v17.unwrap_or_default(),
+                    payout_transaction_id: v18.unwrap_or_default(),
+                    incurred_by_transaction_id: v19.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

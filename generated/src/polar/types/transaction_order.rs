@@ -93,25 +93,32 @@ impl ::openapi_runtime::de::Object for TransactionOrder {
         "product",
         "subscription_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2];
+    const NULLABLE: &'static [usize] = &[1, 3, 4];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Nullable<Option<super::TransactionProduct>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<super::TransactionProduct>,
+        Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            product: values.3,
-            subscription_id: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    product: v3.unwrap_or_default(),
+                    subscription_id: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

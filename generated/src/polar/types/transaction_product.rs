@@ -117,29 +117,36 @@ impl ::openapi_runtime::de::Object for TransactionProduct {
         "organization_id",
         "organization",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3];
+    const NULLABLE: &'static [usize] = &[1, 4, 5, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<super::TransactionOrganization>>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        Option<super::RecurringInterval>,
+        Option<::uuid::Uuid>,
+        Option<super::TransactionOrganization>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            name: values.3,
-            recurring_interval: values.4,
-            organization_id: values.5,
-            organization: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, v5, v6) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    name: v3,
+                    recurring_interval: v4.unwrap_or_default(),
+                    organization_id: v5.unwrap_or_default(),
+                    organization: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

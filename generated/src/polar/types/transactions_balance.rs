@@ -66,23 +66,24 @@ impl ::openapi_runtime::de::Object for TransactionsBalance {
         "account_currency",
         "account_amount",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    type Fields = (String, i64, String, i64);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            currency: values.0,
-            amount: values.1,
-            account_currency: values.2,
-            account_amount: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    currency: v0,
+                    amount: v1,
+                    account_currency: v2,
+                    account_amount: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -108,31 +108,38 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
         "next_release_account_amount",
         "fully_available_at",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6];
+    const NULLABLE: &'static [usize] = &[4, 7];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Required<i64>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        String,
+        i64,
+        String,
+        i64,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        i64,
+        i64,
+        Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            currency: values.0,
-            amount: values.1,
-            account_currency: values.2,
-            account_amount: values.3,
-            next_release_at: values.4,
-            next_release_amount: values.5,
-            next_release_account_amount: values.6,
-            fully_available_at: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    currency: v0,
+                    amount: v1,
+                    account_currency: v2,
+                    account_amount: v3,
+                    next_release_at: v4.unwrap_or_default(),
+                    next_release_amount: v5,
+                    next_release_account_amount: v6,
+                    fully_available_at: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -66,23 +66,29 @@ impl ::openapi_runtime::de::Object for TransactionsSummary {
         "held_balance",
         "payout",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<super::TransactionsBalance>,
-        ::openapi_runtime::de::Required<super::TransactionsBalance>,
-        ::openapi_runtime::de::Required<super::TransactionsHeldBalance>,
-        ::openapi_runtime::de::Required<super::TransactionsBalance>,
+        super::TransactionsBalance,
+        super::TransactionsBalance,
+        super::TransactionsHeldBalance,
+        super::TransactionsBalance,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            balance: values.0,
-            available_balance: values.1,
-            held_balance: values.2,
-            payout: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    balance: v0,
+                    available_balance: v1,
+                    held_balance: v2,
+                    payout: v3,
+                })
+            }
+            _ => None,
         }
     }
 }

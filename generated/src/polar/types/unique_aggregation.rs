@@ -57,19 +57,22 @@ impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
 impl ::openapi_runtime::de::Object for UniqueAggregation {
     const NAME: &'static str = "UniqueAggregation";
     const WIRE_NAMES: &'static [&'static str] = &["func", "property"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<UniqueAggregationFunc>>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    type Fields = (Option<UniqueAggregationFunc>, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            func: values.0,
-            property: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    func: v0.unwrap_or_default(),
+                    property: v1,
+                })
+            }
+            _ => None,
         }
     }
 }

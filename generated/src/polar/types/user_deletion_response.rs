@@ -76,21 +76,27 @@ impl ::openapi_runtime::de::Object for UserDeletionResponse {
         "blocked_reasons",
         "blocking_organizations",
     ];
+    const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::UserDeletionBlockedReason>>>,
-        ::openapi_runtime::de::Optional<Option<Vec<super::BlockingOrganization>>>,
+        bool,
+        Option<Vec<super::UserDeletionBlockedReason>>,
+        Option<Vec<super::BlockingOrganization>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            deleted: values.0,
-            blocked_reasons: values.1,
-            blocking_organizations: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    deleted: v0,
+                    blocked_reasons: v1.unwrap_or_default(),
+                    blocking_organizations: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

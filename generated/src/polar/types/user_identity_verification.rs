@@ -48,19 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for UserIdentityVerification {
 impl ::openapi_runtime::de::Object for UserIdentityVerification {
     const NAME: &'static str = "UserIdentityVerification";
     const WIRE_NAMES: &'static [&'static str] = &["id", "client_secret"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-    );
+    const REQUIRED: &'static [usize] = &[0, 1];
+    type Fields = (String, String);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            id: values.0,
-            client_secret: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { id: v0, client_secret: v1 }),
+            _ => None,
         }
     }
 }

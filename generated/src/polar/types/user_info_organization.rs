@@ -55,19 +55,22 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoOrganization {
 impl ::openapi_runtime::de::Object for UserInfoOrganization {
     const NAME: &'static str = "UserInfoOrganization";
     const WIRE_NAMES: &'static [&'static str] = &["sub", "name"];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            sub: values.0,
-            name: values.1,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    sub: v0,
+                    name: v1.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -82,23 +82,24 @@ impl ::openapi_runtime::de::Object for UserInfoUser {
         "email",
         "email_verified",
     ];
-    type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (String, Option<String>, Option<String>, Option<bool>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            sub: values.0,
-            name: values.1,
-            email: values.2,
-            email_verified: values.3,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    sub: v0,
+                    name: v1.unwrap_or_default(),
+                    email: v2.unwrap_or_default(),
+                    email_verified: v3.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -44,17 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for UserOrganizationNotificationSettings {
 impl ::openapi_runtime::de::Object for UserOrganizationNotificationSettings {
     const NAME: &'static str = "UserOrganizationNotificationSettings";
     const WIRE_NAMES: &'static [&'static str] = &["notification_settings"];
-    type Fields = (
-        ::openapi_runtime::de::Required<super::OrganizationNotificationSettings>,
-    );
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (super::OrganizationNotificationSettings,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            notification_settings: values.0,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { notification_settings: v0 }),
+            _ => None,
         }
     }
 }

@@ -242,57 +242,82 @@ impl ::openapi_runtime::de::Object for UserRead {
         "organization_scoped",
         "email_hash",
     ];
-    type Fields = (
+    const REQUIRED: &'static [usize] = &[0, 2, 5, 6, 7, 8, 9, 14];
+    const NULLABLE: &'static [usize] = &[1, 3, 4, 10, 11, 12, 13, 18];
+    type Fields = ::openapi_runtime::de::Tables<
         (
-            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-            ::openapi_runtime::de::Required<String>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-            ::openapi_runtime::de::Required<::uuid::Uuid>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<bool>,
-            ::openapi_runtime::de::Required<super::IdentityVerificationStatus>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-            ::openapi_runtime::de::Nullable<Option<::chrono::NaiveDate>>,
-            ::openapi_runtime::de::Required<Vec<super::OAuthAccountRead>>,
-            ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationWithRole>>>,
+            (
+                ::chrono::DateTime<::chrono::Utc>,
+                Option<::chrono::DateTime<::chrono::Utc>>,
+                String,
+                Option<String>,
+                Option<::uuid::Uuid>,
+                ::uuid::Uuid,
+                bool,
+                bool,
+                bool,
+                super::IdentityVerificationStatus,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<::chrono::NaiveDate>,
+                Vec<super::OAuthAccountRead>,
+                Option<Vec<super::OrganizationWithRole>>,
+            ),
+            (Option<Vec<super::MemberOrganization>>, Option<bool>, Option<String>),
         ),
-        (
-            ::openapi_runtime::de::Optional<Option<Vec<super::MemberOrganization>>>,
-            ::openapi_runtime::de::Optional<Option<bool>>,
-            ::openapi_runtime::de::Nullable<Option<String>>,
-        ),
-    );
+    >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0.0,
-            modified_at: values.0.1,
-            email: values.0.2,
-            avatar_url: values.0.3,
-            account_id: values.0.4,
-            id: values.0.5,
-            accepted_terms_of_service: values.0.6,
-            is_admin: values.0.7,
-            identity_verified: values.0.8,
-            identity_verification_status: values.0.9,
-            first_name: values.0.10,
-            last_name: values.0.11,
-            country: values.0.12,
-            date_of_birth: values.0.13,
-            oauth_accounts: values.0.14,
-            organizations: values.0.15,
-            member_organizations: values.1.0,
-            organization_scoped: values.1.1,
-            email_hash: values.1.2,
+    ) -> Option<Self> {
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    v3,
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    v15,
+                ),
+                (v16, v17, v18),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    email: v2,
+                    avatar_url: v3.unwrap_or_default(),
+                    account_id: v4.unwrap_or_default(),
+                    id: v5,
+                    accepted_terms_of_service: v6,
+                    is_admin: v7,
+                    identity_verified: v8,
+                    identity_verification_status: v9,
+                    first_name: v10.unwrap_or_default(),
+                    last_name: v11.unwrap_or_default(),
+                    country: v12.unwrap_or_default(),
+                    date_of_birth: v13.unwrap_or_default(),
+                    oauth_accounts: v14,
+                    organizations: v15.unwrap_or_default(),
+                    member_organizations: v16.unwrap_or_default(),
+                    organization_scoped: v17.unwrap_or_default(),
+                    email_hash: v18.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

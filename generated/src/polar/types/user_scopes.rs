@@ -40,13 +40,17 @@ impl<'de> ::serde::Deserialize<'de> for UserScopes {
 impl ::openapi_runtime::de::Object for UserScopes {
     const NAME: &'static str = "UserScopes";
     const WIRE_NAMES: &'static [&'static str] = &["scopes"];
-    type Fields = (::openapi_runtime::de::Required<Vec<super::Scope>>,);
+    const REQUIRED: &'static [usize] = &[0];
+    type Fields = (Vec<super::Scope>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self { scopes: values.0 }
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0),) => Some(Self { scopes: v0 }),
+            _ => None,
+        }
     }
 }

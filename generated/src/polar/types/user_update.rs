@@ -91,25 +91,26 @@ impl ::openapi_runtime::de::Object for UserUpdate {
         "accepted_terms_of_service",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Optional<Option<UserUpdateCountry>>,
-        ::openapi_runtime::de::Optional<Option<::chrono::NaiveDate>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
+        Option<String>,
+        Option<String>,
+        Option<UserUpdateCountry>,
+        Option<::chrono::NaiveDate>,
+        Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            first_name: values.0,
-            last_name: values.1,
-            country: values.2,
-            date_of_birth: values.3,
-            accepted_terms_of_service: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            first_name: v0.unwrap_or_default(),
+            last_name: v1.unwrap_or_default(),
+            country: v2.unwrap_or_default(),
+            date_of_birth: v3.unwrap_or_default(),
+            accepted_terms_of_service: v4.unwrap_or_default(),
+        })
     }
 }
 

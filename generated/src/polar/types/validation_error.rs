@@ -81,27 +81,31 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
 impl ::openapi_runtime::de::Object for ValidationError {
     const NAME: &'static str = "ValidationError";
     const WIRE_NAMES: &'static [&'static str] = &["loc", "msg", "type", "input", "ctx"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<Vec<ValidationErrorLocItem>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<::serde_json::Value>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        Vec<ValidationErrorLocItem>,
+        String,
+        String,
+        Option<::serde_json::Value>,
+        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            loc: values.0,
-            msg: values.1,
-            r#type: values.2,
-            input: values.3,
-            ctx: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    loc: v0,
+                    msg: v1,
+                    r#type: v2,
+                    input: v3.unwrap_or_default(),
+                    ctx: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }
@@ -136,7 +140,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         ::openapi_runtime::de::untagged(

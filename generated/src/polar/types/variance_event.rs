@@ -129,37 +129,38 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
         "averages",
         "p99",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 4];
+    const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
-        ::openapi_runtime::de::Optional<
-            Option<::std::collections::BTreeMap<String, String>>,
-        >,
+        ::uuid::Uuid,
+        String,
+        Option<::uuid::Uuid>,
+        Option<String>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
+        Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            event_id: values.0,
-            name: values.1,
-            customer_id: values.2,
-            external_customer_id: values.3,
-            timestamp: values.4,
-            values: values.5,
-            averages: values.6,
-            p99: values.7,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), v5, v6, v7) => {
+                Some(Self {
+                    event_id: v0,
+                    name: v1,
+                    customer_id: v2.unwrap_or_default(),
+                    external_customer_id: v3.unwrap_or_default(),
+                    timestamp: v4,
+                    values: v5.unwrap_or_default(),
+                    averages: v6.unwrap_or_default(),
+                    p99: v7.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

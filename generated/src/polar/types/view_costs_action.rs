@@ -73,21 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
 impl ::openapi_runtime::de::Object for ViewCostsAction {
     const NAME: &'static str = "ViewCostsAction";
     const WIRE_NAMES: &'static [&'static str] = &["type", "label", "event_id"];
-    type Fields = (
-        ::openapi_runtime::de::Optional<Option<ViewCostsActionType>>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
-    );
+    const REQUIRED: &'static [usize] = &[1];
+    const NULLABLE: &'static [usize] = &[2];
+    type Fields = (Option<ViewCostsActionType>, String, Option<::uuid::Uuid>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            label: values.1,
-            event_id: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (v0, Some(v1), v2) => {
+                Some(Self {
+                    r#type: v0.unwrap_or_default(),
+                    label: v1,
+                    event_id: v2.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

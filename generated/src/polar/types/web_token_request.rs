@@ -109,29 +109,35 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
         "sub",
         "scope",
     ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<WebTokenRequestGrantType>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<WebTokenRequestSubType>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        WebTokenRequestGrantType,
+        String,
+        String,
+        String,
+        Option<WebTokenRequestSubType>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+        ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            grant_type: values.0,
-            client_id: values.1,
-            client_secret: values.2,
-            session_token: values.3,
-            sub_type: values.4,
-            sub: values.5,
-            scope: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6) => {
+                Some(Self {
+                    grant_type: v0,
+                    client_id: v1,
+                    client_secret: v2,
+                    session_token: v3,
+                    sub_type: v4.unwrap_or_default(),
+                    sub: v5.unwrap_or_default(),
+                    scope: v6.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

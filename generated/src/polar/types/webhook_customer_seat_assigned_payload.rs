@@ -60,21 +60,27 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayload {
 impl ::openapi_runtime::de::Object for WebhookCustomerSeatAssignedPayload {
     const NAME: &'static str = "WebhookCustomerSeatAssignedPayload";
     const WIRE_NAMES: &'static [&'static str] = &["type", "timestamp", "data"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::openapi_runtime::de::Required<WebhookCustomerSeatAssignedPayloadType>,
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Required<super::CustomerSeat>,
+        WebhookCustomerSeatAssignedPayloadType,
+        ::chrono::DateTime<::chrono::Utc>,
+        super::CustomerSeat,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            r#type: values.0,
-            timestamp: values.1,
-            data: values.2,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    r#type: v0,
+                    timestamp: v1,
+                    data: v2,
+                })
+            }
+            _ => None,
         }
     }
 }

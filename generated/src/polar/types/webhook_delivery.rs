@@ -105,29 +105,36 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
         "response",
         "webhook_event",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 6];
+    const NULLABLE: &'static [usize] = &[1, 4, 5];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<i64>>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::WebhookEvent>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        bool,
+        Option<i64>,
+        Option<String>,
+        super::WebhookEvent,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            succeeded: values.3,
-            http_code: values.4,
-            response: values.5,
-            webhook_event: values.6,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, v5, Some(v6)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    succeeded: v3,
+                    http_code: v4.unwrap_or_default(),
+                    response: v5.unwrap_or_default(),
+                    webhook_event: v6,
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -122,35 +122,53 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
         "events",
         "enabled",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 5, 6, 7, 8, 9];
+    const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<Option<String>>,
-        ::openapi_runtime::de::Required<super::WebhookFormat>,
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
-        ::openapi_runtime::de::Required<bool>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        String,
+        Option<String>,
+        super::WebhookFormat,
+        String,
+        ::uuid::Uuid,
+        Vec<super::WebhookEventType>,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            url: values.3,
-            name: values.4,
-            format: values.5,
-            secret: values.6,
-            organization_id: values.7,
-            events: values.8,
-            enabled: values.9,
+    ) -> Option<Self> {
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                v4,
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    url: v3,
+                    name: v4.unwrap_or_default(),
+                    format: v5,
+                    secret: v6,
+                    organization_id: v7,
+                    events: v8,
+                    enabled: v9,
+                })
+            }
+            _ => None,
         }
     }
 }

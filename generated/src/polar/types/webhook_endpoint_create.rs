@@ -92,25 +92,31 @@ impl ::openapi_runtime::de::Object for WebhookEndpointCreate {
         "events",
         "organization_id",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        ::openapi_runtime::de::Required<String>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Required<super::WebhookFormat>,
-        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        String,
+        ::openapi_runtime::Patch<String>,
+        super::WebhookFormat,
+        Vec<super::WebhookEventType>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            url: values.0,
-            name: values.1,
-            format: values.2,
-            events: values.3,
-            organization_id: values.4,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    url: v0,
+                    name: v1.unwrap_or_default(),
+                    format: v2,
+                    events: v3,
+                    organization_id: v4.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
     }
 }

@@ -108,26 +108,25 @@ impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
         "enabled",
     ];
     type Fields = (
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::WebhookFormat>>,
-        ::openapi_runtime::de::Optional<
-            ::openapi_runtime::Patch<Vec<super::WebhookEventType>>,
-        >,
-        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::Patch<super::WebhookFormat>,
+        ::openapi_runtime::Patch<Vec<super::WebhookEventType>>,
+        ::openapi_runtime::Patch<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            url: values.0,
-            name: values.1,
-            format: values.2,
-            events: values.3,
-            enabled: values.4,
-        }
+    ) -> Option<Self> {
+        let (v0, v1, v2, v3, v4) = slots;
+        Some(Self {
+            url: v0.unwrap_or_default(),
+            name: v1.unwrap_or_default(),
+            format: v2.unwrap_or_default(),
+            events: v3.unwrap_or_default(),
+            enabled: v4.unwrap_or_default(),
+        })
     }
 }

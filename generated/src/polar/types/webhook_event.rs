@@ -129,33 +129,40 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
         "type",
         "is_archived",
     ];
+    const REQUIRED: &'static [usize] = &[0, 2, 5, 7, 8];
+    const NULLABLE: &'static [usize] = &[1, 6];
     type Fields = (
-        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
-        ::openapi_runtime::de::Required<::uuid::Uuid>,
-        ::openapi_runtime::de::Optional<Option<i64>>,
-        ::openapi_runtime::de::Optional<Option<bool>>,
-        ::openapi_runtime::de::Required<bool>,
-        ::openapi_runtime::de::Nullable<Option<String>>,
-        ::openapi_runtime::de::Required<super::WebhookEventType>,
-        ::openapi_runtime::de::Required<bool>,
+        ::chrono::DateTime<::chrono::Utc>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::uuid::Uuid,
+        Option<i64>,
+        Option<bool>,
+        bool,
+        Option<String>,
+        super::WebhookEventType,
+        bool,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
-    ) -> Self {
-        Self {
-            created_at: values.0,
-            modified_at: values.1,
-            id: values.2,
-            last_http_code: values.3,
-            succeeded: values.4,
-            skipped: values.5,
-            payload: values.6,
-            r#type: values.7,
-            is_archived: values.8,
+    ) -> Option<Self> {
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4, Some(v5), v6, Some(v7), Some(v8)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1.unwrap_or_default(),
+                    id: v2,
+                    last_http_code: v3.unwrap_or_default(),
+                    succeeded: v4.unwrap_or_default(),
+                    skipped: v5,
+                    payload: v6.unwrap_or_default(),
+                    r#type: v7,
+                    is_archived: v8,
+                })
+            }
+            _ => None,
         }
     }
 }
