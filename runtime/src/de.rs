@@ -1,16 +1,16 @@
-//! Decoding support for generated types: the small, generic pieces their
-//! hand-shaped `Deserialize` impls call, so each type carries only its own
-//! field table instead of a full derive expansion.
+//! Decoding support for generated types: the small pieces their
+//! [`Decode`] impls call, so each type carries only its own field table
+//! instead of a full decoder.
 //!
 //! A generated object decoder is its [`Object`] impl, a field table (see
-//! [`Fields`]) that [`object`] reads: keys read as [`Key`] (borrowed from the
-//! input when it can be), a repeated key an error, unknown keys [`skip`]ped,
-//! required fields checked at the end; the loop over the keys is compiled
-//! once per reader, the type's part of it behind `dyn`. String enums
+//! [`Fields`]) that [`object`] reads: a repeated key an error, unknown keys
+//! [`skip`]ped, required fields checked at the end; the loop over the keys
+//! is compiled once, the type's part of it behind `dyn`. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
-//! unions buffer the value's text once ([`Buffered`]) and read the variant
+//! unions read their value once ([`Reader::slice`]) and read the variant
 //! its tag names ([`tag_of`], [`tagged`]) or try each with [`variant`] under
-//! [`untagged`].
+//! [`untagged`]. Generated types implement `serde::Deserialize` through
+//! [`deserialize`].
 //!
 //! Open types (an enum's `Other`, a union's `Unknown`, an object ignoring
 //! keys it does not declare) take any value, which is right for a value read
@@ -28,53 +28,34 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{
-    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor,
-};
+use serde::de::{self as serde_de, Deserialize, Deserializer};
 use serde_json::Value;
 
-/// An object key: borrowed from the input when the format allows, owned otherwise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key<'de>(Cow<'de, str>);
+use crate::json::{self, Decode, Error, Next, Reader, Slice};
 
-impl<'de> Key<'de> {
-    /// The key's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The key as an owned string (for maps of additional properties).
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
+/// Decodes a `T` for `serde`: the value's JSON text, read by `T`'s
+/// [`Decode`]. What generated types' `Deserialize` impls call, so that
+/// `serde_json::from_str::<Member>(..)` decodes exactly as the client does.
+///
+/// It takes any `serde_json` deserializer (bytes, text, a reader, a
+/// [`Value`]); other formats cannot hand over a value's JSON text and are
+/// an error.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Decode>(deserializer: D) -> Result<T, D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    json::from_str(raw.get()).map_err(|e| {
+        let path = json::path(raw.get().as_bytes(), &e);
+        if path == "." {
+            serde_de::Error::custom(e.message())
+        } else {
+            serde_de::Error::custom(format_args!("{} at `{path}`", e.message()))
         }
-        deserializer.deserialize_str(KeyVisitor)
-    }
+    })
 }
 
 /// An object type, decoded by [`object`]: its name, its fields' wire names
 /// and value types (see [`Fields`]), which of them must be present, what it
 /// does with other keys, and how what was read makes the type. Generated
-/// types say only this; the decoding is generic code here.
+/// types say only this; the decoding is code here.
 pub trait Object: Sized {
     /// The type's name, for errors ("expected a `Member` object").
     const NAME: &'static str;
@@ -92,52 +73,39 @@ pub trait Object: Sized {
     /// What the keys the type does not declare become ([`Ignored`], or a map).
     type Rest: Rest;
     /// The type from what was read of its fields (a slot per field, see
-    /// [`Fields::Slots`]) and its other keys: one match binding every slot,
-    /// required ones as `Some`, the others taking their default when empty.
+    /// [`Fields::Slots`]) and its other keys: the required slots taken
+    /// together, then each other field's, taking its default when empty.
     /// [`object`] calls it once every field that must be present is; `None`
-    /// only if one is not.
-    fn build(slots: <Self::Fields as Fields>::Slots, rest: Self::Rest) -> Option<Self>;
+    /// only if one is not. The slots are taken from behind a reference, so
+    /// that no slot needs a drop flag.
+    fn build(slots: &mut <Self::Fields as Fields>::Slots, rest: Self::Rest) -> Option<Self>;
 }
 
-/// Decodes an object type from a map.
-#[inline]
-pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Object,
-{
-    struct ObjectVisitor<T>(PhantomData<fn() -> T>);
-    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            expecting_object(f, T::NAME)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-            let mut reading = Reading::<T::Fields, T::Rest> {
-                slots: T::Fields::EMPTY,
-                rest: T::Rest::default(),
-            };
-            read_entries(
-                &mut map,
-                T::WIRE_NAMES,
-                T::REQUIRED,
-                T::NULLABLE,
-                &mut reading,
-            )?;
-            match T::build(reading.slots, reading.rest) {
-                Some(value) => Ok(value),
-                None => Err(de::Error::custom("a required field is missing")),
-            }
-        }
+/// Decodes an object type (what its [`Decode`] impl calls).
+pub fn object<T: Object>(r: &mut Reader<'_>) -> Result<T, Error> {
+    let mut reading = Reading::<T::Fields, T::Rest> {
+        slots: T::Fields::EMPTY,
+        rest: T::Rest::default(),
+    };
+    read_entries(
+        r,
+        T::NAME,
+        T::WIRE_NAMES,
+        T::REQUIRED,
+        T::NULLABLE,
+        &mut reading,
+    )?;
+    match T::build(&mut reading.slots, reading.rest) {
+        Some(value) => Ok(value),
+        None => Err(r.error("a required field is missing")),
     }
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// What [`read_entries`] hands each declared key's value to (an object's slots)
-/// and each other key's (what it keeps of them).
-trait Entries<'de, A: MapAccess<'de>> {
-    fn field(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
-    fn other(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+/// What [`read_entries`] hands each declared key's value to (an object's
+/// slots) and each other key's (what it keeps of them).
+trait Entries {
+    fn field(&mut self, index: usize, r: &mut Reader<'_>) -> Result<(), Error>;
+    fn other(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error>;
 }
 
 /// An object being read: its slots and its other keys.
@@ -146,52 +114,55 @@ struct Reading<F: Fields, R> {
     rest: R,
 }
 
-impl<'de, A: MapAccess<'de>, F: Fields, R: Rest> Entries<'de, A> for Reading<F, R> {
-    #[inline]
-    fn field(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
-        F::read(&mut self.slots, index, map)
+impl<F: Fields, R: Rest> Entries for Reading<F, R> {
+    fn field(&mut self, index: usize, r: &mut Reader<'_>) -> Result<(), Error> {
+        F::read(&mut self.slots, index, r)
     }
-    #[inline]
-    fn other(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        self.rest.take(key, map)
+    fn other(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
+        self.rest.take(key, r)
     }
 }
 
-/// Reads every entry of an object's map into `into`, then checks that
-/// every field that must be present is. The loop is compiled once per map
-/// type, not once per object type: what differs per type is behind `dyn`.
-fn read_entries<'de, A: MapAccess<'de>>(
-    map: &mut A,
+/// The expectation an object's errors name (`a `Member` object`).
+struct ObjectOf(&'static str);
+
+impl fmt::Display for ObjectOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` object", self.0)
+    }
+}
+
+/// Reads every entry of an object into `into`, then checks that every
+/// field that must be present is. Compiled once: what differs per type is
+/// behind `dyn`.
+fn read_entries(
+    r: &mut Reader<'_>,
+    name: &'static str,
     names: &'static [&'static str],
     required: &[usize],
     nullable: &[usize],
-    into: &mut dyn Entries<'de, A>,
-) -> Result<(), A::Error> {
+    into: &mut dyn Entries,
+) -> Result<(), Error> {
+    r.begin_object(&ObjectOf(name))?;
     let mut seen = Seen::new(names.len());
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        match position(names, key.as_str()) {
+    let mut first = true;
+    while let Some(key) = r.key(first)? {
+        first = false;
+        match position(names, &key) {
             Some(i) => {
                 if !seen.insert(i) {
-                    return Err(duplicate(names, i));
+                    let name = names.get(i).copied().unwrap_or("?");
+                    return Err(r.error(format!("duplicate field `{name}`")));
                 }
-                into.field(i, map)?;
+                into.field(i, r)?;
             }
-            None => into.other(key, map)?,
+            None => into.other(key, r)?,
         }
     }
     match missing(names, required, nullable, &seen) {
-        Some(name) => Err(de::Error::missing_field(name)),
+        Some(name) => Err(r.error(format!("missing field `{name}`"))),
         None => Ok(()),
     }
-}
-
-fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-    write!(f, "a `{name}` object")
-}
-
-/// A repeated key is an error, as with serde's derive.
-fn duplicate<E: de::Error>(names: &[&'static str], i: usize) -> E {
-    E::duplicate_field(names.get(i).copied().unwrap_or("?"))
 }
 
 /// The fields of an object read so far, by index.
@@ -250,6 +221,13 @@ fn missing(
         .map(|&i| names.get(i).copied().unwrap_or("?"))
 }
 
+/// Where `key` is in `names`. A scan (mismatched lengths fail at once)
+/// measured faster than first trying the key after the last one found.
+#[inline]
+fn position(names: &[&'static str], key: &str) -> Option<usize> {
+    names.iter().position(|n| *n == key)
+}
+
 /// The value types of an object's fields, as a table: a tuple of up to 16
 /// types, or [`Tables`] of such tuples for more, read by [`object`] into a
 /// tuple of slots (an `Option` per field). A generated type names its table
@@ -265,20 +243,13 @@ pub trait Fields {
     /// Nothing read yet (a constant: no code per table).
     const EMPTY: Self::Slots;
     /// Reads the value of the field at `index` (counted in this table).
-    fn read<'de, A: MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error>;
+    fn read(slots: &mut Self::Slots, index: usize, r: &mut Reader<'_>) -> Result<(), Error>;
 }
 
 /// Reads a field's value into its slot: one function per field type,
 /// whichever tables hold it.
-fn put<'de, T: DeserializeOwned, A: MapAccess<'de>>(
-    slot: &mut Option<T>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
+fn put<T: Decode>(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<(), Error> {
+    *slot = Some(T::decode(r)?);
     Ok(())
 }
 
@@ -288,20 +259,15 @@ pub struct Tables<T>(PhantomData<fn() -> T>);
 
 macro_rules! field_tables {
     ($(($($t:ident $i:tt),*))*) => {$(
-        impl<$($t: DeserializeOwned),*> Fields for ($($t,)*) {
+        impl<$($t: Decode),*> Fields for ($($t,)*) {
             type Slots = ($(Option<$t>,)*);
             const LEN: usize = <[usize]>::len(&[$($i),*]);
             const EMPTY: Self::Slots = ($(None::<$t>,)*);
-            #[inline]
             #[allow(unused_variables)]
-            fn read<'de, A: MapAccess<'de>>(
-                slots: &mut Self::Slots,
-                index: usize,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
+            fn read(slots: &mut Self::Slots, index: usize, r: &mut Reader<'_>) -> Result<(), Error> {
                 match index {
-                    $( $i => put(&mut slots.$i, map), )*
-                    _ => skip(map),
+                    $( $i => put(&mut slots.$i, r), )*
+                    _ => skip(r),
                 }
             }
         }
@@ -310,21 +276,16 @@ macro_rules! field_tables {
             type Slots = ($($t::Slots,)*);
             const LEN: usize = 0 $(+ $t::LEN)*;
             const EMPTY: Self::Slots = ($($t::EMPTY,)*);
-            #[inline]
             #[allow(unused_assignments, unused_mut, unused_variables)]
-            fn read<'de, A: MapAccess<'de>>(
-                slots: &mut Self::Slots,
-                index: usize,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
+            fn read(slots: &mut Self::Slots, index: usize, r: &mut Reader<'_>) -> Result<(), Error> {
                 let mut i = index;
                 $(
                     if i < $t::LEN {
-                        return $t::read(&mut slots.$i, i, map);
+                        return $t::read(&mut slots.$i, i, r);
                     }
                     i -= $t::LEN;
                 )*
-                skip(map)
+                skip(r)
             }
         }
     )*};
@@ -355,7 +316,7 @@ field_tables! {
 /// decoded as a `V`.
 pub trait Rest: Default {
     /// Takes the value of the undeclared key `key`.
-    fn take<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+    fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error>;
 }
 
 /// Keys an object does not declare are [`skip`]ped.
@@ -363,36 +324,26 @@ pub trait Rest: Default {
 pub struct Ignored;
 
 impl Rest for Ignored {
-    #[inline]
-    fn take<'de, A: MapAccess<'de>>(&mut self, _: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        skip(map)
+    fn take(&mut self, _: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
+        skip(r)
     }
 }
 
-impl<V: DeserializeOwned> Rest for BTreeMap<String, V> {
-    #[inline]
-    fn take<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        self.insert(key.into_string(), map.next_value()?);
+impl<V: Decode> Rest for BTreeMap<String, V> {
+    fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
+        self.insert(key.into_owned(), V::decode(r)?);
         Ok(())
     }
-}
-
-/// Where `key` is in `names`. A scan (mismatched lengths fail at once)
-/// measured faster than first trying the key after the last one found.
-#[inline]
-fn position(names: &[&'static str], key: &str) -> Option<usize> {
-    names.iter().position(|n| *n == key)
 }
 
 /// Skips the value of a key the type does not declare; while [`strict`], a
 /// key the type does not declare is an error (the value is then tried as a
 /// variant it fits whole, before one that would drop the key).
-#[inline]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+pub fn skip(r: &mut Reader<'_>) -> Result<(), Error> {
     if strict() {
-        return Err(de::Error::custom("a property the type does not declare"));
+        return Err(r.error("a property the type does not declare"));
     }
-    map.next_value::<IgnoredAny>().map(|_| ())
+    r.skip()
 }
 
 thread_local! {
@@ -415,90 +366,70 @@ fn with_strict<T>(on: bool, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// The error for a value an enum does not list, while [`strict`].
+fn not_listed(r: &Reader<'_>, at: usize, shown: &str) -> Error {
+    r.error_at(
+        at,
+        format!("invalid value: {shown}, expected a value the enum lists"),
+    )
+}
+
 /// Decodes a string enum: the value as text, turned into `T` by `From<&str>`
 /// (which keeps values it does not know, except while [`strict`]: then only
 /// the `known` values are taken).
-pub fn string_enum<'de, D, T>(
-    deserializer: D,
+pub fn string_enum<T: for<'a> From<&'a str>>(
+    r: &mut Reader<'_>,
     known: &'static [&'static str],
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: for<'a> From<&'a str>,
-{
-    struct EnumVisitor<T>(&'static [&'static str], PhantomData<fn() -> T>);
-    impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            if strict() && !self.0.contains(&v) {
-                return Err(E::invalid_value(
-                    de::Unexpected::Str(v),
-                    &"a value the enum lists",
-                ));
-            }
-            Ok(T::from(v))
-        }
+) -> Result<T, Error> {
+    r.next();
+    let at = r.offset();
+    let v = r.string()?;
+    if strict() && !known.contains(&&*v) {
+        return Err(not_listed(r, at, &format!("string {v:?}")));
     }
-    deserializer.deserialize_str(EnumVisitor(known, PhantomData))
+    Ok(T::from(&v))
 }
 
 /// Decodes an integer enum: the value turned into `T` by `From<i64>` (which
 /// keeps values it does not know, except while [`strict`]: then only the
-/// `known` values are taken).
-pub fn int_enum<'de, D, T>(deserializer: D, known: &'static [i64]) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: From<i64>,
-{
-    struct IntVisitor<T>(&'static [i64], PhantomData<fn() -> T>);
-    impl<T: From<i64>> Visitor<'_> for IntVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an integer")
+/// `known` values are taken). A whole float (`1.0`) is the integer.
+pub fn int_enum<T: From<i64>>(r: &mut Reader<'_>, known: &'static [i64]) -> Result<T, Error> {
+    r.next();
+    let at = r.offset();
+    let v = match r.number_value("an integer")? {
+        json::Parsed::I64(v) => v,
+        json::Parsed::U64(v) => i64::try_from(v).map_err(|_| {
+            r.error_at(
+                at,
+                format!("invalid value: integer `{v}`, expected an integer"),
+            )
+        })?,
+        json::Parsed::F64(v)
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 =>
+        {
+            v as i64
         }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-            if strict() && !self.0.contains(&v) {
-                return Err(E::invalid_value(
-                    de::Unexpected::Signed(v),
-                    &"a value the enum lists",
-                ));
-            }
-            Ok(T::from(v))
+        json::Parsed::F64(v) => {
+            return Err(r.error_at(
+                at,
+                format!("invalid value: floating point `{v}`, expected an integer"),
+            ))
         }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-            match i64::try_from(v) {
-                Ok(v) => self.visit_i64(v),
-                Err(_) => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
-            }
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-            // `1.0` is the integer 1 as far as JSON says.
-            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
-                self.visit_i64(v as i64)
-            } else {
-                Err(E::invalid_value(de::Unexpected::Float(v), &self))
-            }
-        }
+    };
+    if strict() && !known.contains(&v) {
+        return Err(not_listed(r, at, &format!("integer `{v}`")));
     }
-    deserializer.deserialize_i64(IntVisitor(known, PhantomData))
+    Ok(T::from(v))
 }
 
 /// Decodes a number enum: the value turned into `T` by `From<f64>`, as
 /// [`int_enum`] does.
-pub fn number_enum<'de, D, T>(deserializer: D, known: &'static [f64]) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: From<f64>,
-{
-    let v = f64::deserialize(deserializer)?;
+pub fn number_enum<T: From<f64>>(r: &mut Reader<'_>, known: &'static [f64]) -> Result<T, Error> {
+    r.next();
+    let at = r.offset();
+    let v = f64::decode(r)?;
     if strict() && !known.contains(&v) {
-        return Err(de::Error::invalid_value(
-            de::Unexpected::Float(v),
-            &"a value the enum lists",
-        ));
+        return Err(not_listed(r, at, &format!("floating point `{v}`")));
     }
     Ok(T::from(v))
 }
@@ -516,11 +447,10 @@ pub enum Literal {
 
 /// Decodes a fixed number or boolean (`const: 7`): only `expected` is
 /// accepted (numbers by value: `7.0` is `7`).
-pub fn literal<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    expected: Literal,
-) -> Result<(), D::Error> {
-    let v = Value::deserialize(deserializer)?;
+pub fn literal(r: &mut Reader<'_>, expected: Literal) -> Result<(), Error> {
+    r.next();
+    let at = r.offset();
+    let v = Value::decode(r)?;
     let ok = match (expected, &v) {
         (Literal::Int(n), Value::Number(m)) => {
             m.as_f64() == Some(n as f64) && m.as_i64().is_none_or(|m| m == n)
@@ -532,111 +462,49 @@ pub fn literal<'de, D: Deserializer<'de>>(
     if ok {
         Ok(())
     } else {
-        Err(de::Error::custom(format_args!(
-            "expected the value {}, found {v}",
-            match expected {
-                Literal::Int(n) => n.to_string(),
-                Literal::Number(n) => n.to_string(),
-                Literal::Bool(b) => b.to_string(),
-            }
-        )))
+        Err(r.error_at(
+            at,
+            format!(
+                "expected the value {}, found {v}",
+                match expected {
+                    Literal::Int(n) => n.to_string(),
+                    Literal::Number(n) => n.to_string(),
+                    Literal::Bool(b) => b.to_string(),
+                }
+            ),
+        ))
     }
 }
 
 /// Decodes a fixed string value (`const`): only `expected` is accepted.
-pub fn constant<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    expected: &'static str,
-) -> Result<(), D::Error> {
-    struct ConstVisitor(&'static str);
-    impl Visitor<'_> for ConstVisitor {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn constant(r: &mut Reader<'_>, expected: &'static str) -> Result<(), Error> {
+    struct TheString(&'static str);
+    impl fmt::Display for TheString {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(f, "the string {:?}", self.0)
         }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-            if v == self.0 {
-                Ok(())
-            } else {
-                Err(E::invalid_value(de::Unexpected::Str(v), &self))
-            }
-        }
     }
-    deserializer.deserialize_str(ConstVisitor(expected))
-}
-
-/// One value of the input kept as its JSON text, as a union buffers it
-/// before choosing a variant.
-///
-/// Each variant is then read from that text with the same reader
-/// (`serde_json`'s slice reader) that whole bodies are read with, so every
-/// type's decoder is compiled once for that reader, not a second time for a
-/// buffered [`Value`]; numbers keep their exact text.
-///
-/// It takes any `serde_json` deserializer (bytes, text, a reader, a
-/// [`Value`]); other formats cannot hand over a value's JSON text and are an
-/// error.
-#[derive(Debug)]
-pub struct Buffered(Box<serde_json::value::RawValue>);
-
-impl<'de> Deserialize<'de> for Buffered {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Buffered)
+    if r.next() != Next::String {
+        return Err(r.invalid(&TheString(expected)));
+    }
+    let at = r.offset();
+    let v = r.string()?;
+    if v == expected {
+        Ok(())
+    } else {
+        Err(r.error_at(
+            at,
+            format!(
+                "invalid value: string {v:?}, expected {}",
+                TheString(expected)
+            ),
+        ))
     }
 }
 
-impl Buffered {
-    /// The value's JSON text.
-    pub fn get(&self) -> &str {
-        self.0.get()
-    }
-
-    /// Decodes the text as a `T`, with the slice reader bodies are read with.
-    fn decode<'v, T: Deserialize<'v>>(&'v self) -> Result<T, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(self.get().as_bytes());
-        let out = T::deserialize(&mut de)?;
-        de.end()?;
-        Ok(out)
-    }
-
-    /// Reads the text for what `peek` asks, skipping the rest.
-    fn peek(&self, peek: Peek<'_>) -> Result<Peeked, serde_json::Error> {
-        peek_slice(self.get().as_bytes(), peek)
-    }
-
-    /// The value as a [`Value`] (what a union keeps of a value no variant
-    /// takes).
-    fn into_value<E: de::Error>(self) -> Result<Value, E> {
-        serde_json::from_str(self.get()).map_err(|e| E::custom(message(&e)))
-    }
-}
-
-/// Reads one JSON value in `text` for what `peek` asks, skipping the rest.
-pub(crate) fn peek_slice(text: &[u8], peek: Peek<'_>) -> Result<Peeked, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let out = de::DeserializeSeed::deserialize(peek, &mut de)?;
-    de.end()?;
-    Ok(out)
-}
-
-/// A `serde_json` error's message without its position, which is a
-/// position in a buffered value, not in the body: the error raised from it
-/// is placed at the buffered value (see `json_path`).
-fn message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    if error.line() == 0 {
-        return text;
-    }
-    let at = format!(" at line {} column {}", error.line(), error.column());
-    match text.strip_suffix(&at) {
-        Some(bare) => bare.to_owned(),
-        None => text,
-    }
-}
-
-/// Tries to decode a buffered value as one variant of an untagged union.
+/// Tries to decode a value read once as one variant of an untagged union.
 #[inline]
-pub fn variant<'v, T: Deserialize<'v>>(value: &'v Buffered) -> Option<T> {
+pub fn variant<T: Decode>(value: &Slice<'_>) -> Option<T> {
     value.decode().ok()
 }
 
@@ -651,12 +519,12 @@ pub enum Fallback<T> {
 /// Decodes an untagged union: `attempt` tries each variant in turn (see
 /// [`order`]); all of them strictly first (see the module docs), then, unless
 /// the union is itself tried strictly, as they are; then `fallback`.
-pub fn untagged<T, E: de::Error>(
-    value: Buffered,
+pub fn untagged<T>(
+    value: Slice<'_>,
     name: &'static str,
-    attempt: impl Fn(&Buffered) -> Option<T>,
+    attempt: impl Fn(&Slice<'_>) -> Option<T>,
     fallback: Fallback<T>,
-) -> Result<T, E> {
+) -> Result<T, Error> {
     let outer = strict();
     if let Some(v) = with_strict(true, || attempt(&value)) {
         return Ok(v);
@@ -671,17 +539,13 @@ pub fn untagged<T, E: de::Error>(
 
 /// A tagged union's value whose tag names no variant: `Unknown`, or an
 /// error while [`strict`].
-pub fn unknown<T, E: de::Error>(
-    value: Buffered,
-    name: &'static str,
-    fallback: Fallback<T>,
-) -> Result<T, E> {
+pub fn unknown<T>(value: Slice<'_>, name: &'static str, fallback: Fallback<T>) -> Result<T, Error> {
     match fallback {
-        Fallback::Any(keep) => Ok(keep(value.into_value()?)),
-        Fallback::Unknown(_) if strict() => Err(E::custom(format_args!(
-            "the value is none of the variants of `{name}`"
-        ))),
-        Fallback::Unknown(keep) => Ok(keep(value.into_value()?)),
+        Fallback::Any(keep) => Ok(keep(value.to_value()?)),
+        Fallback::Unknown(_) if strict() => Err(value
+            .reader()
+            .error(format!("the value is none of the variants of `{name}`"))),
+        Fallback::Unknown(keep) => Ok(keep(value.to_value()?)),
     }
 }
 
@@ -699,14 +563,9 @@ pub type Shape = Option<(&'static [&'static str], bool)>;
 /// `license_key_id`, not as the first variant whose fields are all optional,
 /// and `{"sub", "name"}` as the variant declaring just those two rather than
 /// one that declares them and five more.
-pub fn order(value: &Buffered, shapes: &[Shape]) -> Vec<usize> {
+pub fn order(value: &Slice<'_>, shapes: &[Shape]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..shapes.len()).collect();
-    let Ok(Peeked {
-        object: true,
-        keys: present,
-        ..
-    }) = value.peek(Peek::Keys)
-    else {
+    let Ok(Some(present)) = keys(&mut value.reader()) else {
         return order;
     };
     // (fits, matched, declared) per variant; `None` for variants without an object shape.
@@ -725,7 +584,47 @@ pub fn order(value: &Buffered, shapes: &[Shape]) -> Vec<usize> {
     order
 }
 
-/// Property `tag` of a buffered object, as a tagged union reads it.
+/// An object's distinct keys, its values skipped; `None` for other values.
+fn keys(r: &mut Reader<'_>) -> Result<Option<Vec<String>>, Error> {
+    if r.next() != Next::Object {
+        r.skip()?;
+        return Ok(None);
+    }
+    r.begin_object(&"a map")?;
+    let mut keys: Vec<String> = Vec::new();
+    let mut first = true;
+    while let Some(key) = r.key(first)? {
+        first = false;
+        r.skip()?;
+        if !keys.iter().any(|k| *k == key) {
+            keys.push(key.into_owned());
+        }
+    }
+    Ok(Some(keys))
+}
+
+/// Property `name` of an object (its first occurrence), the rest skipped;
+/// `None` for other values and objects without it.
+pub(crate) fn property(r: &mut Reader<'_>, name: &str) -> Result<Option<Value>, Error> {
+    if r.next() != Next::Object {
+        r.skip()?;
+        return Ok(None);
+    }
+    r.begin_object(&"a map")?;
+    let mut found = None;
+    let mut first = true;
+    while let Some(key) = r.key(first)? {
+        first = false;
+        if found.is_none() && key == name {
+            found = Some(Value::decode(r)?);
+        } else {
+            r.skip()?;
+        }
+    }
+    Ok(found)
+}
+
+/// Property `tag` of an object, as a tagged union reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tag<'v> {
     /// The object has no such property (or the value is no object).
@@ -761,100 +660,15 @@ impl FoundTag {
     }
 }
 
-/// Property `tag` of a buffered object (the first, if the object repeats
-/// it), read without decoding the rest.
-pub fn tag_of(value: &Buffered, tag: &str) -> FoundTag {
-    FoundTag(
-        value
-            .peek(Peek::Property(tag))
-            .ok()
-            .and_then(|p| p.property),
-    )
+/// Property `tag` of an object read once (the first, if the object
+/// repeats it), read without decoding the rest.
+pub fn tag_of(value: &Slice<'_>, tag: &str) -> FoundTag {
+    FoundTag(property(&mut value.reader(), tag).ok().flatten())
 }
 
-/// What [`Peeked`] reads of a value besides whether it is an object.
-#[derive(Clone, Copy)]
-pub(crate) enum Peek<'a> {
-    /// The object's distinct keys.
-    Keys,
-    /// The value of this property (its first occurrence).
-    Property(&'a str),
-}
-
-/// A value read for what a union or a webhook delivery decides by, the
-/// rest skipped: whether it is an object, and what [`Peek`] asked for.
-#[derive(Default)]
-pub(crate) struct Peeked {
-    pub(crate) object: bool,
-    pub(crate) keys: Vec<String>,
-    pub(crate) property: Option<Value>,
-}
-
-impl<'de> de::DeserializeSeed<'de> for Peek<'_> {
-    type Value = Peeked;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Peeked, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Peek<'_> {
-    type Value = Peeked;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Peeked, A::Error> {
-        let mut out = Peeked {
-            object: true,
-            ..Peeked::default()
-        };
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            match self {
-                Peek::Property(name) if key.as_str() == name && out.property.is_none() => {
-                    out.property = Some(map.next_value::<Value>()?);
-                    continue;
-                }
-                Peek::Keys if !out.keys.iter().any(|k| k == key.as_str()) => {
-                    out.keys.push(key.into_string());
-                }
-                _ => {}
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
-        Ok(out)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Peeked, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Peeked::default())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-    fn visit_unit<E>(self) -> Result<Peeked, E> {
-        Ok(Peeked::default())
-    }
-}
-
-/// Decodes a buffered value as the variant its tag selected, with the
-/// reader [`variant`] uses, so a type that is both a tagged and an untagged
-/// union's variant has one decoder compiled, not two.
-pub fn tagged<T, E>(value: Buffered) -> Result<T, E>
-where
-    T: de::DeserializeOwned,
-    E: de::Error,
-{
-    value.decode().map_err(|e| E::custom(message(&e)))
+/// Decodes a value read once as the variant its tag selected.
+pub fn tagged<T: Decode>(value: Slice<'_>) -> Result<T, Error> {
+    value.decode()
 }
 
 #[cfg(test)]
@@ -866,29 +680,32 @@ mod tests {
     const LICENSE: Shape = Some((&["license_key_id", "display_key"], false));
     const OPEN: Shape = Some((&["id"], true));
 
-    fn buffer(value: Value) -> Buffered {
-        serde_json::from_value(value).unwrap()
+    /// `order` of a value given as JSON.
+    fn order_of(value: Value, shapes: &[Shape]) -> Vec<usize> {
+        let text = value.to_string();
+        let mut r = Reader::new(&text);
+        order(&r.slice().unwrap(), shapes)
     }
 
     #[test]
     fn objects_try_the_variants_their_keys_fit_first() {
         let license = json!({"display_key": "x"});
-        assert_eq!(order(&buffer(license), &[SLACK, LICENSE]), vec![1, 0]);
+        assert_eq!(order_of(license, &[SLACK, LICENSE]), vec![1, 0]);
         // Fitting more keys wins.
         let both = json!({"license_key_id": "1", "display_key": "x"});
         let narrow: Shape = Some((&["display_key"], false));
-        assert_eq!(order(&buffer(both), &[narrow, LICENSE]), vec![1, 0]);
-        assert_eq!(order(&buffer(json!({})), &[SLACK, LICENSE]), vec![0, 1]);
+        assert_eq!(order_of(both, &[narrow, LICENSE]), vec![1, 0]);
+        assert_eq!(order_of(json!({}), &[SLACK, LICENSE]), vec![0, 1]);
         // Equal matches: the variant declaring fewer keys fits tighter.
         let user: Shape = Some((&["sub", "name", "email", "email_verified"], false));
         let org: Shape = Some((&["sub", "name"], false));
         let sub_name = json!({"sub": "1", "name": "x"});
-        assert_eq!(order(&buffer(sub_name), &[user, org]), vec![1, 0]);
+        assert_eq!(order_of(sub_name, &[user, org]), vec![1, 0]);
         let empty: Shape = Some((&[], false));
-        assert_eq!(order(&buffer(json!({})), &[SLACK, empty]), vec![1, 0]);
+        assert_eq!(order_of(json!({}), &[SLACK, empty]), vec![1, 0]);
         // A variant keeping other keys fits any object.
         assert_eq!(
-            order(&buffer(json!({"other": 1})), &[SLACK, None, OPEN]),
+            order_of(json!({"other": 1}), &[SLACK, None, OPEN]),
             vec![2, 0, 1]
         );
     }
@@ -907,9 +724,9 @@ mod tests {
             }
         }
     }
-    impl<'de> Deserialize<'de> for Kind {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            string_enum(d, &["a"])
+    impl Decode for Kind {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            string_enum(r, &["a"])
         }
     }
 
@@ -919,9 +736,9 @@ mod tests {
         Kind(Kind),
         Unknown(Value),
     }
-    impl<'de> Deserialize<'de> for Inner {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let value = Buffered::deserialize(d)?;
+    impl Decode for Inner {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            let value = r.slice()?;
             untagged(
                 value,
                 "Inner",
@@ -938,9 +755,9 @@ mod tests {
         Number(i64),
         Unknown(Value),
     }
-    impl<'de> Deserialize<'de> for Outer {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let value = Buffered::deserialize(d)?;
+    impl Decode for Outer {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            let value = r.slice()?;
             untagged(
                 value,
                 "Outer",
@@ -954,31 +771,30 @@ mod tests {
         }
     }
 
+    /// Decodes the JSON of `value`.
+    fn from<T: Decode>(value: Value) -> Result<T, Error> {
+        json::from_str(&value.to_string())
+    }
+
     #[test]
     fn open_types_take_unknown_values_only_when_nothing_fits_strictly() {
         // On its own, an open enum keeps a value it does not list.
-        assert_eq!(
-            serde_json::from_value::<Kind>(json!("b")).unwrap(),
-            Kind::Other("b".into())
-        );
+        assert_eq!(from::<Kind>(json!("b")).unwrap(), Kind::Other("b".into()));
         // Tried as a variant, the inner union's catch-all does not swallow
         // what the next variant is.
+        assert_eq!(from::<Outer>(json!(7)).unwrap(), Outer::Number(7));
         assert_eq!(
-            serde_json::from_value::<Outer>(json!(7)).unwrap(),
-            Outer::Number(7)
-        );
-        assert_eq!(
-            serde_json::from_value::<Outer>(json!("a")).unwrap(),
+            from::<Outer>(json!("a")).unwrap(),
             Outer::Inner(Inner::Kind(Kind::A))
         );
         // Nothing fits strictly: the variants are tried again as they are,
         // so a new enum value still lands in the variant holding the enum.
         assert_eq!(
-            serde_json::from_value::<Outer>(json!("b")).unwrap(),
+            from::<Outer>(json!("b")).unwrap(),
             Outer::Inner(Inner::Kind(Kind::Other("b".into())))
         );
         assert_eq!(
-            serde_json::from_value::<Outer>(json!([1])).unwrap(),
+            from::<Outer>(json!([1])).unwrap(),
             Outer::Inner(Inner::Unknown(json!([1])))
         );
         assert!(!strict(), "strictness is restored after decoding");
@@ -998,19 +814,19 @@ mod tests {
         const NULLABLE: &'static [usize] = &[1];
         type Fields = (i64, Option<i64>);
         type Rest = Ignored;
-        fn build(slots: (Option<i64>, Option<Option<i64>>), _: Ignored) -> Option<Self> {
-            match slots {
-                (Some(a), b) => Some(Obj {
-                    a,
-                    b: b.unwrap_or_default(),
-                }),
-                _ => None,
-            }
+        fn build(slots: &mut (Option<i64>, Option<Option<i64>>), _: Ignored) -> Option<Self> {
+            let (Some(a),) = (slots.0.take(),) else {
+                return None;
+            };
+            Some(Obj {
+                a,
+                b: slots.1.take().unwrap_or_default(),
+            })
         }
     }
-    impl<'de> Deserialize<'de> for Obj {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            object(d)
+    impl Decode for Obj {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            object(r)
         }
     }
 
@@ -1033,42 +849,40 @@ mod tests {
             (R, R, R, R, Option<String>),
         )>;
         type Rest = Ignored;
-        fn build(slots: <Self::Fields as Fields>::Slots, _: Ignored) -> Option<Self> {
-            match slots {
-                (
-                    (
-                        Some(f0),
-                        Some(f1),
-                        Some(f2),
-                        Some(f3),
-                        Some(f4),
-                        Some(f5),
-                        Some(f6),
-                        Some(f7),
-                        Some(f8),
-                        Some(f9),
-                        Some(f10),
-                        Some(f11),
-                        Some(f12),
-                        Some(f13),
-                        Some(f14),
-                        Some(f15),
-                    ),
-                    (Some(f16), Some(f17), Some(f18), Some(f19), note),
-                ) => Some(Wide(
-                    [
-                        f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16,
-                        f17, f18, f19,
-                    ],
-                    note.unwrap_or_default(),
-                )),
-                _ => None,
+        fn build(slots: &mut <Self::Fields as Fields>::Slots, _: Ignored) -> Option<Self> {
+            let (a, b) = slots;
+            let all = [
+                a.0.take(),
+                a.1.take(),
+                a.2.take(),
+                a.3.take(),
+                a.4.take(),
+                a.5.take(),
+                a.6.take(),
+                a.7.take(),
+                a.8.take(),
+                a.9.take(),
+                a.10.take(),
+                a.11.take(),
+                a.12.take(),
+                a.13.take(),
+                a.14.take(),
+                a.15.take(),
+                b.0.take(),
+                b.1.take(),
+                b.2.take(),
+                b.3.take(),
+            ];
+            let mut values = [0; 20];
+            for (v, slot) in values.iter_mut().zip(all) {
+                *v = slot?;
             }
+            Some(Wide(values, b.4.take().unwrap_or_default()))
         }
     }
-    impl<'de> Deserialize<'de> for Wide {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            object(d)
+    impl Decode for Wide {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            object(r)
         }
     }
 
@@ -1080,26 +894,31 @@ mod tests {
             all.insert(format!("f{i}"), json!(i));
         }
         all.insert("other".into(), json!({"skipped": [1, 2]}));
-        let wide: Wide = serde_json::from_value(Value::Object(all.clone())).unwrap();
+        let wide: Wide = from(Value::Object(all.clone())).unwrap();
         let expected: [i64; 20] = std::array::from_fn(|i| i as i64);
         assert_eq!(wide, Wide(expected, None));
 
         let mut noted = all.clone();
         noted.insert("note".into(), json!("n"));
-        let wide: Wide = serde_json::from_value(Value::Object(noted)).unwrap();
+        let wide: Wide = from(Value::Object(noted)).unwrap();
         assert_eq!(wide.1.as_deref(), Some("n"));
 
         let mut short = all.clone();
         short.remove("f17");
-        let err = serde_json::from_value::<Wide>(Value::Object(short)).unwrap_err();
-        assert_eq!(err.to_string(), "missing field `f17`");
+        let err = from::<Wide>(Value::Object(short)).unwrap_err();
+        assert_eq!(err.message(), "missing field `f17`");
 
         let twice = r#"{"f3": 1, "f3": 2}"#;
-        let err = serde_json::from_str::<Wide>(twice).unwrap_err();
-        assert!(err.to_string().starts_with("duplicate field `f3`"), "{err}");
+        let err = json::from_str::<Wide>(twice).unwrap_err();
+        assert_eq!(err.message(), "duplicate field `f3`");
 
-        let err = serde_json::from_value::<Obj>(json!({"b": 1})).unwrap_err();
-        assert_eq!(err.to_string(), "missing field `a`");
+        let err = from::<Obj>(json!({"b": 1})).unwrap_err();
+        assert_eq!(err.message(), "missing field `a`");
+        let err = from::<Obj>(json!([1])).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "invalid type: sequence, expected a `Obj` object"
+        );
     }
 
     /// An object keeping the keys it does not declare.
@@ -1113,26 +932,26 @@ mod tests {
         const WIRE_NAMES: &'static [&'static str] = &["a"];
         type Fields = (Option<i64>,);
         type Rest = BTreeMap<String, bool>;
-        fn build((a,): (Option<Option<i64>>,), rest: Self::Rest) -> Option<Self> {
+        fn build(slots: &mut (Option<Option<i64>>,), rest: Self::Rest) -> Option<Self> {
             Some(Open {
-                a: a.unwrap_or_default(),
+                a: slots.0.take().unwrap_or_default(),
                 rest,
             })
         }
     }
-    impl<'de> Deserialize<'de> for Open {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            object(d)
+    impl Decode for Open {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            object(r)
         }
     }
 
     #[test]
     fn open_objects_keep_the_other_keys_as_their_type() {
-        let open: Open = serde_json::from_value(json!({"x": true, "a": 1})).unwrap();
+        let open: Open = from(json!({"x": true, "a": 1})).unwrap();
         assert_eq!(open.a, Some(1));
         assert_eq!(open.rest, BTreeMap::from([("x".to_owned(), true)]));
-        assert!(serde_json::from_value::<Open>(json!({"x": 1})).is_err());
-        let empty: Open = serde_json::from_value(json!({})).unwrap();
+        assert!(from::<Open>(json!({"x": 1})).is_err());
+        let empty: Open = from(json!({})).unwrap();
         assert_eq!(
             empty,
             Open {
@@ -1144,9 +963,9 @@ mod tests {
 
     #[test]
     fn strict_objects_refuse_keys_they_drop_and_absent_required_nulls() {
-        let lenient: Obj = serde_json::from_value(json!({"a": 1, "c": 2})).unwrap();
+        let lenient: Obj = from(json!({"a": 1, "c": 2})).unwrap();
         assert_eq!(lenient, Obj { a: 1, b: None });
-        let strict = |v: Value| with_strict(true, || serde_json::from_value::<Obj>(v).is_ok());
+        let strict = |v: Value| with_strict(true, || from::<Obj>(v).is_ok());
         assert!(
             !strict(json!({"a": 1, "b": null, "c": 2})),
             "an unknown key"
@@ -1157,43 +976,69 @@ mod tests {
 
     #[test]
     fn tags_are_read_as_missing_text_or_other() {
-        let tag = |v: Value| tag_of(&serde_json::from_value(v).unwrap(), "type");
-        assert_eq!(tag(json!({"type": "a"})).as_tag(), Tag::Str("a"));
-        assert_eq!(tag(json!({"kind": "a"})).as_tag(), Tag::Missing);
-        assert_eq!(tag(json!({"type": 1})).as_tag(), Tag::Int(1));
-        assert_eq!(tag(json!({"type": false})).as_tag(), Tag::Bool(false));
-        assert_eq!(tag(json!({"type": [1]})).as_tag(), Tag::Other);
-        assert_eq!(tag(json!("text")).as_tag(), Tag::Missing);
+        let tag = |t: &str| {
+            let mut r = Reader::new(t);
+            tag_of(&r.slice().unwrap(), "type")
+        };
+        assert_eq!(tag(r#"{"type": "a"}"#).as_tag(), Tag::Str("a"));
+        assert_eq!(tag(r#"{"kind": "a"}"#).as_tag(), Tag::Missing);
+        assert_eq!(tag(r#"{"type": 1}"#).as_tag(), Tag::Int(1));
+        assert_eq!(tag(r#"{"type": false}"#).as_tag(), Tag::Bool(false));
+        assert_eq!(tag(r#"{"type": [1]}"#).as_tag(), Tag::Other);
+        assert_eq!(tag(r#""text""#).as_tag(), Tag::Missing);
         // Escaped text is the text it stands for; the first of a repeated key counts.
-        let text = |t: &str| tag_of(&serde_json::from_str(t).unwrap(), "type");
-        assert_eq!(text(r#"{"type": "\u0061"}"#).as_tag(), Tag::Str("a"));
+        assert_eq!(tag(r#"{"type": "\u0061"}"#).as_tag(), Tag::Str("a"));
         assert_eq!(
-            text(r#"{"x": {"type": "no"}, "type": "a", "type": "b"}"#).as_tag(),
+            tag(r#"{"x": {"type": "no"}, "type": "a", "type": "b"}"#).as_tag(),
             Tag::Str("a")
         );
     }
 
     #[test]
-    fn buffered_values_decode_as_read_and_errors_drop_the_inner_position() {
-        let value: Buffered = serde_json::from_str("{\n \"a\": 1.50, \"b\": [true]\n}").unwrap();
-        assert_eq!(value.get(), "{\n \"a\": 1.50, \"b\": [true]\n}");
-        let err = tagged::<Obj, serde_json::Error>(value).unwrap_err();
+    fn errors_inside_a_variant_name_their_place_in_the_document() {
+        let text = r#"{"items": [{"a": 1}, {"a": "x"}]}"#;
+        let mut r = Reader::new(text);
+        r.begin_object(&"a map").unwrap();
+        r.key(true).unwrap();
+        let items = r.slice().unwrap();
+        let err = tagged::<Vec<Obj>>(items).unwrap_err();
+        assert_eq!(err.message(), "invalid type: string \"x\", expected i64");
+        assert_eq!(json::path(text.as_bytes(), &err), "items[1].a");
+    }
+
+    #[test]
+    fn serde_decodes_through_the_reader() {
+        let obj: Obj = serde_json::from_str::<Wrapped>(r#"{"a": 1}"#).unwrap().0;
+        assert_eq!(obj, Obj { a: 1, b: None });
+        let obj: Obj = serde_json::from_value::<Wrapped>(json!({"a": 2}))
+            .unwrap()
+            .0;
+        assert_eq!(obj.a, 2);
+        let err = serde_json::from_str::<Wrapped>(r#"{"b": 1}"#).unwrap_err();
+        assert_eq!(err.to_string(), "missing field `a`");
+        let err = serde_json::from_str::<Wrapped>(r#"{"a": "x"}"#).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid type: floating point `1.5`, expected i64"
+            "invalid type: string \"x\", expected i64 at `a`"
         );
-        // From a `Value` too (its text is the value re-encoded).
-        let value: Buffered = serde_json::from_value(json!({"a": 1})).unwrap();
-        assert_eq!(variant::<Obj>(&value), Some(Obj { a: 1, b: None }));
+    }
+
+    /// `Obj` through serde, as a generated type's `Deserialize` impl is.
+    #[derive(Debug)]
+    struct Wrapped(Obj);
+    impl<'de> Deserialize<'de> for Wrapped {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize(d).map(Wrapped)
+        }
     }
 
     #[test]
     fn other_values_keep_the_declared_order() {
         assert_eq!(
-            order(&buffer(json!("text")), &[SLACK, None, LICENSE]),
+            order_of(json!("text"), &[SLACK, None, LICENSE]),
             vec![0, 1, 2]
         );
-        let unknown = buffer(json!({"nobody": "declares this"}));
-        assert_eq!(order(&unknown, &[SLACK, LICENSE]), vec![0, 1]);
+        let unknown = json!({"nobody": "declares this"});
+        assert_eq!(order_of(unknown, &[SLACK, LICENSE]), vec![0, 1]);
     }
 }

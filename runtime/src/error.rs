@@ -94,8 +94,8 @@ pub struct DecodeError {
     /// The JSON path of the value that failed (`items[3].customer.country`;
     /// `.` for the document itself).
     pub path: String,
-    /// What serde said.
-    pub source: serde_json::Error,
+    /// What did not decode, and where in the body.
+    pub source: crate::json::Error,
 }
 
 /// What ran out of time.

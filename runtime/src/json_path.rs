@@ -1,41 +1,18 @@
 //! Where in a JSON text a decode error happened, as a path
 //! (`items[3].customer.email`, `.` for the whole value), found from the
-//! error's line and column by scanning the text up to there once.
+//! error's byte offset ([`crate::json::Error::offset`]) by scanning the text
+//! up to there once.
 //!
 //! This is what a path-tracking deserializer (`serde_path_to_error`) would
-//! say, without one: such a wrapper is generic code compiled again for every
-//! type decoded, which for a large API is a good share of the crate's build.
-//! A value that is buffered and decoded again (an untagged union's variants)
-//! is reported at the buffered value, as a tracking deserializer reports it.
-
-/// The path of the value `error` was raised in while decoding `text` with
-/// `serde_json::from_slice`. An error without a position (not raised by the
-/// parser) is placed at the end of the text.
-pub fn at_error(text: &[u8], error: &serde_json::Error) -> String {
-    // A field missing or a sequence too short is raised once the object or
-    // sequence is read to its closing bracket, so the scan has left it and
-    // names it, not its last key.
-    at(text, offset(text, error.line(), error.column()))
-}
-
-/// The byte offset of serde_json's 1-based `line` and 0-based `column` (the
-/// bytes of the line read so far); line 0 means no position.
-fn offset(text: &[u8], line: usize, column: usize) -> usize {
-    if line == 0 {
-        return text.len();
-    }
-    let mut start = 0;
-    for _ in 1..line {
-        match text
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-        {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    (start + column).min(text.len())
-}
+//! say, without one: such a wrapper is code run for every value decoded,
+//! only to be read when one fails. A value that is read once and decoded
+//! again (a union's variants) keeps its offsets in the whole text, so an
+//! error inside it names its own place.
+//!
+//! Errors are placed where the reader stood: a wrong value at its start, a
+//! missing field or a sequence too short once the object or sequence is read
+//! to its closing bracket, so the scan has left it and names it, not its
+//! last key.
 
 enum Frame {
     /// An object, with the key whose value is being read.
@@ -45,7 +22,7 @@ enum Frame {
 }
 
 /// The path of the value being read at `offset`.
-fn at(text: &[u8], offset: usize) -> String {
+pub(crate) fn at(text: &[u8], offset: usize) -> String {
     let scanned = text.get(..offset).unwrap_or(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -126,27 +103,63 @@ fn followed_by_colon(text: &[u8], from: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::at_error;
-    use serde::Deserialize;
+    use super::at;
+    use crate::de::{object, Ignored, Object};
+    use crate::json::{self, Decode, Error, Reader};
 
-    #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
-    struct Item {
-        id: i64,
-        name: String,
-        tags: Option<Vec<i64>>,
+    struct Item(i64, String, Option<Vec<i64>>);
+    impl Object for Item {
+        const NAME: &'static str = "Item";
+        const WIRE_NAMES: &'static [&'static str] = &["id", "name", "tags"];
+        const REQUIRED: &'static [usize] = &[0, 1];
+        type Fields = (i64, String, Option<Vec<i64>>);
+        type Rest = Ignored;
+        fn build(
+            slots: &mut (Option<i64>, Option<String>, Option<Option<Vec<i64>>>),
+            _: Ignored,
+        ) -> Option<Self> {
+            let (Some(id), Some(name)) = (slots.0.take(), slots.1.take()) else {
+                return None;
+            };
+            Some(Item(id, name, slots.2.take().unwrap_or_default()))
+        }
+    }
+    impl Decode for Item {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            object(r)
+        }
     }
 
-    #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
-    struct Page {
-        items: Vec<Item>,
-        pair: Option<(i64, i64)>,
+    struct Page(Vec<Item>, Option<(i64, i64)>);
+    impl Object for Page {
+        const NAME: &'static str = "Page";
+        const WIRE_NAMES: &'static [&'static str] = &["items", "pair"];
+        const REQUIRED: &'static [usize] = &[0];
+        type Fields = (Vec<Item>, Option<(i64, i64)>);
+        type Rest = Ignored;
+        fn build(
+            slots: &mut (Option<Vec<Item>>, Option<Option<(i64, i64)>>),
+            _: Ignored,
+        ) -> Option<Self> {
+            let (Some(items),) = (slots.0.take(),) else {
+                return None;
+            };
+            Some(Page(items, slots.1.take().unwrap_or_default()))
+        }
+    }
+    impl Decode for Page {
+        fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+            object(r)
+        }
     }
 
     fn path_of(text: &str) -> String {
-        let error = serde_json::from_str::<Page>(text).expect_err("the text is wrong on purpose");
-        at_error(text.as_bytes(), &error)
+        match json::from_str::<Page>(text) {
+            Ok(_) => panic!("the text is wrong on purpose: {text}"),
+            Err(error) => at(text.as_bytes(), error.offset()),
+        }
     }
 
     #[test]
@@ -180,7 +193,7 @@ mod tests {
             path_of("{\"pair\": null, \"x\\\"y\": \"[{,\\\"\",\n \"items\": [\n {\"id\": 1,\n \"name\": true}]}"),
             "items[0].name"
         );
-        // Broken JSON: where the parser stopped.
+        // Broken JSON: where the reader stopped.
         assert_eq!(path_of(r#"{"items": [{"id": 1, "name": "a"}"#), "items[0]");
     }
 }

@@ -15,7 +15,9 @@
 //!   ([`stream::Events`]) and JSON Lines ([`stream::JsonLines`]), typed.
 //! - [`Operation`]: what a generated request builder is; [`ResponseFuture`],
 //!   [`BodyFuture`], [`operation::pages`] and [`operation::items`] send one.
-//! - [`de`] and [`ser`]: the pieces generated `Serialize`/`Deserialize` impls call.
+//! - [`json`]: the JSON reader responses, streamed items and webhook
+//!   deliveries are decoded with ([`json::Decode`], one decoder per type).
+//! - [`de`] and [`ser`]: the pieces generated `Decode`/`Serialize` impls call.
 //! - [`Patch`]: a request field that can be absent, `null`, or a value.
 //! - [`samples`]: operations paired with sample-argument calls, for contract tests.
 //! - `mock` (feature `test-util`): an in-memory transport answering operations
@@ -97,6 +99,7 @@
 mod client;
 pub mod de;
 pub mod error;
+pub mod json;
 mod json_path;
 #[cfg(feature = "test-util")]
 pub mod mock;

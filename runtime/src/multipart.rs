@@ -75,6 +75,12 @@ impl Serialize for FilePart {
     }
 }
 
+impl crate::json::Decode for FilePart {
+    fn decode(r: &mut crate::json::Reader<'_>) -> Result<Self, crate::json::Error> {
+        String::decode(r).map(|s| FilePart::new(s.into_bytes()))
+    }
+}
+
 impl<'de> Deserialize<'de> for FilePart {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(|s| FilePart::new(s.into_bytes()))

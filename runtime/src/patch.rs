@@ -76,6 +76,14 @@ impl<T: Serialize> Serialize for Patch<T> {
     }
 }
 
+impl<T: crate::json::Decode> crate::json::Decode for Patch<T> {
+    /// A present field decodes to [`Patch::Null`] or [`Patch::Set`]; an absent
+    /// one is [`Patch::Absent`], the default its object's table gives it.
+    fn decode(r: &mut crate::json::Reader<'_>) -> Result<Self, crate::json::Error> {
+        Option::<T>::decode(r).map(Patch::from)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     /// A present field decodes to [`Patch::Null`] or [`Patch::Set`]; an absent
     /// one comes from `#[serde(default)]` as [`Patch::Absent`].

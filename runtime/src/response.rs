@@ -2,11 +2,10 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 
 use crate::client::LiveBody;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, UnexpectedResponse};
-use crate::json_path;
+use crate::json::{self, Decode};
 use crate::stream::{Events, JsonLines, RawEvents};
 
 /// A decoded response: the typed body with the status and headers it came with.
@@ -63,21 +62,21 @@ impl RawResponse {
     }
 
     /// Decodes the body as JSON; generic over the body type only. The path
-    /// of a failure comes from the error's position (see [`json_path`]).
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
-        serde_json::from_slice(&self.body).map_err(|source| {
+    /// of a failure comes from the error's position (see [`json::path`]).
+    fn decode<T: Decode>(&self) -> Result<T, Box<DecodeError>> {
+        json::from_slice(&self.body).map_err(|source| {
             Box::new(DecodeError {
                 status: self.status,
                 headers: self.headers.clone(),
                 body: self.body_text(),
-                path: json_path::at_error(&self.body, &source),
+                path: json::path(&self.body, &source),
                 source,
             })
         })
     }
 
     /// Decodes a JSON success body.
-    pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+    pub fn json<T: Decode, E>(self) -> Result<Response<T>, Error<E>> {
         let body = self.decode().map_err(Error::Decode)?;
         Ok(Response {
             status: self.status,
@@ -155,7 +154,7 @@ impl RawResponse {
     }
 
     /// A documented error with a JSON body, wrapped into the operation's error enum.
-    pub fn error_json<B: DeserializeOwned, T, E: ErrorBody>(
+    pub fn error_json<B: Decode, T, E: ErrorBody>(
         self,
         wrap: impl FnOnce(B) -> E,
     ) -> Result<T, Error<E>> {

@@ -58,7 +58,7 @@ pub enum WebhookError {
     InvalidSecret(String),
     /// The (verified) body is not JSON.
     #[error("the body is not JSON: {0}")]
-    NotJson(serde_json::Error),
+    NotJson(crate::json::Error),
     /// The body's event type is one this client does not know.
     #[error("unknown event type {0:?}")]
     UnknownEvent(String),
@@ -71,7 +71,7 @@ pub enum WebhookError {
         /// `.` for the payload itself).
         path: String,
         /// What did not decode.
-        error: serde_json::Error,
+        error: crate::json::Error,
     },
 }
 
@@ -79,9 +79,9 @@ pub enum WebhookError {
 /// when the body is not an object or has no such string; an error when the
 /// body is not JSON. Generated `Event::from_json` calls it, then [`payload`].
 pub fn tag(body: &[u8], tag: &str) -> Result<Option<String>, WebhookError> {
-    let found = crate::de::peek_slice(body, crate::de::Peek::Property(tag))
+    let found = crate::json::read_slice(body, |r| crate::de::property(r, tag))
         .map_err(WebhookError::NotJson)?;
-    Ok(match found.property {
+    Ok(match found {
         Some(serde_json::Value::String(s)) => Some(s),
         _ => None,
     })
@@ -89,18 +89,15 @@ pub fn tag(body: &[u8], tag: &str) -> Result<Option<String>, WebhookError> {
 
 /// A delivery's body as JSON, for an event kept as `Unknown`.
 pub fn json(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
-    serde_json::from_slice(body).map_err(WebhookError::NotJson)
+    crate::json::from_slice(body).map_err(WebhookError::NotJson)
 }
 
 /// Decodes an event's payload from the delivery's body; a failure names the
 /// JSON path of the value that did not decode.
-pub fn payload<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-    event_type: &str,
-) -> Result<T, WebhookError> {
-    serde_json::from_slice(body).map_err(|error| WebhookError::Payload {
+pub fn payload<T: crate::json::Decode>(body: &[u8], event_type: &str) -> Result<T, WebhookError> {
+    crate::json::from_slice(body).map_err(|error| WebhookError::Payload {
         event_type: event_type.to_owned(),
-        path: crate::json_path::at_error(body, &error),
+        path: crate::json::path(body, &error),
         error,
     })
 }

@@ -179,7 +179,7 @@ fn an_unknown_event_is_kept_whole_and_a_broken_known_one_is_an_error() {
     // Where it broke, as a JSON path, and where in the body.
     assert_eq!(
         broken.to_string(),
-        "the order.paid payload does not decode at `data`: missing field `id` at line 1 column 65"
+        "the order.paid payload does not decode at `data`: missing field `id` at line 1 column 66"
     );
     assert!(matches!(
         Event::from_json(b"not json"),

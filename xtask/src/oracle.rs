@@ -530,7 +530,7 @@ fn write_crate(
     ));
     write(&krate.join("src/lib.rs"), lib)?;
     let cargo_toml = format!(
-        "[package]\nname = \"{bin}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"src/lib.rs\"\n\n[[bin]]\nname = \"{bin}\"\npath = \"src/main.rs\"\n\n# As the workspace builds its dependencies: their artifacts are shared.\n[profile.dev]\ndebug = false\n\n[dependencies]\nopenapi-runtime = {{ path = {runtime:?} }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\", \"float_roundtrip\"] }}\nserde_path_to_error = \"0.1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
+        "[package]\nname = \"{bin}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"src/lib.rs\"\n\n[[bin]]\nname = \"{bin}\"\npath = \"src/main.rs\"\n\n# As the workspace builds its dependencies: their artifacts are shared.\n[profile.dev]\ndebug = false\n\n[dependencies]\nopenapi-runtime = {{ path = {runtime:?} }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\", \"float_roundtrip\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
         runtime = root.join("runtime").display().to_string(),
     );
     write(&krate.join("Cargo.toml"), cargo_toml)?;

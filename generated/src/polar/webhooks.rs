@@ -496,168 +496,291 @@ impl Event {
         };
         match event_type.as_str() {
             "checkout.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CheckoutCreated)
+                Ok(
+                    Self::CheckoutCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "checkout.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CheckoutUpdated)
+                Ok(
+                    Self::CheckoutUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "checkout.expired" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CheckoutExpired)
+                Ok(
+                    Self::CheckoutExpired(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerCreated)
+                Ok(
+                    Self::CustomerCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerUpdated)
+                Ok(
+                    Self::CustomerUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer.deleted" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerDeleted)
+                Ok(
+                    Self::CustomerDeleted(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer.state_changed" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerStateChanged)
+                Ok(
+                    Self::CustomerStateChanged(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer_seat.assigned" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerSeatAssigned)
+                Ok(
+                    Self::CustomerSeatAssigned(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer_seat.claimed" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerSeatClaimed)
+                Ok(
+                    Self::CustomerSeatClaimed(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "customer_seat.revoked" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::CustomerSeatRevoked)
+                Ok(
+                    Self::CustomerSeatRevoked(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "member.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::MemberCreated)
+                Ok(
+                    Self::MemberCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "member.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::MemberUpdated)
+                Ok(
+                    Self::MemberUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "member.deleted" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::MemberDeleted)
+                Ok(
+                    Self::MemberDeleted(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "order.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::OrderCreated)
+                Ok(
+                    Self::OrderCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "order.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::OrderUpdated)
+                Ok(
+                    Self::OrderUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "order.paid" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::OrderPaid)
+                Ok(
+                    Self::OrderPaid(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "order.refunded" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::OrderRefunded)
+                Ok(
+                    Self::OrderRefunded(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionCreated)
+                Ok(
+                    Self::SubscriptionCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionUpdated)
+                Ok(
+                    Self::SubscriptionUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.active" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionActive)
+                Ok(
+                    Self::SubscriptionActive(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.canceled" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionCanceled)
+                Ok(
+                    Self::SubscriptionCanceled(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.uncanceled" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionUncanceled)
+                Ok(
+                    Self::SubscriptionUncanceled(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.cycled" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionCycled)
+                Ok(
+                    Self::SubscriptionCycled(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.revoked" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionRevoked)
+                Ok(
+                    Self::SubscriptionRevoked(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.past_due" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionPastDue)
+                Ok(
+                    Self::SubscriptionPastDue(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.paused" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionPaused)
+                Ok(
+                    Self::SubscriptionPaused(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "subscription.resumed" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::SubscriptionResumed)
+                Ok(
+                    Self::SubscriptionResumed(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "refund.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::RefundCreated)
+                Ok(
+                    Self::RefundCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "refund.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::RefundUpdated)
+                Ok(
+                    Self::RefundUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "product.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::ProductCreated)
+                Ok(
+                    Self::ProductCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "product.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::ProductUpdated)
+                Ok(
+                    Self::ProductUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "discount.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::DiscountCreated)
+                Ok(
+                    Self::DiscountCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "discount.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::DiscountUpdated)
+                Ok(
+                    Self::DiscountUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "discount.deleted" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::DiscountDeleted)
+                Ok(
+                    Self::DiscountDeleted(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "organization.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::OrganizationUpdated)
+                Ok(
+                    Self::OrganizationUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitCreated)
+                Ok(
+                    Self::BenefitCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitUpdated)
+                Ok(
+                    Self::BenefitUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit_grant.created" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitGrantCreated)
+                Ok(
+                    Self::BenefitGrantCreated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit_grant.updated" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitGrantUpdated)
+                Ok(
+                    Self::BenefitGrantUpdated(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit_grant.cycled" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitGrantCycled)
+                Ok(
+                    Self::BenefitGrantCycled(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             "benefit_grant.revoked" => {
-                ::openapi_runtime::webhooks::payload(body, &event_type)
-                    .map(Self::BenefitGrantRevoked)
+                Ok(
+                    Self::BenefitGrantRevoked(
+                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
+                    ),
+                )
             }
             _ => {
                 Ok(Self::Unknown {
@@ -672,9 +795,7 @@ impl Event {
     pub fn from_value(
         value: ::serde_json::Value,
     ) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
-        let body = ::serde_json::to_vec(&value)
-            .map_err(::openapi_runtime::webhooks::WebhookError::NotJson)?;
-        Self::from_json(&body)
+        Self::from_json(value.to_string().as_bytes())
     }
 
     /// This event, or [`WebhookError::UnknownEvent`](#rt::webhooks::WebhookError::UnknownEvent)

@@ -1,13 +1,17 @@
-//! Hand-shaped `Serialize`/`Deserialize` impls for generated types.
+//! Hand-shaped `Serialize`, `Decode` and `Deserialize` impls for generated
+//! types.
 //!
 //! serde's derive writes a field-identifier enum, a sequence visitor and a
-//! map visitor per struct, and buffers every untagged union into its private
-//! `Content`: most of what a generated crate compiled. These impls say only
-//! what is particular to each type (its keys, which are required, its
-//! variants) and leave the rest to generic helpers in the runtime's `de` and
-//! `ser` modules, compiled once. The wire format is the derive's: unknown keys
-//! are ignored, a repeated key or a missing required field is an error, absent
-//! optional fields are not written.
+//! map visitor per struct, each compiled again for every deserializer, and
+//! buffers every untagged union into its private `Content`: most of what a
+//! generated crate compiled. These impls say only what is particular to each
+//! type (its keys, which are required, its variants) and leave the rest to
+//! the runtime: values are read by its JSON reader (`runtime::json::Decode`,
+//! one decoder per type, not one per deserializer) with the helpers of its
+//! `de` module, written by the helpers of `ser`; `Deserialize` goes through
+//! the same reader (`runtime::de::deserialize`). The wire format is the
+//! derive's: unknown keys are ignored, a repeated key or a missing required
+//! field is an error, absent optional fields are not written.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -31,6 +35,27 @@ fn read(f: &Field, in_request: bool) -> Read {
         Presence::OptionalNullable if in_request => Read::Patch,
         Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => {
             Read::Option
+        }
+    }
+}
+
+/// `Decode` with `body` (reading from `r`), and `Deserialize` through it.
+/// `decode` is `#[inline]` so that a type's decoder is compiled only where
+/// something decodes one.
+fn decode_impls(ctx: &Ctx<'_>, name: &Ident, body: TokenStream) -> TokenStream {
+    let rt = &ctx.runtime;
+    quote! {
+        impl #rt::json::Decode for #name {
+            #[inline]
+            fn decode(r: &mut #rt::json::Reader<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                #body
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::de::deserialize(deserializer)
+            }
         }
     }
 }
@@ -66,6 +91,17 @@ fn table(items: Vec<TokenStream>, nest: Option<&TokenStream>) -> TokenStream {
             Err(more) => tables = more,
         }
     }
+}
+
+/// Where item `i` of `n` sits in [`table`]'s nesting: the tuple indices
+/// that reach it, outermost first.
+fn table_path(i: usize, n: usize) -> Vec<usize> {
+    if n <= TABLE_WIDTH {
+        return vec![i];
+    }
+    let mut path = table_path(i / TABLE_WIDTH, n.div_ceil(TABLE_WIDTH));
+    path.push(i % TABLE_WIDTH);
+    path
 }
 
 /// `Serialize` and `Deserialize` for a struct: one field table each (a
@@ -118,31 +154,49 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         .then(|| quote! { const REQUIRED: &'static [usize] = &[ #( #required ),* ]; });
     let nullable = (!nullable.is_empty())
         .then(|| quote! { const NULLABLE: &'static [usize] = &[ #( #nullable ),* ]; });
-    // `build`: one match binding every slot (`v0`, `v1`, ...: no field
-    // name can shadow `rest`), required slots as `Some`, the others taking
-    // their default when empty.
-    let slot = |i: usize| quote::format_ident!("v{}", i);
-    let patterns = table(
-        rules
-            .iter()
-            .enumerate()
-            .map(|(i, rule)| {
-                let v = slot(i);
-                match rule {
-                    (Read::Required, _) => quote! { ::std::option::Option::Some(#v) },
-                    _ => quote! { #v },
-                }
-            })
-            .collect(),
-        None,
-    );
-    let inits = names.iter().zip(&rules).enumerate().map(|(i, (n, rule))| {
-        let v = slot(i);
-        match rule {
-            (Read::Required, _) => quote! { #n: #v },
-            _ => quote! { #n: #v.unwrap_or_default() },
+    // `build`: the required slots taken together (`v0`, `v1`, ...: no
+    // field name can shadow `rest`), then each field from its slot, the
+    // others taking their default when empty. Slots are taken from behind a
+    // reference, so no slot needs a drop flag.
+    let slot = |i: usize| {
+        let path = table_path(i, rules.len())
+            .into_iter()
+            .map(proc_macro2::Literal::usize_unsuffixed);
+        quote! { slots #( . #path )* }
+    };
+    let required_at: Vec<usize> = (0..rules.len())
+        .filter(|&i| matches!(rules.get(i), Some((Read::Required, _))))
+        .collect();
+    let bound = |i: usize| quote::format_ident!("v{}", i);
+    let take_required = (!required_at.is_empty()).then(|| {
+        let patterns = required_at.iter().map(|&i| {
+            let v = bound(i);
+            quote! { ::std::option::Option::Some(#v) }
+        });
+        let takes = required_at.iter().map(|&i| {
+            let s = slot(i);
+            quote! { #s.take() }
+        });
+        quote! {
+            let ( #( #patterns , )* ) = ( #( #takes , )* ) else {
+                return ::std::option::Option::None;
+            };
         }
     });
+    let inits = names
+        .iter()
+        .zip(&rules)
+        .enumerate()
+        .map(|(i, (n, rule))| match rule {
+            (Read::Required, _) => {
+                let v = bound(i);
+                quote! { #n: #v }
+            }
+            _ => {
+                let s = slot(i);
+                quote! { #n: #s.take().unwrap_or_default() }
+            }
+        });
     let wire_names = quote! { <Self as #rt::de::Object>::WIRE_NAMES };
     let (write, rest_type, rest_binding, additional) = match &s.additional {
         Some(t) => {
@@ -161,21 +215,17 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             quote! {},
         ),
     };
-    let built = quote! { ::std::option::Option::Some(Self { #( #inits , )* #additional }) };
-    let build = if rules.iter().any(|r| matches!(r, (Read::Required, _))) {
-        quote! {
-            match slots {
-                #patterns => #built,
-                _ => ::std::option::Option::None,
-            }
-        }
+    let slots_binding = if rules.is_empty() {
+        quote! { _ }
     } else {
-        quote! {
-            let #patterns = slots;
-            #built
-        }
+        quote! { slots }
+    };
+    let build = quote! {
+        #take_required
+        ::std::option::Option::Some(Self { #( #inits , )* #additional })
     };
     let type_name = name.to_string();
+    let decode = decode_impls(ctx, name, quote! { #rt::de::object(r) });
     // Reading and writing a deprecated field is not a use of it.
     let allow = s
         .fields
@@ -190,11 +240,7 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::object(deserializer)
-            }
-        }
+        #decode
 
         #allow
         impl #rt::de::Object for #name {
@@ -205,7 +251,7 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             type Fields = #reads;
             type Rest = #rest_type;
             #[inline]
-            fn build(slots: <Self::Fields as #rt::de::Fields>::Slots, #rest_binding: Self::Rest) -> ::std::option::Option<Self> {
+            fn build(#slots_binding: &mut <Self::Fields as #rt::de::Fields>::Slots, #rest_binding: Self::Rest) -> ::std::option::Option<Self> {
                 #build
             }
         }
@@ -221,24 +267,25 @@ pub fn enumeration(ctx: &Ctx<'_>, name: &Ident, e: &Enumeration) -> TokenStream 
             let known = e.variants.iter().map(|v| int_literal(&v.wire_name));
             (
                 quote! { serializer.serialize_i64(self.value()) },
-                quote! { #rt::de::int_enum(deserializer, &[ #( #known ),* ]) },
+                quote! { #rt::de::int_enum(r, &[ #( #known ),* ]) },
             )
         }
         Scalar::Number => {
             let known = e.variants.iter().map(|v| float_literal(&v.wire_name));
             (
                 quote! { serializer.serialize_f64(self.value()) },
-                quote! { #rt::de::number_enum(deserializer, &[ #( #known ),* ]) },
+                quote! { #rt::de::number_enum(r, &[ #( #known ),* ]) },
             )
         }
         Scalar::String | Scalar::Boolean => {
             let known = e.variants.iter().map(|v| &v.wire_name);
             (
                 quote! { serializer.serialize_str(self.as_str()) },
-                quote! { #rt::de::string_enum(deserializer, &[ #( #known ),* ]) },
+                quote! { #rt::de::string_enum(r, &[ #( #known ),* ]) },
             )
         }
     };
+    let decode = decode_impls(ctx, name, read);
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -246,11 +293,7 @@ pub fn enumeration(ctx: &Ctx<'_>, name: &Ident, e: &Enumeration) -> TokenStream 
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #read
-            }
-        }
+        #decode
     }
 }
 
@@ -281,30 +324,35 @@ pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
     let (write, read) = match c.scalar {
         Scalar::String => (
             quote! { serializer.serialize_str(#wire) },
-            quote! { #rt::de::constant(deserializer, #wire) },
+            quote! { #rt::de::constant(r, #wire) },
         ),
         Scalar::Integer => {
             let n = int_literal(wire);
             (
                 quote! { serializer.serialize_i64(#n) },
-                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Int(#n)) },
+                quote! { #rt::de::literal(r, #rt::de::Literal::Int(#n)) },
             )
         }
         Scalar::Number => {
             let n = float_literal(wire);
             (
                 quote! { serializer.serialize_f64(#n) },
-                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Number(#n)) },
+                quote! { #rt::de::literal(r, #rt::de::Literal::Number(#n)) },
             )
         }
         Scalar::Boolean => {
             let b = bool_literal(wire);
             (
                 quote! { serializer.serialize_bool(#b) },
-                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Bool(#b)) },
+                quote! { #rt::de::literal(r, #rt::de::Literal::Bool(#b)) },
             )
         }
     };
+    let decode = decode_impls(
+        ctx,
+        name,
+        quote! { #read?; ::std::result::Result::Ok(Self::#v) },
+    );
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -312,16 +360,18 @@ pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #read.map(|()| Self::#v)
-            }
-        }
+        #decode
     }
 }
 
 /// A newtype is its inner value on the wire.
-pub fn newtype(name: &Ident) -> TokenStream {
+pub fn newtype(ctx: &Ctx<'_>, name: &Ident) -> TokenStream {
+    let rt = &ctx.runtime;
+    let decode = decode_impls(
+        ctx,
+        name,
+        quote! { ::std::result::Result::Ok(Self(#rt::json::Decode::decode(r)?)) },
+    );
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -329,18 +379,13 @@ pub fn newtype(name: &Ident) -> TokenStream {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::serde::Deserialize::deserialize(deserializer).map(Self)
-            }
-        }
+        #decode
     }
 }
 
-/// A union is its variant's value on the wire. Decoding buffers the value's
-/// JSON text once (`runtime::de::Buffered`, so each variant is read with the
-/// reader bodies are read with and no type has a second decoder for a
-/// buffered `Value`); a tagged union picks the variant by its tag, an untagged one (or a
+/// A union is its variant's value on the wire. Decoding reads the value once
+/// (`Reader::slice`) and reads it again as the variant chosen: a tagged
+/// union picks the variant by its tag, an untagged one (or a
 /// tagged one whose value lacks the tag) takes the first variant that decodes
 /// strictly, else the first that decodes (`runtime::de::untagged`; variants
 /// are ordered most specific first; with two or more object variants, those
@@ -432,7 +477,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
                         Scalar::String | Scalar::Number => quote! { #rt::de::Tag::Str(#t) },
                     });
                     quote! {
-                        #( #values )|* => #rt::de::tagged(value).map(Self::#vname),
+                        #( #values )|* => ::std::result::Result::Ok(Self::#vname(#rt::de::tagged(value)?)),
                     }
                 });
             // Without the tag (a tag property with a default may be left
@@ -454,7 +499,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
             let other = match &u.default_variant {
                 Some(v) => {
                     let v = ident(v);
-                    quote! { _ => #rt::de::tagged(value).map(Self::#v), }
+                    quote! { _ => ::std::result::Result::Ok(Self::#v(#rt::de::tagged(value)?)), }
                 }
                 None => quote! { _ => #rt::de::unknown(value, #union_name, #fallback), },
             };
@@ -468,6 +513,14 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
         }
         None => untagged,
     };
+    let decode = decode_impls(
+        ctx,
+        name,
+        quote! {
+            let value = r.slice()?;
+            #read
+        },
+    );
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -477,12 +530,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <#rt::de::Buffered as ::serde::Deserialize>::deserialize(deserializer)?;
-                #read
-            }
-        }
+        #decode
     }
 }
 

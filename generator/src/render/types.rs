@@ -115,7 +115,7 @@ impl Ctx<'_> {
             }
             TypeKind::Newtype(t) => {
                 let t = self.ty(t);
-                let serde = serde_impls::newtype(&name);
+                let serde = serde_impls::newtype(self, &name);
                 quote! {
                     #docs
                     #dep

@@ -47,7 +47,7 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
             let arms = api.webhooks.iter().map(|w| {
                 let v = ident(&w.rust_name);
                 let values = &w.tag_values;
-                quote! { #( #values )|* => #rt::webhooks::payload(body, &event_type).map(Self::#v), }
+                quote! { #( #values )|* => ::std::result::Result::Ok(Self::#v(#rt::webhooks::payload(body, &event_type)?)), }
             });
             quote! {
                 let ::std::option::Option::Some(event_type) = #rt::webhooks::tag(body, #tag)? else {
@@ -139,8 +139,7 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
 
             /// [`Event::from_json`] of a body already parsed.
             pub fn from_value(value: ::serde_json::Value) -> ::std::result::Result<Self, #rt::webhooks::WebhookError> {
-                let body = ::serde_json::to_vec(&value).map_err(#rt::webhooks::WebhookError::NotJson)?;
-                Self::from_json(&body)
+                Self::from_json(value.to_string().as_bytes())
             }
 
             /// This event, or [`WebhookError::UnknownEvent`](#rt::webhooks::WebhookError::UnknownEvent)

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use openapi_runtime::json::{self, Decode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -60,14 +61,15 @@ impl Outcome {
 
 /// Decodes `bytes` as `T` (as the client decodes a response body), encodes it
 /// again (as the client encodes a request body) and traces it.
-pub fn round_trip<T: DeserializeOwned + Serialize + Trace>(bytes: &[u8]) -> Outcome {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = match serde_path_to_error::deserialize(&mut de) {
+pub fn round_trip<T: Decode + DeserializeOwned + Serialize + Trace>(bytes: &[u8]) -> Outcome {
+    let value: T = match json::from_slice(bytes) {
         Ok(v) => v,
-        Err(e) => return Outcome::Refused(format!("at `{}`: {}", e.path(), e.inner())),
+        Err(e) => return Outcome::Refused(format!("at `{}`: {e}", json::path(bytes, &e))),
     };
-    if let Err(e) = de.end() {
-        return Outcome::Refused(e.to_string());
+    // serde's way in (`serde_json::from_slice`) decodes through the same
+    // reader; it must agree.
+    if serde_json::from_slice::<T>(bytes).is_err() {
+        return Outcome::Refused("serde_json::from_slice refused what the reader took".into());
     }
     let mut choices = Choices::default();
     value.trace("", &mut choices);

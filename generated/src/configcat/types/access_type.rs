@@ -54,10 +54,19 @@ impl ::serde::Serialize for AccessType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AccessType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["readOnly", "full", "custom"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AccessType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["readOnly", "full", "custom"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

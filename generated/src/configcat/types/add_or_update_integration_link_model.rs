@@ -55,11 +55,20 @@ impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AddOrUpdateIntegrationLinkModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -70,13 +79,12 @@ impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            description: v0.unwrap_or_default(),
-            url: v1.unwrap_or_default(),
+            description: slots.0.take().unwrap_or_default(),
+            url: slots.1.take().unwrap_or_default(),
         })
     }
 }

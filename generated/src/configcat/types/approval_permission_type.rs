@@ -58,13 +58,22 @@ impl ::serde::Serialize for ApprovalPermissionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ApprovalPermissionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["cannotApprove", "canApproveOthers", "canBypassApproval", "custom"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ApprovalPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["cannotApprove", "canApproveOthers", "canBypassApproval", "custom"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -103,11 +103,20 @@ impl ::serde::Serialize for AuditLogItemModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuditLogItemModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuditLogItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -146,40 +155,47 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                Some(v7),
-                Some(v8),
-                v9,
-                Some(v10),
-                Some(v11),
-            ) => {
-                Some(Self {
-                    audit_log_id: v0,
-                    audit_log_date_time: v1,
-                    audit_log_type_enum: v2,
-                    truncated: v3,
-                    model_version: v4,
-                    audit_log_type: v5,
-                    user_email: v6.unwrap_or_default(),
-                    user_name: v7,
-                    r#where: v8,
-                    why: v9.unwrap_or_default(),
-                    action_target: v10,
-                    details: v11,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v7),
+            Some(v8),
+            Some(v10),
+            Some(v11),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.10.take(),
+            slots.11.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            audit_log_id: v0,
+            audit_log_date_time: v1,
+            audit_log_type_enum: v2,
+            truncated: v3,
+            model_version: v4,
+            audit_log_type: v5,
+            user_email: slots.6.take().unwrap_or_default(),
+            user_name: v7,
+            r#where: v8,
+            why: slots.9.take().unwrap_or_default(),
+            action_target: v10,
+            details: v11,
+        })
     }
 }

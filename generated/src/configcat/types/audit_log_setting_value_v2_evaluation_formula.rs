@@ -74,11 +74,20 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormula {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuditLogSettingValueV2EvaluationFormula {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuditLogSettingValueV2EvaluationFormula {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -101,19 +110,17 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3) => {
-                Some(Self {
-                    default_value: v0,
-                    default_value_predefined_variation_name: v1.unwrap_or_default(),
-                    targeting_rules: v2,
-                    percentage_evaluation_attribute: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            default_value: v0,
+            default_value_predefined_variation_name: slots.1.take().unwrap_or_default(),
+            targeting_rules: v2,
+            percentage_evaluation_attribute: slots.3.take().unwrap_or_default(),
+        })
     }
 }

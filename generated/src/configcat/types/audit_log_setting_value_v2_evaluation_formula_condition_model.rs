@@ -177,12 +177,22 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaConditionMode
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for AuditLogSettingValueV2EvaluationFormulaConditionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -222,28 +232,28 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11) => {
-                Some(Self {
-                    condition_type: v0,
-                    comparison_attribute: v1.unwrap_or_default(),
-                    user_comparator: v2.unwrap_or_default(),
-                    comparison_value: v3.unwrap_or_default(),
-                    segment_comparator: v4.unwrap_or_default(),
-                    segment_id: v5.unwrap_or_default(),
-                    segment_name: v6.unwrap_or_default(),
-                    prerequisite_comparator: v7.unwrap_or_default(),
-                    prerequisite_setting_id: v8.unwrap_or_default(),
-                    prerequisite_setting_key: v9.unwrap_or_default(),
-                    prerequisite_comparison_value: v10.unwrap_or_default(),
-                    prerequisite_comparison_value_predefined_variation_name: v11
-                        .unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            condition_type: v0,
+            comparison_attribute: slots.1.take().unwrap_or_default(),
+            user_comparator: slots.2.take().unwrap_or_default(),
+            comparison_value: slots.3.take().unwrap_or_default(),
+            segment_comparator: slots.4.take().unwrap_or_default(),
+            segment_id: slots.5.take().unwrap_or_default(),
+            segment_name: slots.6.take().unwrap_or_default(),
+            prerequisite_comparator: slots.7.take().unwrap_or_default(),
+            prerequisite_setting_id: slots.8.take().unwrap_or_default(),
+            prerequisite_setting_key: slots.9.take().unwrap_or_default(),
+            prerequisite_comparison_value: slots.10.take().unwrap_or_default(),
+            prerequisite_comparison_value_predefined_variation_name: slots
+                .11
+                .take()
+                .unwrap_or_default(),
+        })
     }
 }

@@ -52,12 +52,22 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -75,18 +85,16 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    percentage: v0,
-                    value: v1,
-                    value_predefined_variation_name: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            percentage: v0,
+            value: v1,
+            value_predefined_variation_name: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -71,12 +71,22 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaTargetingRule
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,19 +110,17 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2), Some(v3)) => {
-                Some(Self {
-                    value: v0.unwrap_or_default(),
-                    value_predefined_variation_name: v1.unwrap_or_default(),
-                    conditions: v2,
-                    percentage_options: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2), Some(v3)) = (slots.2.take(), slots.3.take()) else {
+            return None;
+        };
+        Some(Self {
+            value: slots.0.take().unwrap_or_default(),
+            value_predefined_variation_name: slots.1.take().unwrap_or_default(),
+            conditions: v2,
+            percentage_options: v3,
+        })
     }
 }

@@ -550,12 +550,13 @@ impl ::serde::Serialize for AuditLogType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AuditLogType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for AuditLogType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "productCreated",
                 "productChanged",
@@ -676,5 +677,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogType {
                 "changeRequestOwnershipClaimed",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AuditLogType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

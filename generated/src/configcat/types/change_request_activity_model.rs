@@ -88,11 +88,20 @@ impl ::serde::Serialize for ChangeRequestActivityModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestActivityModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -123,23 +132,27 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6), v7) => {
-                Some(Self {
-                    change_request_activity_id: v0,
-                    change_request_activity_type: v1,
-                    date: v2,
-                    user_id: v3.unwrap_or_default(),
-                    user_full_name: v4,
-                    user_email: v5.unwrap_or_default(),
-                    details: v6,
-                    error: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            change_request_activity_id: v0,
+            change_request_activity_type: v1,
+            date: v2,
+            user_id: slots.3.take().unwrap_or_default(),
+            user_full_name: v4,
+            user_email: slots.5.take().unwrap_or_default(),
+            details: v6,
+            error: slots.7.take().unwrap_or_default(),
+        })
     }
 }

@@ -86,12 +86,13 @@ impl ::serde::Serialize for ChangeRequestActivityType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for ChangeRequestActivityType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "applyFailed",
                 "scheduledApplyFailed",
@@ -106,5 +107,13 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityType {
                 "settingDeletedFromChangeRequest",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -64,11 +64,20 @@ impl ::serde::Serialize for ChangeRequestApprovalModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestApprovalModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestApprovalModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -93,20 +102,23 @@ impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4) => {
-                Some(Self {
-                    change_request_approval_id: v0,
-                    user_email: v1,
-                    user_full_name: v2,
-                    approved_at: v3,
-                    dismissed_at: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            change_request_approval_id: v0,
+            user_email: v1,
+            user_full_name: v2,
+            approved_at: v3,
+            dismissed_at: slots.4.take().unwrap_or_default(),
+        })
     }
 }

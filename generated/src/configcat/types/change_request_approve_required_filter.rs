@@ -50,13 +50,19 @@ impl ::serde::Serialize for ChangeRequestApproveRequiredFilter {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestApproveRequiredFilter {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["approveNotRequired", "approveRequired"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestApproveRequiredFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["approveNotRequired", "approveRequired"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

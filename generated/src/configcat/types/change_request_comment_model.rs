@@ -69,11 +69,20 @@ impl ::serde::Serialize for ChangeRequestCommentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestCommentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,21 +109,25 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
-                Some(Self {
-                    change_request_comment_id: v0,
-                    body: v1,
-                    created_at: v2,
-                    user_email: v3,
-                    user_full_name: v4,
-                    edited_at: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            change_request_comment_id: v0,
+            body: v1,
+            created_at: v2,
+            user_email: v3,
+            user_full_name: v4,
+            edited_at: slots.5.take().unwrap_or_default(),
+        })
     }
 }

@@ -62,12 +62,13 @@ impl ::serde::Serialize for ChangeRequestIssueType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for ChangeRequestIssueType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "noOwner",
                 "ownerPermissionIssue",
@@ -76,5 +77,13 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueType {
                 "circularDependency",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

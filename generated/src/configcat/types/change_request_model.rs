@@ -245,11 +245,20 @@ impl ::serde::Serialize for ChangeRequestModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -326,62 +335,74 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    v6,
-                    v7,
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    v11,
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16), Some(v17), v18, v19, v20, v21, v22, v23, v24, v25, Some(v26)),
-            ) => {
-                Some(Self {
-                    change_request_id: v0,
-                    config_id: v1,
-                    environment_id: v2,
-                    change_request_status: v3,
-                    needs_attention: v4,
-                    title: v5,
-                    reason: v6.unwrap_or_default(),
-                    apply_at: v7.unwrap_or_default(),
-                    created_at: v8,
-                    creator_user_email: v9,
-                    creator_user_full_name: v10,
-                    creator_user_id: v11.unwrap_or_default(),
-                    setting_values: v12,
-                    comments: v13,
-                    approved: v14,
-                    approvals: v15,
-                    activities: v16,
-                    change_request_issues: v17,
-                    applied_at: v18.unwrap_or_default(),
-                    applied_by_user_id: v19.unwrap_or_default(),
-                    applied_by_user_email: v20.unwrap_or_default(),
-                    applied_by_user_full_name: v21.unwrap_or_default(),
-                    closed_at: v22.unwrap_or_default(),
-                    closed_by_user_id: v23.unwrap_or_default(),
-                    closed_by_user_email: v24.unwrap_or_default(),
-                    closed_by_user_full_name: v25.unwrap_or_default(),
-                    bypass_approval: v26,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+            Some(v26),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            change_request_id: v0,
+            config_id: v1,
+            environment_id: v2,
+            change_request_status: v3,
+            needs_attention: v4,
+            title: v5,
+            reason: slots.0.6.take().unwrap_or_default(),
+            apply_at: slots.0.7.take().unwrap_or_default(),
+            created_at: v8,
+            creator_user_email: v9,
+            creator_user_full_name: v10,
+            creator_user_id: slots.0.11.take().unwrap_or_default(),
+            setting_values: v12,
+            comments: v13,
+            approved: v14,
+            approvals: v15,
+            activities: v16,
+            change_request_issues: v17,
+            applied_at: slots.1.2.take().unwrap_or_default(),
+            applied_by_user_id: slots.1.3.take().unwrap_or_default(),
+            applied_by_user_email: slots.1.4.take().unwrap_or_default(),
+            applied_by_user_full_name: slots.1.5.take().unwrap_or_default(),
+            closed_at: slots.1.6.take().unwrap_or_default(),
+            closed_by_user_id: slots.1.7.take().unwrap_or_default(),
+            closed_by_user_email: slots.1.8.take().unwrap_or_default(),
+            closed_by_user_full_name: slots.1.9.take().unwrap_or_default(),
+            bypass_approval: v26,
+        })
     }
 }

@@ -80,11 +80,20 @@ impl ::serde::Serialize for ChangeRequestProposedChangeModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestProposedChangeModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -115,32 +124,29 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                v3,
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-            ) => {
-                Some(Self {
-                    setting_id: v0,
-                    setting_key: v1,
-                    setting_name: v2,
-                    setting_hint: v3.unwrap_or_default(),
-                    setting_type: v4,
-                    has_conflict: v5,
-                    original_evaluation_formula: v6,
-                    proposed_evaluation_formula: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            setting_id: v0,
+            setting_key: v1,
+            setting_name: v2,
+            setting_hint: slots.3.take().unwrap_or_default(),
+            setting_type: v4,
+            has_conflict: v5,
+            original_evaluation_formula: v6,
+            proposed_evaluation_formula: v7,
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for ChangeRequestScheduleFilter {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestScheduleFilter {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["nonScheduled", "scheduled"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestScheduleFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["nonScheduled", "scheduled"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -54,10 +54,19 @@ impl ::serde::Serialize for ChangeRequestStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["open", "applied", "closed"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["open", "applied", "closed"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -225,11 +225,20 @@ impl ::serde::Serialize for ChangeRequestSummaryModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestSummaryModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -296,58 +305,62 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    v4,
-                    v5,
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    v9,
-                    Some(v10),
-                    Some(v11),
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    v15,
-                ),
-                (v16, v17, v18, v19, v20, v21, v22),
-            ) => {
-                Some(Self {
-                    change_request_id: v0,
-                    change_request_status: v1,
-                    needs_attention: v2,
-                    title: v3,
-                    reason: v4.unwrap_or_default(),
-                    apply_at: v5.unwrap_or_default(),
-                    created_at: v6,
-                    creator_user_email: v7,
-                    creator_user_full_name: v8,
-                    creator_user_id: v9.unwrap_or_default(),
-                    affected_setting_keys: v10,
-                    comment_count: v11,
-                    approved: v12,
-                    conflict_count: v13,
-                    bypass_approval: v14,
-                    applied_at: v15.unwrap_or_default(),
-                    applied_by_user_id: v16.unwrap_or_default(),
-                    applied_by_user_email: v17.unwrap_or_default(),
-                    applied_by_user_full_name: v18.unwrap_or_default(),
-                    closed_at: v19.unwrap_or_default(),
-                    closed_by_user_id: v20.unwrap_or_default(),
-                    closed_by_user_email: v21.unwrap_or_default(),
-                    closed_by_user_full_name: v22.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            change_request_id: v0,
+            change_request_status: v1,
+            needs_attention: v2,
+            title: v3,
+            reason: slots.0.4.take().unwrap_or_default(),
+            apply_at: slots.0.5.take().unwrap_or_default(),
+            created_at: v6,
+            creator_user_email: v7,
+            creator_user_full_name: v8,
+            creator_user_id: slots.0.9.take().unwrap_or_default(),
+            affected_setting_keys: v10,
+            comment_count: v11,
+            approved: v12,
+            conflict_count: v13,
+            bypass_approval: v14,
+            applied_at: slots.0.15.take().unwrap_or_default(),
+            applied_by_user_id: slots.1.0.take().unwrap_or_default(),
+            applied_by_user_email: slots.1.1.take().unwrap_or_default(),
+            applied_by_user_full_name: slots.1.2.take().unwrap_or_default(),
+            closed_at: slots.1.3.take().unwrap_or_default(),
+            closed_by_user_id: slots.1.4.take().unwrap_or_default(),
+            closed_by_user_email: slots.1.5.take().unwrap_or_default(),
+            closed_by_user_full_name: slots.1.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -46,11 +46,20 @@ impl ::serde::Serialize for ChangeRequestSummaryModelPagedList {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChangeRequestSummaryModelPagedList {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModelPagedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -65,13 +74,12 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModelPagedList {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            paging: v0.unwrap_or_default(),
-            data: v1.unwrap_or_default(),
+            paging: slots.0.take().unwrap_or_default(),
+            data: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -109,11 +109,20 @@ impl ::serde::Serialize for CodeReferenceModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CodeReferenceModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CodeReferenceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -144,23 +153,21 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, Some(v4), v5, Some(v6), v7) => {
-                Some(Self {
-                    branch: v0.unwrap_or_default(),
-                    references: v1.unwrap_or_default(),
-                    commit_url: v2.unwrap_or_default(),
-                    commit_hash: v3.unwrap_or_default(),
-                    synced_at: v4,
-                    repository: v5.unwrap_or_default(),
-                    code_reference_id: v6,
-                    uploader: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v4), Some(v6)) = (slots.4.take(), slots.6.take()) else {
+            return None;
+        };
+        Some(Self {
+            branch: slots.0.take().unwrap_or_default(),
+            references: slots.1.take().unwrap_or_default(),
+            commit_url: slots.2.take().unwrap_or_default(),
+            commit_hash: slots.3.take().unwrap_or_default(),
+            synced_at: v4,
+            repository: slots.5.take().unwrap_or_default(),
+            code_reference_id: v6,
+            uploader: slots.7.take().unwrap_or_default(),
+        })
     }
 }

@@ -122,11 +122,20 @@ impl ::serde::Serialize for CodeReferenceRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CodeReferenceRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CodeReferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -156,23 +165,25 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, v4, v5, v6, v7) => {
-                Some(Self {
-                    config_id: v0,
-                    repository: v1,
-                    branch: v2,
-                    commit_url: v3.unwrap_or_default(),
-                    commit_hash: v4.unwrap_or_default(),
-                    uploader: v5.unwrap_or_default(),
-                    active_branches: v6.unwrap_or_default(),
-                    flag_references: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            config_id: v0,
+            repository: v1,
+            branch: v2,
+            commit_url: slots.3.take().unwrap_or_default(),
+            commit_hash: slots.4.take().unwrap_or_default(),
+            uploader: slots.5.take().unwrap_or_default(),
+            active_branches: slots.6.take().unwrap_or_default(),
+            flag_references: slots.7.take().unwrap_or_default(),
+        })
     }
 }

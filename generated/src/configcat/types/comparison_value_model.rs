@@ -56,11 +56,20 @@ impl ::serde::Serialize for ComparisonValueModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ComparisonValueModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ComparisonValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -80,14 +89,13 @@ impl ::openapi_runtime::de::Object for ComparisonValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            string_value: v0.unwrap_or_default(),
-            double_value: v1.unwrap_or_default(),
-            list_value: v2.unwrap_or_default(),
+            string_value: slots.0.take().unwrap_or_default(),
+            double_value: slots.1.take().unwrap_or_default(),
+            list_value: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -54,13 +54,22 @@ impl ::serde::Serialize for ConditionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConditionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["userCondition", "segmentCondition", "prerequisiteFlagCondition"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConditionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["userCondition", "segmentCondition", "prerequisiteFlagCondition"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -77,11 +77,20 @@ impl ::serde::Serialize for ConfigModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConfigModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -110,22 +119,26 @@ impl ::openapi_runtime::de::Object for ConfigModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6)) => {
-                Some(Self {
-                    product: v0,
-                    config_id: v1,
-                    name: v2,
-                    description: v3.unwrap_or_default(),
-                    order: v4,
-                    migrated_config_id: v5.unwrap_or_default(),
-                    evaluation_version: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product: v0,
+            config_id: v1,
+            name: v2,
+            description: slots.3.take().unwrap_or_default(),
+            order: v4,
+            migrated_config_id: slots.5.take().unwrap_or_default(),
+            evaluation_version: v6,
+        })
     }
 }

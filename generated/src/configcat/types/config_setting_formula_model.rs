@@ -121,11 +121,20 @@ impl ::serde::Serialize for ConfigSettingFormulaModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConfigSettingFormulaModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,40 +173,43 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                v4,
-                v5,
-                v6,
-                v7,
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                Some(v11),
-            ) => {
-                Some(Self {
-                    last_version_id: v0,
-                    default_value: v1,
-                    targeting_rules: v2,
-                    setting: v3,
-                    updated_at: v4.unwrap_or_default(),
-                    percentage_evaluation_attribute: v5.unwrap_or_default(),
-                    last_updater_user_email: v6.unwrap_or_default(),
-                    last_updater_user_full_name: v7.unwrap_or_default(),
-                    integration_links: v8,
-                    setting_tags: v9,
-                    setting_ids_where_prerequisite: v10,
-                    change_request_count: v11,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.11.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            last_version_id: v0,
+            default_value: v1,
+            targeting_rules: v2,
+            setting: v3,
+            updated_at: slots.4.take().unwrap_or_default(),
+            percentage_evaluation_attribute: slots.5.take().unwrap_or_default(),
+            last_updater_user_email: slots.6.take().unwrap_or_default(),
+            last_updater_user_full_name: slots.7.take().unwrap_or_default(),
+            integration_links: v8,
+            setting_tags: v9,
+            setting_ids_where_prerequisite: v10,
+            change_request_count: v11,
+        })
     }
 }

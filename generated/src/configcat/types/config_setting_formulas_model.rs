@@ -71,11 +71,20 @@ impl ::serde::Serialize for ConfigSettingFormulasModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConfigSettingFormulasModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -105,32 +114,39 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-            ) => {
-                Some(Self {
-                    config: v0,
-                    environment: v1,
-                    read_only: v2,
-                    setting_formulas: v3,
-                    feature_flag_limitations: v4,
-                    approve_required: v5,
-                    can_bypass_approval: v6,
-                    reason_required: v7,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            config: v0,
+            environment: v1,
+            read_only: v2,
+            setting_formulas: v3,
+            feature_flag_limitations: v4,
+            approve_required: v5,
+            can_bypass_approval: v6,
+            reason_required: v7,
+        })
     }
 }

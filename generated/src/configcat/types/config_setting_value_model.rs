@@ -96,11 +96,20 @@ impl ::serde::Serialize for ConfigSettingValueModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConfigSettingValueModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConfigSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -133,24 +142,29 @@ impl ::openapi_runtime::de::Object for ConfigSettingValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, Some(v4), Some(v5), Some(v6), Some(v7), Some(v8)) => {
-                Some(Self {
-                    setting: v0,
-                    updated_at: v1.unwrap_or_default(),
-                    last_updater_user_email: v2.unwrap_or_default(),
-                    last_updater_user_full_name: v3.unwrap_or_default(),
-                    integration_links: v4,
-                    setting_tags: v5,
-                    rollout_rules: v6,
-                    rollout_percentage_items: v7,
-                    value: v8,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v4), Some(v5), Some(v6), Some(v7), Some(v8)) = (
+            slots.0.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            setting: v0,
+            updated_at: slots.1.take().unwrap_or_default(),
+            last_updater_user_email: slots.2.take().unwrap_or_default(),
+            last_updater_user_full_name: slots.3.take().unwrap_or_default(),
+            integration_links: v4,
+            setting_tags: v5,
+            rollout_rules: v6,
+            rollout_percentage_items: v7,
+            value: v8,
+        })
     }
 }

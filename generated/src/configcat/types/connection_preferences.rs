@@ -49,11 +49,20 @@ impl ::serde::Serialize for ConnectionPreferences {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConnectionPreferences {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConnectionPreferences {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -69,17 +78,15 @@ impl ::openapi_runtime::de::Object for ConnectionPreferences {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1) => {
-                Some(Self {
-                    sdk_poll_interval: v0,
-                    webhook_notification: v1.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            sdk_poll_interval: v0,
+            webhook_notification: slots.1.take().unwrap_or_default(),
+        })
     }
 }

@@ -90,11 +90,20 @@ impl ::serde::Serialize for CreateChangeRequestModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateChangeRequestModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,20 +127,18 @@ impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4) => {
-                Some(Self {
-                    title: v0,
-                    reason: v1.unwrap_or_default(),
-                    apply_at: v2.unwrap_or_default(),
-                    bypass_approval: v3.unwrap_or_default(),
-                    proposed_changes: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            title: v0,
+            reason: slots.1.take().unwrap_or_default(),
+            apply_at: slots.2.take().unwrap_or_default(),
+            bypass_approval: slots.3.take().unwrap_or_default(),
+            proposed_changes: slots.4.take().unwrap_or_default(),
+        })
     }
 }

@@ -82,11 +82,20 @@ impl ::serde::Serialize for CreateConfigRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateConfigRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -108,19 +117,17 @@ impl ::openapi_runtime::de::Object for CreateConfigRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3) => {
-                Some(Self {
-                    name: v0,
-                    description: v1.unwrap_or_default(),
-                    order: v2.unwrap_or_default(),
-                    evaluation_version: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            description: slots.1.take().unwrap_or_default(),
+            order: slots.2.take().unwrap_or_default(),
+            evaluation_version: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -55,11 +55,20 @@ impl ::serde::Serialize for CreateOrUpdateConnectionPreferences {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateOrUpdateConnectionPreferences {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateConnectionPreferences {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -76,13 +85,12 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateConnectionPreferences {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            sdk_poll_interval: v0.unwrap_or_default(),
-            webhook_notification: v1.unwrap_or_default(),
+            sdk_poll_interval: slots.0.take().unwrap_or_default(),
+            webhook_notification: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -50,12 +50,22 @@ impl ::serde::Serialize for CreateOrUpdateEnvironmentApprovalPermissionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for CreateOrUpdateEnvironmentApprovalPermissionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -72,13 +82,12 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentApprovalPermissi
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            environment_id: v0.unwrap_or_default(),
-            environment_approval_permission_type: v1.unwrap_or_default(),
+            environment_id: slots.0.take().unwrap_or_default(),
+            environment_approval_permission_type: slots.1.take().unwrap_or_default(),
         })
     }
 }

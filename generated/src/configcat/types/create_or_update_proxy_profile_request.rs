@@ -87,11 +87,20 @@ impl ::serde::Serialize for CreateOrUpdateProxyProfileRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateOrUpdateProxyProfileRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateProxyProfileRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -113,19 +122,17 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3) => {
-                Some(Self {
-                    name: v0,
-                    description: v1.unwrap_or_default(),
-                    connection_preferences: v2.unwrap_or_default(),
-                    sdk_key_selection_rules: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            description: slots.1.take().unwrap_or_default(),
+            connection_preferences: slots.2.take().unwrap_or_default(),
+            sdk_key_selection_rules: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -65,11 +65,20 @@ impl ::serde::Serialize for CreatePredefinedVariationModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreatePredefinedVariationModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -85,18 +94,16 @@ impl ::openapi_runtime::de::Object for CreatePredefinedVariationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2) => {
-                Some(Self {
-                    value: v0,
-                    name: v1.unwrap_or_default(),
-                    hint: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            value: v0,
+            name: slots.1.take().unwrap_or_default(),
+            hint: slots.2.take().unwrap_or_default(),
+        })
     }
 }

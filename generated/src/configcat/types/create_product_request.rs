@@ -68,11 +68,20 @@ impl ::serde::Serialize for CreateProductRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateProductRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateProductRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -88,18 +97,16 @@ impl ::openapi_runtime::de::Object for CreateProductRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2) => {
-                Some(Self {
-                    name: v0,
-                    description: v1.unwrap_or_default(),
-                    order: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            description: slots.1.take().unwrap_or_default(),
+            order: slots.2.take().unwrap_or_default(),
+        })
     }
 }

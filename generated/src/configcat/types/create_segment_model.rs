@@ -72,11 +72,20 @@ impl ::serde::Serialize for CreateSegmentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateSegmentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,20 +109,23 @@ impl ::openapi_runtime::de::Object for CreateSegmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    name: v0,
-                    description: v1.unwrap_or_default(),
-                    comparison_attribute: v2,
-                    comparator: v3,
-                    comparison_value: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            description: slots.1.take().unwrap_or_default(),
+            comparison_attribute: v2,
+            comparator: v3,
+            comparison_value: v4,
+        })
     }
 }

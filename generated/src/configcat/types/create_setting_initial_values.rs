@@ -154,11 +154,20 @@ impl ::serde::Serialize for CreateSettingInitialValues {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CreateSettingInitialValues {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CreateSettingInitialValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -192,25 +201,27 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, Some(v5), Some(v6), v7, v8, v9) => {
-                Some(Self {
-                    name: v0,
-                    hint: v1.unwrap_or_default(),
-                    tags: v2.unwrap_or_default(),
-                    order: v3.unwrap_or_default(),
-                    is_json: v4.unwrap_or_default(),
-                    key: v5,
-                    setting_type: v6,
-                    predefined_variations: v7.unwrap_or_default(),
-                    initial_values: v8.unwrap_or_default(),
-                    setting_id_to_init_from: v9.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            hint: slots.1.take().unwrap_or_default(),
+            tags: slots.2.take().unwrap_or_default(),
+            order: slots.3.take().unwrap_or_default(),
+            is_json: slots.4.take().unwrap_or_default(),
+            key: v5,
+            setting_type: v6,
+            predefined_variations: slots.7.take().unwrap_or_default(),
+            initial_values: slots.8.take().unwrap_or_default(),
+            setting_id_to_init_from: slots.9.take().unwrap_or_default(),
+        })
     }
 }

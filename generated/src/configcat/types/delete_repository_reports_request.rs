@@ -72,11 +72,20 @@ impl ::serde::Serialize for DeleteRepositoryReportsRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DeleteRepositoryReportsRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DeleteRepositoryReportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -98,19 +107,17 @@ impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3) => {
-                Some(Self {
-                    config_id: v0,
-                    repository: v1,
-                    branch: v2.unwrap_or_default(),
-                    setting_id: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            config_id: v0,
+            repository: v1,
+            branch: slots.2.take().unwrap_or_default(),
+            setting_id: slots.3.take().unwrap_or_default(),
+        })
     }
 }

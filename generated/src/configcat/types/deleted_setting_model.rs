@@ -64,11 +64,20 @@ impl ::serde::Serialize for DeletedSettingModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DeletedSettingModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DeletedSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -81,19 +90,21 @@ impl ::openapi_runtime::de::Object for DeletedSettingModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3)) => {
-                Some(Self {
-                    key: v0,
-                    name: v1,
-                    hint: v2.unwrap_or_default(),
-                    setting_type: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            name: v1,
+            hint: slots.2.take().unwrap_or_default(),
+            setting_type: v3,
+        })
     }
 }

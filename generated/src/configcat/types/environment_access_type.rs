@@ -54,10 +54,19 @@ impl ::serde::Serialize for EnvironmentAccessType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EnvironmentAccessType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["full", "readOnly", "none"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EnvironmentAccessType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["full", "readOnly", "none"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

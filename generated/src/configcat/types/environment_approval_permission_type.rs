@@ -54,13 +54,22 @@ impl ::serde::Serialize for EnvironmentApprovalPermissionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EnvironmentApprovalPermissionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["cannotApprove", "canApproveOthers", "canBypassApproval"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EnvironmentApprovalPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["cannotApprove", "canApproveOthers", "canBypassApproval"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

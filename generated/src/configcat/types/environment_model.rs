@@ -82,11 +82,20 @@ impl ::serde::Serialize for EnvironmentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EnvironmentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,23 +126,28 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, v4, Some(v5), Some(v6), Some(v7)) => {
-                Some(Self {
-                    product: v0,
-                    environment_id: v1,
-                    name: v2,
-                    color: v3.unwrap_or_default(),
-                    description: v4.unwrap_or_default(),
-                    order: v5,
-                    reason_required: v6,
-                    approve_required: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v5), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product: v0,
+            environment_id: v1,
+            name: v2,
+            color: slots.3.take().unwrap_or_default(),
+            description: slots.4.take().unwrap_or_default(),
+            order: v5,
+            reason_required: v6,
+            approve_required: v7,
+        })
     }
 }

@@ -51,10 +51,19 @@ impl ::serde::Serialize for EvaluationVersion {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EvaluationVersion {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["v1", "v2"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EvaluationVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["v1", "v2"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

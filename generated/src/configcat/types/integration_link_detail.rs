@@ -60,11 +60,20 @@ impl ::serde::Serialize for IntegrationLinkDetail {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntegrationLinkDetail {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -90,21 +99,26 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
-                Some(Self {
-                    product: v0,
-                    config: v1,
-                    environment: v2,
-                    setting: v3,
-                    read_only: v4,
-                    status: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product: v0,
+            config: v1,
+            environment: v2,
+            setting: v3,
+            read_only: v4,
+            status: v5,
+        })
     }
 }

@@ -49,11 +49,20 @@ impl ::serde::Serialize for IntegrationLinkDetailsModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntegrationLinkDetailsModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetailsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -66,17 +75,15 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1)) => {
-                Some(Self {
-                    details: v0.unwrap_or_default(),
-                    all_integration_link_count: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            details: slots.0.take().unwrap_or_default(),
+            all_integration_link_count: v1,
+        })
     }
 }

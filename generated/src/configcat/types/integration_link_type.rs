@@ -54,10 +54,19 @@ impl ::serde::Serialize for IntegrationLinkType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntegrationLinkType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["trello", "jira", "monday"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["trello", "jira", "monday"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

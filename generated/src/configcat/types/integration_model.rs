@@ -74,11 +74,20 @@ impl ::serde::Serialize for IntegrationModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntegrationModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -107,22 +116,27 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6)) => {
-                Some(Self {
-                    product: v0,
-                    integration_id: v1,
-                    name: v2,
-                    integration_type: v3,
-                    parameters: v4.unwrap_or_default(),
-                    environment_ids: v5,
-                    config_ids: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product: v0,
+            integration_id: v1,
+            name: v2,
+            integration_type: v3,
+            parameters: slots.4.take().unwrap_or_default(),
+            environment_ids: v5,
+            config_ids: v6,
+        })
     }
 }

@@ -66,13 +66,22 @@ impl ::serde::Serialize for IntegrationType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntegrationType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["dataDog", "slack", "amplitude", "mixPanel", "segment", "pubNub"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["dataDog", "slack", "amplitude", "mixPanel", "segment", "pubNub"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

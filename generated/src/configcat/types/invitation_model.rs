@@ -61,11 +61,20 @@ impl ::serde::Serialize for InvitationModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for InvitationModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for InvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -90,20 +99,23 @@ impl ::openapi_runtime::de::Object for InvitationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    invitation_id: v0,
-                    email: v1.unwrap_or_default(),
-                    permission_group_id: v2,
-                    created_at: v3,
-                    expired: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            invitation_id: v0,
+            email: slots.1.take().unwrap_or_default(),
+            permission_group_id: v2,
+            created_at: v3,
+            expired: v4,
+        })
     }
 }

@@ -62,13 +62,22 @@ impl ::serde::Serialize for KeyGenerationMode {
     }
 }
 
+impl ::openapi_runtime::json::Decode for KeyGenerationMode {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["camelCase", "lowerCase", "upperCase", "pascalCase", "kebabCase"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for KeyGenerationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["camelCase", "lowerCase", "upperCase", "pascalCase", "kebabCase"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -73,11 +73,20 @@ impl ::serde::Serialize for MemberModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MemberModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -96,20 +105,18 @@ impl ::openapi_runtime::de::Object for MemberModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), v3, v4) => {
-                Some(Self {
-                    user_id: v0.unwrap_or_default(),
-                    product_id: v1,
-                    permission_group_id: v2,
-                    full_name: v3.unwrap_or_default(),
-                    email: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            user_id: slots.0.take().unwrap_or_default(),
+            product_id: v1,
+            permission_group_id: v2,
+            full_name: slots.3.take().unwrap_or_default(),
+            email: slots.4.take().unwrap_or_default(),
+        })
     }
 }

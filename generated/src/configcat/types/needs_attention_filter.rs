@@ -50,13 +50,19 @@ impl ::serde::Serialize for NeedsAttentionFilter {
     }
 }
 
+impl ::openapi_runtime::json::Decode for NeedsAttentionFilter {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["notNeedsAttention", "needsAttention"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for NeedsAttentionFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["notNeedsAttention", "needsAttention"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

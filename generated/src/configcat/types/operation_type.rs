@@ -70,13 +70,22 @@ impl ::serde::Serialize for OperationType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OperationType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["unknown", "add", "remove", "replace", "move", "copy", "test"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["unknown", "add", "remove", "replace", "move", "copy", "test"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

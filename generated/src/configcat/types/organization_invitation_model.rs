@@ -82,11 +82,20 @@ impl ::serde::Serialize for OrganizationInvitationModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationInvitationModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,23 +126,28 @@ impl ::openapi_runtime::de::Object for OrganizationInvitationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
-                Some(Self {
-                    invitation_id: v0,
-                    email: v1.unwrap_or_default(),
-                    product_id: v2,
-                    product_name: v3.unwrap_or_default(),
-                    permission_group_id: v4,
-                    created_at: v5,
-                    expired: v6,
-                    expires: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            invitation_id: v0,
+            email: slots.1.take().unwrap_or_default(),
+            product_id: v2,
+            product_name: slots.3.take().unwrap_or_default(),
+            permission_group_id: v4,
+            created_at: v5,
+            expired: v6,
+            expires: v7,
+        })
     }
 }

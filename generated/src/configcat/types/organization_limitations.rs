@@ -77,11 +77,20 @@ impl ::serde::Serialize for OrganizationLimitations {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationLimitations {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationLimitations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -102,32 +111,39 @@ impl ::openapi_runtime::de::Object for OrganizationLimitations {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-            ) => {
-                Some(Self {
-                    max_percentage_option_count: v0,
-                    max_targeting_rule_count: v1,
-                    max_comparison_value_length: v2,
-                    max_comparison_value_list_length: v3,
-                    max_comparison_value_list_item_length: v4,
-                    max_string_flag_value_length: v5,
-                    max_condition_per_targeting_rule_count: v6,
-                    max_predefined_variations: v7,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            max_percentage_option_count: v0,
+            max_targeting_rule_count: v1,
+            max_comparison_value_length: v2,
+            max_comparison_value_list_length: v3,
+            max_comparison_value_list_item_length: v4,
+            max_string_flag_value_length: v5,
+            max_condition_per_targeting_rule_count: v6,
+            max_predefined_variations: v7,
+        })
     }
 }

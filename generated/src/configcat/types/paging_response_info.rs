@@ -64,11 +64,20 @@ impl ::serde::Serialize for PagingResponseInfo {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PagingResponseInfo {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PagingResponseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,21 +96,26 @@ impl ::openapi_runtime::de::Object for PagingResponseInfo {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
-                Some(Self {
-                    current_page: v0,
-                    total_pages: v1,
-                    page_size: v2,
-                    total_count: v3,
-                    has_previous: v4,
-                    has_next: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            current_page: v0,
+            total_pages: v1,
+            page_size: v2,
+            total_count: v3,
+            has_previous: v4,
+            has_next: v5,
+        })
     }
 }

@@ -82,11 +82,20 @@ impl ::serde::Serialize for PermissionGroupEnvironmentAccessModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PermissionGroupEnvironmentAccessModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,23 +126,28 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
-                Some(Self {
-                    environment_id: v0,
-                    name: v1,
-                    color: v2.unwrap_or_default(),
-                    description: v3.unwrap_or_default(),
-                    order: v4,
-                    reason_required: v5,
-                    approve_required: v6,
-                    environment_access_type: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            environment_id: v0,
+            name: v1,
+            color: slots.2.take().unwrap_or_default(),
+            description: slots.3.take().unwrap_or_default(),
+            order: v4,
+            reason_required: v5,
+            approve_required: v6,
+            environment_access_type: v7,
+        })
     }
 }

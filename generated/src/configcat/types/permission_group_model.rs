@@ -200,11 +200,20 @@ impl ::serde::Serialize for PermissionGroupModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PermissionGroupModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -287,80 +296,105 @@ impl ::openapi_runtime::de::Object for PermissionGroupModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    Some(v11),
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (
-                    Some(v16),
-                    Some(v17),
-                    Some(v18),
-                    Some(v19),
-                    Some(v20),
-                    Some(v21),
-                    Some(v22),
-                    Some(v23),
-                    Some(v24),
-                    Some(v25),
-                    Some(v26),
-                    Some(v27),
-                    Some(v28),
-                    Some(v29),
-                ),
-            ) => {
-                Some(Self {
-                    permission_group_id: v0,
-                    name: v1,
-                    can_manage_members: v2,
-                    can_create_or_update_config: v3,
-                    can_delete_config: v4,
-                    can_create_or_update_environment: v5,
-                    can_delete_environment: v6,
-                    can_create_or_update_setting: v7,
-                    can_tag_setting: v8,
-                    can_delete_setting: v9,
-                    can_create_or_update_tag: v10,
-                    can_delete_tag: v11,
-                    can_manage_webhook: v12,
-                    can_use_export_import: v13,
-                    can_manage_product_preferences: v14,
-                    can_manage_integrations: v15,
-                    can_view_sdk_key: v16,
-                    can_rotate_sdk_key: v17,
-                    can_create_or_update_segments: v18,
-                    can_delete_segments: v19,
-                    can_view_product_audit_log: v20,
-                    can_view_product_statistics: v21,
-                    can_disable2_fa: v22,
-                    access_type: v23,
-                    new_environment_access_type: v24,
-                    environment_accesses: v25,
-                    product: v26,
-                    approval_permission_type: v27,
-                    new_environment_approval_permission_type: v28,
-                    environment_approval_permissions: v29,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+            Some(v19),
+            Some(v20),
+            Some(v21),
+            Some(v22),
+            Some(v23),
+            Some(v24),
+            Some(v25),
+            Some(v26),
+            Some(v27),
+            Some(v28),
+            Some(v29),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+            slots.1.3.take(),
+            slots.1.4.take(),
+            slots.1.5.take(),
+            slots.1.6.take(),
+            slots.1.7.take(),
+            slots.1.8.take(),
+            slots.1.9.take(),
+            slots.1.10.take(),
+            slots.1.11.take(),
+            slots.1.12.take(),
+            slots.1.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            permission_group_id: v0,
+            name: v1,
+            can_manage_members: v2,
+            can_create_or_update_config: v3,
+            can_delete_config: v4,
+            can_create_or_update_environment: v5,
+            can_delete_environment: v6,
+            can_create_or_update_setting: v7,
+            can_tag_setting: v8,
+            can_delete_setting: v9,
+            can_create_or_update_tag: v10,
+            can_delete_tag: v11,
+            can_manage_webhook: v12,
+            can_use_export_import: v13,
+            can_manage_product_preferences: v14,
+            can_manage_integrations: v15,
+            can_view_sdk_key: v16,
+            can_rotate_sdk_key: v17,
+            can_create_or_update_segments: v18,
+            can_delete_segments: v19,
+            can_view_product_audit_log: v20,
+            can_view_product_statistics: v21,
+            can_disable2_fa: v22,
+            access_type: v23,
+            new_environment_access_type: v24,
+            environment_accesses: v25,
+            product: v26,
+            approval_permission_type: v27,
+            new_environment_approval_permission_type: v28,
+            environment_approval_permissions: v29,
+        })
     }
 }

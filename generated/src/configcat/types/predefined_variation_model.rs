@@ -66,11 +66,20 @@ impl ::serde::Serialize for PredefinedVariationModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PredefinedVariationModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -93,19 +102,17 @@ impl ::openapi_runtime::de::Object for PredefinedVariationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, Some(v3)) => {
-                Some(Self {
-                    value: v0,
-                    name: v1.unwrap_or_default(),
-                    hint: v2.unwrap_or_default(),
-                    predefined_variation_id: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+            return None;
+        };
+        Some(Self {
+            value: v0,
+            name: slots.1.take().unwrap_or_default(),
+            hint: slots.2.take().unwrap_or_default(),
+            predefined_variation_id: v3,
+        })
     }
 }

@@ -63,11 +63,20 @@ impl ::serde::Serialize for PredefinedVariationValueModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PredefinedVariationValueModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -84,15 +93,14 @@ impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            bool_value: v0.unwrap_or_default(),
-            string_value: v1.unwrap_or_default(),
-            int_value: v2.unwrap_or_default(),
-            double_value: v3.unwrap_or_default(),
+            bool_value: slots.0.take().unwrap_or_default(),
+            string_value: slots.1.take().unwrap_or_default(),
+            int_value: slots.2.take().unwrap_or_default(),
+            double_value: slots.3.take().unwrap_or_default(),
         })
     }
 }

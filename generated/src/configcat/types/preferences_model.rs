@@ -85,11 +85,20 @@ impl ::serde::Serialize for PreferencesModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PreferencesModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PreferencesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,22 +127,26 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), v6) => {
-                Some(Self {
-                    reason_required: v0,
-                    key_generation_mode: v1,
-                    show_variation_id: v2,
-                    reason_required_environments: v3.unwrap_or_default(),
-                    mandatory_setting_hint: v4,
-                    approve_required: v5,
-                    approve_required_environments: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            reason_required: v0,
+            key_generation_mode: v1,
+            show_variation_id: v2,
+            reason_required_environments: slots.3.take().unwrap_or_default(),
+            mandatory_setting_hint: v4,
+            approve_required: v5,
+            approve_required_environments: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for PrerequisiteComparator {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PrerequisiteComparator {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["equals", "doesNotEqual"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PrerequisiteComparator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["equals", "doesNotEqual"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

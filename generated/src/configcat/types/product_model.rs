@@ -72,11 +72,20 @@ impl ::serde::Serialize for ProductModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -105,22 +114,27 @@ impl ::openapi_runtime::de::Object for ProductModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    organization: v0,
-                    product_id: v1,
-                    name: v2,
-                    description: v3.unwrap_or_default(),
-                    order: v4,
-                    reason_required: v5,
-                    approve_required: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            organization: v0,
+            product_id: v1,
+            name: v2,
+            description: slots.3.take().unwrap_or_default(),
+            order: v4,
+            reason_required: v5,
+            approve_required: v6,
+        })
     }
 }

@@ -75,11 +75,20 @@ impl ::serde::Serialize for ProxyProfileModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProxyProfileModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -106,21 +115,24 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5)) => {
-                Some(Self {
-                    proxy_profile_id: v0,
-                    name: v1,
-                    description: v2.unwrap_or_default(),
-                    last_accessed_at: v3.unwrap_or_default(),
-                    connection_preferences: v4,
-                    sdk_key_selection_rules: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            proxy_profile_id: v0,
+            name: v1,
+            description: slots.2.take().unwrap_or_default(),
+            last_accessed_at: slots.3.take().unwrap_or_default(),
+            connection_preferences: v4,
+            sdk_key_selection_rules: v5,
+        })
     }
 }

@@ -61,11 +61,20 @@ impl ::serde::Serialize for ProxyProfileSdkKeyItem {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProxyProfileSdkKeyItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -84,20 +93,23 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    primary_sdk_key: v0,
-                    secondary_sdk_key: v1.unwrap_or_default(),
-                    sdk_id: v2,
-                    config_id: v3,
-                    environment_id: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            primary_sdk_key: v0,
+            secondary_sdk_key: slots.1.take().unwrap_or_default(),
+            sdk_id: v2,
+            config_id: v3,
+            environment_id: v4,
+        })
     }
 }

@@ -49,11 +49,20 @@ impl ::serde::Serialize for ProxyProfileSdkKeyRequestItem {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProxyProfileSdkKeyRequestItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyRequestItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -67,13 +76,12 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            config_id: v0.unwrap_or_default(),
-            environment_id: v1.unwrap_or_default(),
+            config_id: slots.0.take().unwrap_or_default(),
+            environment_id: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -102,11 +102,20 @@ impl ::serde::Serialize for ProxyProfileSelectionRule {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProxyProfileSelectionRule {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -135,22 +144,20 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, v5, v6) => {
-                Some(Self {
-                    kind: v0,
-                    product_id_filter: v1.unwrap_or_default(),
-                    config_id_filter: v2.unwrap_or_default(),
-                    environment_id_filter: v3.unwrap_or_default(),
-                    product_name_match_filter: v4.unwrap_or_default(),
-                    config_name_match_filter: v5.unwrap_or_default(),
-                    environment_name_match_filter: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            kind: v0,
+            product_id_filter: slots.1.take().unwrap_or_default(),
+            config_id_filter: slots.2.take().unwrap_or_default(),
+            environment_id_filter: slots.3.take().unwrap_or_default(),
+            product_name_match_filter: slots.4.take().unwrap_or_default(),
+            config_name_match_filter: slots.5.take().unwrap_or_default(),
+            environment_name_match_filter: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -51,11 +51,20 @@ impl ::serde::Serialize for ReasonRequiredEnvironmentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ReasonRequiredEnvironmentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ReasonRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -72,18 +81,16 @@ impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    environment_id: v0,
-                    reason_required: v1,
-                    environment_name: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            environment_id: v0,
+            reason_required: v1,
+            environment_name: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -65,11 +65,20 @@ impl ::serde::Serialize for ReferenceLinesModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ReferenceLinesModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ReferenceLinesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -94,20 +103,23 @@ impl ::openapi_runtime::de::Object for ReferenceLinesModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    file: v0,
-                    file_url: v1.unwrap_or_default(),
-                    pre_lines: v2,
-                    post_lines: v3,
-                    reference_line: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            file: v0,
+            file_url: slots.1.take().unwrap_or_default(),
+            pre_lines: v2,
+            post_lines: v3,
+            reference_line: v4,
+        })
     }
 }

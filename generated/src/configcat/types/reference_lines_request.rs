@@ -86,11 +86,20 @@ impl ::serde::Serialize for ReferenceLinesRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ReferenceLinesRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ReferenceLinesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -114,20 +123,18 @@ impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, Some(v4)) => {
-                Some(Self {
-                    file: v0,
-                    file_url: v1.unwrap_or_default(),
-                    pre_lines: v2.unwrap_or_default(),
-                    post_lines: v3.unwrap_or_default(),
-                    reference_line: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+            return None;
+        };
+        Some(Self {
+            file: v0,
+            file_url: slots.1.take().unwrap_or_default(),
+            pre_lines: slots.2.take().unwrap_or_default(),
+            post_lines: slots.3.take().unwrap_or_default(),
+            reference_line: v4,
+        })
     }
 }

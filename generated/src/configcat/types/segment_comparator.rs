@@ -50,10 +50,19 @@ impl ::serde::Serialize for SegmentComparator {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SegmentComparator {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["isIn", "isNotIn"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SegmentComparator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["isIn", "isNotIn"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

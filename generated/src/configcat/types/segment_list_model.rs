@@ -115,11 +115,20 @@ impl ::serde::Serialize for SegmentListModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SegmentListModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SegmentListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -156,38 +165,31 @@ impl ::openapi_runtime::de::Object for SegmentListModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                v3,
-                v4,
-                v5,
-                Some(v6),
-                v7,
-                v8,
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    product: v0,
-                    segment_id: v1,
-                    name: v2,
-                    description: v3.unwrap_or_default(),
-                    creator_email: v4.unwrap_or_default(),
-                    creator_full_name: v5.unwrap_or_default(),
-                    created_at: v6,
-                    last_updater_email: v7.unwrap_or_default(),
-                    last_updater_full_name: v8.unwrap_or_default(),
-                    updated_at: v9,
-                    usage: v10,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v6), Some(v9), Some(v10)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.6.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product: v0,
+            segment_id: v1,
+            name: v2,
+            description: slots.3.take().unwrap_or_default(),
+            creator_email: slots.4.take().unwrap_or_default(),
+            creator_full_name: slots.5.take().unwrap_or_default(),
+            created_at: v6,
+            last_updater_email: slots.7.take().unwrap_or_default(),
+            last_updater_full_name: slots.8.take().unwrap_or_default(),
+            updated_at: v9,
+            usage: v10,
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for SelectionRuleKind {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SelectionRuleKind {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["include", "exclude"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SelectionRuleKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["include", "exclude"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

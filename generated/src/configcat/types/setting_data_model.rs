@@ -112,11 +112,20 @@ impl ::serde::Serialize for SettingDataModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SettingDataModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SettingDataModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -153,38 +162,32 @@ impl ::openapi_runtime::de::Object for SettingDataModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                v3,
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                v7,
-                v8,
-                v9,
-                Some(v10),
-            ) => {
-                Some(Self {
-                    setting_id: v0,
-                    key: v1,
-                    name: v2,
-                    hint: v3.unwrap_or_default(),
-                    setting_type: v4,
-                    is_json: v5,
-                    order: v6,
-                    created_at: v7.unwrap_or_default(),
-                    creator_email: v8.unwrap_or_default(),
-                    creator_full_name: v9.unwrap_or_default(),
-                    is_watching: v10,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6), Some(v10)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            setting_id: v0,
+            key: v1,
+            name: v2,
+            hint: slots.3.take().unwrap_or_default(),
+            setting_type: v4,
+            is_json: v5,
+            order: v6,
+            created_at: slots.7.take().unwrap_or_default(),
+            creator_email: slots.8.take().unwrap_or_default(),
+            creator_full_name: slots.9.take().unwrap_or_default(),
+            is_watching: v10,
+        })
     }
 }

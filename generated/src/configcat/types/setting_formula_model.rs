@@ -162,11 +162,20 @@ impl ::serde::Serialize for SettingFormulaModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SettingFormulaModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SettingFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -223,54 +232,64 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    v4,
-                    v5,
-                    v6,
-                    v7,
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    Some(v11),
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16), Some(v17), Some(v18)),
-            ) => {
-                Some(Self {
-                    last_version_id: v0,
-                    default_value: v1,
-                    targeting_rules: v2,
-                    setting: v3,
-                    updated_at: v4.unwrap_or_default(),
-                    percentage_evaluation_attribute: v5.unwrap_or_default(),
-                    last_updater_user_email: v6.unwrap_or_default(),
-                    last_updater_user_full_name: v7.unwrap_or_default(),
-                    integration_links: v8,
-                    setting_tags: v9,
-                    setting_ids_where_prerequisite: v10,
-                    change_request_count: v11,
-                    config: v12,
-                    environment: v13,
-                    read_only: v14,
-                    feature_flag_limitations: v15,
-                    approve_required: v16,
-                    can_bypass_approval: v17,
-                    reason_required: v18,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            last_version_id: v0,
+            default_value: v1,
+            targeting_rules: v2,
+            setting: v3,
+            updated_at: slots.0.4.take().unwrap_or_default(),
+            percentage_evaluation_attribute: slots.0.5.take().unwrap_or_default(),
+            last_updater_user_email: slots.0.6.take().unwrap_or_default(),
+            last_updater_user_full_name: slots.0.7.take().unwrap_or_default(),
+            integration_links: v8,
+            setting_tags: v9,
+            setting_ids_where_prerequisite: v10,
+            change_request_count: v11,
+            config: v12,
+            environment: v13,
+            read_only: v14,
+            feature_flag_limitations: v15,
+            approve_required: v16,
+            can_bypass_approval: v17,
+            reason_required: v18,
+        })
     }
 }

@@ -58,13 +58,19 @@ impl ::serde::Serialize for SettingType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SettingType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["boolean", "string", "int", "double"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SettingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["boolean", "string", "int", "double"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for StaleFlagReminderScope {
     }
 }
 
+impl ::openapi_runtime::json::Decode for StaleFlagReminderScope {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["all", "watchedByMe"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for StaleFlagReminderScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["all", "watchedByMe"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -71,11 +71,20 @@ impl ::serde::Serialize for StaleFlagSettingModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for StaleFlagSettingModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -104,22 +113,27 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    setting_id: v0,
-                    name: v1,
-                    key: v2,
-                    hint: v3.unwrap_or_default(),
-                    has_code_references: v4,
-                    tags: v5,
-                    setting_values: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            setting_id: v0,
+            name: v1,
+            key: v2,
+            hint: slots.3.take().unwrap_or_default(),
+            has_code_references: v4,
+            tags: v5,
+            setting_values: v6,
+        })
     }
 }

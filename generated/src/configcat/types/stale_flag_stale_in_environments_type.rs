@@ -50,13 +50,22 @@ impl ::serde::Serialize for StaleFlagStaleInEnvironmentsType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for StaleFlagStaleInEnvironmentsType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["staleInAnyEnvironments", "staleInAllEnvironments"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for StaleFlagStaleInEnvironmentsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["staleInAnyEnvironments", "staleInAllEnvironments"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -55,11 +55,20 @@ impl ::serde::Serialize for TargetingRuleModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TargetingRuleModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -80,18 +89,16 @@ impl ::openapi_runtime::de::Object for TargetingRuleModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    conditions: v0,
-                    percentage_options: v1,
-                    value: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            conditions: v0,
+            percentage_options: v1,
+            value: slots.2.take().unwrap_or_default(),
+        })
     }
 }

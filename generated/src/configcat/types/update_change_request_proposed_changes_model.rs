@@ -48,11 +48,20 @@ impl ::serde::Serialize for UpdateChangeRequestProposedChangesModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateChangeRequestProposedChangesModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestProposedChangesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -66,13 +75,12 @@ impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            proposed_changes: v0.unwrap_or_default(),
-            forced: v1.unwrap_or_default(),
+            proposed_changes: slots.0.take().unwrap_or_default(),
+            forced: slots.1.take().unwrap_or_default(),
         })
     }
 }

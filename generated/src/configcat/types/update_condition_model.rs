@@ -68,11 +68,20 @@ impl ::serde::Serialize for UpdateConditionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateConditionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -91,14 +100,13 @@ impl ::openapi_runtime::de::Object for UpdateConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            user_condition: v0.unwrap_or_default(),
-            segment_condition: v1.unwrap_or_default(),
-            prerequisite_flag_condition: v2.unwrap_or_default(),
+            user_condition: slots.0.take().unwrap_or_default(),
+            segment_condition: slots.1.take().unwrap_or_default(),
+            prerequisite_flag_condition: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -69,11 +69,20 @@ impl ::serde::Serialize for UpdateConfigRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateConfigRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -88,14 +97,13 @@ impl ::openapi_runtime::de::Object for UpdateConfigRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            description: v1.unwrap_or_default(),
-            order: v2.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            description: slots.1.take().unwrap_or_default(),
+            order: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -84,11 +84,20 @@ impl ::serde::Serialize for UpdateEnvironmentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateEnvironmentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -109,15 +118,14 @@ impl ::openapi_runtime::de::Object for UpdateEnvironmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            color: v1.unwrap_or_default(),
-            description: v2.unwrap_or_default(),
-            order: v3.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            color: slots.1.take().unwrap_or_default(),
+            description: slots.2.take().unwrap_or_default(),
+            order: slots.3.take().unwrap_or_default(),
         })
     }
 }

@@ -63,11 +63,20 @@ impl ::serde::Serialize for UpdateEvaluationFormulaModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateEvaluationFormulaModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,18 +96,16 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2) => {
-                Some(Self {
-                    default_value: v0,
-                    targeting_rules: v1.unwrap_or_default(),
-                    percentage_evaluation_attribute: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            default_value: v0,
+            targeting_rules: slots.1.take().unwrap_or_default(),
+            percentage_evaluation_attribute: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -74,11 +74,20 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithIdModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateEvaluationFormulaWithIdModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,19 +109,17 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithIdModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3) => {
-                Some(Self {
-                    default_value: v0,
-                    targeting_rules: v1.unwrap_or_default(),
-                    percentage_evaluation_attribute: v2.unwrap_or_default(),
-                    setting_id: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            default_value: v0,
+            targeting_rules: slots.1.take().unwrap_or_default(),
+            percentage_evaluation_attribute: slots.2.take().unwrap_or_default(),
+            setting_id: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -88,11 +88,20 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithLatestVersionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateEvaluationFormulaWithLatestVersionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithLatestVersionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -116,20 +125,18 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionM
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4) => {
-                Some(Self {
-                    default_value: v0,
-                    targeting_rules: v1.unwrap_or_default(),
-                    percentage_evaluation_attribute: v2.unwrap_or_default(),
-                    setting_id: v3.unwrap_or_default(),
-                    latest_version_id: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            default_value: v0,
+            targeting_rules: slots.1.take().unwrap_or_default(),
+            percentage_evaluation_attribute: slots.2.take().unwrap_or_default(),
+            setting_id: slots.3.take().unwrap_or_default(),
+            latest_version_id: slots.4.take().unwrap_or_default(),
+        })
     }
 }

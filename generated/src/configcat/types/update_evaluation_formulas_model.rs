@@ -34,11 +34,20 @@ impl ::serde::Serialize for UpdateEvaluationFormulasModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateEvaluationFormulasModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -49,12 +58,11 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulasModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0,) = slots;
         Some(Self {
-            update_formulas: v0.unwrap_or_default(),
+            update_formulas: slots.0.take().unwrap_or_default(),
         })
     }
 }

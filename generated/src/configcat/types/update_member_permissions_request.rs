@@ -77,11 +77,20 @@ impl ::serde::Serialize for UpdateMemberPermissionsRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateMemberPermissionsRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateMemberPermissionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -102,15 +111,17 @@ impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            permission_group_ids: v0.unwrap_or_default(),
-            is_admin: v1.unwrap_or_default(),
-            is_billing_manager: v2.unwrap_or_default(),
-            remove_from_permission_groups_where_id_not_set: v3.unwrap_or_default(),
+            permission_group_ids: slots.0.take().unwrap_or_default(),
+            is_admin: slots.1.take().unwrap_or_default(),
+            is_billing_manager: slots.2.take().unwrap_or_default(),
+            remove_from_permission_groups_where_id_not_set: slots
+                .3
+                .take()
+                .unwrap_or_default(),
         })
     }
 }

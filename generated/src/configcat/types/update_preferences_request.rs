@@ -122,11 +122,20 @@ impl ::serde::Serialize for UpdatePreferencesRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdatePreferencesRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdatePreferencesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -153,18 +162,17 @@ impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6) = slots;
         Some(Self {
-            reason_required: v0.unwrap_or_default(),
-            key_generation_mode: v1.unwrap_or_default(),
-            show_variation_id: v2.unwrap_or_default(),
-            mandatory_setting_hint: v3.unwrap_or_default(),
-            reason_required_environments: v4.unwrap_or_default(),
-            approve_required: v5.unwrap_or_default(),
-            approve_required_environments: v6.unwrap_or_default(),
+            reason_required: slots.0.take().unwrap_or_default(),
+            key_generation_mode: slots.1.take().unwrap_or_default(),
+            show_variation_id: slots.2.take().unwrap_or_default(),
+            mandatory_setting_hint: slots.3.take().unwrap_or_default(),
+            reason_required_environments: slots.4.take().unwrap_or_default(),
+            approve_required: slots.5.take().unwrap_or_default(),
+            approve_required_environments: slots.6.take().unwrap_or_default(),
         })
     }
 }

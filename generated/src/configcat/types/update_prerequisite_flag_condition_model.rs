@@ -45,11 +45,20 @@ impl ::serde::Serialize for UpdatePrerequisiteFlagConditionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdatePrerequisiteFlagConditionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdatePrerequisiteFlagConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -65,18 +74,20 @@ impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2)) => {
-                Some(Self {
-                    prerequisite_setting_id: v0,
-                    comparator: v1,
-                    prerequisite_comparison_value: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            prerequisite_setting_id: v0,
+            comparator: v1,
+            prerequisite_comparison_value: v2,
+        })
     }
 }

@@ -117,11 +117,20 @@ impl ::serde::Serialize for UpdateProxyProfileSelectionRule {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateProxyProfileSelectionRule {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -148,18 +157,17 @@ impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6) = slots;
         Some(Self {
-            kind: v0.unwrap_or_default(),
-            product_id_filter: v1.unwrap_or_default(),
-            config_id_filter: v2.unwrap_or_default(),
-            environment_id_filter: v3.unwrap_or_default(),
-            product_name_match_filter: v4.unwrap_or_default(),
-            config_name_match_filter: v5.unwrap_or_default(),
-            environment_name_match_filter: v6.unwrap_or_default(),
+            kind: slots.0.take().unwrap_or_default(),
+            product_id_filter: slots.1.take().unwrap_or_default(),
+            config_id_filter: slots.2.take().unwrap_or_default(),
+            environment_id_filter: slots.3.take().unwrap_or_default(),
+            product_name_match_filter: slots.4.take().unwrap_or_default(),
+            config_name_match_filter: slots.5.take().unwrap_or_default(),
+            environment_name_match_filter: slots.6.take().unwrap_or_default(),
         })
     }
 }

@@ -105,11 +105,20 @@ impl ::serde::Serialize for UpdateRolloutRuleModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateRolloutRuleModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateRolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -135,21 +144,19 @@ impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3), v4, v5) => {
-                Some(Self {
-                    comparison_attribute: v0.unwrap_or_default(),
-                    comparator: v1.unwrap_or_default(),
-                    comparison_value: v2.unwrap_or_default(),
-                    value: v3,
-                    segment_comparator: v4.unwrap_or_default(),
-                    segment_id: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3),) = (slots.3.take(),) else {
+            return None;
+        };
+        Some(Self {
+            comparison_attribute: slots.0.take().unwrap_or_default(),
+            comparator: slots.1.take().unwrap_or_default(),
+            comparison_value: slots.2.take().unwrap_or_default(),
+            value: v3,
+            segment_comparator: slots.4.take().unwrap_or_default(),
+            segment_id: slots.5.take().unwrap_or_default(),
+        })
     }
 }

@@ -94,11 +94,20 @@ impl ::serde::Serialize for UpdateSegmentModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateSegmentModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -121,16 +130,15 @@ impl ::openapi_runtime::de::Object for UpdateSegmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            description: v1.unwrap_or_default(),
-            comparison_attribute: v2.unwrap_or_default(),
-            comparator: v3.unwrap_or_default(),
-            comparison_value: v4.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            description: slots.1.take().unwrap_or_default(),
+            comparison_attribute: slots.2.take().unwrap_or_default(),
+            comparator: slots.3.take().unwrap_or_default(),
+            comparison_value: slots.4.take().unwrap_or_default(),
         })
     }
 }

@@ -61,11 +61,20 @@ impl ::serde::Serialize for UpdateSettingValueModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateSettingValueModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -85,18 +94,16 @@ impl ::openapi_runtime::de::Object for UpdateSettingValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2)) => {
-                Some(Self {
-                    rollout_rules: v0.unwrap_or_default(),
-                    rollout_percentage_items: v1.unwrap_or_default(),
-                    value: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            rollout_rules: slots.0.take().unwrap_or_default(),
+            rollout_percentage_items: slots.1.take().unwrap_or_default(),
+            value: v2,
+        })
     }
 }

@@ -70,11 +70,20 @@ impl ::serde::Serialize for UpdateTargetingRuleModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UpdateTargetingRuleModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UpdateTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -93,14 +102,13 @@ impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            conditions: v0.unwrap_or_default(),
-            percentage_options: v1.unwrap_or_default(),
-            value: v2.unwrap_or_default(),
+            conditions: slots.0.take().unwrap_or_default(),
+            percentage_options: slots.1.take().unwrap_or_default(),
+            value: slots.2.take().unwrap_or_default(),
         })
     }
 }

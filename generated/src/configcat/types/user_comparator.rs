@@ -190,12 +190,13 @@ impl ::serde::Serialize for UserComparator {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for UserComparator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for UserComparator {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "isOneOf",
                 "isNotOneOf",
@@ -235,5 +236,13 @@ impl<'de> ::serde::Deserialize<'de> for UserComparator {
                 "arrayDoesNotContainAnyOf",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserComparator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -47,11 +47,20 @@ impl ::serde::Serialize for UserConditionModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UserConditionModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UserConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -67,18 +76,20 @@ impl ::openapi_runtime::de::Object for UserConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2)) => {
-                Some(Self {
-                    comparison_attribute: v0,
-                    comparator: v1,
-                    comparison_value: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            comparison_attribute: v0,
+            comparator: v1,
+            comparison_value: v2,
+        })
     }
 }

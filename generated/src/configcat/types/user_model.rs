@@ -66,11 +66,20 @@ impl ::serde::Serialize for UserModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UserModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UserModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -88,19 +97,17 @@ impl ::openapi_runtime::de::Object for UserModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3)) => {
-                Some(Self {
-                    user_id: v0.unwrap_or_default(),
-                    full_name: v1.unwrap_or_default(),
-                    email: v2.unwrap_or_default(),
-                    two_factor_enabled: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3),) = (slots.3.take(),) else {
+            return None;
+        };
+        Some(Self {
+            user_id: slots.0.take().unwrap_or_default(),
+            full_name: slots.1.take().unwrap_or_default(),
+            email: slots.2.take().unwrap_or_default(),
+            two_factor_enabled: v3,
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for WebHookHttpMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebHookHttpMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["get", "post"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebHookHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["get", "post"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -79,11 +79,20 @@ impl ::serde::Serialize for WebHookRequestModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebHookRequestModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebHookRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -105,19 +114,17 @@ impl ::openapi_runtime::de::Object for WebHookRequestModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3) => {
-                Some(Self {
-                    url: v0,
-                    content: v1.unwrap_or_default(),
-                    http_method: v2.unwrap_or_default(),
-                    web_hook_headers: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            url: v0,
+            content: slots.1.take().unwrap_or_default(),
+            http_method: slots.2.take().unwrap_or_default(),
+            web_hook_headers: slots.3.take().unwrap_or_default(),
+        })
     }
 }

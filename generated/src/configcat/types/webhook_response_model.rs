@@ -71,11 +71,20 @@ impl ::serde::Serialize for WebhookResponseModel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookResponseModel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -104,22 +113,27 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    webhook_id: v0,
-                    url: v1,
-                    http_method: v2,
-                    content: v3.unwrap_or_default(),
-                    web_hook_headers: v4,
-                    config: v5,
-                    environment: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            webhook_id: v0,
+            url: v1,
+            http_method: v2,
+            content: slots.3.take().unwrap_or_default(),
+            web_hook_headers: v4,
+            config: v5,
+            environment: v6,
+        })
     }
 }

@@ -120,11 +120,20 @@ impl ::serde::Serialize for Account {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Account {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -161,38 +170,31 @@ impl ::openapi_runtime::de::Object for Account {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                v3,
-                v4,
-                v5,
-                v6,
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    billing_name: v3.unwrap_or_default(),
-                    billing_address: v4.unwrap_or_default(),
-                    billing_additional_info: v5.unwrap_or_default(),
-                    billing_notes: v6.unwrap_or_default(),
-                    currency: v7,
-                    credit_balance: v8,
-                    payout_interval: v9,
-                    payout_transaction_delay: v10,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v7), Some(v8), Some(v9), Some(v10)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.2.take().unwrap_or_default(),
+            billing_name: slots.3.take().unwrap_or_default(),
+            billing_address: slots.4.take().unwrap_or_default(),
+            billing_additional_info: slots.5.take().unwrap_or_default(),
+            billing_notes: slots.6.take().unwrap_or_default(),
+            currency: v7,
+            credit_balance: v8,
+            payout_interval: v9,
+            payout_transaction_delay: v10,
+        })
     }
 }

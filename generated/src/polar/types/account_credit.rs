@@ -83,11 +83,20 @@ impl ::serde::Serialize for AccountCredit {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AccountCredit {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AccountCredit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -116,22 +125,26 @@ impl ::openapi_runtime::de::Object for AccountCredit {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6) => {
-                Some(Self {
-                    id: v0,
-                    title: v1,
-                    amount: v2,
-                    used: v3,
-                    granted_at: v4,
-                    expires_at: v5.unwrap_or_default(),
-                    revoked_at: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            title: v1,
+            amount: v2,
+            used: v3,
+            granted_at: v4,
+            expires_at: slots.5.take().unwrap_or_default(),
+            revoked_at: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -66,11 +66,20 @@ impl ::serde::Serialize for AccountUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AccountUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -91,15 +100,14 @@ impl ::openapi_runtime::de::Object for AccountUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            billing_name: v0.unwrap_or_default(),
-            billing_address: v1.unwrap_or_default(),
-            billing_additional_info: v2.unwrap_or_default(),
-            billing_notes: v3.unwrap_or_default(),
+            billing_name: slots.0.take().unwrap_or_default(),
+            billing_address: slots.1.take().unwrap_or_default(),
+            billing_additional_info: slots.2.take().unwrap_or_default(),
+            billing_notes: slots.3.take().unwrap_or_default(),
         })
     }
 }

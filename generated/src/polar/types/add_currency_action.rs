@@ -53,11 +53,20 @@ impl ::serde::Serialize for AddCurrencyAction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AddCurrencyAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AddCurrencyAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -69,19 +78,17 @@ impl ::openapi_runtime::de::Object for AddCurrencyAction {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    label: v1,
-                    currency: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            label: v1,
+            currency: v2,
+        })
     }
 }
 
@@ -104,11 +111,20 @@ impl ::serde::Serialize for AddCurrencyActionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AddCurrencyActionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "add_currency")?;
+        Ok(Self::AddCurrency)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AddCurrencyActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "add_currency")
-            .map(|()| Self::AddCurrency)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -105,11 +105,20 @@ impl ::serde::Serialize for AddressInput {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AddressInput {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AddressInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -135,22 +144,20 @@ impl ::openapi_runtime::de::Object for AddressInput {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, v4, Some(v5)) => {
-                Some(Self {
-                    line1: v0.unwrap_or_default(),
-                    line2: v1.unwrap_or_default(),
-                    postal_code: v2.unwrap_or_default(),
-                    city: v3.unwrap_or_default(),
-                    state: v4.unwrap_or_default(),
-                    country: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v5),) = (slots.5.take(),) else {
+            return None;
+        };
+        Some(Self {
+            line1: slots.0.take().unwrap_or_default(),
+            line2: slots.1.take().unwrap_or_default(),
+            postal_code: slots.2.take().unwrap_or_default(),
+            city: slots.3.take().unwrap_or_default(),
+            state: slots.4.take().unwrap_or_default(),
+            country: v5,
+        })
     }
 }
 

@@ -85,11 +85,20 @@ impl ::serde::Serialize for AdjustPriceAction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AdjustPriceAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AdjustPriceAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,23 +127,27 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), Some(v3), Some(v4), v5, Some(v6)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    label: v1,
-                    product_id: v2,
-                    product_name: v3,
-                    current_price_amount: v4,
-                    suggested_price_amount: v5.unwrap_or_default(),
-                    currency: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            label: v1,
+            product_id: v2,
+            product_name: v3,
+            current_price_amount: v4,
+            suggested_price_amount: slots.5.take().unwrap_or_default(),
+            currency: v6,
+        })
     }
 }
 
@@ -157,11 +170,20 @@ impl ::serde::Serialize for AdjustPriceActionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AdjustPriceActionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "adjust_price")?;
+        Ok(Self::AdjustPrice)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AdjustPriceActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "adjust_price")
-            .map(|()| Self::AdjustPrice)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

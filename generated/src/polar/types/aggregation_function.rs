@@ -66,13 +66,22 @@ impl ::serde::Serialize for AggregationFunction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AggregationFunction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["count", "sum", "max", "min", "avg", "unique"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AggregationFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["count", "sum", "max", "min", "avg", "unique"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

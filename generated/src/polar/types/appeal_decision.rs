@@ -50,10 +50,19 @@ impl ::serde::Serialize for AppealDecision {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AppealDecision {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["approved", "rejected"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AppealDecision {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["approved", "rejected"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

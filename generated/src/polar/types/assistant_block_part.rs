@@ -46,11 +46,20 @@ impl ::serde::Serialize for AssistantBlockPart {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AssistantBlockPart {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AssistantBlockPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -62,18 +71,16 @@ impl ::openapi_runtime::de::Object for AssistantBlockPart {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1)) => {
-                Some(Self {
-                    kind: v0.unwrap_or_default(),
-                    block: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            kind: slots.0.take().unwrap_or_default(),
+            block: v1,
+        })
     }
 }
 
@@ -96,11 +103,21 @@ impl ::serde::Serialize for AssistantBlockPartKind {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AssistantBlockPartKind {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "block")?;
+        Ok(Self::Block)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "block").map(|()| Self::Block)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -142,31 +159,30 @@ impl ::serde::Serialize for AssistantBlockPartBlock {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for AssistantBlockPartBlock {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
+                Ok(Self::Text(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("metric_chart") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MetricChart)
+                Ok(Self::MetricChart(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("insight_cards") => {
-                ::openapi_runtime::de::tagged(value).map(Self::InsightCards)
+                Ok(Self::InsightCards(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("entity_list") => {
-                ::openapi_runtime::de::tagged(value).map(Self::EntityList)
+                Ok(Self::EntityList(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("data_table") => {
-                ::openapi_runtime::de::tagged(value).map(Self::DataTable)
+                Ok(Self::DataTable(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("customer_card") => {
-                ::openapi_runtime::de::tagged(value).map(Self::CustomerCard)
+                Ok(Self::CustomerCard(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -257,6 +273,14 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -50,11 +50,21 @@ impl ::serde::Serialize for AssistantTextPart {
 }
 
 #[cfg(feature = "polar")]
+impl ::openapi_runtime::json::Decode for AssistantTextPart {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar")]
 impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -67,18 +77,16 @@ impl ::openapi_runtime::de::Object for AssistantTextPart {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1)) => {
-                Some(Self {
-                    kind: v0.unwrap_or_default(),
-                    text: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            kind: slots.0.take().unwrap_or_default(),
+            text: v1,
+        })
     }
 }
 
@@ -128,10 +136,29 @@ impl ::serde::Serialize for AssistantTextPartKind {
         feature = "polar-webhook-events"
     )
 )]
+impl ::openapi_runtime::json::Decode for AssistantTextPartKind {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "text")?;
+        Ok(Self::Text)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AssistantTextPartKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "text").map(|()| Self::Text)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

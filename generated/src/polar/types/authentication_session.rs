@@ -46,11 +46,20 @@ impl ::serde::Serialize for AuthenticationSession {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthenticationSession {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthenticationSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -63,18 +72,16 @@ impl ::openapi_runtime::de::Object for AuthenticationSession {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1)) => {
-                Some(Self {
-                    identity_id: v0.unwrap_or_default(),
-                    available_factors: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            identity_id: slots.0.take().unwrap_or_default(),
+            available_factors: v1,
+        })
     }
 }
 
@@ -104,13 +111,12 @@ impl ::serde::Serialize for AuthenticationSessionAvailableFactorsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for AuthenticationSessionAvailableFactorsItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("apple")
             | ::openapi_runtime::de::Tag::Str("backup_codes")
@@ -118,10 +124,10 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
             | ::openapi_runtime::de::Tag::Str("github")
             | ::openapi_runtime::de::Tag::Str("google")
             | ::openapi_runtime::de::Tag::Str("totp") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Apple)
+                Ok(Self::Apple(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("sso") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Sso)
+                Ok(Self::Sso(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -165,6 +171,14 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

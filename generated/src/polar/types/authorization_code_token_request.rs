@@ -56,11 +56,20 @@ impl ::serde::Serialize for AuthorizationCodeTokenRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthorizationCodeTokenRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -84,21 +93,25 @@ impl ::openapi_runtime::de::Object for AuthorizationCodeTokenRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    grant_type: v0,
-                    client_id: v1,
-                    client_secret: v2,
-                    code: v3,
-                    redirect_uri: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            grant_type: v0,
+            client_id: v1,
+            client_secret: v2,
+            code: v3,
+            redirect_uri: v4,
+        })
     }
 }
 
@@ -119,11 +132,20 @@ impl ::serde::Serialize for AuthorizationCodeTokenRequestGrantType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthorizationCodeTokenRequestGrantType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "authorization_code")?;
+        Ok(Self::AuthorizationCode)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "authorization_code")
-            .map(|()| Self::AuthorizationCode)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -89,11 +89,20 @@ impl ::serde::Serialize for AuthorizeResponseOrganization {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthorizeResponseOrganization {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -122,23 +131,26 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseOrganization {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6) => {
-                Some(Self {
-                    client: v0,
-                    sub_type: v1,
-                    sub: v2.unwrap_or_default(),
-                    scopes: v3,
-                    organizations: v4,
-                    requires_single_organization: v5.unwrap_or_default(),
-                    scope_display_names: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            client: v0,
+            sub_type: v1,
+            sub: slots.2.take().unwrap_or_default(),
+            scopes: v3,
+            organizations: v4,
+            requires_single_organization: slots.5.take().unwrap_or_default(),
+            scope_display_names: slots.6.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -159,11 +171,20 @@ impl ::serde::Serialize for AuthorizeResponseOrganizationSubType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthorizeResponseOrganizationSubType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "organization")?;
+        Ok(Self::Organization)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganizationSubType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "organization")
-            .map(|()| Self::Organization)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -93,11 +93,21 @@ impl ::serde::Serialize for AuthorizeResponseUser {
 }
 
 #[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::json::Decode for AuthorizeResponseUser {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-oauth2")]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -127,23 +137,26 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6) => {
-                Some(Self {
-                    client: v0,
-                    sub_type: v1,
-                    sub: v2.unwrap_or_default(),
-                    scopes: v3,
-                    organizations: v4,
-                    requires_single_organization: v5.unwrap_or_default(),
-                    scope_display_names: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            client: v0,
+            sub_type: v1,
+            sub: slots.2.take().unwrap_or_default(),
+            scopes: v3,
+            organizations: v4,
+            requires_single_organization: slots.5.take().unwrap_or_default(),
+            scope_display_names: slots.6.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -164,10 +177,20 @@ impl ::serde::Serialize for AuthorizeResponseUserSubType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for AuthorizeResponseUserSubType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "user")?;
+        Ok(Self::User)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUserSubType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "user").map(|()| Self::User)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -286,12 +286,13 @@ impl ::serde::Serialize for AvailableScope {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AvailableScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for AvailableScope {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "openid",
                 "profile",
@@ -356,5 +357,13 @@ impl<'de> ::serde::Deserialize<'de> for AvailableScope {
                 "notification_recipients:write",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AvailableScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -110,11 +110,20 @@ impl ::serde::Serialize for BalanceCreditOrderMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BalanceCreditOrderMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -148,25 +157,29 @@ impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, Some(v3), Some(v4), Some(v5), v6, v7, Some(v8), v9) => {
-                Some(Self {
-                    order_id: v0,
-                    product_id: v1.unwrap_or_default(),
-                    subscription_id: v2.unwrap_or_default(),
-                    amount: v3,
-                    currency: v4,
-                    tax_amount: v5,
-                    tax_state: v6.unwrap_or_default(),
-                    tax_country: v7.unwrap_or_default(),
-                    fee: v8,
-                    exchange_rate: v9.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v8)) = (
+            slots.0.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            order_id: v0,
+            product_id: slots.1.take().unwrap_or_default(),
+            subscription_id: slots.2.take().unwrap_or_default(),
+            amount: v3,
+            currency: v4,
+            tax_amount: v5,
+            tax_state: slots.6.take().unwrap_or_default(),
+            tax_country: slots.7.take().unwrap_or_default(),
+            fee: v8,
+            exchange_rate: slots.9.take().unwrap_or_default(),
+        })
     }
 }

@@ -148,11 +148,20 @@ impl ::serde::Serialize for BalanceDisputeMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BalanceDisputeMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BalanceDisputeMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -196,46 +205,46 @@ impl ::openapi_runtime::de::Object for BalanceDisputeMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                v3,
-                v4,
-                v5,
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                v11,
-                v12,
-                Some(v13),
-                v14,
-            ) => {
-                Some(Self {
-                    transaction_id: v0,
-                    dispute_id: v1,
-                    order_id: v2.unwrap_or_default(),
-                    order_created_at: v3.unwrap_or_default(),
-                    product_id: v4.unwrap_or_default(),
-                    subscription_id: v5.unwrap_or_default(),
-                    amount: v6,
-                    currency: v7,
-                    presentment_amount: v8,
-                    presentment_currency: v9,
-                    tax_amount: v10,
-                    tax_state: v11.unwrap_or_default(),
-                    tax_country: v12.unwrap_or_default(),
-                    fee: v13,
-                    exchange_rate: v14.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v13),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            transaction_id: v0,
+            dispute_id: v1,
+            order_id: slots.2.take().unwrap_or_default(),
+            order_created_at: slots.3.take().unwrap_or_default(),
+            product_id: slots.4.take().unwrap_or_default(),
+            subscription_id: slots.5.take().unwrap_or_default(),
+            amount: v6,
+            currency: v7,
+            presentment_amount: v8,
+            presentment_currency: v9,
+            tax_amount: v10,
+            tax_state: slots.11.take().unwrap_or_default(),
+            tax_country: slots.12.take().unwrap_or_default(),
+            fee: v13,
+            exchange_rate: slots.14.take().unwrap_or_default(),
+        })
     }
 }

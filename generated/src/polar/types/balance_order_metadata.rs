@@ -137,11 +137,20 @@ impl ::serde::Serialize for BalanceOrderMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BalanceOrderMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -183,44 +192,45 @@ impl ::openapi_runtime::de::Object for BalanceOrderMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                v3,
-                Some(v4),
-                v5,
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                v10,
-                v11,
-                Some(v12),
-                v13,
-            ) => {
-                Some(Self {
-                    transaction_id: v0,
-                    order_id: v1,
-                    product_id: v2.unwrap_or_default(),
-                    subscription_id: v3.unwrap_or_default(),
-                    amount: v4,
-                    net_amount: v5.unwrap_or_default(),
-                    currency: v6,
-                    presentment_amount: v7,
-                    presentment_currency: v8,
-                    tax_amount: v9,
-                    tax_state: v10.unwrap_or_default(),
-                    tax_country: v11.unwrap_or_default(),
-                    fee: v12,
-                    exchange_rate: v13.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v4),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v12),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.12.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            transaction_id: v0,
+            order_id: v1,
+            product_id: slots.2.take().unwrap_or_default(),
+            subscription_id: slots.3.take().unwrap_or_default(),
+            amount: v4,
+            net_amount: slots.5.take().unwrap_or_default(),
+            currency: v6,
+            presentment_amount: v7,
+            presentment_currency: v8,
+            tax_amount: v9,
+            tax_state: slots.10.take().unwrap_or_default(),
+            tax_country: slots.11.take().unwrap_or_default(),
+            fee: v12,
+            exchange_rate: slots.13.take().unwrap_or_default(),
+        })
     }
 }

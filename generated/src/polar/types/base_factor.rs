@@ -29,11 +29,20 @@ impl ::serde::Serialize for BaseFactor {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BaseFactor {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BaseFactor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -45,13 +54,13 @@ impl ::openapi_runtime::de::Object for BaseFactor {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0),) => Some(Self { r#type: v0 }),
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self { r#type: v0 })
     }
 }
 
@@ -120,13 +129,22 @@ impl ::serde::Serialize for BaseFactorType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BaseFactorType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["email_otp", "totp", "backup_codes", "apple", "github", "google"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BaseFactorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["email_otp", "totp", "backup_codes", "apple", "github", "google"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

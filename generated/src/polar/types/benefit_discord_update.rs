@@ -93,11 +93,20 @@ impl ::serde::Serialize for BenefitDiscordUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitDiscordUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -119,20 +128,18 @@ impl ::openapi_runtime::de::Object for BenefitDiscordUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2), v3) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    description: v1.unwrap_or_default(),
-                    r#type: v2,
-                    properties: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            description: slots.1.take().unwrap_or_default(),
+            r#type: v2,
+            properties: slots.3.take().unwrap_or_default(),
+        })
     }
 }
 

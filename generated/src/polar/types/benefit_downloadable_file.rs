@@ -183,11 +183,21 @@ impl ::serde::Serialize for BenefitDownloadableFile {
 }
 
 #[cfg(feature = "polar-benefits")]
+impl ::openapi_runtime::json::Decode for BenefitDownloadableFile {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-benefits")]
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -243,55 +253,59 @@ impl ::openapi_runtime::de::Object for BenefitDownloadableFile {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    v6,
-                    v7,
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    v15,
-                ),
-                (Some(v16), Some(v17), Some(v18)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    organization_id: v1,
-                    name: v2,
-                    path: v3,
-                    mime_type: v4,
-                    size: v5,
-                    storage_version: v6.unwrap_or_default(),
-                    checksum_etag: v7.unwrap_or_default(),
-                    checksum_sha256_base64: v8.unwrap_or_default(),
-                    checksum_sha256_hex: v9.unwrap_or_default(),
-                    last_modified_at: v10.unwrap_or_default(),
-                    version: v11.unwrap_or_default(),
-                    service: v12,
-                    is_uploaded: v13,
-                    created_at: v14,
-                    flagged_malicious_at: v15.unwrap_or_default(),
-                    downloaders: v16,
-                    downloads: v17,
-                    size_readable: v18,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            organization_id: v1,
+            name: v2,
+            path: v3,
+            mime_type: v4,
+            size: v5,
+            storage_version: slots.0.6.take().unwrap_or_default(),
+            checksum_etag: slots.0.7.take().unwrap_or_default(),
+            checksum_sha256_base64: slots.0.8.take().unwrap_or_default(),
+            checksum_sha256_hex: slots.0.9.take().unwrap_or_default(),
+            last_modified_at: slots.0.10.take().unwrap_or_default(),
+            version: slots.0.11.take().unwrap_or_default(),
+            service: v12,
+            is_uploaded: v13,
+            created_at: v14,
+            flagged_malicious_at: slots.0.15.take().unwrap_or_default(),
+            downloaders: v16,
+            downloads: v17,
+            size_readable: v18,
+        })
     }
 }
 
@@ -312,11 +326,20 @@ impl ::serde::Serialize for BenefitDownloadableFileService {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitDownloadableFileService {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "downloadable")?;
+        Ok(Self::Downloadable)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFileService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "downloadable")
-            .map(|()| Self::Downloadable)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

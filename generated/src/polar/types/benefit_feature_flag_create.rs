@@ -105,11 +105,20 @@ impl ::serde::Serialize for BenefitFeatureFlagCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitFeatureFlagCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -137,22 +146,24 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), v3, v4, Some(v5)) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    r#type: v1,
-                    description: v2,
-                    organization_id: v3.unwrap_or_default(),
-                    visibility: v4.unwrap_or_default(),
-                    properties: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v5)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            r#type: v1,
+            description: v2,
+            organization_id: slots.3.take().unwrap_or_default(),
+            visibility: slots.4.take().unwrap_or_default(),
+            properties: v5,
+        })
     }
 }
 

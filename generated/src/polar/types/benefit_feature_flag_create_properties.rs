@@ -18,11 +18,20 @@ impl ::serde::Serialize for BenefitFeatureFlagCreateProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitFeatureFlagCreateProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -33,10 +42,9 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        _: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let () = slots;
         Some(Self {})
     }
 }

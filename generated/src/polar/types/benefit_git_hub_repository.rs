@@ -144,11 +144,29 @@ impl ::serde::Serialize for BenefitGitHubRepository {
         feature = "polar-webhook-events"
     )
 )]
+impl ::openapi_runtime::json::Decode for BenefitGitHubRepository {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepository {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -198,43 +216,53 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepository {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                Some(v11),
-                Some(v12),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    r#type: v3,
-                    description: v4,
-                    selectable: v5,
-                    deletable: v6,
-                    is_deleted: v7,
-                    organization_id: v8,
-                    metadata: v9,
-                    visibility: v10,
-                    properties: v11,
-                    visibility_configurable: v12,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.11.take(),
+            slots.12.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.2.take().unwrap_or_default(),
+            r#type: v3,
+            description: v4,
+            selectable: v5,
+            deletable: v6,
+            is_deleted: v7,
+            organization_id: v8,
+            metadata: v9,
+            visibility: v10,
+            properties: v11,
+            visibility_configurable: v12,
+        })
     }
 }
 
@@ -255,11 +283,20 @@ impl ::serde::Serialize for BenefitGitHubRepositoryType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGitHubRepositoryType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "github_repository")?;
+        Ok(Self::GithubRepository)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "github_repository")
-            .map(|()| Self::GithubRepository)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -85,11 +85,29 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
         feature = "polar-webhook-events"
     )
 )]
+impl ::openapi_runtime::json::Decode for BenefitGitHubRepositoryCreateProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -114,19 +132,21 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2)) => {
-                Some(Self {
-                    repository_owner: v0,
-                    repository_name: v1,
-                    permission: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            repository_owner: v0,
+            repository_name: v1,
+            permission: v2,
+        })
     }
 }
 
@@ -193,14 +213,24 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreatePropertiesPermission {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for BenefitGitHubRepositoryCreatePropertiesPermission {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["pull", "triage", "push", "maintain", "admin"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for BenefitGitHubRepositoryCreatePropertiesPermission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pull", "triage", "push", "maintain", "admin"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

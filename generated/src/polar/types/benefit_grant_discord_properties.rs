@@ -63,11 +63,20 @@ impl ::serde::Serialize for BenefitGrantDiscordProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantDiscordProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -83,15 +92,14 @@ impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            account_id: v0.unwrap_or_default(),
-            guild_id: v1.unwrap_or_default(),
-            role_id: v2.unwrap_or_default(),
-            granted_account_id: v3.unwrap_or_default(),
+            account_id: slots.0.take().unwrap_or_default(),
+            guild_id: slots.1.take().unwrap_or_default(),
+            role_id: slots.2.take().unwrap_or_default(),
+            granted_account_id: slots.3.take().unwrap_or_default(),
         })
     }
 }

@@ -191,11 +191,20 @@ impl ::serde::Serialize for BenefitGrantDiscordWebhook {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantDiscordWebhook {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -252,53 +261,51 @@ impl ::openapi_runtime::de::Object for BenefitGrantDiscordWebhook {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    v3,
-                    Some(v4),
-                    v5,
-                    Some(v6),
-                    v7,
-                    v8,
-                    Some(v9),
-                    v10,
-                    Some(v11),
-                    v12,
-                    Some(v13),
-                    v14,
-                    Some(v15),
-                ),
-                (Some(v16), v17),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    granted_at: v3.unwrap_or_default(),
-                    is_granted: v4,
-                    revoked_at: v5.unwrap_or_default(),
-                    is_revoked: v6,
-                    subscription_id: v7.unwrap_or_default(),
-                    order_id: v8.unwrap_or_default(),
-                    customer_id: v9,
-                    member_id: v10.unwrap_or_default(),
-                    benefit_id: v11,
-                    error: v12.unwrap_or_default(),
-                    customer: v13,
-                    member: v14.unwrap_or_default(),
-                    benefit: v15,
-                    properties: v16,
-                    previous_properties: v17.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v4),
+            Some(v6),
+            Some(v9),
+            Some(v11),
+            Some(v13),
+            Some(v15),
+            Some(v16),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.4.take(),
+            slots.0.6.take(),
+            slots.0.9.take(),
+            slots.0.11.take(),
+            slots.0.13.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            granted_at: slots.0.3.take().unwrap_or_default(),
+            is_granted: v4,
+            revoked_at: slots.0.5.take().unwrap_or_default(),
+            is_revoked: v6,
+            subscription_id: slots.0.7.take().unwrap_or_default(),
+            order_id: slots.0.8.take().unwrap_or_default(),
+            customer_id: v9,
+            member_id: slots.0.10.take().unwrap_or_default(),
+            benefit_id: v11,
+            error: slots.0.12.take().unwrap_or_default(),
+            customer: v13,
+            member: slots.0.14.take().unwrap_or_default(),
+            benefit: v15,
+            properties: v16,
+            previous_properties: slots.1.1.take().unwrap_or_default(),
+        })
     }
 }

@@ -76,11 +76,20 @@ impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantGitHubRepositoryProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -103,16 +112,15 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            account_id: v0.unwrap_or_default(),
-            repository_owner: v1.unwrap_or_default(),
-            repository_name: v2.unwrap_or_default(),
-            permission: v3.unwrap_or_default(),
-            granted_account_id: v4.unwrap_or_default(),
+            account_id: slots.0.take().unwrap_or_default(),
+            repository_owner: slots.1.take().unwrap_or_default(),
+            repository_name: slots.2.take().unwrap_or_default(),
+            permission: slots.3.take().unwrap_or_default(),
+            granted_account_id: slots.4.take().unwrap_or_default(),
         })
     }
 }

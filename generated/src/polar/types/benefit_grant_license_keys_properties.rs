@@ -53,11 +53,20 @@ impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantLicenseKeysProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -72,14 +81,13 @@ impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            user_provided_key: v0.unwrap_or_default(),
-            license_key_id: v1.unwrap_or_default(),
-            display_key: v2.unwrap_or_default(),
+            user_provided_key: slots.0.take().unwrap_or_default(),
+            license_key_id: slots.1.take().unwrap_or_default(),
+            display_key: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -56,11 +56,20 @@ impl ::serde::Serialize for BenefitGrantMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -77,19 +86,21 @@ impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3) => {
-                Some(Self {
-                    benefit_id: v0,
-                    benefit_grant_id: v1,
-                    benefit_type: v2,
-                    member_id: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            benefit_id: v0,
+            benefit_grant_id: v1,
+            benefit_type: v2,
+            member_id: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -53,11 +53,20 @@ impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantMeterCreditProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -72,14 +81,13 @@ impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            last_credited_meter_id: v0.unwrap_or_default(),
-            last_credited_units: v1.unwrap_or_default(),
-            last_credited_at: v2.unwrap_or_default(),
+            last_credited_meter_id: slots.0.take().unwrap_or_default(),
+            last_credited_units: slots.1.take().unwrap_or_default(),
+            last_credited_at: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -83,11 +83,20 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitGrantSlackSharedChannelProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -112,17 +121,16 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties 
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5) = slots;
         Some(Self {
-            invited_email: v0.unwrap_or_default(),
-            channel_id: v1.unwrap_or_default(),
-            channel_name: v2.unwrap_or_default(),
-            invite_id: v3.unwrap_or_default(),
-            invite_url: v4.unwrap_or_default(),
-            connected_team_id: v5.unwrap_or_default(),
+            invited_email: slots.0.take().unwrap_or_default(),
+            channel_id: slots.1.take().unwrap_or_default(),
+            channel_name: slots.2.take().unwrap_or_default(),
+            invite_id: slots.3.take().unwrap_or_default(),
+            invite_url: slots.4.take().unwrap_or_default(),
+            connected_team_id: slots.5.take().unwrap_or_default(),
         })
     }
 }

@@ -66,12 +66,13 @@ impl ::serde::Serialize for BenefitGrantSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BenefitGrantSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for BenefitGrantSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -81,5 +82,13 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSortProperty {
                 "-revoked_at",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -42,11 +42,20 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitLicenseKeyExpirationProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -58,13 +67,13 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => Some(Self { ttl: v0, timeframe: v1 }),
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self { ttl: v0, timeframe: v1 })
     }
 }
 
@@ -121,10 +130,19 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationPropertiesTimeframe {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitLicenseKeyExpirationPropertiesTimeframe {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["year", "month", "day"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationPropertiesTimeframe {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["year", "month", "day"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

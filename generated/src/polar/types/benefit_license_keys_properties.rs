@@ -69,11 +69,20 @@ impl ::serde::Serialize for BenefitLicenseKeysProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitLicenseKeysProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -95,15 +104,14 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            prefix: v0.unwrap_or_default(),
-            expires: v1.unwrap_or_default(),
-            activations: v2.unwrap_or_default(),
-            limit_usage: v3.unwrap_or_default(),
+            prefix: slots.0.take().unwrap_or_default(),
+            expires: slots.1.take().unwrap_or_default(),
+            activations: slots.2.take().unwrap_or_default(),
+            limit_usage: slots.3.take().unwrap_or_default(),
         })
     }
 }

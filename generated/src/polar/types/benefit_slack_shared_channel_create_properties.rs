@@ -95,11 +95,20 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitSlackSharedChannelCreateProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -125,21 +134,19 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreateProperties
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, v4, v5) => {
-                Some(Self {
-                    slack_integration_id: v0,
-                    channel_name_template: v1,
-                    private: v2.unwrap_or_default(),
-                    welcome_message: v3.unwrap_or_default(),
-                    archive_on_revoke: v4.unwrap_or_default(),
-                    team_invitees: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            slack_integration_id: v0,
+            channel_name_template: v1,
+            private: slots.2.take().unwrap_or_default(),
+            welcome_message: slots.3.take().unwrap_or_default(),
+            archive_on_revoke: slots.4.take().unwrap_or_default(),
+            team_invitees: slots.5.take().unwrap_or_default(),
+        })
     }
 }

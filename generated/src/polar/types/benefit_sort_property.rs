@@ -74,12 +74,13 @@ impl ::serde::Serialize for BenefitSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BenefitSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for BenefitSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -91,5 +92,13 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSortProperty {
                 "-user_order",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BenefitSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -85,11 +85,20 @@ impl ::serde::Serialize for BenefitSubscriberOrganization {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitSubscriberOrganization {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitSubscriberOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -120,23 +129,28 @@ impl ::openapi_runtime::de::Object for BenefitSubscriberOrganization {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4), v5, Some(v6), Some(v7)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    name: v3,
-                    slug: v4,
-                    avatar_url: v5.unwrap_or_default(),
-                    proration_behavior: v6,
-                    allow_customer_updates: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            name: v3,
+            slug: v4,
+            avatar_url: slots.5.take().unwrap_or_default(),
+            proration_behavior: v6,
+            allow_customer_updates: v7,
+        })
     }
 }

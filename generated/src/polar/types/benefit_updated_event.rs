@@ -149,11 +149,21 @@ impl ::serde::Serialize for BenefitUpdatedEvent {
 }
 
 #[cfg(feature = "polar-events")]
+impl ::openapi_runtime::json::Decode for BenefitUpdatedEvent {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-events")]
 impl<'de> ::serde::Deserialize<'de> for BenefitUpdatedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -197,45 +207,36 @@ impl ::openapi_runtime::de::Object for BenefitUpdatedEvent {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                v3,
-                v4,
-                v5,
-                v6,
-                v7,
-                v8,
-                v9,
-                Some(v10),
-                Some(v11),
-                Some(v12),
-                Some(v13),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    timestamp: v1,
-                    organization_id: v2,
-                    customer_id: v3.unwrap_or_default(),
-                    customer: v4.unwrap_or_default(),
-                    external_customer_id: v5.unwrap_or_default(),
-                    member_id: v6.unwrap_or_default(),
-                    external_member_id: v7.unwrap_or_default(),
-                    child_count: v8.unwrap_or_default(),
-                    parent_id: v9.unwrap_or_default(),
-                    label: v10,
-                    source: v11,
-                    name: v12,
-                    metadata: v13,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v10), Some(v11), Some(v12), Some(v13)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.10.take(),
+            slots.11.take(),
+            slots.12.take(),
+            slots.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            timestamp: v1,
+            organization_id: v2,
+            customer_id: slots.3.take().unwrap_or_default(),
+            customer: slots.4.take().unwrap_or_default(),
+            external_customer_id: slots.5.take().unwrap_or_default(),
+            member_id: slots.6.take().unwrap_or_default(),
+            external_member_id: slots.7.take().unwrap_or_default(),
+            child_count: slots.8.take().unwrap_or_default(),
+            parent_id: slots.9.take().unwrap_or_default(),
+            label: v10,
+            source: v11,
+            name: v12,
+            metadata: v13,
+        })
     }
 }
 
@@ -266,11 +267,20 @@ impl ::serde::Serialize for BenefitUpdatedEventName {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitUpdatedEventName {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "benefit.updated")?;
+        Ok(Self::BenefitUpdated)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitUpdatedEventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "benefit.updated")
-            .map(|()| Self::BenefitUpdated)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

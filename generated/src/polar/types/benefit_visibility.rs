@@ -54,10 +54,19 @@ impl ::serde::Serialize for BenefitVisibility {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BenefitVisibility {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["draft", "private", "public"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BenefitVisibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["draft", "private", "public"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -72,37 +72,36 @@ impl ::serde::Serialize for BenefitsUpdateRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for BenefitsUpdateRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
+                Ok(Self::Custom(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("discord") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Discord)
+                Ok(Self::Discord(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("github_repository") => {
-                ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
+                Ok(Self::GithubRepository(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("downloadables") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
+                Ok(Self::Downloadables(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("license_keys") => {
-                ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
+                Ok(Self::LicenseKeys(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("meter_credit") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
+                Ok(Self::MeterCredit(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("feature_flag") => {
-                ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
+                Ok(Self::FeatureFlag(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("slack_shared_channel") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
+                Ok(Self::SlackSharedChannel(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -112,6 +111,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

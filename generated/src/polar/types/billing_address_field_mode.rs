@@ -54,13 +54,19 @@ impl ::serde::Serialize for BillingAddressFieldMode {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BillingAddressFieldMode {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["required", "optional", "disabled"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BillingAddressFieldMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["required", "optional", "disabled"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

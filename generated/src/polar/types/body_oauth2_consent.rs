@@ -29,11 +29,20 @@ impl ::serde::Serialize for BodyOauth2Consent {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BodyOauth2Consent {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BodyOauth2Consent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -45,13 +54,13 @@ impl ::openapi_runtime::de::Object for BodyOauth2Consent {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0),) => Some(Self { action: v0 }),
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self { action: v0 })
     }
 }
 
@@ -104,10 +113,19 @@ impl ::serde::Serialize for BodyOauth2ConsentAction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for BodyOauth2ConsentAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["allow", "deny"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for BodyOauth2ConsentAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["allow", "deny"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

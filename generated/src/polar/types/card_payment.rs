@@ -186,11 +186,21 @@ impl ::serde::Serialize for CardPayment {
 }
 
 #[cfg(feature = "polar-payments")]
+impl ::openapi_runtime::json::Decode for CardPayment {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-payments")]
 impl<'de> ::serde::Deserialize<'de> for CardPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -238,49 +248,50 @@ impl ::openapi_runtime::de::Object for CardPayment {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                v8,
-                v9,
-                v10,
-                Some(v11),
-                v12,
-                v13,
-                v14,
-                Some(v15),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    processor: v3,
-                    status: v4,
-                    amount: v5,
-                    currency: v6,
-                    method: v7,
-                    trigger: v8.unwrap_or_default(),
-                    decline_reason: v9.unwrap_or_default(),
-                    decline_message: v10.unwrap_or_default(),
-                    organization_id: v11,
-                    checkout_id: v12.unwrap_or_default(),
-                    order_id: v13.unwrap_or_default(),
-                    processor_metadata: v14.unwrap_or_default(),
-                    method_metadata: v15,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v11),
+            Some(v15),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.11.take(),
+            slots.15.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            processor: v3,
+            status: v4,
+            amount: v5,
+            currency: v6,
+            method: v7,
+            trigger: slots.8.take().unwrap_or_default(),
+            decline_reason: slots.9.take().unwrap_or_default(),
+            decline_message: slots.10.take().unwrap_or_default(),
+            organization_id: v11,
+            checkout_id: slots.12.take().unwrap_or_default(),
+            order_id: slots.13.take().unwrap_or_default(),
+            processor_metadata: slots.14.take().unwrap_or_default(),
+            method_metadata: v15,
+        })
     }
 }
 
@@ -305,10 +316,20 @@ impl ::serde::Serialize for CardPaymentMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CardPaymentMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "card")?;
+        Ok(Self::Card)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CardPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "card").map(|()| Self::Card)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

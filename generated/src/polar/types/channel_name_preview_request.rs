@@ -96,11 +96,20 @@ impl ::serde::Serialize for ChannelNamePreviewRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ChannelNamePreviewRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -129,21 +138,19 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, v4) => {
-                Some(Self {
-                    organization_id: v0.unwrap_or_default(),
-                    template: v1,
-                    customer_name: v2.unwrap_or_default(),
-                    customer_email: v3.unwrap_or_default(),
-                    customer_metadata: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            organization_id: slots.0.take().unwrap_or_default(),
+            template: v1,
+            customer_name: slots.2.take().unwrap_or_default(),
+            customer_email: slots.3.take().unwrap_or_default(),
+            customer_metadata: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 

@@ -86,11 +86,20 @@ impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutDiscountFixedOnceForeverDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -122,32 +131,29 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                v7,
-            ) => {
-                Some(Self {
-                    duration: v0,
-                    r#type: v1,
-                    amount: v2,
-                    currency: v3,
-                    amounts: v4,
-                    id: v5,
-                    name: v6,
-                    code: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            r#type: v1,
+            amount: v2,
+            currency: v3,
+            amounts: v4,
+            id: v5,
+            name: v6,
+            code: slots.7.take().unwrap_or_default(),
+        })
     }
 }

@@ -93,11 +93,20 @@ impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutDiscountFixedRepeatDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -131,34 +140,40 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                v8,
-            ) => {
-                Some(Self {
-                    duration: v0,
-                    duration_in_months: v1,
-                    r#type: v2,
-                    amount: v3,
-                    currency: v4,
-                    amounts: v5,
-                    id: v6,
-                    name: v7,
-                    code: v8.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            duration_in_months: v1,
+            r#type: v2,
+            amount: v3,
+            currency: v4,
+            amounts: v5,
+            id: v6,
+            name: v7,
+            code: slots.8.take().unwrap_or_default(),
+        })
     }
 }

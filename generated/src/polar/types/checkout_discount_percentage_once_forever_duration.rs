@@ -68,11 +68,20 @@ impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutDiscountPercentageOnceForeverDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -99,21 +108,25 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDura
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
-                Some(Self {
-                    duration: v0,
-                    r#type: v1,
-                    basis_points: v2,
-                    id: v3,
-                    name: v4,
-                    code: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            r#type: v1,
+            basis_points: v2,
+            id: v3,
+            name: v4,
+            code: slots.5.take().unwrap_or_default(),
+        })
     }
 }

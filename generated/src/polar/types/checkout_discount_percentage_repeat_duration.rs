@@ -74,11 +74,20 @@ impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutDiscountPercentageRepeatDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -107,22 +116,27 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), v6) => {
-                Some(Self {
-                    duration: v0,
-                    duration_in_months: v1,
-                    r#type: v2,
-                    basis_points: v3,
-                    id: v4,
-                    name: v5,
-                    code: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            duration_in_months: v1,
+            r#type: v2,
+            basis_points: v3,
+            id: v4,
+            name: v5,
+            code: slots.6.take().unwrap_or_default(),
+        })
     }
 }

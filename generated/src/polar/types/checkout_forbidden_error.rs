@@ -60,30 +60,35 @@ impl ::serde::Serialize for CheckoutForbiddenError {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CheckoutForbiddenError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("AlreadyActiveSubscriptionError") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::AlreadyActiveSubscriptionError)
+                Ok(
+                    Self::AlreadyActiveSubscriptionError(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("NotOpenCheckout") => {
-                ::openapi_runtime::de::tagged(value).map(Self::NotOpenCheckout)
+                Ok(Self::NotOpenCheckout(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("PaymentNotReady") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PaymentNotReady)
+                Ok(Self::PaymentNotReady(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("TrialAlreadyRedeemed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::TrialAlreadyRedeemed)
+                Ok(Self::TrialAlreadyRedeemed(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("DiscountRedemptionLimitReached") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::DiscountRedemptionLimitReached)
+                Ok(
+                    Self::DiscountRedemptionLimitReached(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -93,6 +98,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -198,11 +198,21 @@ impl ::serde::Serialize for CheckoutLink {
 }
 
 #[cfg(feature = "polar-checkout-links")]
+impl ::openapi_runtime::json::Decode for CheckoutLink {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-checkout-links")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -258,55 +268,55 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    v3,
-                    v4,
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    v8,
-                    v9,
-                    v10,
-                    Some(v11),
-                    Some(v12),
-                    v13,
-                    v14,
-                    Some(v15),
-                ),
-                (Some(v16), v17, Some(v18)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    trial_interval: v3.unwrap_or_default(),
-                    trial_interval_count: v4.unwrap_or_default(),
-                    metadata: v5,
-                    payment_processor: v6,
-                    client_secret: v7,
-                    success_url: v8.unwrap_or_default(),
-                    return_url: v9.unwrap_or_default(),
-                    label: v10.unwrap_or_default(),
-                    allow_discount_codes: v11,
-                    require_billing_address: v12,
-                    discount_id: v13.unwrap_or_default(),
-                    seats: v14.unwrap_or_default(),
-                    organization_id: v15,
-                    products: v16,
-                    discount: v17.unwrap_or_default(),
-                    url: v18,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v11),
+            Some(v12),
+            Some(v15),
+            Some(v16),
+            Some(v18),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            trial_interval: slots.0.3.take().unwrap_or_default(),
+            trial_interval_count: slots.0.4.take().unwrap_or_default(),
+            metadata: v5,
+            payment_processor: v6,
+            client_secret: v7,
+            success_url: slots.0.8.take().unwrap_or_default(),
+            return_url: slots.0.9.take().unwrap_or_default(),
+            label: slots.0.10.take().unwrap_or_default(),
+            allow_discount_codes: v11,
+            require_billing_address: v12,
+            discount_id: slots.0.13.take().unwrap_or_default(),
+            seats: slots.0.14.take().unwrap_or_default(),
+            organization_id: v15,
+            products: v16,
+            discount: slots.1.1.take().unwrap_or_default(),
+            url: v18,
+        })
     }
 }
 
@@ -516,13 +526,12 @@ impl ::serde::Serialize for CheckoutLinkDiscount {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CheckoutLinkDiscount {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "CheckoutLinkDiscount",
@@ -648,6 +657,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

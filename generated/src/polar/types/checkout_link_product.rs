@@ -192,11 +192,20 @@ impl ::serde::Serialize for CheckoutLinkProduct {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutLinkProduct {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -255,55 +264,57 @@ impl ::openapi_runtime::de::Object for CheckoutLinkProduct {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    v3,
-                    v4,
-                    v5,
-                    Some(v6),
-                    v7,
-                    Some(v8),
-                    v9,
-                    v10,
-                    v11,
-                    v12,
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16), Some(v17), Some(v18)),
-            ) => {
-                Some(Self {
-                    metadata: v0,
-                    id: v1,
-                    created_at: v2,
-                    modified_at: v3.unwrap_or_default(),
-                    trial_interval: v4.unwrap_or_default(),
-                    trial_interval_count: v5.unwrap_or_default(),
-                    name: v6,
-                    description: v7.unwrap_or_default(),
-                    visibility: v8,
-                    recurring_interval: v9.unwrap_or_default(),
-                    recurring_interval_count: v10.unwrap_or_default(),
-                    meter_interval: v11.unwrap_or_default(),
-                    meter_interval_count: v12.unwrap_or_default(),
-                    is_recurring: v13,
-                    is_archived: v14,
-                    organization_id: v15,
-                    prices: v16,
-                    benefits: v17,
-                    medias: v18,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v6),
+            Some(v8),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.6.take(),
+            slots.0.8.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: v0,
+            id: v1,
+            created_at: v2,
+            modified_at: slots.0.3.take().unwrap_or_default(),
+            trial_interval: slots.0.4.take().unwrap_or_default(),
+            trial_interval_count: slots.0.5.take().unwrap_or_default(),
+            name: v6,
+            description: slots.0.7.take().unwrap_or_default(),
+            visibility: v8,
+            recurring_interval: slots.0.9.take().unwrap_or_default(),
+            recurring_interval_count: slots.0.10.take().unwrap_or_default(),
+            meter_interval: slots.0.11.take().unwrap_or_default(),
+            meter_interval_count: slots.0.12.take().unwrap_or_default(),
+            is_recurring: v13,
+            is_archived: v14,
+            organization_id: v15,
+            prices: v16,
+            benefits: v17,
+            medias: v18,
+        })
     }
 }
 

@@ -192,11 +192,20 @@ impl ::serde::Serialize for CheckoutLinkUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutLinkUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -231,22 +240,21 @@ impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10) = slots;
         Some(Self {
-            trial_interval: v0.unwrap_or_default(),
-            trial_interval_count: v1.unwrap_or_default(),
-            metadata: v2.unwrap_or_default(),
-            products: v3.unwrap_or_default(),
-            label: v4.unwrap_or_default(),
-            allow_discount_codes: v5.unwrap_or_default(),
-            require_billing_address: v6.unwrap_or_default(),
-            discount_id: v7.unwrap_or_default(),
-            seats: v8.unwrap_or_default(),
-            success_url: v9.unwrap_or_default(),
-            return_url: v10.unwrap_or_default(),
+            trial_interval: slots.0.take().unwrap_or_default(),
+            trial_interval_count: slots.1.take().unwrap_or_default(),
+            metadata: slots.2.take().unwrap_or_default(),
+            products: slots.3.take().unwrap_or_default(),
+            label: slots.4.take().unwrap_or_default(),
+            allow_discount_codes: slots.5.take().unwrap_or_default(),
+            require_billing_address: slots.6.take().unwrap_or_default(),
+            discount_id: slots.7.take().unwrap_or_default(),
+            seats: slots.8.take().unwrap_or_default(),
+            success_url: slots.9.take().unwrap_or_default(),
+            return_url: slots.10.take().unwrap_or_default(),
         })
     }
 }

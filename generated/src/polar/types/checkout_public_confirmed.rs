@@ -570,11 +570,20 @@ impl ::serde::Serialize for CheckoutPublicConfirmed {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutPublicConfirmed {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -730,129 +739,125 @@ impl ::openapi_runtime::de::Object for CheckoutPublicConfirmed {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    v3,
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    Some(v12),
-                    v13,
-                    v14,
-                    v15,
-                ),
-                (
-                    Some(v16),
-                    Some(v17),
-                    v18,
-                    v19,
-                    Some(v20),
-                    Some(v21),
-                    v22,
-                    v23,
-                    v24,
-                    v25,
-                    Some(v26),
-                    v27,
-                    v28,
-                    v29,
-                    Some(v30),
-                    Some(v31),
-                ),
-                (
-                    Some(v32),
-                    Some(v33),
-                    Some(v34),
-                    Some(v35),
-                    Some(v36),
-                    v37,
-                    Some(v38),
-                    v39,
-                    v40,
-                    v41,
-                    v42,
-                    v43,
-                    v44,
-                    v45,
-                    v46,
-                    Some(v47),
-                ),
-                (Some(v48), Some(v49), v50, v51, v52, v53, Some(v54), v55, v56),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    custom_field_data: v3.unwrap_or_default(),
-                    payment_processor: v4,
-                    status: v5,
-                    client_secret: v6,
-                    url: v7,
-                    expires_at: v8,
-                    success_url: v9,
-                    return_url: v10.unwrap_or_default(),
-                    embed_origin: v11.unwrap_or_default(),
-                    amount: v12,
-                    seats: v13.unwrap_or_default(),
-                    min_seats: v14.unwrap_or_default(),
-                    max_seats: v15.unwrap_or_default(),
-                    discount_amount: v16,
-                    net_amount: v17,
-                    tax_amount: v18.unwrap_or_default(),
-                    tax_behavior: v19.unwrap_or_default(),
-                    total_amount: v20,
-                    currency: v21,
-                    allow_trial: v22.unwrap_or_default(),
-                    active_trial_interval: v23.unwrap_or_default(),
-                    active_trial_interval_count: v24.unwrap_or_default(),
-                    trial_end: v25.unwrap_or_default(),
-                    organization_id: v26,
-                    product_id: v27.unwrap_or_default(),
-                    product_price_id: v28.unwrap_or_default(),
-                    discount_id: v29.unwrap_or_default(),
-                    allow_discount_codes: v30,
-                    require_billing_address: v31,
-                    is_discount_applicable: v32,
-                    is_free_product_price: v33,
-                    is_payment_required: v34,
-                    is_payment_setup_required: v35,
-                    is_payment_form_required: v36,
-                    customer_id: v37.unwrap_or_default(),
-                    is_business_customer: v38,
-                    customer_name: v39.unwrap_or_default(),
-                    customer_email: v40.unwrap_or_default(),
-                    customer_ip_address: v41.unwrap_or_default(),
-                    customer_billing_name: v42.unwrap_or_default(),
-                    customer_billing_address: v43.unwrap_or_default(),
-                    customer_tax_id: v44.unwrap_or_default(),
-                    locale: v45.unwrap_or_default(),
-                    payment_method_type: v46.unwrap_or_default(),
-                    payment_processor_metadata: v47,
-                    billing_address_fields: v48,
-                    products: v49,
-                    product: v50.unwrap_or_default(),
-                    product_price: v51.unwrap_or_default(),
-                    prices: v52.unwrap_or_default(),
-                    discount: v53.unwrap_or_default(),
-                    organization: v54,
-                    attached_custom_fields: v55.unwrap_or_default(),
-                    customer_session_token: v56.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v12),
+            Some(v16),
+            Some(v17),
+            Some(v20),
+            Some(v21),
+            Some(v26),
+            Some(v30),
+            Some(v31),
+            Some(v32),
+            Some(v33),
+            Some(v34),
+            Some(v35),
+            Some(v36),
+            Some(v38),
+            Some(v47),
+            Some(v48),
+            Some(v49),
+            Some(v54),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.12.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.4.take(),
+            slots.1.5.take(),
+            slots.1.10.take(),
+            slots.1.14.take(),
+            slots.1.15.take(),
+            slots.2.0.take(),
+            slots.2.1.take(),
+            slots.2.2.take(),
+            slots.2.3.take(),
+            slots.2.4.take(),
+            slots.2.6.take(),
+            slots.2.15.take(),
+            slots.3.0.take(),
+            slots.3.1.take(),
+            slots.3.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            custom_field_data: slots.0.3.take().unwrap_or_default(),
+            payment_processor: v4,
+            status: v5,
+            client_secret: v6,
+            url: v7,
+            expires_at: v8,
+            success_url: v9,
+            return_url: slots.0.10.take().unwrap_or_default(),
+            embed_origin: slots.0.11.take().unwrap_or_default(),
+            amount: v12,
+            seats: slots.0.13.take().unwrap_or_default(),
+            min_seats: slots.0.14.take().unwrap_or_default(),
+            max_seats: slots.0.15.take().unwrap_or_default(),
+            discount_amount: v16,
+            net_amount: v17,
+            tax_amount: slots.1.2.take().unwrap_or_default(),
+            tax_behavior: slots.1.3.take().unwrap_or_default(),
+            total_amount: v20,
+            currency: v21,
+            allow_trial: slots.1.6.take().unwrap_or_default(),
+            active_trial_interval: slots.1.7.take().unwrap_or_default(),
+            active_trial_interval_count: slots.1.8.take().unwrap_or_default(),
+            trial_end: slots.1.9.take().unwrap_or_default(),
+            organization_id: v26,
+            product_id: slots.1.11.take().unwrap_or_default(),
+            product_price_id: slots.1.12.take().unwrap_or_default(),
+            discount_id: slots.1.13.take().unwrap_or_default(),
+            allow_discount_codes: v30,
+            require_billing_address: v31,
+            is_discount_applicable: v32,
+            is_free_product_price: v33,
+            is_payment_required: v34,
+            is_payment_setup_required: v35,
+            is_payment_form_required: v36,
+            customer_id: slots.2.5.take().unwrap_or_default(),
+            is_business_customer: v38,
+            customer_name: slots.2.7.take().unwrap_or_default(),
+            customer_email: slots.2.8.take().unwrap_or_default(),
+            customer_ip_address: slots.2.9.take().unwrap_or_default(),
+            customer_billing_name: slots.2.10.take().unwrap_or_default(),
+            customer_billing_address: slots.2.11.take().unwrap_or_default(),
+            customer_tax_id: slots.2.12.take().unwrap_or_default(),
+            locale: slots.2.13.take().unwrap_or_default(),
+            payment_method_type: slots.2.14.take().unwrap_or_default(),
+            payment_processor_metadata: v47,
+            billing_address_fields: v48,
+            products: v49,
+            product: slots.3.2.take().unwrap_or_default(),
+            product_price: slots.3.3.take().unwrap_or_default(),
+            prices: slots.3.4.take().unwrap_or_default(),
+            discount: slots.3.5.take().unwrap_or_default(),
+            organization: v54,
+            attached_custom_fields: slots.3.7.take().unwrap_or_default(),
+            customer_session_token: slots.3.8.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -878,12 +883,21 @@ impl ::serde::Serialize for CheckoutPublicConfirmedStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutPublicConfirmedStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "confirmed")?;
+        Ok(Self::Confirmed)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "confirmed")
-            .map(|()| Self::Confirmed)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -62,13 +62,22 @@ impl ::serde::Serialize for CheckoutStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["open", "expired", "confirmed", "succeeded", "failed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["open", "expired", "confirmed", "succeeded", "failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -415,11 +415,20 @@ impl ::serde::Serialize for CheckoutUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -501,39 +510,35 @@ impl ::openapi_runtime::de::Object for CheckoutUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20, v21, v22, v23, v24),
-        ) = slots;
         Some(Self {
-            custom_field_data: v0.unwrap_or_default(),
-            product_id: v1.unwrap_or_default(),
-            product_price_id: v2.unwrap_or_default(),
-            amount: v3.unwrap_or_default(),
-            seats: v4.unwrap_or_default(),
-            is_business_customer: v5.unwrap_or_default(),
-            customer_name: v6.unwrap_or_default(),
-            customer_email: v7.unwrap_or_default(),
-            customer_billing_name: v8.unwrap_or_default(),
-            customer_billing_address: v9.unwrap_or_default(),
-            customer_tax_id: v10.unwrap_or_default(),
-            locale: v11.unwrap_or_default(),
-            trial_interval: v12.unwrap_or_default(),
-            trial_interval_count: v13.unwrap_or_default(),
-            metadata: v14.unwrap_or_default(),
-            currency: v15.unwrap_or_default(),
-            discount_id: v16.unwrap_or_default(),
-            allow_discount_codes: v17.unwrap_or_default(),
-            require_billing_address: v18.unwrap_or_default(),
-            allow_trial: v19.unwrap_or_default(),
-            customer_ip_address: v20.unwrap_or_default(),
-            customer_metadata: v21.unwrap_or_default(),
-            success_url: v22.unwrap_or_default(),
-            return_url: v23.unwrap_or_default(),
-            embed_origin: v24.unwrap_or_default(),
+            custom_field_data: slots.0.0.take().unwrap_or_default(),
+            product_id: slots.0.1.take().unwrap_or_default(),
+            product_price_id: slots.0.2.take().unwrap_or_default(),
+            amount: slots.0.3.take().unwrap_or_default(),
+            seats: slots.0.4.take().unwrap_or_default(),
+            is_business_customer: slots.0.5.take().unwrap_or_default(),
+            customer_name: slots.0.6.take().unwrap_or_default(),
+            customer_email: slots.0.7.take().unwrap_or_default(),
+            customer_billing_name: slots.0.8.take().unwrap_or_default(),
+            customer_billing_address: slots.0.9.take().unwrap_or_default(),
+            customer_tax_id: slots.0.10.take().unwrap_or_default(),
+            locale: slots.0.11.take().unwrap_or_default(),
+            trial_interval: slots.0.12.take().unwrap_or_default(),
+            trial_interval_count: slots.0.13.take().unwrap_or_default(),
+            metadata: slots.0.14.take().unwrap_or_default(),
+            currency: slots.0.15.take().unwrap_or_default(),
+            discount_id: slots.1.0.take().unwrap_or_default(),
+            allow_discount_codes: slots.1.1.take().unwrap_or_default(),
+            require_billing_address: slots.1.2.take().unwrap_or_default(),
+            allow_trial: slots.1.3.take().unwrap_or_default(),
+            customer_ip_address: slots.1.4.take().unwrap_or_default(),
+            customer_metadata: slots.1.5.take().unwrap_or_default(),
+            success_url: slots.1.6.take().unwrap_or_default(),
+            return_url: slots.1.7.take().unwrap_or_default(),
+            embed_origin: slots.1.8.take().unwrap_or_default(),
         })
     }
 }

@@ -240,11 +240,20 @@ impl ::serde::Serialize for CheckoutUpdatePublic {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CheckoutUpdatePublic {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -293,26 +302,25 @@ impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14) = slots;
         Some(Self {
-            custom_field_data: v0.unwrap_or_default(),
-            product_id: v1.unwrap_or_default(),
-            product_price_id: v2.unwrap_or_default(),
-            amount: v3.unwrap_or_default(),
-            seats: v4.unwrap_or_default(),
-            is_business_customer: v5.unwrap_or_default(),
-            customer_name: v6.unwrap_or_default(),
-            customer_email: v7.unwrap_or_default(),
-            customer_billing_name: v8.unwrap_or_default(),
-            customer_billing_address: v9.unwrap_or_default(),
-            customer_tax_id: v10.unwrap_or_default(),
-            locale: v11.unwrap_or_default(),
-            payment_method_type: v12.unwrap_or_default(),
-            discount_code: v13.unwrap_or_default(),
-            allow_trial: v14.unwrap_or_default(),
+            custom_field_data: slots.0.take().unwrap_or_default(),
+            product_id: slots.1.take().unwrap_or_default(),
+            product_price_id: slots.2.take().unwrap_or_default(),
+            amount: slots.3.take().unwrap_or_default(),
+            seats: slots.4.take().unwrap_or_default(),
+            is_business_customer: slots.5.take().unwrap_or_default(),
+            customer_name: slots.6.take().unwrap_or_default(),
+            customer_email: slots.7.take().unwrap_or_default(),
+            customer_billing_name: slots.8.take().unwrap_or_default(),
+            customer_billing_address: slots.9.take().unwrap_or_default(),
+            customer_tax_id: slots.10.take().unwrap_or_default(),
+            locale: slots.11.take().unwrap_or_default(),
+            payment_method_type: slots.12.take().unwrap_or_default(),
+            discount_code: slots.13.take().unwrap_or_default(),
+            allow_trial: slots.14.take().unwrap_or_default(),
         })
     }
 }

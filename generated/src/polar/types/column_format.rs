@@ -62,13 +62,22 @@ impl ::serde::Serialize for ColumnFormat {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ColumnFormat {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["text", "currency", "datetime", "badge", "avatar"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ColumnFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["text", "currency", "datetime", "badge", "avatar"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

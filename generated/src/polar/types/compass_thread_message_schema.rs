@@ -64,11 +64,20 @@ impl ::serde::Serialize for CompassThreadMessageSchema {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CompassThreadMessageSchema {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -93,21 +102,24 @@ impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    prompt: v3,
-                    parts: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            prompt: v3,
+            parts: v4,
+        })
     }
 }
 
@@ -137,19 +149,18 @@ impl ::serde::Serialize for CompassThreadMessageSchemaPartsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CompassThreadMessageSchemaPartsItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "kind").as_tag() {
             ::openapi_runtime::de::Tag::Str("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
+                Ok(Self::Text(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("block") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Block)
+                Ok(Self::Block(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -190,6 +201,14 @@ impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -33,11 +33,20 @@ impl ::serde::Serialize for CompassThreadUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CompassThreadUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CompassThreadUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -48,12 +57,11 @@ impl ::openapi_runtime::de::Object for CompassThreadUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0,) = slots;
         Some(Self {
-            title: v0.unwrap_or_default(),
+            title: slots.0.take().unwrap_or_default(),
         })
     }
 }

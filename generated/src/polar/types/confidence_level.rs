@@ -57,10 +57,19 @@ impl ::serde::Serialize for ConfidenceLevel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ConfidenceLevel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["low", "medium", "high"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ConfidenceLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["low", "medium", "high"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

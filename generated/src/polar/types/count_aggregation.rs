@@ -33,11 +33,20 @@ impl ::serde::Serialize for CountAggregation {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CountAggregation {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CountAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -48,12 +57,11 @@ impl ::openapi_runtime::de::Object for CountAggregation {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0,) = slots;
         Some(Self {
-            func: v0.unwrap_or_default(),
+            func: slots.0.take().unwrap_or_default(),
         })
     }
 }
@@ -77,10 +85,20 @@ impl ::serde::Serialize for CountAggregationFunc {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CountAggregationFunc {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "count")?;
+        Ok(Self::Count)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CountAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "count").map(|()| Self::Count)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

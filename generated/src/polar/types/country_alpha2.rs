@@ -1038,12 +1038,13 @@ impl ::serde::Serialize for CountryAlpha2 {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CountryAlpha2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CountryAlpha2 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "AD",
                 "AE",
@@ -1296,5 +1297,13 @@ impl<'de> ::serde::Deserialize<'de> for CountryAlpha2 {
                 "ZW",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CountryAlpha2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -1018,12 +1018,13 @@ impl ::serde::Serialize for CountryAlpha2Input {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CountryAlpha2Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CountryAlpha2Input {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "AD",
                 "AE",
@@ -1271,5 +1272,13 @@ impl<'de> ::serde::Deserialize<'de> for CountryAlpha2Input {
                 "ZW",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CountryAlpha2Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -101,11 +101,21 @@ impl ::serde::Serialize for CustomFieldCreateNumber {
 }
 
 #[cfg(feature = "polar-custom-fields")]
+impl ::openapi_runtime::json::Decode for CustomFieldCreateNumber {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-custom-fields")]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -134,22 +144,25 @@ impl ::openapi_runtime::de::Object for CustomFieldCreateNumber {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), Some(v3), v4, Some(v5)) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    r#type: v1,
-                    slug: v2,
-                    name: v3,
-                    organization_id: v4.unwrap_or_default(),
-                    properties: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3), Some(v5)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            r#type: v1,
+            slug: v2,
+            name: v3,
+            organization_id: slots.4.take().unwrap_or_default(),
+            properties: v5,
+        })
     }
 }
 
@@ -176,10 +189,20 @@ impl ::serde::Serialize for CustomFieldCreateNumberType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomFieldCreateNumberType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "number")?;
+        Ok(Self::Number)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "number").map(|()| Self::Number)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -74,11 +74,20 @@ impl ::serde::Serialize for CustomFieldSelectProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomFieldSelectProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,19 +109,17 @@ impl ::openapi_runtime::de::Object for CustomFieldSelectProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3)) => {
-                Some(Self {
-                    form_label: v0.unwrap_or_default(),
-                    form_help_text: v1.unwrap_or_default(),
-                    form_placeholder: v2.unwrap_or_default(),
-                    options: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3),) = (slots.3.take(),) else {
+            return None;
+        };
+        Some(Self {
+            form_label: slots.0.take().unwrap_or_default(),
+            form_help_text: slots.1.take().unwrap_or_default(),
+            form_placeholder: slots.2.take().unwrap_or_default(),
+            options: v3,
+        })
     }
 }

@@ -74,12 +74,13 @@ impl ::serde::Serialize for CustomFieldSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomFieldSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CustomFieldSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -91,5 +92,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSortProperty {
                 "-type",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFieldSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -93,11 +93,20 @@ impl ::serde::Serialize for CustomFieldTextProperties {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomFieldTextProperties {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -122,17 +131,16 @@ impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5) = slots;
         Some(Self {
-            form_label: v0.unwrap_or_default(),
-            form_help_text: v1.unwrap_or_default(),
-            form_placeholder: v2.unwrap_or_default(),
-            textarea: v3.unwrap_or_default(),
-            min_length: v4.unwrap_or_default(),
-            max_length: v5.unwrap_or_default(),
+            form_label: slots.0.take().unwrap_or_default(),
+            form_help_text: slots.1.take().unwrap_or_default(),
+            form_placeholder: slots.2.take().unwrap_or_default(),
+            textarea: slots.3.take().unwrap_or_default(),
+            min_length: slots.4.take().unwrap_or_default(),
+            max_length: slots.5.take().unwrap_or_default(),
         })
     }
 }

@@ -62,13 +62,22 @@ impl ::serde::Serialize for CustomFieldType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomFieldType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["text", "number", "date", "checkbox", "select"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["text", "number", "date", "checkbox", "select"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

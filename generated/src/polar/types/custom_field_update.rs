@@ -54,28 +54,27 @@ impl ::serde::Serialize for CustomFieldUpdate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CustomFieldUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
+                Ok(Self::Text(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("number") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Number)
+                Ok(Self::Number(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("date") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Date)
+                Ok(Self::Date(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("checkbox") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
+                Ok(Self::Checkbox(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("select") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Select)
+                Ok(Self::Select(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -85,6 +84,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -109,11 +109,20 @@ impl ::serde::Serialize for CustomFieldUpdateDate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomFieldUpdateDate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -137,21 +146,19 @@ impl ::openapi_runtime::de::Object for CustomFieldUpdateDate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3), v4) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    name: v1.unwrap_or_default(),
-                    slug: v2.unwrap_or_default(),
-                    r#type: v3,
-                    properties: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3),) = (slots.3.take(),) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            name: slots.1.take().unwrap_or_default(),
+            slug: slots.2.take().unwrap_or_default(),
+            r#type: v3,
+            properties: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 

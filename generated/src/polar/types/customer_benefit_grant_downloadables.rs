@@ -162,11 +162,20 @@ impl ::serde::Serialize for CustomerBenefitGrantDownloadables {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerBenefitGrantDownloadables {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDownloadables {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -213,48 +222,49 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadables {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                v3,
-                v4,
-                Some(v5),
-                v6,
-                Some(v7),
-                v8,
-                v9,
-                Some(v10),
-                Some(v11),
-                v12,
-                Some(v13),
-                Some(v14),
-                Some(v15),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    granted_at: v3.unwrap_or_default(),
-                    revoked_at: v4.unwrap_or_default(),
-                    customer_id: v5,
-                    member_id: v6.unwrap_or_default(),
-                    benefit_id: v7,
-                    subscription_id: v8.unwrap_or_default(),
-                    order_id: v9.unwrap_or_default(),
-                    is_granted: v10,
-                    is_revoked: v11,
-                    error: v12.unwrap_or_default(),
-                    customer: v13,
-                    benefit: v14,
-                    properties: v15,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v5),
+            Some(v7),
+            Some(v10),
+            Some(v11),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.5.take(),
+            slots.7.take(),
+            slots.10.take(),
+            slots.11.take(),
+            slots.13.take(),
+            slots.14.take(),
+            slots.15.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            granted_at: slots.3.take().unwrap_or_default(),
+            revoked_at: slots.4.take().unwrap_or_default(),
+            customer_id: v5,
+            member_id: slots.6.take().unwrap_or_default(),
+            benefit_id: v7,
+            subscription_id: slots.8.take().unwrap_or_default(),
+            order_id: slots.9.take().unwrap_or_default(),
+            is_granted: v10,
+            is_revoked: v11,
+            error: slots.12.take().unwrap_or_default(),
+            customer: v13,
+            benefit: v14,
+            properties: v15,
+        })
     }
 }

@@ -74,12 +74,13 @@ impl ::serde::Serialize for CustomerCancellationReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerCancellationReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CustomerCancellationReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "customer_service",
                 "low_quality",
@@ -91,5 +92,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCancellationReason {
                 "other",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerCancellationReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

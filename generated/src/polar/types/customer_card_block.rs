@@ -75,11 +75,20 @@ impl ::serde::Serialize for CustomerCardBlock {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerCardBlock {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerCardBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -104,21 +113,19 @@ impl ::openapi_runtime::de::Object for CustomerCardBlock {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, Some(v4)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    email: v1,
-                    name: v2.unwrap_or_default(),
-                    avatar_url: v3.unwrap_or_default(),
-                    created_at: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v4)) = (slots.1.take(), slots.4.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            email: v1,
+            name: slots.2.take().unwrap_or_default(),
+            avatar_url: slots.3.take().unwrap_or_default(),
+            created_at: v4,
+        })
     }
 }
 
@@ -141,11 +148,20 @@ impl ::serde::Serialize for CustomerCardBlockType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerCardBlockType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "customer_card")?;
+        Ok(Self::CustomerCard)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerCardBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "customer_card")
-            .map(|()| Self::CustomerCard)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

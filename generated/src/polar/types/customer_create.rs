@@ -45,19 +45,18 @@ impl ::serde::Serialize for CustomerCreate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CustomerCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("individual") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Individual)
+                Ok(Self::Individual(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("team") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Team)
+                Ok(Self::Team(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -126,6 +125,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

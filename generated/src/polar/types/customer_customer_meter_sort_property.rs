@@ -98,12 +98,13 @@ impl ::serde::Serialize for CustomerCustomerMeterSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CustomerCustomerMeterSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -121,5 +122,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterSortProperty {
                 "-balance",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -268,11 +268,31 @@ impl ::serde::Serialize for CustomerIndividual {
         feature = "polar-webhook-events"
     )
 )]
+impl ::openapi_runtime::json::Decode for CustomerIndividual {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-events",
+        feature = "polar-webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -337,54 +357,40 @@ impl ::openapi_runtime::de::Object for CustomerIndividual {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    v4,
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    v12,
-                    Some(v13),
-                    v14,
-                    v15,
-                ),
-                (v16, v17),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    metadata: v3,
-                    external_id: v4.unwrap_or_default(),
-                    email: v5,
-                    email_verified: v6,
-                    r#type: v7,
-                    name: v8.unwrap_or_default(),
-                    billing_name: v9.unwrap_or_default(),
-                    billing_address: v10.unwrap_or_default(),
-                    tax_id: v11.unwrap_or_default(),
-                    locale: v12.unwrap_or_default(),
-                    organization_id: v13,
-                    default_payment_method_id: v14.unwrap_or_default(),
-                    deleted_at: v15.unwrap_or_default(),
-                    first_user_event_at: v16.unwrap_or_default(),
-                    avatar_url: v17.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v5), Some(v6), Some(v7), Some(v13)) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            metadata: v3,
+            external_id: slots.0.4.take().unwrap_or_default(),
+            email: v5,
+            email_verified: v6,
+            r#type: v7,
+            name: slots.0.8.take().unwrap_or_default(),
+            billing_name: slots.0.9.take().unwrap_or_default(),
+            billing_address: slots.0.10.take().unwrap_or_default(),
+            tax_id: slots.0.11.take().unwrap_or_default(),
+            locale: slots.0.12.take().unwrap_or_default(),
+            organization_id: v13,
+            default_payment_method_id: slots.0.14.take().unwrap_or_default(),
+            deleted_at: slots.0.15.take().unwrap_or_default(),
+            first_user_event_at: slots.1.0.take().unwrap_or_default(),
+            avatar_url: slots.1.1.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -409,11 +415,20 @@ impl ::serde::Serialize for CustomerIndividualType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerIndividualType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "individual")?;
+        Ok(Self::Individual)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividualType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "individual")
-            .map(|()| Self::Individual)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

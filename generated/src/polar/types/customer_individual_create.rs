@@ -180,11 +180,20 @@ impl ::serde::Serialize for CustomerIndividualCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerIndividualCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -220,26 +229,24 @@ impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, Some(v9)) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    external_id: v1.unwrap_or_default(),
-                    name: v2.unwrap_or_default(),
-                    billing_address: v3.unwrap_or_default(),
-                    tax_id: v4.unwrap_or_default(),
-                    locale: v5.unwrap_or_default(),
-                    organization_id: v6.unwrap_or_default(),
-                    owner: v7.unwrap_or_default(),
-                    r#type: v8.unwrap_or_default(),
-                    email: v9,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v9),) = (slots.9.take(),) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            external_id: slots.1.take().unwrap_or_default(),
+            name: slots.2.take().unwrap_or_default(),
+            billing_address: slots.3.take().unwrap_or_default(),
+            tax_id: slots.4.take().unwrap_or_default(),
+            locale: slots.5.take().unwrap_or_default(),
+            organization_id: slots.6.take().unwrap_or_default(),
+            owner: slots.7.take().unwrap_or_default(),
+            r#type: slots.8.take().unwrap_or_default(),
+            email: v9,
+        })
     }
 }
 

@@ -114,12 +114,13 @@ impl ::serde::Serialize for CustomerMeterSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerMeterSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for CustomerMeterSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -141,5 +142,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeterSortProperty {
                 "-balance",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerMeterSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

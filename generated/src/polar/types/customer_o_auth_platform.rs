@@ -50,10 +50,19 @@ impl ::serde::Serialize for CustomerOAuthPlatform {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerOAuthPlatform {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["github", "discord"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerOAuthPlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["github", "discord"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

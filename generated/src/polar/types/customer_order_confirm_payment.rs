@@ -64,11 +64,20 @@ impl ::serde::Serialize for CustomerOrderConfirmPayment {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerOrderConfirmPayment {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,14 +96,13 @@ impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            confirmation_token_id: v0.unwrap_or_default(),
-            payment_method_id: v1.unwrap_or_default(),
-            payment_processor: v2.unwrap_or_default(),
+            confirmation_token_id: slots.0.take().unwrap_or_default(),
+            payment_method_id: slots.1.take().unwrap_or_default(),
+            payment_processor: slots.2.take().unwrap_or_default(),
         })
     }
 }

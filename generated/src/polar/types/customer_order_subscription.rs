@@ -337,11 +337,20 @@ impl ::serde::Serialize for CustomerOrderSubscription {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerOrderSubscription {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -424,80 +433,71 @@ impl ::openapi_runtime::de::Object for CustomerOrderSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    Some(v14),
-                    v15,
-                ),
-                (
-                    v16,
-                    v17,
-                    v18,
-                    v19,
-                    Some(v20),
-                    v21,
-                    v22,
-                    Some(v23),
-                    Some(v24),
-                    v25,
-                    v26,
-                    v27,
-                    v28,
-                    v29,
-                ),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    amount: v3,
-                    currency: v4,
-                    recurring_interval: v5,
-                    recurring_interval_count: v6,
-                    status: v7,
-                    current_period_start: v8,
-                    current_period_end: v9,
-                    current_meter_period_start: v10.unwrap_or_default(),
-                    current_meter_period_end: v11.unwrap_or_default(),
-                    trial_start: v12.unwrap_or_default(),
-                    trial_end: v13.unwrap_or_default(),
-                    cancel_at_period_end: v14,
-                    canceled_at: v15.unwrap_or_default(),
-                    started_at: v16.unwrap_or_default(),
-                    ends_at: v17.unwrap_or_default(),
-                    ended_at: v18.unwrap_or_default(),
-                    past_due_at: v19.unwrap_or_default(),
-                    pause_at_period_end: v20,
-                    paused_at: v21.unwrap_or_default(),
-                    resumes_at: v22.unwrap_or_default(),
-                    customer_id: v23,
-                    product_id: v24,
-                    discount_id: v25.unwrap_or_default(),
-                    checkout_id: v26.unwrap_or_default(),
-                    seats: v27.unwrap_or_default(),
-                    customer_cancellation_reason: v28.unwrap_or_default(),
-                    customer_cancellation_comment: v29.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v14),
+            Some(v20),
+            Some(v23),
+            Some(v24),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.14.take(),
+            slots.1.4.take(),
+            slots.1.7.take(),
+            slots.1.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            amount: v3,
+            currency: v4,
+            recurring_interval: v5,
+            recurring_interval_count: v6,
+            status: v7,
+            current_period_start: v8,
+            current_period_end: v9,
+            current_meter_period_start: slots.0.10.take().unwrap_or_default(),
+            current_meter_period_end: slots.0.11.take().unwrap_or_default(),
+            trial_start: slots.0.12.take().unwrap_or_default(),
+            trial_end: slots.0.13.take().unwrap_or_default(),
+            cancel_at_period_end: v14,
+            canceled_at: slots.0.15.take().unwrap_or_default(),
+            started_at: slots.1.0.take().unwrap_or_default(),
+            ends_at: slots.1.1.take().unwrap_or_default(),
+            ended_at: slots.1.2.take().unwrap_or_default(),
+            past_due_at: slots.1.3.take().unwrap_or_default(),
+            pause_at_period_end: v20,
+            paused_at: slots.1.5.take().unwrap_or_default(),
+            resumes_at: slots.1.6.take().unwrap_or_default(),
+            customer_id: v23,
+            product_id: v24,
+            discount_id: slots.1.9.take().unwrap_or_default(),
+            checkout_id: slots.1.10.take().unwrap_or_default(),
+            seats: slots.1.11.take().unwrap_or_default(),
+            customer_cancellation_reason: slots.1.12.take().unwrap_or_default(),
+            customer_cancellation_comment: slots.1.13.take().unwrap_or_default(),
+        })
     }
 }

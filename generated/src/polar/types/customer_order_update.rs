@@ -49,11 +49,20 @@ impl ::serde::Serialize for CustomerOrderUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerOrderUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -67,13 +76,12 @@ impl ::openapi_runtime::de::Object for CustomerOrderUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            billing_name: v0.unwrap_or_default(),
-            billing_address: v1.unwrap_or_default(),
+            billing_name: slots.0.take().unwrap_or_default(),
+            billing_address: slots.1.take().unwrap_or_default(),
         })
     }
 }

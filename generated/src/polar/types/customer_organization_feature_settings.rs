@@ -47,11 +47,20 @@ impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerOrganizationFeatureSettings {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -65,13 +74,12 @@ impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            member_model_enabled: v0.unwrap_or_default(),
-            checkout_localization_enabled: v1.unwrap_or_default(),
+            member_model_enabled: slots.0.take().unwrap_or_default(),
+            checkout_localization_enabled: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -37,12 +37,22 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for CustomerPaymentMethodCreateRequiresActionResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateRequiresActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -55,18 +65,16 @@ for CustomerPaymentMethodCreateRequiresActionResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => {
-                Some(Self {
-                    status: v0,
-                    client_secret: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            status: v0,
+            client_secret: v1,
+        })
     }
 }
 
@@ -87,12 +95,22 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponseSta
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for CustomerPaymentMethodCreateRequiresActionResponseStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "requires_action")?;
+        Ok(Self::RequiresAction)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateRequiresActionResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "requires_action")
-            .map(|()| Self::RequiresAction)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -29,19 +29,18 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CustomerPaymentMethodCreateResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "status").as_tag() {
             ::openapi_runtime::de::Tag::Str("succeeded") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Succeeded)
+                Ok(Self::Succeeded(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("requires_action") => {
-                ::openapi_runtime::de::tagged(value).map(Self::RequiresAction)
+                Ok(Self::RequiresAction(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -51,6 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -37,11 +37,20 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerPaymentMethodCreateSucceededResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -56,18 +65,16 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreateSucceededRespo
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => {
-                Some(Self {
-                    status: v0,
-                    payment_method: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            status: v0,
+            payment_method: v1,
+        })
     }
 }
 
@@ -88,12 +95,22 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponseStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for CustomerPaymentMethodCreateSucceededResponseStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "succeeded")?;
+        Ok(Self::Succeeded)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateSucceededResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "succeeded")
-            .map(|()| Self::Succeeded)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -76,11 +76,20 @@ impl ::serde::Serialize for CustomerPaymentMethodGeneric {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerPaymentMethodGeneric {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -109,22 +118,27 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    processor: v3,
-                    customer_id: v4,
-                    r#type: v5,
-                    is_default: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.2.take().unwrap_or_default(),
+            processor: v3,
+            customer_id: v4,
+            r#type: v5,
+            is_default: v6,
+        })
     }
 }

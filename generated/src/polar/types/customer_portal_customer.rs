@@ -165,11 +165,20 @@ impl ::serde::Serialize for CustomerPortalCustomer {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerPortalCustomer {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -210,42 +219,31 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                v3,
-                Some(v4),
-                v5,
-                v6,
-                v7,
-                v8,
-                Some(v9),
-                v10,
-                v11,
-                v12,
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    email: v3.unwrap_or_default(),
-                    email_verified: v4,
-                    name: v5.unwrap_or_default(),
-                    billing_name: v6.unwrap_or_default(),
-                    billing_address: v7.unwrap_or_default(),
-                    tax_id: v8.unwrap_or_default(),
-                    oauth_accounts: v9,
-                    default_payment_method_id: v10.unwrap_or_default(),
-                    r#type: v11.unwrap_or_default(),
-                    locale: v12.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v4), Some(v9)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.9.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            email: slots.3.take().unwrap_or_default(),
+            email_verified: v4,
+            name: slots.5.take().unwrap_or_default(),
+            billing_name: slots.6.take().unwrap_or_default(),
+            billing_address: slots.7.take().unwrap_or_default(),
+            tax_id: slots.8.take().unwrap_or_default(),
+            oauth_accounts: v9,
+            default_payment_method_id: slots.10.take().unwrap_or_default(),
+            r#type: slots.11.take().unwrap_or_default(),
+            locale: slots.12.take().unwrap_or_default(),
+        })
     }
 }

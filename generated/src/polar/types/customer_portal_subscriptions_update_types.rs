@@ -42,20 +42,22 @@ impl ::serde::Serialize for CustomerPortalSubscriptionsUpdateError403 {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError403 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CustomerPortalSubscriptionsUpdateError403 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("AlreadyCanceledSubscription") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::AlreadyCanceledSubscription)
+                Ok(
+                    Self::AlreadyCanceledSubscription(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("PauseResumeNotAllowed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PauseResumeNotAllowed)
+                Ok(Self::PauseResumeNotAllowed(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -65,6 +67,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError403 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

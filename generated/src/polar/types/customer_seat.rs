@@ -192,11 +192,20 @@ impl ::serde::Serialize for CustomerSeat {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSeat {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -241,46 +250,32 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                v3,
-                v4,
-                Some(v5),
-                v6,
-                v7,
-                v8,
-                v9,
-                v10,
-                v11,
-                v12,
-                v13,
-                v14,
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    subscription_id: v3.unwrap_or_default(),
-                    order_id: v4.unwrap_or_default(),
-                    status: v5,
-                    customer_id: v6.unwrap_or_default(),
-                    member_id: v7.unwrap_or_default(),
-                    member: v8.unwrap_or_default(),
-                    email: v9.unwrap_or_default(),
-                    customer_email: v10.unwrap_or_default(),
-                    invitation_token_expires_at: v11.unwrap_or_default(),
-                    claimed_at: v12.unwrap_or_default(),
-                    revoked_at: v13.unwrap_or_default(),
-                    seat_metadata: v14.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v5)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            subscription_id: slots.3.take().unwrap_or_default(),
+            order_id: slots.4.take().unwrap_or_default(),
+            status: v5,
+            customer_id: slots.6.take().unwrap_or_default(),
+            member_id: slots.7.take().unwrap_or_default(),
+            member: slots.8.take().unwrap_or_default(),
+            email: slots.9.take().unwrap_or_default(),
+            customer_email: slots.10.take().unwrap_or_default(),
+            invitation_token_expires_at: slots.11.take().unwrap_or_default(),
+            claimed_at: slots.12.take().unwrap_or_default(),
+            revoked_at: slots.13.take().unwrap_or_default(),
+            seat_metadata: slots.14.take().unwrap_or_default(),
+        })
     }
 }

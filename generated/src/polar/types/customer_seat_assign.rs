@@ -160,11 +160,20 @@ impl ::serde::Serialize for CustomerSeatAssign {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSeatAssign {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -199,21 +208,20 @@ impl ::openapi_runtime::de::Object for CustomerSeatAssign {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9) = slots;
         Some(Self {
-            subscription_id: v0.unwrap_or_default(),
-            order_id: v1.unwrap_or_default(),
-            email: v2.unwrap_or_default(),
-            external_customer_id: v3.unwrap_or_default(),
-            customer_id: v4.unwrap_or_default(),
-            external_member_id: v5.unwrap_or_default(),
-            member_id: v6.unwrap_or_default(),
-            metadata: v7.unwrap_or_default(),
-            immediate_claim: v8.unwrap_or_default(),
-            checkout_id: v9.unwrap_or_default(),
+            subscription_id: slots.0.take().unwrap_or_default(),
+            order_id: slots.1.take().unwrap_or_default(),
+            email: slots.2.take().unwrap_or_default(),
+            external_customer_id: slots.3.take().unwrap_or_default(),
+            customer_id: slots.4.take().unwrap_or_default(),
+            external_member_id: slots.5.take().unwrap_or_default(),
+            member_id: slots.6.take().unwrap_or_default(),
+            metadata: slots.7.take().unwrap_or_default(),
+            immediate_claim: slots.8.take().unwrap_or_default(),
+            checkout_id: slots.9.take().unwrap_or_default(),
         })
     }
 }

@@ -59,11 +59,20 @@ impl ::serde::Serialize for CustomerSelectionRequiredResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSelectionRequiredResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -75,18 +84,16 @@ impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2)) => {
-                Some(Self {
-                    error: v0.unwrap_or_default(),
-                    detail: v1.unwrap_or_default(),
-                    customers: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            error: slots.0.take().unwrap_or_default(),
+            detail: slots.1.take().unwrap_or_default(),
+            customers: v2,
+        })
     }
 }

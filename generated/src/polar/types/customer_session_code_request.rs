@@ -53,11 +53,20 @@ impl ::serde::Serialize for CustomerSessionCodeRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSessionCodeRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -73,18 +82,16 @@ impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    email: v0,
-                    organization_id: v1,
-                    customer_id: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            email: v0,
+            organization_id: v1,
+            customer_id: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -77,11 +77,20 @@ impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSessionCustomerIdCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -103,19 +112,17 @@ impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3)) => {
-                Some(Self {
-                    member_id: v0.unwrap_or_default(),
-                    external_member_id: v1.unwrap_or_default(),
-                    return_url: v2.unwrap_or_default(),
-                    customer_id: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3),) = (slots.3.take(),) else {
+            return None;
+        };
+        Some(Self {
+            member_id: slots.0.take().unwrap_or_default(),
+            external_member_id: slots.1.take().unwrap_or_default(),
+            return_url: slots.2.take().unwrap_or_default(),
+            customer_id: v3,
+        })
     }
 }

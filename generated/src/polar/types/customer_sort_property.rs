@@ -66,13 +66,22 @@ impl ::serde::Serialize for CustomerSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["created_at", "-created_at", "email", "-email", "name", "-name"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["created_at", "-created_at", "email", "-email", "name", "-name"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -104,11 +104,20 @@ impl ::serde::Serialize for CustomerStat {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerStat {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -137,22 +146,20 @@ impl ::openapi_runtime::de::Object for CustomerStat {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, Some(v4), v5, v6) => {
-                Some(Self {
-                    customer_id: v0.unwrap_or_default(),
-                    external_customer_id: v1.unwrap_or_default(),
-                    name: v2.unwrap_or_default(),
-                    email: v3.unwrap_or_default(),
-                    occurrences: v4,
-                    totals: v5.unwrap_or_default(),
-                    share: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v4),) = (slots.4.take(),) else {
+            return None;
+        };
+        Some(Self {
+            customer_id: slots.0.take().unwrap_or_default(),
+            external_customer_id: slots.1.take().unwrap_or_default(),
+            name: slots.2.take().unwrap_or_default(),
+            email: slots.3.take().unwrap_or_default(),
+            occurrences: v4,
+            totals: slots.5.take().unwrap_or_default(),
+            share: slots.6.take().unwrap_or_default(),
+        })
     }
 }

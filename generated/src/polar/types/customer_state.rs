@@ -211,19 +211,18 @@ impl ::serde::Serialize for CustomerState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for CustomerState {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("individual") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Individual)
+                Ok(Self::Individual(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("team") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Team)
+                Ok(Self::Team(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -233,6 +232,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

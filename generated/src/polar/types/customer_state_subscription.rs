@@ -236,11 +236,20 @@ impl ::serde::Serialize for CustomerStateSubscription {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerStateSubscription {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -306,56 +315,60 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    v3,
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    v11,
-                    v12,
-                    Some(v13),
-                    v14,
-                    v15,
-                ),
-                (v16, Some(v17), v18, Some(v19)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    custom_field_data: v3.unwrap_or_default(),
-                    metadata: v4,
-                    status: v5,
-                    amount: v6,
-                    currency: v7,
-                    recurring_interval: v8,
-                    current_period_start: v9,
-                    current_period_end: v10,
-                    trial_start: v11.unwrap_or_default(),
-                    trial_end: v12.unwrap_or_default(),
-                    cancel_at_period_end: v13,
-                    canceled_at: v14.unwrap_or_default(),
-                    started_at: v15.unwrap_or_default(),
-                    ends_at: v16.unwrap_or_default(),
-                    product_id: v17,
-                    discount_id: v18.unwrap_or_default(),
-                    meters: v19,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v13),
+            Some(v17),
+            Some(v19),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.13.take(),
+            slots.1.1.take(),
+            slots.1.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            custom_field_data: slots.0.3.take().unwrap_or_default(),
+            metadata: v4,
+            status: v5,
+            amount: v6,
+            currency: v7,
+            recurring_interval: v8,
+            current_period_start: v9,
+            current_period_end: v10,
+            trial_start: slots.0.11.take().unwrap_or_default(),
+            trial_end: slots.0.12.take().unwrap_or_default(),
+            cancel_at_period_end: v13,
+            canceled_at: slots.0.14.take().unwrap_or_default(),
+            started_at: slots.0.15.take().unwrap_or_default(),
+            ends_at: slots.1.0.take().unwrap_or_default(),
+            product_id: v17,
+            discount_id: slots.1.2.take().unwrap_or_default(),
+            meters: v19,
+        })
     }
 }
 
@@ -415,10 +428,19 @@ impl ::serde::Serialize for CustomerStateSubscriptionStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerStateSubscriptionStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["active", "trialing"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["active", "trialing"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -254,11 +254,21 @@ impl ::serde::Serialize for CustomerStateTeam {
 }
 
 #[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
+impl ::openapi_runtime::json::Decode for CustomerStateTeam {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -322,57 +332,55 @@ impl ::openapi_runtime::de::Object for CustomerStateTeam {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    v4,
-                    v5,
-                    Some(v6),
-                    Some(v7),
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    v12,
-                    Some(v13),
-                    v14,
-                    v15,
-                ),
-                (v16, v17, Some(v18), Some(v19), Some(v20)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    metadata: v3,
-                    external_id: v4.unwrap_or_default(),
-                    email: v5.unwrap_or_default(),
-                    email_verified: v6,
-                    r#type: v7,
-                    name: v8.unwrap_or_default(),
-                    billing_name: v9.unwrap_or_default(),
-                    billing_address: v10.unwrap_or_default(),
-                    tax_id: v11.unwrap_or_default(),
-                    locale: v12.unwrap_or_default(),
-                    organization_id: v13,
-                    default_payment_method_id: v14.unwrap_or_default(),
-                    deleted_at: v15.unwrap_or_default(),
-                    first_user_event_at: v16.unwrap_or_default(),
-                    avatar_url: v17.unwrap_or_default(),
-                    active_subscriptions: v18,
-                    granted_benefits: v19,
-                    active_meters: v20,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v6),
+            Some(v7),
+            Some(v13),
+            Some(v18),
+            Some(v19),
+            Some(v20),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.13.take(),
+            slots.1.2.take(),
+            slots.1.3.take(),
+            slots.1.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            metadata: v3,
+            external_id: slots.0.4.take().unwrap_or_default(),
+            email: slots.0.5.take().unwrap_or_default(),
+            email_verified: v6,
+            r#type: v7,
+            name: slots.0.8.take().unwrap_or_default(),
+            billing_name: slots.0.9.take().unwrap_or_default(),
+            billing_address: slots.0.10.take().unwrap_or_default(),
+            tax_id: slots.0.11.take().unwrap_or_default(),
+            locale: slots.0.12.take().unwrap_or_default(),
+            organization_id: v13,
+            default_payment_method_id: slots.0.14.take().unwrap_or_default(),
+            deleted_at: slots.0.15.take().unwrap_or_default(),
+            first_user_event_at: slots.1.0.take().unwrap_or_default(),
+            avatar_url: slots.1.1.take().unwrap_or_default(),
+            active_subscriptions: v18,
+            granted_benefits: v19,
+            active_meters: v20,
+        })
     }
 }
 
@@ -397,10 +405,20 @@ impl ::serde::Serialize for CustomerStateTeamType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerStateTeamType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "team")?;
+        Ok(Self::Team)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerStateTeamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "team").map(|()| Self::Team)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -73,11 +73,20 @@ impl ::serde::Serialize for CustomerSubscriptionCancel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSubscriptionCancel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -96,14 +105,13 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            cancel_at_period_end: v0.unwrap_or_default(),
-            cancellation_reason: v1.unwrap_or_default(),
-            cancellation_comment: v2.unwrap_or_default(),
+            cancel_at_period_end: slots.0.take().unwrap_or_default(),
+            cancellation_reason: slots.1.take().unwrap_or_default(),
+            cancellation_comment: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -31,11 +31,23 @@ impl ::serde::Serialize for CustomerSubscriptionResume {
 #[cfg(
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
+impl ::openapi_runtime::json::Decode for CustomerSubscriptionResume {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -50,13 +62,13 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0),) => Some(Self { resume: v0 }),
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self { resume: v0 })
     }
 }
 
@@ -79,14 +91,20 @@ impl ::serde::Serialize for CustomerSubscriptionResumeResume {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerSubscriptionResumeResume {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::literal(r, ::openapi_runtime::de::Literal::Bool(true))?;
+        Ok(Self::True)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResumeResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::literal(
-                deserializer,
-                ::openapi_runtime::de::Literal::Bool(true),
-            )
-            .map(|()| Self::True)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

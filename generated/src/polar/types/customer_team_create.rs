@@ -181,11 +181,20 @@ impl ::serde::Serialize for CustomerTeamCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerTeamCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerTeamCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -219,26 +228,24 @@ impl ::openapi_runtime::de::Object for CustomerTeamCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, v4, v5, v6, v7, Some(v8), v9) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    external_id: v1.unwrap_or_default(),
-                    name: v2.unwrap_or_default(),
-                    billing_address: v3.unwrap_or_default(),
-                    tax_id: v4.unwrap_or_default(),
-                    locale: v5.unwrap_or_default(),
-                    organization_id: v6.unwrap_or_default(),
-                    owner: v7.unwrap_or_default(),
-                    r#type: v8,
-                    email: v9.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v8),) = (slots.8.take(),) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            external_id: slots.1.take().unwrap_or_default(),
+            name: slots.2.take().unwrap_or_default(),
+            billing_address: slots.3.take().unwrap_or_default(),
+            tax_id: slots.4.take().unwrap_or_default(),
+            locale: slots.5.take().unwrap_or_default(),
+            organization_id: slots.6.take().unwrap_or_default(),
+            owner: slots.7.take().unwrap_or_default(),
+            r#type: v8,
+            email: slots.9.take().unwrap_or_default(),
+        })
     }
 }
 

@@ -50,10 +50,19 @@ impl ::serde::Serialize for CustomerType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["individual", "team"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["individual", "team"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -121,11 +121,20 @@ impl ::serde::Serialize for CustomerUpdateExternalId {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerUpdateExternalId {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdateExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -152,17 +161,16 @@ impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5) = slots;
         Some(Self {
-            metadata: v0.unwrap_or_default(),
-            email: v1.unwrap_or_default(),
-            name: v2.unwrap_or_default(),
-            billing_address: v3.unwrap_or_default(),
-            tax_id: v4.unwrap_or_default(),
-            locale: v5.unwrap_or_default(),
+            metadata: slots.0.take().unwrap_or_default(),
+            email: slots.1.take().unwrap_or_default(),
+            name: slots.2.take().unwrap_or_default(),
+            billing_address: slots.3.take().unwrap_or_default(),
+            tax_id: slots.4.take().unwrap_or_default(),
+            locale: slots.5.take().unwrap_or_default(),
         })
     }
 }

@@ -90,11 +90,20 @@ impl ::serde::Serialize for CustomerUpdatedFields {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerUpdatedFields {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -119,17 +128,16 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            billing_name: v1.unwrap_or_default(),
-            email: v2.unwrap_or_default(),
-            billing_address: v3.unwrap_or_default(),
-            tax_id: v4.unwrap_or_default(),
-            metadata: v5.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            billing_name: slots.1.take().unwrap_or_default(),
+            email: slots.2.take().unwrap_or_default(),
+            billing_address: slots.3.take().unwrap_or_default(),
+            tax_id: slots.4.take().unwrap_or_default(),
+            metadata: slots.5.take().unwrap_or_default(),
         })
     }
 }

@@ -73,11 +73,20 @@ impl ::serde::Serialize for CustomerUpdatedMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerUpdatedMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -102,20 +111,18 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, Some(v4)) => {
-                Some(Self {
-                    customer_id: v0,
-                    customer_email: v1.unwrap_or_default(),
-                    customer_name: v2.unwrap_or_default(),
-                    customer_external_id: v3.unwrap_or_default(),
-                    updated_fields: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+            return None;
+        };
+        Some(Self {
+            customer_id: v0,
+            customer_email: slots.1.take().unwrap_or_default(),
+            customer_name: slots.2.take().unwrap_or_default(),
+            customer_external_id: slots.3.take().unwrap_or_default(),
+            updated_fields: v4,
+        })
     }
 }

@@ -77,11 +77,20 @@ impl ::serde::Serialize for CustomerWallet {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerWallet {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -108,21 +117,25 @@ impl ::openapi_runtime::de::Object for CustomerWallet {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    customer_id: v3,
-                    balance: v4,
-                    currency: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.2.take().unwrap_or_default(),
+            customer_id: v3,
+            balance: v4,
+            currency: v5,
+        })
     }
 }

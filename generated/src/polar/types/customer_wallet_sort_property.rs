@@ -58,13 +58,22 @@ impl ::serde::Serialize for CustomerWalletSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for CustomerWalletSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["created_at", "-created_at", "balance", "-balance"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for CustomerWalletSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["created_at", "-created_at", "balance", "-balance"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

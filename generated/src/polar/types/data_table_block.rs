@@ -80,11 +80,20 @@ impl ::serde::Serialize for DataTableBlock {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DataTableBlock {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DataTableBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -111,22 +120,25 @@ impl ::openapi_runtime::de::Object for DataTableBlock {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    entity: v1,
-                    title: v2.unwrap_or_default(),
-                    columns: v3,
-                    rows: v4,
-                    total_count: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            entity: v1,
+            title: slots.2.take().unwrap_or_default(),
+            columns: v3,
+            rows: v4,
+            total_count: v5,
+        })
     }
 }
 
@@ -149,12 +161,21 @@ impl ::serde::Serialize for DataTableBlockType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DataTableBlockType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "data_table")?;
+        Ok(Self::DataTable)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DataTableBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "data_table")
-            .map(|()| Self::DataTable)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -187,13 +208,12 @@ impl ::serde::Serialize for DataTableBlockRowsItemValue {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DataTableBlockRowsItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for DataTableBlockRowsItemValue {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "DataTableBlockRowsItemValue",
@@ -211,6 +231,14 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlockRowsItemValue {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataTableBlockRowsItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

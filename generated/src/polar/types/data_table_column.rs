@@ -50,11 +50,20 @@ impl ::serde::Serialize for DataTableColumn {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DataTableColumn {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DataTableColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -66,18 +75,16 @@ impl ::openapi_runtime::de::Object for DataTableColumn {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    key: v0,
-                    label: v1,
-                    format: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            label: v1,
+            format: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -57,11 +57,20 @@ impl ::serde::Serialize for DiscordGuildRole {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscordGuildRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscordGuildRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -79,20 +88,24 @@ impl ::openapi_runtime::de::Object for DiscordGuildRole {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    id: v0,
-                    name: v1,
-                    position: v2,
-                    is_polar_bot: v3,
-                    color: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            name: v1,
+            position: v2,
+            is_polar_bot: v3,
+            color: v4,
+        })
     }
 }

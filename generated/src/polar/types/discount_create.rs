@@ -60,19 +60,18 @@ impl ::serde::Serialize for DiscountCreate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for DiscountCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
+                Ok(Self::Fixed(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("percentage") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Percentage)
+                Ok(Self::Percentage(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -149,6 +148,14 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -54,13 +54,19 @@ impl ::serde::Serialize for DiscountDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["once", "forever", "repeating"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["once", "forever", "repeating"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

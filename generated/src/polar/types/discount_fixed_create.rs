@@ -270,11 +270,21 @@ impl ::serde::Serialize for DiscountFixedCreate {
 }
 
 #[cfg(feature = "polar-discounts")]
+impl ::openapi_runtime::json::Decode for DiscountFixedCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar-discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -320,47 +330,29 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                v0,
-                Some(v1),
-                v2,
-                v3,
-                v4,
-                v5,
-                v6,
-                v7,
-                v8,
-                v9,
-                Some(v10),
-                v11,
-                v12,
-                v13,
-                v14,
-            ) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    name: v1,
-                    code: v2.unwrap_or_default(),
-                    starts_at: v3.unwrap_or_default(),
-                    ends_at: v4.unwrap_or_default(),
-                    max_redemptions: v5.unwrap_or_default(),
-                    max_redemptions_per_customer: v6.unwrap_or_default(),
-                    products: v7.unwrap_or_default(),
-                    organization_id: v8.unwrap_or_default(),
-                    r#type: v9.unwrap_or_default(),
-                    duration: v10,
-                    duration_in_months: v11.unwrap_or_default(),
-                    amount: v12.unwrap_or_default(),
-                    currency: v13.unwrap_or_default(),
-                    amounts: v14.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v10)) = (slots.1.take(), slots.10.take()) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            name: v1,
+            code: slots.2.take().unwrap_or_default(),
+            starts_at: slots.3.take().unwrap_or_default(),
+            ends_at: slots.4.take().unwrap_or_default(),
+            max_redemptions: slots.5.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.6.take().unwrap_or_default(),
+            products: slots.7.take().unwrap_or_default(),
+            organization_id: slots.8.take().unwrap_or_default(),
+            r#type: slots.9.take().unwrap_or_default(),
+            duration: v10,
+            duration_in_months: slots.11.take().unwrap_or_default(),
+            amount: slots.12.take().unwrap_or_default(),
+            currency: slots.13.take().unwrap_or_default(),
+            amounts: slots.14.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -389,10 +381,20 @@ impl ::serde::Serialize for DiscountFixedCreateType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountFixedCreateType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "fixed")?;
+        Ok(Self::Fixed)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "fixed").map(|()| Self::Fixed)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

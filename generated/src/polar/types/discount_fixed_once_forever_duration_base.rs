@@ -175,11 +175,20 @@ impl ::serde::Serialize for DiscountFixedOnceForeverDurationBase {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountFixedOnceForeverDurationBase {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDurationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -233,52 +242,54 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDurationBase {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    v6,
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    Some(v15),
-                ),
-                (Some(v16),),
-            ) => {
-                Some(Self {
-                    duration: v0,
-                    r#type: v1,
-                    amount: v2,
-                    currency: v3,
-                    amounts: v4,
-                    created_at: v5,
-                    modified_at: v6.unwrap_or_default(),
-                    id: v7,
-                    metadata: v8,
-                    name: v9,
-                    code: v10.unwrap_or_default(),
-                    starts_at: v11.unwrap_or_default(),
-                    ends_at: v12.unwrap_or_default(),
-                    max_redemptions: v13.unwrap_or_default(),
-                    max_redemptions_per_customer: v14.unwrap_or_default(),
-                    redemptions_count: v15,
-                    organization_id: v16,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v15),
+            Some(v16),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            r#type: v1,
+            amount: v2,
+            currency: v3,
+            amounts: v4,
+            created_at: v5,
+            modified_at: slots.0.6.take().unwrap_or_default(),
+            id: v7,
+            metadata: v8,
+            name: v9,
+            code: slots.0.10.take().unwrap_or_default(),
+            starts_at: slots.0.11.take().unwrap_or_default(),
+            ends_at: slots.0.12.take().unwrap_or_default(),
+            max_redemptions: slots.0.13.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.0.14.take().unwrap_or_default(),
+            redemptions_count: v15,
+            organization_id: v16,
+        })
     }
 }

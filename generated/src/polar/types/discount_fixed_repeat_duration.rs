@@ -188,11 +188,20 @@ impl ::serde::Serialize for DiscountFixedRepeatDuration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountFixedRepeatDuration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -248,54 +257,60 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDuration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    v7,
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    v15,
-                ),
-                (Some(v16), Some(v17), Some(v18)),
-            ) => {
-                Some(Self {
-                    duration: v0,
-                    duration_in_months: v1,
-                    r#type: v2,
-                    amount: v3,
-                    currency: v4,
-                    amounts: v5,
-                    created_at: v6,
-                    modified_at: v7.unwrap_or_default(),
-                    id: v8,
-                    metadata: v9,
-                    name: v10,
-                    code: v11.unwrap_or_default(),
-                    starts_at: v12.unwrap_or_default(),
-                    ends_at: v13.unwrap_or_default(),
-                    max_redemptions: v14.unwrap_or_default(),
-                    max_redemptions_per_customer: v15.unwrap_or_default(),
-                    redemptions_count: v16,
-                    organization_id: v17,
-                    products: v18,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            duration_in_months: v1,
+            r#type: v2,
+            amount: v3,
+            currency: v4,
+            amounts: v5,
+            created_at: v6,
+            modified_at: slots.0.7.take().unwrap_or_default(),
+            id: v8,
+            metadata: v9,
+            name: v10,
+            code: slots.0.11.take().unwrap_or_default(),
+            starts_at: slots.0.12.take().unwrap_or_default(),
+            ends_at: slots.0.13.take().unwrap_or_default(),
+            max_redemptions: slots.0.14.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.0.15.take().unwrap_or_default(),
+            redemptions_count: v16,
+            organization_id: v17,
+            products: v18,
+        })
     }
 }

@@ -218,11 +218,20 @@ impl ::serde::Serialize for DiscountPercentageCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountPercentageCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -264,29 +273,31 @@ impl ::openapi_runtime::de::Object for DiscountPercentageCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8, v9, Some(v10), v11, Some(v12)) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    name: v1,
-                    code: v2.unwrap_or_default(),
-                    starts_at: v3.unwrap_or_default(),
-                    ends_at: v4.unwrap_or_default(),
-                    max_redemptions: v5.unwrap_or_default(),
-                    max_redemptions_per_customer: v6.unwrap_or_default(),
-                    products: v7.unwrap_or_default(),
-                    organization_id: v8.unwrap_or_default(),
-                    r#type: v9.unwrap_or_default(),
-                    duration: v10,
-                    duration_in_months: v11.unwrap_or_default(),
-                    basis_points: v12,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v10), Some(v12)) = (
+            slots.1.take(),
+            slots.10.take(),
+            slots.12.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            name: v1,
+            code: slots.2.take().unwrap_or_default(),
+            starts_at: slots.3.take().unwrap_or_default(),
+            ends_at: slots.4.take().unwrap_or_default(),
+            max_redemptions: slots.5.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.6.take().unwrap_or_default(),
+            products: slots.7.take().unwrap_or_default(),
+            organization_id: slots.8.take().unwrap_or_default(),
+            r#type: slots.9.take().unwrap_or_default(),
+            duration: v10,
+            duration_in_months: slots.11.take().unwrap_or_default(),
+            basis_points: v12,
+        })
     }
 }
 
@@ -314,11 +325,20 @@ impl ::serde::Serialize for DiscountPercentageCreateType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountPercentageCreateType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "percentage")?;
+        Ok(Self::Percentage)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "percentage")
-            .map(|()| Self::Percentage)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

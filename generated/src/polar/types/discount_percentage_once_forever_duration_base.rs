@@ -155,11 +155,20 @@ impl ::serde::Serialize for DiscountPercentageOnceForeverDurationBase {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountPercentageOnceForeverDurationBase {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -204,46 +213,48 @@ impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                v4,
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                v8,
-                v9,
-                v10,
-                v11,
-                v12,
-                Some(v13),
-                Some(v14),
-            ) => {
-                Some(Self {
-                    duration: v0,
-                    r#type: v1,
-                    basis_points: v2,
-                    created_at: v3,
-                    modified_at: v4.unwrap_or_default(),
-                    id: v5,
-                    metadata: v6,
-                    name: v7,
-                    code: v8.unwrap_or_default(),
-                    starts_at: v9.unwrap_or_default(),
-                    ends_at: v10.unwrap_or_default(),
-                    max_redemptions: v11.unwrap_or_default(),
-                    max_redemptions_per_customer: v12.unwrap_or_default(),
-                    redemptions_count: v13,
-                    organization_id: v14,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v13),
+            Some(v14),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.13.take(),
+            slots.14.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            duration: v0,
+            r#type: v1,
+            basis_points: v2,
+            created_at: v3,
+            modified_at: slots.4.take().unwrap_or_default(),
+            id: v5,
+            metadata: v6,
+            name: v7,
+            code: slots.8.take().unwrap_or_default(),
+            starts_at: slots.9.take().unwrap_or_default(),
+            ends_at: slots.10.take().unwrap_or_default(),
+            max_redemptions: slots.11.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.12.take().unwrap_or_default(),
+            redemptions_count: v13,
+            organization_id: v14,
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for DiscountType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["fixed", "percentage"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["fixed", "percentage"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -263,11 +263,20 @@ impl ::serde::Serialize for DiscountUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DiscountUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -311,26 +320,25 @@ impl ::openapi_runtime::de::Object for DiscountUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14) = slots;
         Some(Self {
-            metadata: v0.unwrap_or_default(),
-            name: v1.unwrap_or_default(),
-            code: v2.unwrap_or_default(),
-            starts_at: v3.unwrap_or_default(),
-            ends_at: v4.unwrap_or_default(),
-            max_redemptions: v5.unwrap_or_default(),
-            max_redemptions_per_customer: v6.unwrap_or_default(),
-            duration: v7.unwrap_or_default(),
-            duration_in_months: v8.unwrap_or_default(),
-            r#type: v9.unwrap_or_default(),
-            amount: v10.unwrap_or_default(),
-            currency: v11.unwrap_or_default(),
-            amounts: v12.unwrap_or_default(),
-            basis_points: v13.unwrap_or_default(),
-            products: v14.unwrap_or_default(),
+            metadata: slots.0.take().unwrap_or_default(),
+            name: slots.1.take().unwrap_or_default(),
+            code: slots.2.take().unwrap_or_default(),
+            starts_at: slots.3.take().unwrap_or_default(),
+            ends_at: slots.4.take().unwrap_or_default(),
+            max_redemptions: slots.5.take().unwrap_or_default(),
+            max_redemptions_per_customer: slots.6.take().unwrap_or_default(),
+            duration: slots.7.take().unwrap_or_default(),
+            duration_in_months: slots.8.take().unwrap_or_default(),
+            r#type: slots.9.take().unwrap_or_default(),
+            amount: slots.10.take().unwrap_or_default(),
+            currency: slots.11.take().unwrap_or_default(),
+            amounts: slots.12.take().unwrap_or_default(),
+            basis_points: slots.13.take().unwrap_or_default(),
+            products: slots.14.take().unwrap_or_default(),
         })
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for DisputeSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DisputeSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["created_at", "-created_at", "amount", "-amount"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DisputeSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["created_at", "-created_at", "amount", "-amount"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

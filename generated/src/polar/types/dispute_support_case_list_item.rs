@@ -63,11 +63,20 @@ impl ::serde::Serialize for DisputeSupportCaseListItem {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DisputeSupportCaseListItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DisputeSupportCaseListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -92,21 +101,24 @@ impl ::openapi_runtime::de::Object for DisputeSupportCaseListItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    r#type: v3,
-                    dispute: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            r#type: v3,
+            dispute: v4,
+        })
     }
 }
 
@@ -127,10 +139,20 @@ impl ::serde::Serialize for DisputeSupportCaseListItemType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DisputeSupportCaseListItemType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "dispute")?;
+        Ok(Self::Dispute)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DisputeSupportCaseListItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "dispute").map(|()| Self::Dispute)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

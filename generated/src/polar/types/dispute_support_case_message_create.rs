@@ -83,11 +83,20 @@ impl ::serde::Serialize for DisputeSupportCaseMessageCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for DisputeSupportCaseMessageCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for DisputeSupportCaseMessageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -111,21 +120,19 @@ impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2), v3, v4) => {
-                Some(Self {
-                    body: v0.unwrap_or_default(),
-                    file_ids: v1.unwrap_or_default(),
-                    r#type: v2,
-                    win_reason: v3.unwrap_or_default(),
-                    win_reason_other: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            body: slots.0.take().unwrap_or_default(),
+            file_ids: slots.1.take().unwrap_or_default(),
+            r#type: v2,
+            win_reason: slots.3.take().unwrap_or_default(),
+            win_reason_other: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 

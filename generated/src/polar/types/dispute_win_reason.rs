@@ -61,12 +61,13 @@ impl ::serde::Serialize for DisputeWinReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for DisputeWinReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "cardholder_withdrew",
                 "cardholder_refunded",
@@ -74,5 +75,13 @@ impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
                 "other",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -84,11 +84,20 @@ impl ::serde::Serialize for EntityListBlock {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EntityListBlock {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EntityListBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -115,22 +124,25 @@ impl ::openapi_runtime::de::Object for EntityListBlock {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    entity: v1,
-                    title: v2.unwrap_or_default(),
-                    columns: v3,
-                    rows: v4,
-                    total_count: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            entity: v1,
+            title: slots.2.take().unwrap_or_default(),
+            columns: v3,
+            rows: v4,
+            total_count: v5,
+        })
     }
 }
 
@@ -153,12 +165,21 @@ impl ::serde::Serialize for EntityListBlockType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EntityListBlockType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "entity_list")?;
+        Ok(Self::EntityList)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EntityListBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "entity_list")
-            .map(|()| Self::EntityList)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

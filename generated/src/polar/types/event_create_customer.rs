@@ -130,11 +130,20 @@ impl ::serde::Serialize for EventCreateCustomer {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventCreateCustomer {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,23 +173,21 @@ impl ::openapi_runtime::de::Object for EventCreateCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, v4, v5, Some(v6), v7) => {
-                Some(Self {
-                    timestamp: v0.unwrap_or_default(),
-                    name: v1,
-                    organization_id: v2.unwrap_or_default(),
-                    external_id: v3.unwrap_or_default(),
-                    parent_id: v4.unwrap_or_default(),
-                    metadata: v5.unwrap_or_default(),
-                    customer_id: v6,
-                    member_id: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v6)) = (slots.1.take(), slots.6.take()) else {
+            return None;
+        };
+        Some(Self {
+            timestamp: slots.0.take().unwrap_or_default(),
+            name: v1,
+            organization_id: slots.2.take().unwrap_or_default(),
+            external_id: slots.3.take().unwrap_or_default(),
+            parent_id: slots.4.take().unwrap_or_default(),
+            metadata: slots.5.take().unwrap_or_default(),
+            customer_id: v6,
+            member_id: slots.7.take().unwrap_or_default(),
+        })
     }
 }

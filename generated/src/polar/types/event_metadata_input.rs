@@ -60,11 +60,20 @@ impl ::serde::Serialize for EventMetadataInput {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventMetadataInput {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -75,13 +84,12 @@ impl ::openapi_runtime::de::Object for EventMetadataInput {
     type Rest = ::std::collections::BTreeMap<String, EventMetadataInputValue>;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         rest: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            cost: v0.unwrap_or_default(),
-            llm: v1.unwrap_or_default(),
+            cost: slots.0.take().unwrap_or_default(),
+            llm: slots.1.take().unwrap_or_default(),
             additional_properties: rest,
         })
     }

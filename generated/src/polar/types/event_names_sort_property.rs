@@ -74,12 +74,13 @@ impl ::serde::Serialize for EventNamesSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for EventNamesSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for EventNamesSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "name",
                 "-name",
@@ -91,5 +92,13 @@ impl<'de> ::serde::Deserialize<'de> for EventNamesSortProperty {
                 "-last_seen",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventNamesSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

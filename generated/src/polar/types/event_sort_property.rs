@@ -50,10 +50,19 @@ impl ::serde::Serialize for EventSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["timestamp", "-timestamp"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["timestamp", "-timestamp"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

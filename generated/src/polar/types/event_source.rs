@@ -50,10 +50,19 @@ impl ::serde::Serialize for EventSource {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventSource {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["system", "user"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["system", "user"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

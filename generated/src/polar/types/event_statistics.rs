@@ -125,11 +125,20 @@ impl ::serde::Serialize for EventStatistics {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventStatistics {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -163,25 +172,29 @@ impl ::openapi_runtime::de::Object for EventStatistics {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
-                Some(Self {
-                    name: v0,
-                    label: v1,
-                    event_type_id: v2,
-                    occurrences: v3,
-                    customers: v4,
-                    totals: v5.unwrap_or_default(),
-                    averages: v6.unwrap_or_default(),
-                    p10: v7.unwrap_or_default(),
-                    p90: v8.unwrap_or_default(),
-                    p99: v9.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            label: v1,
+            event_type_id: v2,
+            occurrences: v3,
+            customers: v4,
+            totals: slots.5.take().unwrap_or_default(),
+            averages: slots.6.take().unwrap_or_default(),
+            p10: slots.7.take().unwrap_or_default(),
+            p90: slots.8.take().unwrap_or_default(),
+            p99: slots.9.take().unwrap_or_default(),
+        })
     }
 }

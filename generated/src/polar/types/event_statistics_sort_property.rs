@@ -90,12 +90,13 @@ impl ::serde::Serialize for EventStatisticsSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for EventStatisticsSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for EventStatisticsSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "name",
                 "-name",
@@ -111,5 +112,13 @@ impl<'de> ::serde::Deserialize<'de> for EventStatisticsSortProperty {
                 "-p99",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventStatisticsSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

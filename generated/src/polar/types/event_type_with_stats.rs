@@ -115,11 +115,20 @@ impl ::serde::Serialize for EventTypeWithStats {
     }
 }
 
+impl ::openapi_runtime::json::Decode for EventTypeWithStats {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -155,38 +164,32 @@ impl ::openapi_runtime::de::Object for EventTypeWithStats {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                v0,
-                v1,
-                v2,
-                Some(v3),
-                Some(v4),
-                v5,
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    id: v0.unwrap_or_default(),
-                    created_at: v1.unwrap_or_default(),
-                    modified_at: v2.unwrap_or_default(),
-                    name: v3,
-                    label: v4,
-                    label_property_selector: v5.unwrap_or_default(),
-                    organization_id: v6,
-                    source: v7,
-                    occurrences: v8,
-                    first_seen: v9,
-                    last_seen: v10,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3), Some(v4), Some(v6), Some(v7), Some(v8), Some(v9), Some(v10)) = (
+            slots.3.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: slots.0.take().unwrap_or_default(),
+            created_at: slots.1.take().unwrap_or_default(),
+            modified_at: slots.2.take().unwrap_or_default(),
+            name: v3,
+            label: v4,
+            label_property_selector: slots.5.take().unwrap_or_default(),
+            organization_id: v6,
+            source: v7,
+            occurrences: v8,
+            first_seen: v9,
+            last_seen: v10,
+        })
     }
 }

@@ -82,12 +82,13 @@ impl ::serde::Serialize for EventTypesSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for EventTypesSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for EventTypesSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "name",
                 "-name",
@@ -101,5 +102,13 @@ impl<'de> ::serde::Deserialize<'de> for EventTypesSortProperty {
                 "-last_seen",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventTypesSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

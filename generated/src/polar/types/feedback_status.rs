@@ -50,10 +50,19 @@ impl ::serde::Serialize for FeedbackStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for FeedbackStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["new", "triaged"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for FeedbackStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["new", "triaged"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

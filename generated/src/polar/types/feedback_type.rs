@@ -54,13 +54,19 @@ impl ::serde::Serialize for FeedbackType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for FeedbackType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["bug", "feedback", "question"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for FeedbackType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["bug", "feedback", "question"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

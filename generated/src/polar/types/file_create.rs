@@ -83,25 +83,24 @@ impl ::serde::Serialize for FileCreate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for FileCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for FileCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "service").as_tag() {
             ::openapi_runtime::de::Tag::Str("downloadable") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Downloadable)
+                Ok(Self::Downloadable(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("product_media") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ProductMedia)
+                Ok(Self::ProductMedia(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("organization_avatar") => {
-                ::openapi_runtime::de::tagged(value).map(Self::OrganizationAvatar)
+                Ok(Self::OrganizationAvatar(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("support_case_attachment") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SupportCaseAttachment)
+                Ok(Self::SupportCaseAttachment(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -111,6 +110,14 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FileCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

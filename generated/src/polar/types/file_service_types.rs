@@ -58,12 +58,13 @@ impl ::serde::Serialize for FileServiceTypes {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for FileServiceTypes {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "downloadable",
                 "product_media",
@@ -71,5 +72,13 @@ impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
                 "support_case_attachment",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

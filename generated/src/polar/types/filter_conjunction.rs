@@ -50,10 +50,19 @@ impl ::serde::Serialize for FilterConjunction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for FilterConjunction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["and", "or"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for FilterConjunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["and", "or"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -74,13 +74,22 @@ impl ::serde::Serialize for FilterOperator {
     }
 }
 
+impl ::openapi_runtime::json::Decode for FilterOperator {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["eq", "ne", "gt", "gte", "lt", "lte", "like", "not_like"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for FilterOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["eq", "ne", "gt", "gte", "lt", "lte", "like", "not_like"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

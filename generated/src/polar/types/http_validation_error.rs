@@ -31,11 +31,20 @@ impl ::serde::Serialize for HttpValidationError {
     }
 }
 
+impl ::openapi_runtime::json::Decode for HttpValidationError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -46,12 +55,11 @@ impl ::openapi_runtime::de::Object for HttpValidationError {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0,) = slots;
         Some(Self {
-            detail: v0.unwrap_or_default(),
+            detail: slots.0.take().unwrap_or_default(),
         })
     }
 }

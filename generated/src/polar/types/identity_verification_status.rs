@@ -58,13 +58,22 @@ impl ::serde::Serialize for IdentityVerificationStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IdentityVerificationStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["unverified", "pending", "verified", "failed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IdentityVerificationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["unverified", "pending", "verified", "failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -118,11 +118,20 @@ impl ::serde::Serialize for Insight {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Insight {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Insight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -161,41 +170,44 @@ impl ::openapi_runtime::de::Object for Insight {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                v7,
-                Some(v8),
-                v9,
-                v10,
-                v11,
-            ) => {
-                Some(Self {
-                    id: v0,
-                    detector_id: v1,
-                    category: v2,
-                    category_label: v3,
-                    severity: v4,
-                    title: v5,
-                    body: v6,
-                    why: v7.unwrap_or_default(),
-                    confidence: v8,
-                    primary_action: v9.unwrap_or_default(),
-                    suggested_prompt: v10.unwrap_or_default(),
-                    drivers: v11.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v8),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            detector_id: v1,
+            category: v2,
+            category_label: v3,
+            severity: v4,
+            title: v5,
+            body: v6,
+            why: slots.7.take().unwrap_or_default(),
+            confidence: v8,
+            primary_action: slots.9.take().unwrap_or_default(),
+            suggested_prompt: slots.10.take().unwrap_or_default(),
+            drivers: slots.11.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -244,25 +256,24 @@ impl ::serde::Serialize for InsightPrimaryAction {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for InsightPrimaryAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("view_metric") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ViewMetric)
+                Ok(Self::ViewMetric(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("view_costs") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ViewCosts)
+                Ok(Self::ViewCosts(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("adjust_price") => {
-                ::openapi_runtime::de::tagged(value).map(Self::AdjustPrice)
+                Ok(Self::AdjustPrice(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("add_currency") => {
-                ::openapi_runtime::de::tagged(value).map(Self::AddCurrency)
+                Ok(Self::AddCurrency(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -326,6 +337,14 @@ impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -66,13 +66,22 @@ impl ::serde::Serialize for InsightCategory {
     }
 }
 
+impl ::openapi_runtime::json::Decode for InsightCategory {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["revenue", "retention", "growth", "risk", "cost", "product"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for InsightCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["revenue", "retention", "growth", "risk", "cost", "product"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

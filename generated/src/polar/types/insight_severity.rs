@@ -63,13 +63,22 @@ impl ::serde::Serialize for InsightSeverity {
     }
 }
 
+impl ::openapi_runtime::json::Decode for InsightSeverity {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["critical", "warning", "opportunity", "info"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for InsightSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["critical", "warning", "opportunity", "info"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

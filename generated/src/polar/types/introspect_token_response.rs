@@ -86,11 +86,20 @@ impl ::serde::Serialize for IntrospectTokenResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntrospectTokenResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -126,39 +135,49 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    active: v0,
-                    client_id: v1,
-                    token_type: v2,
-                    scope: v3,
-                    sub_type: v4,
-                    sub: v5,
-                    organizations: v6,
-                    aud: v7,
-                    iss: v8,
-                    exp: v9,
-                    iat: v10,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            active: v0,
+            client_id: v1,
+            token_type: v2,
+            scope: v3,
+            sub_type: v4,
+            sub: v5,
+            organizations: v6,
+            aud: v7,
+            iss: v8,
+            exp: v9,
+            iat: v10,
+        })
     }
 }
 
@@ -211,13 +230,19 @@ impl ::serde::Serialize for IntrospectTokenResponseTokenType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for IntrospectTokenResponseTokenType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["access_token", "refresh_token"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["access_token", "refresh_token"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -59,13 +59,22 @@ impl ::serde::Serialize for LegacyOrganizationStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LegacyOrganizationStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["created", "under_review", "denied", "active"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LegacyOrganizationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["created", "under_review", "denied", "active"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

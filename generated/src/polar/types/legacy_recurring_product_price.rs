@@ -128,19 +128,18 @@ impl ::serde::Serialize for LegacyRecurringProductPrice {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for LegacyRecurringProductPrice {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type").as_tag() {
             ::openapi_runtime::de::Tag::Str("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
+                Ok(Self::Fixed(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
+                Ok(Self::Custom(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -150,6 +149,14 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

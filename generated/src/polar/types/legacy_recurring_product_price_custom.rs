@@ -139,11 +139,20 @@ impl ::serde::Serialize for LegacyRecurringProductPriceCustom {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LegacyRecurringProductPriceCustom {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -188,47 +197,53 @@ impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceCustom {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                Some(v11),
-                v12,
-                v13,
-                Some(v14),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    source: v3,
-                    amount_type: v4,
-                    price_currency: v5,
-                    tax_behavior: v6.unwrap_or_default(),
-                    is_archived: v7,
-                    product_id: v8,
-                    r#type: v9,
-                    recurring_interval: v10,
-                    minimum_amount: v11,
-                    maximum_amount: v12.unwrap_or_default(),
-                    preset_amount: v13.unwrap_or_default(),
-                    legacy: v14,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v14),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.11.take(),
+            slots.14.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            source: v3,
+            amount_type: v4,
+            price_currency: v5,
+            tax_behavior: slots.6.take().unwrap_or_default(),
+            is_archived: v7,
+            product_id: v8,
+            r#type: v9,
+            recurring_interval: v10,
+            minimum_amount: v11,
+            maximum_amount: slots.12.take().unwrap_or_default(),
+            preset_amount: slots.13.take().unwrap_or_default(),
+            legacy: v14,
+        })
     }
 }
 
@@ -256,12 +271,21 @@ impl ::serde::Serialize for LegacyRecurringProductPriceCustomType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LegacyRecurringProductPriceCustomType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "recurring")?;
+        Ok(Self::Recurring)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustomType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "recurring")
-            .map(|()| Self::Recurring)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

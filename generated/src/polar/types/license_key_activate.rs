@@ -103,11 +103,20 @@ impl ::serde::Serialize for LicenseKeyActivate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyActivate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -131,21 +140,23 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, v4) => {
-                Some(Self {
-                    key: v0,
-                    organization_id: v1,
-                    label: v2,
-                    conditions: v3.unwrap_or_default(),
-                    meta: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            organization_id: v1,
+            label: v2,
+            conditions: slots.3.take().unwrap_or_default(),
+            meta: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 

@@ -54,13 +54,19 @@ impl ::serde::Serialize for LicenseKeyStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["granted", "revoked", "disabled"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["granted", "revoked", "disabled"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

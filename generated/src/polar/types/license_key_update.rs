@@ -91,11 +91,20 @@ impl ::serde::Serialize for LicenseKeyUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,16 +127,15 @@ impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            status: v0.unwrap_or_default(),
-            usage: v1.unwrap_or_default(),
-            limit_activations: v2.unwrap_or_default(),
-            limit_usage: v3.unwrap_or_default(),
-            expires_at: v4.unwrap_or_default(),
+            status: slots.0.take().unwrap_or_default(),
+            usage: slots.1.take().unwrap_or_default(),
+            limit_activations: slots.2.take().unwrap_or_default(),
+            limit_usage: slots.3.take().unwrap_or_default(),
+            expires_at: slots.4.take().unwrap_or_default(),
         })
     }
 }

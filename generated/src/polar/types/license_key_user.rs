@@ -59,11 +59,20 @@ impl ::serde::Serialize for LicenseKeyUser {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyUser {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -80,19 +89,17 @@ impl ::openapi_runtime::de::Object for LicenseKeyUser {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3) => {
-                Some(Self {
-                    id: v0,
-                    email: v1.unwrap_or_default(),
-                    public_name: v2,
-                    avatar_url: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            email: slots.1.take().unwrap_or_default(),
+            public_name: v2,
+            avatar_url: slots.3.take().unwrap_or_default(),
+        })
     }
 }

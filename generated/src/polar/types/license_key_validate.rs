@@ -128,11 +128,20 @@ impl ::serde::Serialize for LicenseKeyValidate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyValidate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -160,23 +169,21 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, v4, v5, v6) => {
-                Some(Self {
-                    key: v0,
-                    organization_id: v1,
-                    activation_id: v2.unwrap_or_default(),
-                    benefit_id: v3.unwrap_or_default(),
-                    customer_id: v4.unwrap_or_default(),
-                    increment_usage: v5.unwrap_or_default(),
-                    conditions: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            organization_id: v1,
+            activation_id: slots.2.take().unwrap_or_default(),
+            benefit_id: slots.3.take().unwrap_or_default(),
+            customer_id: slots.4.take().unwrap_or_default(),
+            increment_usage: slots.5.take().unwrap_or_default(),
+            conditions: slots.6.take().unwrap_or_default(),
+        })
     }
 }
 

@@ -157,11 +157,20 @@ impl ::serde::Serialize for LicenseKeyWithActivations {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LicenseKeyWithActivations {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyWithActivations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -214,52 +223,56 @@ impl ::openapi_runtime::de::Object for LicenseKeyWithActivations {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    Some(v11),
-                    v12,
-                    Some(v13),
-                    v14,
-                    v15,
-                ),
-                (Some(v16),),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    organization_id: v3,
-                    customer_id: v4,
-                    customer: v5,
-                    benefit_id: v6,
-                    key: v7,
-                    display_key: v8,
-                    status: v9,
-                    limit_activations: v10.unwrap_or_default(),
-                    usage: v11,
-                    limit_usage: v12.unwrap_or_default(),
-                    validations: v13,
-                    last_validated_at: v14.unwrap_or_default(),
-                    expires_at: v15.unwrap_or_default(),
-                    activations: v16,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v11),
+            Some(v13),
+            Some(v16),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.11.take(),
+            slots.0.13.take(),
+            slots.1.0.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            organization_id: v3,
+            customer_id: v4,
+            customer: v5,
+            benefit_id: v6,
+            key: v7,
+            display_key: v8,
+            status: v9,
+            limit_activations: slots.0.10.take().unwrap_or_default(),
+            usage: v11,
+            limit_usage: slots.0.12.take().unwrap_or_default(),
+            validations: v13,
+            last_validated_at: slots.0.14.take().unwrap_or_default(),
+            expires_at: slots.0.15.take().unwrap_or_default(),
+            activations: v16,
+        })
     }
 }

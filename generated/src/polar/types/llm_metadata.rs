@@ -94,11 +94,20 @@ impl ::serde::Serialize for LlmMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for LlmMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -128,23 +137,27 @@ impl ::openapi_runtime::de::Object for LlmMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, Some(v4), v5, Some(v6), Some(v7)) => {
-                Some(Self {
-                    vendor: v0,
-                    model: v1,
-                    prompt: v2.unwrap_or_default(),
-                    response: v3.unwrap_or_default(),
-                    input_tokens: v4,
-                    cached_input_tokens: v5.unwrap_or_default(),
-                    output_tokens: v6,
-                    total_tokens: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v4), Some(v6), Some(v7)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            vendor: v0,
+            model: v1,
+            prompt: slots.2.take().unwrap_or_default(),
+            response: slots.3.take().unwrap_or_default(),
+            input_tokens: v4,
+            cached_input_tokens: slots.5.take().unwrap_or_default(),
+            output_tokens: v6,
+            total_tokens: v7,
+        })
     }
 }

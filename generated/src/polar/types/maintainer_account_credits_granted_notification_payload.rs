@@ -60,12 +60,22 @@ impl ::serde::Serialize for MaintainerAccountCreditsGrantedNotificationPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for MaintainerAccountCreditsGrantedNotificationPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for MaintainerAccountCreditsGrantedNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -83,19 +93,21 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3)) => {
-                Some(Self {
-                    organization_name: v0,
-                    amount: v1,
-                    currency: v2.unwrap_or_default(),
-                    formatted_amount: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            organization_name: v0,
+            amount: v1,
+            currency: slots.2.take().unwrap_or_default(),
+            formatted_amount: v3,
+        })
     }
 }

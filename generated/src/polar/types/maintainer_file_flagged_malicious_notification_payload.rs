@@ -51,12 +51,22 @@ impl ::serde::Serialize for MaintainerFileFlaggedMaliciousNotificationPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for MaintainerFileFlaggedMaliciousNotificationPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -73,18 +83,16 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2) => {
-                Some(Self {
-                    file_name: v0,
-                    organization_name: v1,
-                    organization_slug: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            file_name: v0,
+            organization_name: v1,
+            organization_slug: slots.2.take().unwrap_or_default(),
+        })
     }
 }

@@ -139,12 +139,22 @@ impl ::serde::Serialize for MaintainerNewPaidSubscriptionNotificationPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for MaintainerNewPaidSubscriptionNotificationPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for MaintainerNewPaidSubscriptionNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -183,40 +193,32 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                v3,
-                Some(v4),
-                v5,
-                Some(v6),
-                v7,
-                v8,
-                v9,
-                Some(v10),
-                Some(v11),
-            ) => {
-                Some(Self {
-                    subscriber_name: v0,
-                    subscriber_email: v1.unwrap_or_default(),
-                    tier_name: v2,
-                    tier_price_amount: v3.unwrap_or_default(),
-                    tier_price_recurring_interval: v4,
-                    tier_price_recurring_interval_count: v5.unwrap_or_default(),
-                    tier_organization_name: v6,
-                    tier_organization_slug: v7.unwrap_or_default(),
-                    subscription_id: v8.unwrap_or_default(),
-                    currency: v9.unwrap_or_default(),
-                    formatted_price_amount: v10,
-                    formatted_price_with_interval: v11,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v4), Some(v6), Some(v10), Some(v11)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.10.take(),
+            slots.11.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscriber_name: v0,
+            subscriber_email: slots.1.take().unwrap_or_default(),
+            tier_name: v2,
+            tier_price_amount: slots.3.take().unwrap_or_default(),
+            tier_price_recurring_interval: v4,
+            tier_price_recurring_interval_count: slots.5.take().unwrap_or_default(),
+            tier_organization_name: v6,
+            tier_organization_slug: slots.7.take().unwrap_or_default(),
+            subscription_id: slots.8.take().unwrap_or_default(),
+            currency: slots.9.take().unwrap_or_default(),
+            formatted_price_amount: v10,
+            formatted_price_with_interval: v11,
+        })
     }
 }

@@ -49,11 +49,20 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotification {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MaintainerNewProductSaleNotification {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -70,20 +79,23 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotification {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    r#type: v2,
-                    payload: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            r#type: v2,
+            payload: v3,
+        })
     }
 }
 
@@ -104,14 +116,20 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotificationType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MaintainerNewProductSaleNotificationType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "MaintainerNewProductSaleNotification")?;
+        Ok(Self::MaintainerNewProductSaleNotification)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(
-                deserializer,
-                "MaintainerNewProductSaleNotification",
-            )
-            .map(|()| Self::MaintainerNewProductSaleNotification)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -231,11 +231,20 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotificationPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MaintainerNewProductSaleNotificationPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -289,53 +298,35 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    v3,
-                    v4,
-                    v5,
-                    v6,
-                    v7,
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    Some(v14),
-                    v15,
-                ),
-                (v16, v17),
-            ) => {
-                Some(Self {
-                    product_name: v0,
-                    product_price_amount: v1,
-                    customer_name: v2.unwrap_or_default(),
-                    organization_name: v3.unwrap_or_default(),
-                    customer_email: v4.unwrap_or_default(),
-                    billing_address_country: v5.unwrap_or_default(),
-                    billing_address_city: v6.unwrap_or_default(),
-                    billing_address_line1: v7.unwrap_or_default(),
-                    product_image_url: v8.unwrap_or_default(),
-                    order_id: v9.unwrap_or_default(),
-                    order_date: v10.unwrap_or_default(),
-                    organization_slug: v11.unwrap_or_default(),
-                    billing_reason: v12.unwrap_or_default(),
-                    currency: v13.unwrap_or_default(),
-                    formatted_price_amount: v14,
-                    formatted_billing_reason: v15.unwrap_or_default(),
-                    formatted_address_country: v16.unwrap_or_default(),
-                    order_url: v17.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v14)) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.14.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product_name: v0,
+            product_price_amount: v1,
+            customer_name: slots.0.2.take().unwrap_or_default(),
+            organization_name: slots.0.3.take().unwrap_or_default(),
+            customer_email: slots.0.4.take().unwrap_or_default(),
+            billing_address_country: slots.0.5.take().unwrap_or_default(),
+            billing_address_city: slots.0.6.take().unwrap_or_default(),
+            billing_address_line1: slots.0.7.take().unwrap_or_default(),
+            product_image_url: slots.0.8.take().unwrap_or_default(),
+            order_id: slots.0.9.take().unwrap_or_default(),
+            order_date: slots.0.10.take().unwrap_or_default(),
+            organization_slug: slots.0.11.take().unwrap_or_default(),
+            billing_reason: slots.0.12.take().unwrap_or_default(),
+            currency: slots.0.13.take().unwrap_or_default(),
+            formatted_price_amount: v14,
+            formatted_billing_reason: slots.0.15.take().unwrap_or_default(),
+            formatted_address_country: slots.1.0.take().unwrap_or_default(),
+            order_url: slots.1.1.take().unwrap_or_default(),
+        })
     }
 }

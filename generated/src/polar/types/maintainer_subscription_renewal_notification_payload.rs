@@ -131,12 +131,22 @@ impl ::serde::Serialize for MaintainerSubscriptionRenewalNotificationPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for MaintainerSubscriptionRenewalNotificationPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for MaintainerSubscriptionRenewalNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -172,38 +182,30 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                v3,
-                v4,
-                v5,
-                Some(v6),
-                v7,
-                v8,
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    product_name: v0,
-                    product_price_amount: v1,
-                    customer_name: v2.unwrap_or_default(),
-                    customer_email: v3.unwrap_or_default(),
-                    organization_slug: v4.unwrap_or_default(),
-                    subscription_id: v5.unwrap_or_default(),
-                    recurring_interval: v6,
-                    recurring_interval_count: v7.unwrap_or_default(),
-                    currency: v8.unwrap_or_default(),
-                    formatted_price_amount: v9,
-                    formatted_recurring_interval: v10,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v6), Some(v9), Some(v10)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.6.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            product_name: v0,
+            product_price_amount: v1,
+            customer_name: slots.2.take().unwrap_or_default(),
+            customer_email: slots.3.take().unwrap_or_default(),
+            organization_slug: slots.4.take().unwrap_or_default(),
+            subscription_id: slots.5.take().unwrap_or_default(),
+            recurring_interval: v6,
+            recurring_interval_count: slots.7.take().unwrap_or_default(),
+            currency: slots.8.take().unwrap_or_default(),
+            formatted_price_amount: v9,
+            formatted_recurring_interval: v10,
+        })
     }
 }

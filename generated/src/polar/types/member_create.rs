@@ -82,11 +82,21 @@ impl ::serde::Serialize for MemberCreate {
 }
 
 #[cfg(feature = "polar")]
+impl ::openapi_runtime::json::Decode for MemberCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar")]
 impl<'de> ::serde::Deserialize<'de> for MemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -111,21 +121,19 @@ impl ::openapi_runtime::de::Object for MemberCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, Some(v4)) => {
-                Some(Self {
-                    email: v0,
-                    name: v1.unwrap_or_default(),
-                    external_id: v2.unwrap_or_default(),
-                    role: v3.unwrap_or_default(),
-                    customer_id: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+            return None;
+        };
+        Some(Self {
+            email: v0,
+            name: slots.1.take().unwrap_or_default(),
+            external_id: slots.2.take().unwrap_or_default(),
+            role: slots.3.take().unwrap_or_default(),
+            customer_id: v4,
+        })
     }
 }
 
@@ -188,10 +196,20 @@ impl ::serde::Serialize for MemberCreateRole {
 }
 
 #[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::json::Decode for MemberCreateRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["member", "billing_manager"])
+    }
+}
+
+#[cfg(feature = "polar-customers-members")]
 impl<'de> ::serde::Deserialize<'de> for MemberCreateRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["member", "billing_manager"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

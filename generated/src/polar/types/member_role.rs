@@ -54,13 +54,19 @@ impl ::serde::Serialize for MemberRole {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MemberRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["owner", "billing_manager", "member"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MemberRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["owner", "billing_manager", "member"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for MemberSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MemberSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["created_at", "-created_at"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MemberSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["created_at", "-created_at"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

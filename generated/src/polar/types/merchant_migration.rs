@@ -88,11 +88,20 @@ impl ::serde::Serialize for MerchantMigration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MerchantMigration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MerchantMigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -123,23 +132,28 @@ impl ::openapi_runtime::de::Object for MerchantMigration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    organization_id: v3,
-                    source_platform: v4,
-                    step: v5,
-                    source_connected: v6,
-                    source: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            organization_id: v3,
+            source_platform: v4,
+            step: v5,
+            source_connected: v6,
+            source: slots.7.take().unwrap_or_default(),
+        })
     }
 }

@@ -46,11 +46,20 @@ impl ::serde::Serialize for MerchantMigrationImportRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MerchantMigrationImportRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -61,13 +70,12 @@ impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            record_ids: v0.unwrap_or_default(),
-            exclude_record_ids: v1.unwrap_or_default(),
+            record_ids: slots.0.take().unwrap_or_default(),
+            exclude_record_ids: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -155,11 +155,20 @@ impl ::serde::Serialize for MerchantMigrationRecordItem {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MerchantMigrationRecordItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -200,42 +209,31 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                v0,
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                v4,
-                v5,
-                v6,
-                v7,
-                Some(v8),
-                v9,
-                v10,
-                v11,
-                v12,
-            ) => {
-                Some(Self {
-                    record_id: v0.unwrap_or_default(),
-                    entity: v1,
-                    source_id: v2,
-                    title: v3,
-                    subtitle: v4.unwrap_or_default(),
-                    amount: v5.unwrap_or_default(),
-                    currency: v6.unwrap_or_default(),
-                    recurring_interval: v7.unwrap_or_default(),
-                    status: v8,
-                    import_status: v9.unwrap_or_default(),
-                    reason: v10.unwrap_or_default(),
-                    reason_code: v11.unwrap_or_default(),
-                    reason_level: v12.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3), Some(v8)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            record_id: slots.0.take().unwrap_or_default(),
+            entity: v1,
+            source_id: v2,
+            title: v3,
+            subtitle: slots.4.take().unwrap_or_default(),
+            amount: slots.5.take().unwrap_or_default(),
+            currency: slots.6.take().unwrap_or_default(),
+            recurring_interval: slots.7.take().unwrap_or_default(),
+            status: v8,
+            import_status: slots.9.take().unwrap_or_default(),
+            reason: slots.10.take().unwrap_or_default(),
+            reason_code: slots.11.take().unwrap_or_default(),
+            reason_level: slots.12.take().unwrap_or_default(),
+        })
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for MerchantMigrationRecordStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MerchantMigrationRecordStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["pending", "imported", "skipped", "failed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "imported", "skipped", "failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

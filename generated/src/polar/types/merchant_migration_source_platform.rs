@@ -54,13 +54,19 @@ impl ::serde::Serialize for MerchantMigrationSourcePlatform {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MerchantMigrationSourcePlatform {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["stripe", "lemon_squeezy", "paddle"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationSourcePlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["stripe", "lemon_squeezy", "paddle"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

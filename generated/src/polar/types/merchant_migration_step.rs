@@ -70,12 +70,13 @@ impl ::serde::Serialize for MerchantMigrationStep {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for MerchantMigrationStep {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for MerchantMigrationStep {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "source_setup",
                 "pre_check",
@@ -86,5 +87,13 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationStep {
                 "completed",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MerchantMigrationStep {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

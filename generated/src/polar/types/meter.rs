@@ -121,11 +121,20 @@ impl ::serde::Serialize for Meter {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Meter {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Meter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,41 +173,44 @@ impl ::openapi_runtime::de::Object for Meter {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                v7,
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                v11,
-            ) => {
-                Some(Self {
-                    metadata: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    id: v3,
-                    name: v4,
-                    unit: v5,
-                    custom_label: v6.unwrap_or_default(),
-                    custom_multiplier: v7.unwrap_or_default(),
-                    filter: v8,
-                    aggregation: v9,
-                    organization_id: v10,
-                    archived_at: v11.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: v0,
+            created_at: v1,
+            modified_at: slots.2.take().unwrap_or_default(),
+            id: v3,
+            name: v4,
+            unit: v5,
+            custom_label: slots.6.take().unwrap_or_default(),
+            custom_multiplier: slots.7.take().unwrap_or_default(),
+            filter: v8,
+            aggregation: v9,
+            organization_id: v10,
+            archived_at: slots.11.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -233,25 +245,24 @@ impl ::serde::Serialize for MeterAggregation {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for MeterAggregation {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "func").as_tag() {
             ::openapi_runtime::de::Tag::Str("count") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Count)
+                Ok(Self::Count(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("avg")
             | ::openapi_runtime::de::Tag::Str("max")
             | ::openapi_runtime::de::Tag::Str("min")
             | ::openapi_runtime::de::Tag::Str("sum") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Avg)
+                Ok(Self::Avg(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("unique") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Unique)
+                Ok(Self::Unique(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -298,6 +309,14 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -130,11 +130,20 @@ impl ::serde::Serialize for MeterCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MeterCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MeterCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,24 +173,26 @@ impl ::openapi_runtime::de::Object for MeterCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, v4, Some(v5), Some(v6), v7) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    name: v1,
-                    unit: v2.unwrap_or_default(),
-                    custom_label: v3.unwrap_or_default(),
-                    custom_multiplier: v4.unwrap_or_default(),
-                    filter: v5,
-                    aggregation: v6,
-                    organization_id: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v5), Some(v6)) = (
+            slots.1.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            name: v1,
+            unit: slots.2.take().unwrap_or_default(),
+            custom_label: slots.3.take().unwrap_or_default(),
+            custom_multiplier: slots.4.take().unwrap_or_default(),
+            filter: v5,
+            aggregation: v6,
+            organization_id: slots.7.take().unwrap_or_default(),
+        })
     }
 }
 

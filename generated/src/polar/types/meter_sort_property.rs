@@ -58,13 +58,22 @@ impl ::serde::Serialize for MeterSortProperty {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MeterSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["created_at", "-created_at", "name", "-name"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MeterSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["created_at", "-created_at", "name", "-name"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

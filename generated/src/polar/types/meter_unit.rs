@@ -54,10 +54,19 @@ impl ::serde::Serialize for MeterUnit {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MeterUnit {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["scalar", "token", "custom"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MeterUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["scalar", "token", "custom"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -143,11 +143,20 @@ impl ::serde::Serialize for MeterUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MeterUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -176,19 +185,18 @@ impl ::openapi_runtime::de::Object for MeterUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7) = slots;
         Some(Self {
-            metadata: v0.unwrap_or_default(),
-            name: v1.unwrap_or_default(),
-            unit: v2.unwrap_or_default(),
-            custom_label: v3.unwrap_or_default(),
-            custom_multiplier: v4.unwrap_or_default(),
-            filter: v5.unwrap_or_default(),
-            aggregation: v6.unwrap_or_default(),
-            is_archived: v7.unwrap_or_default(),
+            metadata: slots.0.take().unwrap_or_default(),
+            name: slots.1.take().unwrap_or_default(),
+            unit: slots.2.take().unwrap_or_default(),
+            custom_label: slots.3.take().unwrap_or_default(),
+            custom_multiplier: slots.4.take().unwrap_or_default(),
+            filter: slots.5.take().unwrap_or_default(),
+            aggregation: slots.6.take().unwrap_or_default(),
+            is_archived: slots.7.take().unwrap_or_default(),
         })
     }
 }

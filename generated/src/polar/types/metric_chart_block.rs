@@ -63,11 +63,20 @@ impl ::serde::Serialize for MetricChartBlock {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MetricChartBlock {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MetricChartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -91,21 +100,24 @@ impl ::openapi_runtime::de::Object for MetricChartBlock {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    metric: v1,
-                    label: v2,
-                    unit: v3,
-                    points: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            metric: v1,
+            label: v2,
+            unit: v3,
+            points: v4,
+        })
     }
 }
 
@@ -128,11 +140,20 @@ impl ::serde::Serialize for MetricChartBlockType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MetricChartBlockType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "metric_chart")?;
+        Ok(Self::MetricChart)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MetricChartBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "metric_chart")
-            .map(|()| Self::MetricChart)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -53,11 +53,20 @@ impl ::serde::Serialize for MetricDashboardUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MetricDashboardUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -71,13 +80,12 @@ impl ::openapi_runtime::de::Object for MetricDashboardUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            metrics: v1.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            metrics: slots.1.take().unwrap_or_default(),
         })
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for MetricType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MetricType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["scalar", "currency", "currency_sub_cent", "percentage"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MetricType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["scalar", "currency", "currency_sub_cent", "percentage"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -2438,12 +2438,13 @@ impl ::serde::Serialize for MetricsGetTimezone {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for MetricsGetTimezone {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "Africa/Abidjan",
                 "Africa/Accra",
@@ -3045,6 +3046,14 @@ impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
                 "Zulu",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

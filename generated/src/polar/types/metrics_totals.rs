@@ -644,11 +644,20 @@ impl ::serde::Serialize for MetricsTotals {
     }
 }
 
+impl ::openapi_runtime::json::Decode for MetricsTotals {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for MetricsTotals {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -781,105 +790,81 @@ impl ::openapi_runtime::de::Object for MetricsTotals {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (
-                v16,
-                v17,
-                v18,
-                v19,
-                v20,
-                v21,
-                v22,
-                v23,
-                v24,
-                v25,
-                v26,
-                v27,
-                v28,
-                v29,
-                v30,
-                v31,
-            ),
-            (
-                v32,
-                v33,
-                v34,
-                v35,
-                v36,
-                v37,
-                v38,
-                v39,
-                v40,
-                v41,
-                v42,
-                v43,
-                v44,
-                v45,
-                v46,
-                v47,
-            ),
-            (v48, v49, v50, v51, v52, v53, v54),
-        ) = slots;
         Some(Self {
-            active_subscriptions: v0.unwrap_or_default(),
-            committed_subscriptions: v1.unwrap_or_default(),
-            monthly_recurring_revenue: v2.unwrap_or_default(),
-            trial_monthly_recurring_revenue: v3.unwrap_or_default(),
-            committed_monthly_recurring_revenue: v4.unwrap_or_default(),
-            trial_committed_monthly_recurring_revenue: v5.unwrap_or_default(),
-            average_revenue_per_user: v6.unwrap_or_default(),
-            checkouts: v7.unwrap_or_default(),
-            succeeded_checkouts: v8.unwrap_or_default(),
-            churned_subscriptions: v9.unwrap_or_default(),
-            churn_rate: v10.unwrap_or_default(),
-            seats_total: v11.unwrap_or_default(),
-            seats_claimed: v12.unwrap_or_default(),
-            seats_pending: v13.unwrap_or_default(),
-            seat_customers: v14.unwrap_or_default(),
-            new_seat_customers: v15.unwrap_or_default(),
-            churned_seat_customers: v16.unwrap_or_default(),
-            orders: v17.unwrap_or_default(),
-            revenue: v18.unwrap_or_default(),
-            net_revenue: v19.unwrap_or_default(),
-            cumulative_revenue: v20.unwrap_or_default(),
-            net_cumulative_revenue: v21.unwrap_or_default(),
-            costs: v22.unwrap_or_default(),
-            cumulative_costs: v23.unwrap_or_default(),
-            average_order_value: v24.unwrap_or_default(),
-            net_average_order_value: v25.unwrap_or_default(),
-            cost_per_user: v26.unwrap_or_default(),
-            active_user_by_event: v27.unwrap_or_default(),
-            one_time_products: v28.unwrap_or_default(),
-            one_time_products_revenue: v29.unwrap_or_default(),
-            one_time_products_net_revenue: v30.unwrap_or_default(),
-            new_subscriptions: v31.unwrap_or_default(),
-            new_subscriptions_revenue: v32.unwrap_or_default(),
-            new_subscriptions_net_revenue: v33.unwrap_or_default(),
-            renewed_subscriptions: v34.unwrap_or_default(),
-            renewed_subscriptions_revenue: v35.unwrap_or_default(),
-            renewed_subscriptions_net_revenue: v36.unwrap_or_default(),
-            canceled_subscriptions: v37.unwrap_or_default(),
-            canceled_subscriptions_customer_service: v38.unwrap_or_default(),
-            canceled_subscriptions_low_quality: v39.unwrap_or_default(),
-            canceled_subscriptions_missing_features: v40.unwrap_or_default(),
-            canceled_subscriptions_switched_service: v41.unwrap_or_default(),
-            canceled_subscriptions_too_complex: v42.unwrap_or_default(),
-            canceled_subscriptions_too_expensive: v43.unwrap_or_default(),
-            canceled_subscriptions_unused: v44.unwrap_or_default(),
-            canceled_subscriptions_other: v45.unwrap_or_default(),
-            annual_recurring_revenue: v46.unwrap_or_default(),
-            committed_annual_recurring_revenue: v47.unwrap_or_default(),
-            checkouts_conversion: v48.unwrap_or_default(),
-            ltv: v49.unwrap_or_default(),
-            gross_margin: v50.unwrap_or_default(),
-            gross_margin_percentage: v51.unwrap_or_default(),
-            cashflow: v52.unwrap_or_default(),
-            average_seats_per_customer: v53.unwrap_or_default(),
-            seat_utilization_rate: v54.unwrap_or_default(),
+            active_subscriptions: slots.0.0.take().unwrap_or_default(),
+            committed_subscriptions: slots.0.1.take().unwrap_or_default(),
+            monthly_recurring_revenue: slots.0.2.take().unwrap_or_default(),
+            trial_monthly_recurring_revenue: slots.0.3.take().unwrap_or_default(),
+            committed_monthly_recurring_revenue: slots.0.4.take().unwrap_or_default(),
+            trial_committed_monthly_recurring_revenue: slots
+                .0
+                .5
+                .take()
+                .unwrap_or_default(),
+            average_revenue_per_user: slots.0.6.take().unwrap_or_default(),
+            checkouts: slots.0.7.take().unwrap_or_default(),
+            succeeded_checkouts: slots.0.8.take().unwrap_or_default(),
+            churned_subscriptions: slots.0.9.take().unwrap_or_default(),
+            churn_rate: slots.0.10.take().unwrap_or_default(),
+            seats_total: slots.0.11.take().unwrap_or_default(),
+            seats_claimed: slots.0.12.take().unwrap_or_default(),
+            seats_pending: slots.0.13.take().unwrap_or_default(),
+            seat_customers: slots.0.14.take().unwrap_or_default(),
+            new_seat_customers: slots.0.15.take().unwrap_or_default(),
+            churned_seat_customers: slots.1.0.take().unwrap_or_default(),
+            orders: slots.1.1.take().unwrap_or_default(),
+            revenue: slots.1.2.take().unwrap_or_default(),
+            net_revenue: slots.1.3.take().unwrap_or_default(),
+            cumulative_revenue: slots.1.4.take().unwrap_or_default(),
+            net_cumulative_revenue: slots.1.5.take().unwrap_or_default(),
+            costs: slots.1.6.take().unwrap_or_default(),
+            cumulative_costs: slots.1.7.take().unwrap_or_default(),
+            average_order_value: slots.1.8.take().unwrap_or_default(),
+            net_average_order_value: slots.1.9.take().unwrap_or_default(),
+            cost_per_user: slots.1.10.take().unwrap_or_default(),
+            active_user_by_event: slots.1.11.take().unwrap_or_default(),
+            one_time_products: slots.1.12.take().unwrap_or_default(),
+            one_time_products_revenue: slots.1.13.take().unwrap_or_default(),
+            one_time_products_net_revenue: slots.1.14.take().unwrap_or_default(),
+            new_subscriptions: slots.1.15.take().unwrap_or_default(),
+            new_subscriptions_revenue: slots.2.0.take().unwrap_or_default(),
+            new_subscriptions_net_revenue: slots.2.1.take().unwrap_or_default(),
+            renewed_subscriptions: slots.2.2.take().unwrap_or_default(),
+            renewed_subscriptions_revenue: slots.2.3.take().unwrap_or_default(),
+            renewed_subscriptions_net_revenue: slots.2.4.take().unwrap_or_default(),
+            canceled_subscriptions: slots.2.5.take().unwrap_or_default(),
+            canceled_subscriptions_customer_service: slots
+                .2
+                .6
+                .take()
+                .unwrap_or_default(),
+            canceled_subscriptions_low_quality: slots.2.7.take().unwrap_or_default(),
+            canceled_subscriptions_missing_features: slots
+                .2
+                .8
+                .take()
+                .unwrap_or_default(),
+            canceled_subscriptions_switched_service: slots
+                .2
+                .9
+                .take()
+                .unwrap_or_default(),
+            canceled_subscriptions_too_complex: slots.2.10.take().unwrap_or_default(),
+            canceled_subscriptions_too_expensive: slots.2.11.take().unwrap_or_default(),
+            canceled_subscriptions_unused: slots.2.12.take().unwrap_or_default(),
+            canceled_subscriptions_other: slots.2.13.take().unwrap_or_default(),
+            annual_recurring_revenue: slots.2.14.take().unwrap_or_default(),
+            committed_annual_recurring_revenue: slots.2.15.take().unwrap_or_default(),
+            checkouts_conversion: slots.3.0.take().unwrap_or_default(),
+            ltv: slots.3.1.take().unwrap_or_default(),
+            gross_margin: slots.3.2.take().unwrap_or_default(),
+            gross_margin_percentage: slots.3.3.take().unwrap_or_default(),
+            cashflow: slots.3.4.take().unwrap_or_default(),
+            average_seats_per_customer: slots.3.5.take().unwrap_or_default(),
+            seat_utilization_rate: slots.3.6.take().unwrap_or_default(),
         })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for NotificationRecipientPlatform {
     }
 }
 
+impl ::openapi_runtime::json::Decode for NotificationRecipientPlatform {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["ios", "android"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for NotificationRecipientPlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["ios", "android"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -49,11 +49,20 @@ impl ::serde::Serialize for NotificationsList {
     }
 }
 
+impl ::openapi_runtime::json::Decode for NotificationsList {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for NotificationsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -69,18 +78,16 @@ impl ::openapi_runtime::de::Object for NotificationsList {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1) => {
-                Some(Self {
-                    notifications: v0,
-                    last_read_notification_id: v1.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            notifications: v0,
+            last_read_notification_id: slots.1.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -163,41 +170,55 @@ impl ::serde::Serialize for NotificationsListNotificationsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for NotificationsListNotificationsItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str(
                 "MaintainerNewPaidSubscriptionNotification",
             ) => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::MaintainerNewPaidSubscriptionNotification)
+                Ok(
+                    Self::MaintainerNewPaidSubscriptionNotification(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("MaintainerNewProductSaleNotification") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::MaintainerNewProductSaleNotification)
+                Ok(
+                    Self::MaintainerNewProductSaleNotification(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str(
                 "MaintainerSubscriptionRenewalNotification",
             ) => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::MaintainerSubscriptionRenewalNotification)
+                Ok(
+                    Self::MaintainerSubscriptionRenewalNotification(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str(
                 "MaintainerAccountCreditsGrantedNotification",
             ) => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::MaintainerAccountCreditsGrantedNotification)
+                Ok(
+                    Self::MaintainerAccountCreditsGrantedNotification(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str(
                 "MaintainerFileFlaggedMaliciousNotification",
             ) => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::MaintainerFileFlaggedMaliciousNotification)
+                Ok(
+                    Self::MaintainerFileFlaggedMaliciousNotification(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -207,6 +228,14 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

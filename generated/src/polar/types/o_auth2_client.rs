@@ -209,11 +209,21 @@ impl ::serde::Serialize for OAuth2Client {
 }
 
 #[cfg(feature = "polar")]
+impl ::openapi_runtime::json::Decode for OAuth2Client {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
+#[cfg(feature = "polar")]
 impl<'de> ::serde::Deserialize<'de> for OAuth2Client {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -267,53 +277,47 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    v2,
-                    v3,
-                    v4,
-                    Some(v5),
-                    v6,
-                    v7,
-                    v8,
-                    v9,
-                    v10,
-                    Some(v11),
-                    v12,
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16),),
-            ) => {
-                Some(Self {
-                    redirect_uris: v0,
-                    token_endpoint_auth_method: v1.unwrap_or_default(),
-                    grant_types: v2.unwrap_or_default(),
-                    response_types: v3.unwrap_or_default(),
-                    scope: v4.unwrap_or_default(),
-                    client_name: v5,
-                    client_uri: v6.unwrap_or_default(),
-                    logo_uri: v7.unwrap_or_default(),
-                    tos_uri: v8.unwrap_or_default(),
-                    policy_uri: v9.unwrap_or_default(),
-                    default_sub_type: v10.unwrap_or_default(),
-                    created_at: v11,
-                    modified_at: v12.unwrap_or_default(),
-                    client_id: v13,
-                    client_secret: v14,
-                    client_id_issued_at: v15,
-                    client_secret_expires_at: v16,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v5),
+            Some(v11),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+        ) = (
+            slots.0.0.take(),
+            slots.0.5.take(),
+            slots.0.11.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            redirect_uris: v0,
+            token_endpoint_auth_method: slots.0.1.take().unwrap_or_default(),
+            grant_types: slots.0.2.take().unwrap_or_default(),
+            response_types: slots.0.3.take().unwrap_or_default(),
+            scope: slots.0.4.take().unwrap_or_default(),
+            client_name: v5,
+            client_uri: slots.0.6.take().unwrap_or_default(),
+            logo_uri: slots.0.7.take().unwrap_or_default(),
+            tos_uri: slots.0.8.take().unwrap_or_default(),
+            policy_uri: slots.0.9.take().unwrap_or_default(),
+            default_sub_type: slots.0.10.take().unwrap_or_default(),
+            created_at: v11,
+            modified_at: slots.0.12.take().unwrap_or_default(),
+            client_id: v13,
+            client_secret: v14,
+            client_id_issued_at: v15,
+            client_secret_expires_at: v16,
+        })
     }
 }
 
@@ -378,14 +382,24 @@ impl ::serde::Serialize for OAuth2ClientTokenEndpointAuthMethod {
 }
 
 #[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::json::Decode for OAuth2ClientTokenEndpointAuthMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["client_secret_basic", "client_secret_post", "none"],
+        )
+    }
+}
+
+#[cfg(feature = "polar-oauth2-clients")]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientTokenEndpointAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["client_secret_basic", "client_secret_post", "none"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -444,14 +458,21 @@ impl ::serde::Serialize for OAuth2ClientGrantTypesItem {
 }
 
 #[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::json::Decode for OAuth2ClientGrantTypesItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["authorization_code", "refresh_token"])
+    }
+}
+
+#[cfg(feature = "polar-oauth2-clients")]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientGrantTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["authorization_code", "refresh_token"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -475,10 +496,21 @@ impl ::serde::Serialize for OAuth2ClientResponseTypesItem {
 }
 
 #[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::json::Decode for OAuth2ClientResponseTypesItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "code")?;
+        Ok(Self::Code)
+    }
+}
+
+#[cfg(feature = "polar-oauth2-clients")]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientResponseTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "code").map(|()| Self::Code)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

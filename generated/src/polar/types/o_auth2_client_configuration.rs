@@ -178,11 +178,20 @@ impl ::serde::Serialize for OAuth2ClientConfiguration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OAuth2ClientConfiguration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -218,27 +227,25 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfiguration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, Some(v5), v6, v7, v8, v9, v10) => {
-                Some(Self {
-                    redirect_uris: v0,
-                    token_endpoint_auth_method: v1.unwrap_or_default(),
-                    grant_types: v2.unwrap_or_default(),
-                    response_types: v3.unwrap_or_default(),
-                    scope: v4.unwrap_or_default(),
-                    client_name: v5,
-                    client_uri: v6.unwrap_or_default(),
-                    logo_uri: v7.unwrap_or_default(),
-                    tos_uri: v8.unwrap_or_default(),
-                    policy_uri: v9.unwrap_or_default(),
-                    default_sub_type: v10.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v5)) = (slots.0.take(), slots.5.take()) else {
+            return None;
+        };
+        Some(Self {
+            redirect_uris: v0,
+            token_endpoint_auth_method: slots.1.take().unwrap_or_default(),
+            grant_types: slots.2.take().unwrap_or_default(),
+            response_types: slots.3.take().unwrap_or_default(),
+            scope: slots.4.take().unwrap_or_default(),
+            client_name: v5,
+            client_uri: slots.6.take().unwrap_or_default(),
+            logo_uri: slots.7.take().unwrap_or_default(),
+            tos_uri: slots.8.take().unwrap_or_default(),
+            policy_uri: slots.9.take().unwrap_or_default(),
+            default_sub_type: slots.10.take().unwrap_or_default(),
+        })
     }
 }
 

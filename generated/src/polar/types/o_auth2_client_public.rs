@@ -109,11 +109,20 @@ impl ::serde::Serialize for OAuth2ClientPublic {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OAuth2ClientPublic {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -144,23 +153,21 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3, v4, v5, v6, v7) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    client_id: v2,
-                    client_name: v3.unwrap_or_default(),
-                    client_uri: v4.unwrap_or_default(),
-                    logo_uri: v5.unwrap_or_default(),
-                    tos_uri: v6.unwrap_or_default(),
-                    policy_uri: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            client_id: v2,
+            client_name: slots.3.take().unwrap_or_default(),
+            client_uri: slots.4.take().unwrap_or_default(),
+            logo_uri: slots.5.take().unwrap_or_default(),
+            tos_uri: slots.6.take().unwrap_or_default(),
+            policy_uri: slots.7.take().unwrap_or_default(),
+        })
     }
 }

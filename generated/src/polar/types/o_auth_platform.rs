@@ -58,13 +58,22 @@ impl ::serde::Serialize for OAuthPlatform {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OAuthPlatform {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["github", "github_repository_benefit", "google", "apple"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OAuthPlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["github", "github_repository_benefit", "google", "apple"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

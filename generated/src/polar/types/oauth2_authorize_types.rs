@@ -76,19 +76,18 @@ impl ::serde::Serialize for Oauth2AuthorizeResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for Oauth2AuthorizeResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "sub_type").as_tag() {
             ::openapi_runtime::de::Tag::Str("user") => {
-                ::openapi_runtime::de::tagged(value).map(Self::User)
+                Ok(Self::User(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("organization") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Organization)
+                Ok(Self::Organization(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -98,6 +97,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -54,22 +54,21 @@ impl ::serde::Serialize for Oauth2RequestTokenRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for Oauth2RequestTokenRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "grant_type").as_tag() {
             ::openapi_runtime::de::Tag::Str("authorization_code") => {
-                ::openapi_runtime::de::tagged(value).map(Self::AuthorizationCode)
+                Ok(Self::AuthorizationCode(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("refresh_token") => {
-                ::openapi_runtime::de::tagged(value).map(Self::RefreshToken)
+                Ok(Self::RefreshToken(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("web") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Web)
+                Ok(Self::Web(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -79,6 +78,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

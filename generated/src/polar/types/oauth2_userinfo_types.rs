@@ -49,13 +49,12 @@ impl ::serde::Serialize for Oauth2UserinfoResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for Oauth2UserinfoResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "Oauth2UserinfoResponse",
@@ -85,6 +84,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

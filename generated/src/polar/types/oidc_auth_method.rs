@@ -50,13 +50,19 @@ impl ::serde::Serialize for OidcAuthMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OidcAuthMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["client_secret", "private_key_jwt"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OidcAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["client_secret", "private_key_jwt"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

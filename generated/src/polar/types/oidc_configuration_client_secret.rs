@@ -71,11 +71,20 @@ impl ::serde::Serialize for OidcConfigurationClientSecret {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OidcConfigurationClientSecret {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecret {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -99,21 +108,24 @@ impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4)) => {
-                Some(Self {
-                    issuer: v0,
-                    client_id: v1,
-                    authorization_parameters: v2.unwrap_or_default(),
-                    auth_method: v3,
-                    client_secret: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            issuer: v0,
+            client_id: v1,
+            authorization_parameters: slots.2.take().unwrap_or_default(),
+            auth_method: v3,
+            client_secret: v4,
+        })
     }
 }
 
@@ -136,11 +148,20 @@ impl ::serde::Serialize for OidcConfigurationClientSecretAuthMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OidcConfigurationClientSecretAuthMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "client_secret")?;
+        Ok(Self::ClientSecret)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecretAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "client_secret")
-            .map(|()| Self::ClientSecret)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -61,11 +61,20 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwt {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OidcConfigurationPrivateKeyJwt {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationPrivateKeyJwt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,20 +96,22 @@ impl ::openapi_runtime::de::Object for OidcConfigurationPrivateKeyJwt {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3)) => {
-                Some(Self {
-                    issuer: v0,
-                    client_id: v1,
-                    authorization_parameters: v2.unwrap_or_default(),
-                    auth_method: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            issuer: v0,
+            client_id: v1,
+            authorization_parameters: slots.2.take().unwrap_or_default(),
+            auth_method: v3,
+        })
     }
 }
 
@@ -123,11 +134,20 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwtAuthMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OidcConfigurationPrivateKeyJwtAuthMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "private_key_jwt")?;
+        Ok(Self::PrivateKeyJwt)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationPrivateKeyJwtAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "private_key_jwt")
-            .map(|()| Self::PrivateKeyJwt)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

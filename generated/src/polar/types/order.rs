@@ -383,11 +383,20 @@ impl ::serde::Serialize for Order {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Order {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Order {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -500,94 +509,104 @@ impl ::openapi_runtime::de::Object for Order {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    Some(v11),
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (
-                    v16,
-                    v17,
-                    v18,
-                    Some(v19),
-                    v20,
-                    v21,
-                    Some(v22),
-                    v23,
-                    v24,
-                    v25,
-                    v26,
-                    v27,
-                    Some(v28),
-                    v29,
-                    Some(v30),
-                    v31,
-                ),
-                (Some(v32), v33, v34, v35, Some(v36), Some(v37), Some(v38), Some(v39)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    status: v3,
-                    paid: v4,
-                    subtotal_amount: v5,
-                    discount_amount: v6,
-                    net_amount: v7,
-                    tax_amount: v8,
-                    total_amount: v9,
-                    applied_balance_amount: v10,
-                    due_amount: v11,
-                    refunded_amount: v12,
-                    refunded_tax_amount: v13,
-                    currency: v14,
-                    billing_reason: v15,
-                    billing_name: v16.unwrap_or_default(),
-                    billing_address: v17.unwrap_or_default(),
-                    invoice_number: v18.unwrap_or_default(),
-                    is_invoice_generated: v19,
-                    receipt_number: v20.unwrap_or_default(),
-                    seats: v21.unwrap_or_default(),
-                    customer_id: v22,
-                    product_id: v23.unwrap_or_default(),
-                    discount_id: v24.unwrap_or_default(),
-                    subscription_id: v25.unwrap_or_default(),
-                    checkout_id: v26.unwrap_or_default(),
-                    next_payment_attempt_at: v27.unwrap_or_default(),
-                    metadata: v28,
-                    custom_field_data: v29.unwrap_or_default(),
-                    platform_fee_amount: v30,
-                    platform_fee_currency: v31.unwrap_or_default(),
-                    customer: v32,
-                    product: v33.unwrap_or_default(),
-                    discount: v34.unwrap_or_default(),
-                    subscription: v35.unwrap_or_default(),
-                    items: v36,
-                    description: v37,
-                    refundable_amount: v38,
-                    refundable_tax_amount: v39,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v19),
+            Some(v22),
+            Some(v28),
+            Some(v30),
+            Some(v32),
+            Some(v36),
+            Some(v37),
+            Some(v38),
+            Some(v39),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.3.take(),
+            slots.1.6.take(),
+            slots.1.12.take(),
+            slots.1.14.take(),
+            slots.2.0.take(),
+            slots.2.4.take(),
+            slots.2.5.take(),
+            slots.2.6.take(),
+            slots.2.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            status: v3,
+            paid: v4,
+            subtotal_amount: v5,
+            discount_amount: v6,
+            net_amount: v7,
+            tax_amount: v8,
+            total_amount: v9,
+            applied_balance_amount: v10,
+            due_amount: v11,
+            refunded_amount: v12,
+            refunded_tax_amount: v13,
+            currency: v14,
+            billing_reason: v15,
+            billing_name: slots.1.0.take().unwrap_or_default(),
+            billing_address: slots.1.1.take().unwrap_or_default(),
+            invoice_number: slots.1.2.take().unwrap_or_default(),
+            is_invoice_generated: v19,
+            receipt_number: slots.1.4.take().unwrap_or_default(),
+            seats: slots.1.5.take().unwrap_or_default(),
+            customer_id: v22,
+            product_id: slots.1.7.take().unwrap_or_default(),
+            discount_id: slots.1.8.take().unwrap_or_default(),
+            subscription_id: slots.1.9.take().unwrap_or_default(),
+            checkout_id: slots.1.10.take().unwrap_or_default(),
+            next_payment_attempt_at: slots.1.11.take().unwrap_or_default(),
+            metadata: v28,
+            custom_field_data: slots.1.13.take().unwrap_or_default(),
+            platform_fee_amount: v30,
+            platform_fee_currency: slots.1.15.take().unwrap_or_default(),
+            customer: v32,
+            product: slots.2.1.take().unwrap_or_default(),
+            discount: slots.2.2.take().unwrap_or_default(),
+            subscription: slots.2.3.take().unwrap_or_default(),
+            items: v36,
+            description: v37,
+            refundable_amount: v38,
+            refundable_tax_amount: v39,
+        })
     }
 }
 

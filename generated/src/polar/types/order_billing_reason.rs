@@ -62,12 +62,13 @@ impl ::serde::Serialize for OrderBillingReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrderBillingReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrderBillingReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "purchase",
                 "subscription_create",
@@ -76,5 +77,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillingReason {
                 "subscription_meter_cycle",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderBillingReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -70,12 +70,13 @@ impl ::serde::Serialize for OrderBillingReasonInternal {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrderBillingReasonInternal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrderBillingReasonInternal {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "purchase",
                 "subscription_create",
@@ -86,5 +87,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillingReasonInternal {
                 "subscription_meter_cycle",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderBillingReasonInternal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

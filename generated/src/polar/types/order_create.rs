@@ -144,11 +144,20 @@ impl ::serde::Serialize for OrderCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrderCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrderCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -180,24 +189,22 @@ impl ::openapi_runtime::de::Object for OrderCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, Some(v3), Some(v4), v5, v6, v7) => {
-                Some(Self {
-                    custom_field_data: v0.unwrap_or_default(),
-                    metadata: v1.unwrap_or_default(),
-                    organization_id: v2.unwrap_or_default(),
-                    customer_id: v3,
-                    product_id: v4,
-                    currency: v5.unwrap_or_default(),
-                    amount: v6.unwrap_or_default(),
-                    description: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v3), Some(v4)) = (slots.3.take(), slots.4.take()) else {
+            return None;
+        };
+        Some(Self {
+            custom_field_data: slots.0.take().unwrap_or_default(),
+            metadata: slots.1.take().unwrap_or_default(),
+            organization_id: slots.2.take().unwrap_or_default(),
+            customer_id: v3,
+            product_id: v4,
+            currency: slots.5.take().unwrap_or_default(),
+            amount: slots.6.take().unwrap_or_default(),
+            description: slots.7.take().unwrap_or_default(),
+        })
     }
 }
 

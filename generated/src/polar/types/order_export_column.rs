@@ -106,12 +106,13 @@ impl ::serde::Serialize for OrderExportColumn {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrderExportColumn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrderExportColumn {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "email",
                 "created_at",
@@ -131,5 +132,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderExportColumn {
                 "billing_reason",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderExportColumn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

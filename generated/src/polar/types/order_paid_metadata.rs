@@ -169,11 +169,20 @@ impl ::serde::Serialize for OrderPaidMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrderPaidMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -215,29 +224,27 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, Some(v3), v4, v5, v6, v7, v8, v9, v10, v11, v12, v13) => {
-                Some(Self {
-                    order_id: v0,
-                    product_id: v1.unwrap_or_default(),
-                    billing_type: v2.unwrap_or_default(),
-                    amount: v3,
-                    currency: v4.unwrap_or_default(),
-                    net_amount: v5.unwrap_or_default(),
-                    tax_amount: v6.unwrap_or_default(),
-                    applied_balance_amount: v7.unwrap_or_default(),
-                    discount_amount: v8.unwrap_or_default(),
-                    discount_id: v9.unwrap_or_default(),
-                    platform_fee: v10.unwrap_or_default(),
-                    subscription_id: v11.unwrap_or_default(),
-                    recurring_interval: v12.unwrap_or_default(),
-                    recurring_interval_count: v13.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+            return None;
+        };
+        Some(Self {
+            order_id: v0,
+            product_id: slots.1.take().unwrap_or_default(),
+            billing_type: slots.2.take().unwrap_or_default(),
+            amount: v3,
+            currency: slots.4.take().unwrap_or_default(),
+            net_amount: slots.5.take().unwrap_or_default(),
+            tax_amount: slots.6.take().unwrap_or_default(),
+            applied_balance_amount: slots.7.take().unwrap_or_default(),
+            discount_amount: slots.8.take().unwrap_or_default(),
+            discount_id: slots.9.take().unwrap_or_default(),
+            platform_fee: slots.10.take().unwrap_or_default(),
+            subscription_id: slots.11.take().unwrap_or_default(),
+            recurring_interval: slots.12.take().unwrap_or_default(),
+            recurring_interval_count: slots.13.take().unwrap_or_default(),
+        })
     }
 }

@@ -114,12 +114,13 @@ impl ::serde::Serialize for OrderSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrderSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrderSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "created_at",
                 "-created_at",
@@ -141,5 +142,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderSortProperty {
                 "-subscription",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

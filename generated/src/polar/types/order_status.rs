@@ -66,13 +66,22 @@ impl ::serde::Serialize for OrderStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrderStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["draft", "pending", "paid", "refunded", "partially_refunded", "void"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrderStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["draft", "pending", "paid", "refunded", "partially_refunded", "void"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -342,11 +342,20 @@ impl ::serde::Serialize for OrderSubscription {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrderSubscription {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrderSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -431,82 +440,74 @@ impl ::openapi_runtime::de::Object for OrderSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    Some(v15),
-                ),
-                (
-                    v16,
-                    v17,
-                    v18,
-                    v19,
-                    v20,
-                    Some(v21),
-                    v22,
-                    v23,
-                    Some(v24),
-                    Some(v25),
-                    v26,
-                    v27,
-                    v28,
-                    v29,
-                    v30,
-                ),
-            ) => {
-                Some(Self {
-                    metadata: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    id: v3,
-                    amount: v4,
-                    currency: v5,
-                    recurring_interval: v6,
-                    recurring_interval_count: v7,
-                    status: v8,
-                    current_period_start: v9,
-                    current_period_end: v10,
-                    current_meter_period_start: v11.unwrap_or_default(),
-                    current_meter_period_end: v12.unwrap_or_default(),
-                    trial_start: v13.unwrap_or_default(),
-                    trial_end: v14.unwrap_or_default(),
-                    cancel_at_period_end: v15,
-                    canceled_at: v16.unwrap_or_default(),
-                    started_at: v17.unwrap_or_default(),
-                    ends_at: v18.unwrap_or_default(),
-                    ended_at: v19.unwrap_or_default(),
-                    past_due_at: v20.unwrap_or_default(),
-                    pause_at_period_end: v21,
-                    paused_at: v22.unwrap_or_default(),
-                    resumes_at: v23.unwrap_or_default(),
-                    customer_id: v24,
-                    product_id: v25,
-                    discount_id: v26.unwrap_or_default(),
-                    checkout_id: v27.unwrap_or_default(),
-                    seats: v28.unwrap_or_default(),
-                    customer_cancellation_reason: v29.unwrap_or_default(),
-                    customer_cancellation_comment: v30.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v15),
+            Some(v21),
+            Some(v24),
+            Some(v25),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.15.take(),
+            slots.1.5.take(),
+            slots.1.8.take(),
+            slots.1.9.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            id: v3,
+            amount: v4,
+            currency: v5,
+            recurring_interval: v6,
+            recurring_interval_count: v7,
+            status: v8,
+            current_period_start: v9,
+            current_period_end: v10,
+            current_meter_period_start: slots.0.11.take().unwrap_or_default(),
+            current_meter_period_end: slots.0.12.take().unwrap_or_default(),
+            trial_start: slots.0.13.take().unwrap_or_default(),
+            trial_end: slots.0.14.take().unwrap_or_default(),
+            cancel_at_period_end: v15,
+            canceled_at: slots.1.0.take().unwrap_or_default(),
+            started_at: slots.1.1.take().unwrap_or_default(),
+            ends_at: slots.1.2.take().unwrap_or_default(),
+            ended_at: slots.1.3.take().unwrap_or_default(),
+            past_due_at: slots.1.4.take().unwrap_or_default(),
+            pause_at_period_end: v21,
+            paused_at: slots.1.6.take().unwrap_or_default(),
+            resumes_at: slots.1.7.take().unwrap_or_default(),
+            customer_id: v24,
+            product_id: v25,
+            discount_id: slots.1.10.take().unwrap_or_default(),
+            checkout_id: slots.1.11.take().unwrap_or_default(),
+            seats: slots.1.12.take().unwrap_or_default(),
+            customer_cancellation_reason: slots.1.13.take().unwrap_or_default(),
+            customer_cancellation_comment: slots.1.14.take().unwrap_or_default(),
+        })
     }
 }

@@ -70,11 +70,20 @@ impl ::serde::Serialize for OrderUser {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrderUser {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrderUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -92,20 +101,18 @@ impl ::openapi_runtime::de::Object for OrderUser {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3, v4) => {
-                Some(Self {
-                    id: v0,
-                    email: v1.unwrap_or_default(),
-                    public_name: v2,
-                    avatar_url: v3.unwrap_or_default(),
-                    github_username: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            email: slots.1.take().unwrap_or_default(),
+            public_name: v2,
+            avatar_url: slots.3.take().unwrap_or_default(),
+            github_username: slots.4.take().unwrap_or_default(),
+        })
     }
 }

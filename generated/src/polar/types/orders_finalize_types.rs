@@ -42,19 +42,18 @@ impl ::serde::Serialize for OrdersFinalizeError402 {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrdersFinalizeError402 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("PaymentFailed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PaymentFailed)
+                Ok(Self::PaymentFailed(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("PaymentActionRequired") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PaymentActionRequired)
+                Ok(Self::PaymentActionRequired(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -64,6 +63,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -120,21 +127,26 @@ impl ::serde::Serialize for OrdersFinalizeError403 {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrdersFinalizeError403 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("OffSessionChargesNotEnabled") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::OffSessionChargesNotEnabled)
+                Ok(
+                    Self::OffSessionChargesNotEnabled(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("OrganizationNotReadyForPayments") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::OrganizationNotReadyForPayments)
+                Ok(
+                    Self::OrganizationNotReadyForPayments(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -144,6 +156,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

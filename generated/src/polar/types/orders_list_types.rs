@@ -49,13 +49,12 @@ impl ::serde::Serialize for OrdersListProductBillingType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrdersListProductBillingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrdersListProductBillingType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "OrdersListProductBillingType",
@@ -70,6 +69,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersListProductBillingType {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrdersListProductBillingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -158,13 +165,12 @@ impl ::serde::Serialize for OrdersListStatus {
 }
 
 #[cfg(feature = "polar-orders")]
-impl<'de> ::serde::Deserialize<'de> for OrdersListStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrdersListStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "OrdersListStatus",
@@ -179,6 +185,15 @@ impl<'de> ::serde::Deserialize<'de> for OrdersListStatus {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+#[cfg(feature = "polar-orders")]
+impl<'de> ::serde::Deserialize<'de> for OrdersListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

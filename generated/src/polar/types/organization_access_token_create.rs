@@ -64,11 +64,20 @@ impl ::serde::Serialize for OrganizationAccessTokenCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationAccessTokenCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -90,19 +99,17 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, Some(v3)) => {
-                Some(Self {
-                    organization_id: v0.unwrap_or_default(),
-                    comment: v1,
-                    expires_in: v2.unwrap_or_default(),
-                    scopes: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v3)) = (slots.1.take(), slots.3.take()) else {
+            return None;
+        };
+        Some(Self {
+            organization_id: slots.0.take().unwrap_or_default(),
+            comment: v1,
+            expires_in: slots.2.take().unwrap_or_default(),
+            scopes: v3,
+        })
     }
 }

@@ -94,11 +94,20 @@ impl ::serde::Serialize for OrganizationBenefitGrant {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationBenefitGrant {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -128,23 +137,26 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
-                Some(Self {
-                    id: v0,
-                    benefit_description: v1,
-                    is_granted: v2,
-                    is_connected: v3,
-                    invited_email: v4.unwrap_or_default(),
-                    invite_url: v5.unwrap_or_default(),
-                    channel_name: v6.unwrap_or_default(),
-                    error_message: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            benefit_description: v1,
+            is_granted: v2,
+            is_connected: v3,
+            invited_email: slots.4.take().unwrap_or_default(),
+            invite_url: slots.5.take().unwrap_or_default(),
+            channel_name: slots.6.take().unwrap_or_default(),
+            error_message: slots.7.take().unwrap_or_default(),
+        })
     }
 }

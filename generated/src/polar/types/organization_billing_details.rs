@@ -56,11 +56,20 @@ impl ::serde::Serialize for OrganizationBillingDetails {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationBillingDetails {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationBillingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -75,14 +84,13 @@ impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            billing_name: v0.unwrap_or_default(),
-            billing_address: v1.unwrap_or_default(),
-            tax_id: v2.unwrap_or_default(),
+            billing_name: slots.0.take().unwrap_or_default(),
+            billing_address: slots.1.take().unwrap_or_default(),
+            tax_id: slots.2.take().unwrap_or_default(),
         })
     }
 }

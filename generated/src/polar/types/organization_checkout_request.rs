@@ -66,11 +66,20 @@ impl ::serde::Serialize for OrganizationCheckoutRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationCheckoutRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,19 +96,17 @@ impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3) => {
-                Some(Self {
-                    product_id: v0,
-                    success_url: v1.unwrap_or_default(),
-                    return_url: v2.unwrap_or_default(),
-                    embed_origin: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            product_id: v0,
+            success_url: slots.1.take().unwrap_or_default(),
+            return_url: slots.2.take().unwrap_or_default(),
+            embed_origin: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -37,11 +37,20 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationCompanyLegalEntitySchema {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -53,18 +62,16 @@ impl ::openapi_runtime::de::Object for OrganizationCompanyLegalEntitySchema {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => {
-                Some(Self {
-                    r#type: v0,
-                    registered_name: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: v0,
+            registered_name: v1,
+        })
     }
 }
 
@@ -85,10 +92,20 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchemaType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationCompanyLegalEntitySchemaType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "company")?;
+        Ok(Self::Company)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchemaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "company").map(|()| Self::Company)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -249,11 +249,20 @@ impl ::serde::Serialize for OrganizationCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -297,47 +306,29 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                v3,
-                v4,
-                v5,
-                v6,
-                v7,
-                v8,
-                v9,
-                v10,
-                v11,
-                v12,
-                v13,
-                v14,
-            ) => {
-                Some(Self {
-                    name: v0,
-                    slug: v1,
-                    avatar_url: v2.unwrap_or_default(),
-                    legal_entity: v3.unwrap_or_default(),
-                    email: v4.unwrap_or_default(),
-                    website: v5.unwrap_or_default(),
-                    socials: v6.unwrap_or_default(),
-                    details: v7.unwrap_or_default(),
-                    country: v8.unwrap_or_default(),
-                    feature_settings: v9.unwrap_or_default(),
-                    subscription_settings: v10.unwrap_or_default(),
-                    customer_email_settings: v11.unwrap_or_default(),
-                    customer_portal_settings: v12.unwrap_or_default(),
-                    default_presentment_currency: v13.unwrap_or_default(),
-                    default_tax_behavior: v14.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            name: v0,
+            slug: v1,
+            avatar_url: slots.2.take().unwrap_or_default(),
+            legal_entity: slots.3.take().unwrap_or_default(),
+            email: slots.4.take().unwrap_or_default(),
+            website: slots.5.take().unwrap_or_default(),
+            socials: slots.6.take().unwrap_or_default(),
+            details: slots.7.take().unwrap_or_default(),
+            country: slots.8.take().unwrap_or_default(),
+            feature_settings: slots.9.take().unwrap_or_default(),
+            subscription_settings: slots.10.take().unwrap_or_default(),
+            customer_email_settings: slots.11.take().unwrap_or_default(),
+            customer_portal_settings: slots.12.take().unwrap_or_default(),
+            default_presentment_currency: slots.13.take().unwrap_or_default(),
+            default_tax_behavior: slots.14.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -367,19 +358,18 @@ impl ::serde::Serialize for OrganizationCreateLegalEntity {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrganizationCreateLegalEntity {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("individual") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Individual)
+                Ok(Self::Individual(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("company") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Company)
+                Ok(Self::Company(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -389,6 +379,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -105,11 +105,20 @@ impl ::serde::Serialize for OrganizationCustomerEmailSettings {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationCustomerEmailSettings {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -151,44 +160,57 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                Some(v11),
-                Some(v12),
-                Some(v13),
-            ) => {
-                Some(Self {
-                    order_confirmation: v0,
-                    payment_method_expiration_reminder: v1,
-                    subscription_cancellation: v2,
-                    subscription_confirmation: v3,
-                    subscription_cycled: v4,
-                    subscription_cycled_after_trial: v5,
-                    subscription_past_due: v6,
-                    subscription_paused: v7,
-                    subscription_resumed: v8,
-                    subscription_renewal_reminder: v9,
-                    subscription_revoked: v10,
-                    subscription_trial_conversion_reminder: v11,
-                    subscription_uncanceled: v12,
-                    subscription_updated: v13,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.11.take(),
+            slots.12.take(),
+            slots.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            order_confirmation: v0,
+            payment_method_expiration_reminder: v1,
+            subscription_cancellation: v2,
+            subscription_confirmation: v3,
+            subscription_cycled: v4,
+            subscription_cycled_after_trial: v5,
+            subscription_past_due: v6,
+            subscription_paused: v7,
+            subscription_resumed: v8,
+            subscription_renewal_reminder: v9,
+            subscription_revoked: v10,
+            subscription_trial_conversion_reminder: v11,
+            subscription_uncanceled: v12,
+            subscription_updated: v13,
+        })
     }
 }

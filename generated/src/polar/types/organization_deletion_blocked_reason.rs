@@ -54,13 +54,22 @@ impl ::serde::Serialize for OrganizationDeletionBlockedReason {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationDeletionBlockedReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["has_orders", "has_active_subscriptions", "stripe_account_deletion_failed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationDeletionBlockedReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["has_orders", "has_active_subscriptions", "stripe_account_deletion_failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

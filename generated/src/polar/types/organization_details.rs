@@ -163,11 +163,20 @@ impl ::serde::Serialize for OrganizationDetails {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationDetails {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -201,21 +210,20 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9) = slots;
         Some(Self {
-            about: v0.unwrap_or_default(),
-            product_description: v1.unwrap_or_default(),
-            selling_categories: v2.unwrap_or_default(),
-            pricing_models: v3.unwrap_or_default(),
-            intended_use: v4.unwrap_or_default(),
-            customer_acquisition: v5.unwrap_or_default(),
-            future_annual_revenue: v6.unwrap_or_default(),
-            switching: v7.unwrap_or_default(),
-            switching_from: v8.unwrap_or_default(),
-            previous_annual_revenue: v9.unwrap_or_default(),
+            about: slots.0.take().unwrap_or_default(),
+            product_description: slots.1.take().unwrap_or_default(),
+            selling_categories: slots.2.take().unwrap_or_default(),
+            pricing_models: slots.3.take().unwrap_or_default(),
+            intended_use: slots.4.take().unwrap_or_default(),
+            customer_acquisition: slots.5.take().unwrap_or_default(),
+            future_annual_revenue: slots.6.take().unwrap_or_default(),
+            switching: slots.7.take().unwrap_or_default(),
+            switching_from: slots.8.take().unwrap_or_default(),
+            previous_annual_revenue: slots.9.take().unwrap_or_default(),
         })
     }
 }
@@ -281,13 +289,22 @@ impl ::serde::Serialize for OrganizationDetailsSwitchingFrom {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationDetailsSwitchingFrom {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["paddle", "lemon_squeezy", "gumroad", "stripe", "other"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsSwitchingFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["paddle", "lemon_squeezy", "gumroad", "stripe", "other"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -36,11 +36,20 @@ impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationDisputeSettingsUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -51,12 +60,11 @@ impl ::openapi_runtime::de::Object for OrganizationDisputeSettingsUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0,) = slots;
         Some(Self {
-            auto_accept_below_amount: v0.unwrap_or_default(),
+            auto_accept_below_amount: slots.0.take().unwrap_or_default(),
         })
     }
 }

@@ -216,11 +216,20 @@ impl ::serde::Serialize for OrganizationFeatureSettings {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationFeatureSettings {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -265,27 +274,26 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) = slots;
         Some(Self {
-            issue_funding_enabled: v0.unwrap_or_default(),
-            seat_based_pricing_enabled: v1.unwrap_or_default(),
-            wallets_enabled: v2.unwrap_or_default(),
-            member_model_enabled: v3.unwrap_or_default(),
-            checkout_localization_enabled: v4.unwrap_or_default(),
-            overview_metrics: v5.unwrap_or_default(),
-            reset_proration_behavior_enabled: v6.unwrap_or_default(),
-            off_session_charges_enabled: v7.unwrap_or_default(),
-            meter_cycling_enabled: v8.unwrap_or_default(),
-            slack_benefit_enabled: v9.unwrap_or_default(),
-            preview_access_enabled: v10.unwrap_or_default(),
-            disputes_enabled: v11.unwrap_or_default(),
-            sso_enabled: v12.unwrap_or_default(),
-            dispute_auto_accept_enabled: v13.unwrap_or_default(),
-            compass_enabled: v14.unwrap_or_default(),
-            merchant_migration_enabled: v15.unwrap_or_default(),
+            issue_funding_enabled: slots.0.take().unwrap_or_default(),
+            seat_based_pricing_enabled: slots.1.take().unwrap_or_default(),
+            wallets_enabled: slots.2.take().unwrap_or_default(),
+            member_model_enabled: slots.3.take().unwrap_or_default(),
+            checkout_localization_enabled: slots.4.take().unwrap_or_default(),
+            overview_metrics: slots.5.take().unwrap_or_default(),
+            reset_proration_behavior_enabled: slots.6.take().unwrap_or_default(),
+            off_session_charges_enabled: slots.7.take().unwrap_or_default(),
+            meter_cycling_enabled: slots.8.take().unwrap_or_default(),
+            slack_benefit_enabled: slots.9.take().unwrap_or_default(),
+            preview_access_enabled: slots.10.take().unwrap_or_default(),
+            disputes_enabled: slots.11.take().unwrap_or_default(),
+            sso_enabled: slots.12.take().unwrap_or_default(),
+            dispute_auto_accept_enabled: slots.13.take().unwrap_or_default(),
+            compass_enabled: slots.14.take().unwrap_or_default(),
+            merchant_migration_enabled: slots.15.take().unwrap_or_default(),
         })
     }
 }

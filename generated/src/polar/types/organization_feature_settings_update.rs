@@ -75,11 +75,20 @@ impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationFeatureSettingsUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,15 +109,14 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3) = slots;
         Some(Self {
-            seat_based_pricing_enabled: v0.unwrap_or_default(),
-            member_model_enabled: v1.unwrap_or_default(),
-            checkout_localization_enabled: v2.unwrap_or_default(),
-            overview_metrics: v3.unwrap_or_default(),
+            seat_based_pricing_enabled: slots.0.take().unwrap_or_default(),
+            member_model_enabled: slots.1.take().unwrap_or_default(),
+            checkout_localization_enabled: slots.2.take().unwrap_or_default(),
+            overview_metrics: slots.3.take().unwrap_or_default(),
         })
     }
 }

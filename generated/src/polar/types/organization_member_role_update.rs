@@ -29,11 +29,20 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationMemberRoleUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -45,13 +54,13 @@ impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0),) => Some(Self { role: v0 }),
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self { role: v0 })
     }
 }
 
@@ -110,10 +119,19 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdateRole {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationMemberRoleUpdateRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["admin", "finance", "member"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdateRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["admin", "finance", "member"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

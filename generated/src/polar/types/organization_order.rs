@@ -92,11 +92,20 @@ impl ::serde::Serialize for OrganizationOrder {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationOrder {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -133,38 +142,46 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                v2,
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    invoice_number: v2.unwrap_or_default(),
-                    status: v3,
-                    paid: v4,
-                    total_amount: v5,
-                    refunded_amount: v6,
-                    currency: v7,
-                    billing_reason: v8,
-                    product_name: v9,
-                    is_invoice_generated: v10,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            invoice_number: slots.2.take().unwrap_or_default(),
+            status: v3,
+            paid: v4,
+            total_amount: v5,
+            refunded_amount: v6,
+            currency: v7,
+            billing_reason: v8,
+            product_name: v9,
+            is_invoice_generated: v10,
+        })
     }
 }

@@ -61,11 +61,20 @@ impl ::serde::Serialize for OrganizationPaymentMethodCard {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationPaymentMethodCard {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -87,20 +96,22 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3)) => {
-                Some(Self {
-                    id: v0,
-                    r#type: v1.unwrap_or_default(),
-                    default: v2,
-                    method_metadata: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            r#type: slots.1.take().unwrap_or_default(),
+            default: v2,
+            method_metadata: v3,
+        })
     }
 }
 

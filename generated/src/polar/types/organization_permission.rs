@@ -106,12 +106,13 @@ impl ::serde::Serialize for OrganizationPermission {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationPermission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrganizationPermission {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "organization:manage",
                 "members:read",
@@ -131,5 +132,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermission {
                 "finance:manage",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationPermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -128,11 +128,20 @@ impl ::serde::Serialize for OrganizationPlan {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationPlan {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,24 +173,22 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8) => {
-                Some(Self {
-                    product_id: v0.unwrap_or_default(),
-                    name: v1,
-                    description: v2.unwrap_or_default(),
-                    recurring_interval: v3.unwrap_or_default(),
-                    price: v4.unwrap_or_default(),
-                    transaction_fee: v5.unwrap_or_default(),
-                    highlight: v6.unwrap_or_default(),
-                    custom: v7.unwrap_or_default(),
-                    features: v8.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            product_id: slots.0.take().unwrap_or_default(),
+            name: v1,
+            description: slots.2.take().unwrap_or_default(),
+            recurring_interval: slots.3.take().unwrap_or_default(),
+            price: slots.4.take().unwrap_or_default(),
+            transaction_fee: slots.5.take().unwrap_or_default(),
+            highlight: slots.6.take().unwrap_or_default(),
+            custom: slots.7.take().unwrap_or_default(),
+            features: slots.8.take().unwrap_or_default(),
+        })
     }
 }

@@ -58,11 +58,20 @@ impl ::serde::Serialize for OrganizationReviewAppeal {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewAppeal {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewAppeal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -82,18 +91,16 @@ impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2) => {
-                Some(Self {
-                    submitted_at: v0,
-                    reviewed_at: v1.unwrap_or_default(),
-                    decision: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            submitted_at: v0,
+            reviewed_at: slots.1.take().unwrap_or_default(),
+            decision: slots.2.take().unwrap_or_default(),
+        })
     }
 }

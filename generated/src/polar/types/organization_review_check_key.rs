@@ -78,12 +78,13 @@ impl ::serde::Serialize for OrganizationReviewCheckKey {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrganizationReviewCheckKey {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "identity.email",
                 "identity.social_links",
@@ -95,5 +96,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckKey {
                 "setup_readiness",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

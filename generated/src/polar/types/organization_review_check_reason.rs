@@ -95,12 +95,13 @@ impl ::serde::Serialize for OrganizationReviewCheckReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrganizationReviewCheckReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "not_started",
                 "not_authorized",
@@ -116,5 +117,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
                 "setup_readiness.checkout_link_not_fulfillable",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for OrganizationReviewCheckStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewCheckStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["passed", "warning", "failed", "pending"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["passed", "warning", "failed", "pending"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -89,11 +89,20 @@ impl ::serde::Serialize for OrganizationReviewState {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewState {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,21 +126,19 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4) => {
-                Some(Self {
-                    can_submit: v0,
-                    submitted_at: v1.unwrap_or_default(),
-                    verdict: v2.unwrap_or_default(),
-                    appeal: v3.unwrap_or_default(),
-                    preliminary_steps: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            can_submit: v0,
+            submitted_at: slots.1.take().unwrap_or_default(),
+            verdict: slots.2.take().unwrap_or_default(),
+            appeal: slots.3.take().unwrap_or_default(),
+            preliminary_steps: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -184,10 +191,19 @@ impl ::serde::Serialize for OrganizationReviewStateVerdict {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewStateVerdict {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["pass", "fail"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStateVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["pass", "fail"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

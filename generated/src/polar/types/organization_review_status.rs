@@ -105,11 +105,20 @@ impl ::serde::Serialize for OrganizationReviewStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -136,18 +145,17 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6) = slots;
         Some(Self {
-            verdict: v0.unwrap_or_default(),
-            reason: v1.unwrap_or_default(),
-            appeal_submitted_at: v2.unwrap_or_default(),
-            appeal_reason: v3.unwrap_or_default(),
-            appeal_decision: v4.unwrap_or_default(),
-            appeal_reviewed_at: v5.unwrap_or_default(),
-            appeal_case_id: v6.unwrap_or_default(),
+            verdict: slots.0.take().unwrap_or_default(),
+            reason: slots.1.take().unwrap_or_default(),
+            appeal_submitted_at: slots.2.take().unwrap_or_default(),
+            appeal_reason: slots.3.take().unwrap_or_default(),
+            appeal_decision: slots.4.take().unwrap_or_default(),
+            appeal_reviewed_at: slots.5.take().unwrap_or_default(),
+            appeal_case_id: slots.6.take().unwrap_or_default(),
         })
     }
 }
@@ -205,10 +213,19 @@ impl ::serde::Serialize for OrganizationReviewStatusVerdict {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewStatusVerdict {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["PASS", "FAIL", "UNCERTAIN"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatusVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["PASS", "FAIL", "UNCERTAIN"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

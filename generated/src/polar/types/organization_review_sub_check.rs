@@ -70,11 +70,20 @@ impl ::serde::Serialize for OrganizationReviewSubCheck {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationReviewSubCheck {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -91,19 +100,17 @@ impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3) => {
-                Some(Self {
-                    key: v0,
-                    status: v1,
-                    reasons: v2.unwrap_or_default(),
-                    value: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            status: v1,
+            reasons: slots.2.take().unwrap_or_default(),
+            value: slots.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -54,17 +54,26 @@ impl ::serde::Serialize for OrganizationReviewSubCheckKey {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheckKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrganizationReviewSubCheckKey {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "setup_readiness.checkout_link",
                 "setup_readiness.access_token",
                 "setup_readiness.webhook",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheckKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,13 +58,19 @@ impl ::serde::Serialize for OrganizationRole {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["owner", "admin", "finance", "member"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["owner", "admin", "finance", "member"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -82,12 +82,13 @@ impl ::serde::Serialize for OrganizationSocialPlatforms {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationSocialPlatforms {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for OrganizationSocialPlatforms {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "x",
                 "github",
@@ -101,5 +102,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialPlatforms {
                 "other",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationSocialPlatforms {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -75,11 +75,20 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -101,20 +110,18 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2), v3) => {
-                Some(Self {
-                    name: v0.unwrap_or_default(),
-                    r#type: v1.unwrap_or_default(),
-                    configuration: v2,
-                    enabled: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            name: slots.0.take().unwrap_or_default(),
+            r#type: slots.1.take().unwrap_or_default(),
+            configuration: v2,
+            enabled: slots.3.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -139,11 +146,21 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreateType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionCreateType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "oidc")?;
+        Ok(Self::Oidc)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "oidc").map(|()| Self::Oidc)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -208,19 +225,18 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreateConfiguration {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionCreateConfiguration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "auth_method").as_tag() {
             ::openapi_runtime::de::Tag::Str("client_secret") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ClientSecret)
+                Ok(Self::ClientSecret(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("private_key_jwt") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PrivateKeyJwt)
+                Ok(Self::PrivateKeyJwt(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -230,6 +246,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

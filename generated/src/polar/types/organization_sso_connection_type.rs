@@ -46,10 +46,19 @@ impl ::serde::Serialize for OrganizationSsoConnectionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["oidc"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["oidc"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -56,11 +56,20 @@ impl ::serde::Serialize for OrganizationSsoConnectionUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -75,14 +84,13 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            configuration: v1.unwrap_or_default(),
-            enabled: v2.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            configuration: slots.1.take().unwrap_or_default(),
+            enabled: slots.2.take().unwrap_or_default(),
         })
     }
 }

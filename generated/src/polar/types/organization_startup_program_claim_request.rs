@@ -57,11 +57,20 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationStartupProgramClaimRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -76,14 +85,13 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2) = slots;
         Some(Self {
-            success_url: v0.unwrap_or_default(),
-            return_url: v1.unwrap_or_default(),
-            embed_origin: v2.unwrap_or_default(),
+            success_url: slots.0.take().unwrap_or_default(),
+            return_url: slots.1.take().unwrap_or_default(),
+            embed_origin: slots.2.take().unwrap_or_default(),
         })
     }
 }

@@ -55,11 +55,20 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationStartupProgramClaimResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -73,13 +82,12 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1) = slots;
         Some(Self {
-            checkout: v0.unwrap_or_default(),
-            subscription: v1.unwrap_or_default(),
+            checkout: slots.0.take().unwrap_or_default(),
+            subscription: slots.1.take().unwrap_or_default(),
         })
     }
 }

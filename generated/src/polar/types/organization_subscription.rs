@@ -236,11 +236,20 @@ impl ::serde::Serialize for OrganizationSubscription {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSubscription {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -293,53 +302,36 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    v0,
-                    Some(v1),
-                    v2,
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    v6,
-                    v7,
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    v15,
-                ),
-                (v16, v17),
-            ) => {
-                Some(Self {
-                    subscription_id: v0.unwrap_or_default(),
-                    status: v1,
-                    product_id: v2.unwrap_or_default(),
-                    plan: v3,
-                    amount: v4,
-                    currency: v5,
-                    recurring_interval: v6.unwrap_or_default(),
-                    recurring_interval_count: v7.unwrap_or_default(),
-                    current_period_start: v8.unwrap_or_default(),
-                    current_period_end: v9.unwrap_or_default(),
-                    cancel_at_period_end: v10.unwrap_or_default(),
-                    canceled_at: v11.unwrap_or_default(),
-                    started_at: v12.unwrap_or_default(),
-                    ends_at: v13.unwrap_or_default(),
-                    pending_change: v14.unwrap_or_default(),
-                    discount: v15.unwrap_or_default(),
-                    startup_program_status: v16.unwrap_or_default(),
-                    startup_program_scale_product_id: v17.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (
+            slots.0.1.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: slots.0.0.take().unwrap_or_default(),
+            status: v1,
+            product_id: slots.0.2.take().unwrap_or_default(),
+            plan: v3,
+            amount: v4,
+            currency: v5,
+            recurring_interval: slots.0.6.take().unwrap_or_default(),
+            recurring_interval_count: slots.0.7.take().unwrap_or_default(),
+            current_period_start: slots.0.8.take().unwrap_or_default(),
+            current_period_end: slots.0.9.take().unwrap_or_default(),
+            cancel_at_period_end: slots.0.10.take().unwrap_or_default(),
+            canceled_at: slots.0.11.take().unwrap_or_default(),
+            started_at: slots.0.12.take().unwrap_or_default(),
+            ends_at: slots.0.13.take().unwrap_or_default(),
+            pending_change: slots.0.14.take().unwrap_or_default(),
+            discount: slots.0.15.take().unwrap_or_default(),
+            startup_program_status: slots.1.0.take().unwrap_or_default(),
+            startup_program_scale_product_id: slots.1.1.take().unwrap_or_default(),
+        })
     }
 }

@@ -100,11 +100,20 @@ impl ::serde::Serialize for OrganizationSubscriptionDiscount {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSubscriptionDiscount {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -134,23 +143,26 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
-                Some(Self {
-                    discount_id: v0,
-                    name: v1,
-                    r#type: v2,
-                    duration: v3,
-                    duration_in_months: v4.unwrap_or_default(),
-                    basis_points: v5.unwrap_or_default(),
-                    amounts: v6.unwrap_or_default(),
-                    ends_at: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            discount_id: v0,
+            name: v1,
+            r#type: v2,
+            duration: v3,
+            duration_in_months: slots.4.take().unwrap_or_default(),
+            basis_points: slots.5.take().unwrap_or_default(),
+            amounts: slots.6.take().unwrap_or_default(),
+            ends_at: slots.7.take().unwrap_or_default(),
+        })
     }
 }

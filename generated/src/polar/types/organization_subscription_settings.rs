@@ -55,11 +55,20 @@ impl ::serde::Serialize for OrganizationSubscriptionSettings {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationSubscriptionSettings {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -83,21 +92,25 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    allow_multiple_subscriptions: v0,
-                    proration_behavior: v1,
-                    benefit_revocation_grace_period: v2,
-                    prevent_trial_abuse: v3,
-                    allow_customer_updates: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            allow_multiple_subscriptions: v0,
+            proration_behavior: v1,
+            benefit_revocation_grace_period: v2,
+            prevent_trial_abuse: v3,
+            allow_customer_updates: v4,
+        })
     }
 }
 
@@ -154,14 +167,21 @@ impl ::serde::Serialize for OrganizationSubscriptionSettingsProrationBehavior {
     }
 }
 
+impl ::openapi_runtime::json::Decode
+for OrganizationSubscriptionSettingsProrationBehavior {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["invoice", "prorate", "next_period"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationSubscriptionSettingsProrationBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["invoice", "prorate", "next_period"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -261,11 +261,20 @@ impl ::serde::Serialize for OrganizationUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -310,27 +319,26 @@ impl ::openapi_runtime::de::Object for OrganizationUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) = slots;
         Some(Self {
-            name: v0.unwrap_or_default(),
-            avatar_url: v1.unwrap_or_default(),
-            email: v2.unwrap_or_default(),
-            website: v3.unwrap_or_default(),
-            socials: v4.unwrap_or_default(),
-            details: v5.unwrap_or_default(),
-            country: v6.unwrap_or_default(),
-            feature_settings: v7.unwrap_or_default(),
-            subscription_settings: v8.unwrap_or_default(),
-            customer_email_settings: v9.unwrap_or_default(),
-            customer_portal_settings: v10.unwrap_or_default(),
-            dispute_settings: v11.unwrap_or_default(),
-            embed_hosts: v12.unwrap_or_default(),
-            default_presentment_currency: v13.unwrap_or_default(),
-            default_tax_behavior: v14.unwrap_or_default(),
-            sso_enforced: v15.unwrap_or_default(),
+            name: slots.0.take().unwrap_or_default(),
+            avatar_url: slots.1.take().unwrap_or_default(),
+            email: slots.2.take().unwrap_or_default(),
+            website: slots.3.take().unwrap_or_default(),
+            socials: slots.4.take().unwrap_or_default(),
+            details: slots.5.take().unwrap_or_default(),
+            country: slots.6.take().unwrap_or_default(),
+            feature_settings: slots.7.take().unwrap_or_default(),
+            subscription_settings: slots.8.take().unwrap_or_default(),
+            customer_email_settings: slots.9.take().unwrap_or_default(),
+            customer_portal_settings: slots.10.take().unwrap_or_default(),
+            dispute_settings: slots.11.take().unwrap_or_default(),
+            embed_hosts: slots.12.take().unwrap_or_default(),
+            default_presentment_currency: slots.13.take().unwrap_or_default(),
+            default_tax_behavior: slots.14.take().unwrap_or_default(),
+            sso_enforced: slots.15.take().unwrap_or_default(),
         })
     }
 }

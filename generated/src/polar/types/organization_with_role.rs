@@ -263,11 +263,20 @@ impl ::serde::Serialize for OrganizationWithRole {
     }
 }
 
+impl ::openapi_runtime::json::Decode for OrganizationWithRole {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -350,81 +359,86 @@ impl ::openapi_runtime::de::Object for OrganizationWithRole {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    v5,
-                    Some(v6),
-                    Some(v7),
-                    v8,
-                    v9,
-                    Some(v10),
-                    Some(v11),
-                    v12,
-                    v13,
-                    Some(v14),
-                    Some(v15),
-                ),
-                (
-                    Some(v16),
-                    v17,
-                    Some(v18),
-                    Some(v19),
-                    Some(v20),
-                    Some(v21),
-                    Some(v22),
-                    Some(v23),
-                    v24,
-                    v25,
-                    v26,
-                    Some(v27),
-                    Some(v28),
-                    Some(v29),
-                ),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    name: v3,
-                    slug: v4,
-                    avatar_url: v5.unwrap_or_default(),
-                    proration_behavior: v6,
-                    allow_customer_updates: v7,
-                    email: v8.unwrap_or_default(),
-                    website: v9.unwrap_or_default(),
-                    socials: v10,
-                    status: v11,
-                    details_submitted_at: v12.unwrap_or_default(),
-                    onboarding_resubmission_requested_at: v13.unwrap_or_default(),
-                    sso_enforced: v14,
-                    default_presentment_currency: v15,
-                    default_tax_behavior: v16,
-                    feature_settings: v17.unwrap_or_default(),
-                    subscription_settings: v18,
-                    customer_email_settings: v19,
-                    customer_portal_settings: v20,
-                    dispute_settings: v21,
-                    embed_hosts: v22,
-                    embed_hosts_enforced: v23,
-                    country: v24.unwrap_or_default(),
-                    account_id: v25.unwrap_or_default(),
-                    payout_account_id: v26.unwrap_or_default(),
-                    capabilities: v27,
-                    role: v28,
-                    permissions: v29,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v6),
+            Some(v7),
+            Some(v10),
+            Some(v11),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v18),
+            Some(v19),
+            Some(v20),
+            Some(v21),
+            Some(v22),
+            Some(v23),
+            Some(v27),
+            Some(v28),
+            Some(v29),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.2.take(),
+            slots.1.3.take(),
+            slots.1.4.take(),
+            slots.1.5.take(),
+            slots.1.6.take(),
+            slots.1.7.take(),
+            slots.1.11.take(),
+            slots.1.12.take(),
+            slots.1.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            name: v3,
+            slug: v4,
+            avatar_url: slots.0.5.take().unwrap_or_default(),
+            proration_behavior: v6,
+            allow_customer_updates: v7,
+            email: slots.0.8.take().unwrap_or_default(),
+            website: slots.0.9.take().unwrap_or_default(),
+            socials: v10,
+            status: v11,
+            details_submitted_at: slots.0.12.take().unwrap_or_default(),
+            onboarding_resubmission_requested_at: slots.0.13.take().unwrap_or_default(),
+            sso_enforced: v14,
+            default_presentment_currency: v15,
+            default_tax_behavior: v16,
+            feature_settings: slots.1.1.take().unwrap_or_default(),
+            subscription_settings: v18,
+            customer_email_settings: v19,
+            customer_portal_settings: v20,
+            dispute_settings: v21,
+            embed_hosts: v22,
+            embed_hosts_enforced: v23,
+            country: slots.1.8.take().unwrap_or_default(),
+            account_id: slots.1.9.take().unwrap_or_default(),
+            payout_account_id: slots.1.10.take().unwrap_or_default(),
+            capabilities: v27,
+            role: v28,
+            permissions: v29,
+        })
     }
 }
 

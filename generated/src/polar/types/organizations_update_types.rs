@@ -40,20 +40,22 @@ impl ::serde::Serialize for OrganizationsUpdateError403 {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for OrganizationsUpdateError403 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "error").as_tag() {
             ::openapi_runtime::de::Tag::Str("NotPermitted") => {
-                ::openapi_runtime::de::tagged(value).map(Self::NotPermitted)
+                Ok(Self::NotPermitted(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("DisputeAutoAcceptNotEnabled") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::DisputeAutoAcceptNotEnabled)
+                Ok(
+                    Self::DisputeAutoAcceptNotEnabled(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -63,6 +65,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -54,10 +54,19 @@ impl ::serde::Serialize for PanStepActor {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepActor {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["merchant", "ops", "system"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["merchant", "ops", "system"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -54,10 +54,19 @@ impl ::serde::Serialize for PanStepKind {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepKind {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["auto", "input", "confirm"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["auto", "input", "confirm"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

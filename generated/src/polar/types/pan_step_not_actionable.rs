@@ -39,11 +39,20 @@ impl ::serde::Serialize for PanStepNotActionable {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepNotActionable {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepNotActionable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -55,13 +64,13 @@ impl ::openapi_runtime::de::Object for PanStepNotActionable {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => Some(Self { error: v0, detail: v1 }),
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self { error: v0, detail: v1 })
     }
 }
 
@@ -84,11 +93,20 @@ impl ::serde::Serialize for PanStepNotActionableError {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepNotActionableError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "PanStepNotActionable")?;
+        Ok(Self::PanStepNotActionable)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepNotActionableError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "PanStepNotActionable")
-            .map(|()| Self::PanStepNotActionable)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

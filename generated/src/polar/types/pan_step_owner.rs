@@ -62,13 +62,22 @@ impl ::serde::Serialize for PanStepOwner {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepOwner {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["merchant", "polar_ops", "polar_app", "stripe", "provider"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepOwner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["merchant", "polar_ops", "polar_app", "stripe", "provider"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

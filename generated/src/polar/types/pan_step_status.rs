@@ -58,13 +58,22 @@ impl ::serde::Serialize for PanStepStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanStepStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["blocked", "pending", "in_progress", "completed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanStepStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["blocked", "pending", "in_progress", "completed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

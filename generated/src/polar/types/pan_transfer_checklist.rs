@@ -67,11 +67,20 @@ impl ::serde::Serialize for PanTransferChecklist {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanTransferChecklist {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanTransferChecklist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -96,20 +105,22 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, Some(v4)) => {
-                Some(Self {
-                    method: v0,
-                    started: v1,
-                    current_step_key: v2.unwrap_or_default(),
-                    destination_account_id: v3.unwrap_or_default(),
-                    steps: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            method: v0,
+            started: v1,
+            current_step_key: slots.2.take().unwrap_or_default(),
+            destination_account_id: slots.3.take().unwrap_or_default(),
+            steps: v4,
+        })
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for PanTransferMethod {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanTransferMethod {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["pan_copy", "pan_import"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanTransferMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["pan_copy", "pan_import"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

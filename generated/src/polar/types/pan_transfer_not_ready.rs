@@ -39,11 +39,20 @@ impl ::serde::Serialize for PanTransferNotReady {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanTransferNotReady {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanTransferNotReady {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -55,13 +64,13 @@ impl ::openapi_runtime::de::Object for PanTransferNotReady {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => Some(Self { error: v0, detail: v1 }),
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self { error: v0, detail: v1 })
     }
 }
 
@@ -84,11 +93,20 @@ impl ::serde::Serialize for PanTransferNotReadyError {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanTransferNotReadyError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "PanTransferNotReady")?;
+        Ok(Self::PanTransferNotReady)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanTransferNotReadyError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "PanTransferNotReady")
-            .map(|()| Self::PanTransferNotReady)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -125,11 +125,20 @@ impl ::serde::Serialize for PanTransferStep {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PanTransferStep {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PanTransferStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -164,25 +173,29 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
-                Some(Self {
-                    key: v0,
-                    owner: v1,
-                    kind: v2,
-                    status: v3,
-                    inputs: v4,
-                    note: v5.unwrap_or_default(),
-                    expected_at: v6.unwrap_or_default(),
-                    started_at: v7.unwrap_or_default(),
-                    completed_at: v8.unwrap_or_default(),
-                    completed_by: v9.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            key: v0,
+            owner: v1,
+            kind: v2,
+            status: v3,
+            inputs: v4,
+            note: slots.5.take().unwrap_or_default(),
+            expected_at: slots.6.take().unwrap_or_default(),
+            started_at: slots.7.take().unwrap_or_default(),
+            completed_at: slots.8.take().unwrap_or_default(),
+            completed_by: slots.9.take().unwrap_or_default(),
+        })
     }
 }

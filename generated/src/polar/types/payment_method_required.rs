@@ -39,11 +39,20 @@ impl ::serde::Serialize for PaymentMethodRequired {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PaymentMethodRequired {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodRequired {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -55,13 +64,13 @@ impl ::openapi_runtime::de::Object for PaymentMethodRequired {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => Some(Self { error: v0, detail: v1 }),
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self { error: v0, detail: v1 })
     }
 }
 
@@ -91,11 +100,20 @@ impl ::serde::Serialize for PaymentMethodRequiredError {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PaymentMethodRequiredError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "PaymentMethodRequired")?;
+        Ok(Self::PaymentMethodRequired)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodRequiredError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "PaymentMethodRequired")
-            .map(|()| Self::PaymentMethodRequired)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

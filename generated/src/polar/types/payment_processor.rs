@@ -46,10 +46,19 @@ impl ::serde::Serialize for PaymentProcessor {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PaymentProcessor {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["stripe"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PaymentProcessor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["stripe"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -54,13 +54,19 @@ impl ::serde::Serialize for PaymentStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PaymentStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["pending", "succeeded", "failed"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "succeeded", "failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

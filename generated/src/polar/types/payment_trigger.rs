@@ -66,12 +66,13 @@ impl ::serde::Serialize for PaymentTrigger {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for PaymentTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for PaymentTrigger {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "purchase",
                 "subscription_cycle",
@@ -81,5 +82,13 @@ impl<'de> ::serde::Deserialize<'de> for PaymentTrigger {
                 "retry_admin",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaymentTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

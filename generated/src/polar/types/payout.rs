@@ -149,11 +149,20 @@ impl ::serde::Serialize for Payout {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Payout {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Payout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -209,53 +218,63 @@ impl ::openapi_runtime::de::Object for Payout {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    v5,
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    Some(v10),
-                    Some(v11),
-                    Some(v12),
-                    v13,
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16), Some(v17)),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    processor: v3,
-                    status: v4,
-                    paid_at: v5.unwrap_or_default(),
-                    currency: v6,
-                    amount: v7,
-                    fees_amount: v8,
-                    gross_amount: v9,
-                    account_currency: v10,
-                    account_amount: v11,
-                    account_id: v12,
-                    invoice_number: v13.unwrap_or_default(),
-                    is_invoice_generated: v14,
-                    transaction_id: v15,
-                    fees_transactions: v16,
-                    attempts: v17,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v11),
+            Some(v12),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.10.take(),
+            slots.0.11.take(),
+            slots.0.12.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            processor: v3,
+            status: v4,
+            paid_at: slots.0.5.take().unwrap_or_default(),
+            currency: v6,
+            amount: v7,
+            fees_amount: v8,
+            gross_amount: v9,
+            account_currency: v10,
+            account_amount: v11,
+            account_id: v12,
+            invoice_number: slots.0.13.take().unwrap_or_default(),
+            is_invoice_generated: v14,
+            transaction_id: v15,
+            fees_transactions: v16,
+            attempts: v17,
+        })
     }
 }

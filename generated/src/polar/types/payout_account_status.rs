@@ -58,13 +58,22 @@ impl ::serde::Serialize for PayoutAccountStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutAccountStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["incomplete", "under_review", "paused", "ready"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutAccountStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["incomplete", "under_review", "paused", "ready"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for PayoutAccountType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutAccountType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["stripe", "manual"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutAccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["stripe", "manual"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -115,11 +115,20 @@ impl ::serde::Serialize for PayoutAttempt {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutAttempt {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutAttempt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -156,38 +165,32 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                v5,
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                v9,
-                v10,
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    payout_id: v3,
-                    processor: v4,
-                    processor_id: v5.unwrap_or_default(),
-                    status: v6,
-                    amount: v7,
-                    currency: v8,
-                    failed_reason: v9.unwrap_or_default(),
-                    paid_at: v10.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7), Some(v8)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            payout_id: v3,
+            processor: v4,
+            processor_id: slots.5.take().unwrap_or_default(),
+            status: v6,
+            amount: v7,
+            currency: v8,
+            failed_reason: slots.9.take().unwrap_or_default(),
+            paid_at: slots.10.take().unwrap_or_default(),
+        })
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for PayoutAttemptStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutAttemptStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["pending", "in_transit", "succeeded", "failed"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutAttemptStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "in_transit", "succeeded", "failed"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -55,11 +55,20 @@ impl ::serde::Serialize for PayoutEstimate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutEstimate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutEstimate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -77,20 +86,24 @@ impl ::openapi_runtime::de::Object for PayoutEstimate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
-                Some(Self {
-                    account_id: v0,
-                    payout_account_id: v1,
-                    gross_amount: v2,
-                    fees_amount: v3,
-                    net_amount: v4,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            account_id: v0,
+            payout_account_id: v1,
+            gross_amount: v2,
+            fees_amount: v3,
+            net_amount: v4,
+        })
     }
 }

@@ -66,13 +66,22 @@ impl ::serde::Serialize for PayoutStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PayoutStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["pending", "in_transit", "succeeded", "failed", "canceled", "held"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PayoutStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "in_transit", "succeeded", "failed", "canceled", "held"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -92,11 +92,20 @@ impl ::serde::Serialize for PersonalAccessToken {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PersonalAccessToken {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PersonalAccessToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -125,22 +134,25 @@ impl ::openapi_runtime::de::Object for PersonalAccessToken {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), v4, Some(v5), v6) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    scopes: v3,
-                    expires_at: v4.unwrap_or_default(),
-                    comment: v5,
-                    last_used_at: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v5)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            scopes: v3,
+            expires_at: slots.4.take().unwrap_or_default(),
+            comment: v5,
+            last_used_at: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -70,12 +70,13 @@ impl ::serde::Serialize for PledgeState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for PledgeState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for PledgeState {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "initiated",
                 "created",
@@ -86,5 +87,13 @@ impl<'de> ::serde::Deserialize<'de> for PledgeState {
                 "cancelled",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PledgeState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for PrecheckEntity {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PrecheckEntity {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["products", "prices", "customers", "subscriptions"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PrecheckEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["products", "prices", "customers", "subscriptions"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for PrecheckIssueLevel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PrecheckIssueLevel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["blocker", "warning"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PrecheckIssueLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["blocker", "warning"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

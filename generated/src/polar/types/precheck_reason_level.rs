@@ -50,10 +50,19 @@ impl ::serde::Serialize for PrecheckReasonLevel {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PrecheckReasonLevel {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["action_required", "info"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PrecheckReasonLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["action_required", "info"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for PrecheckRecordStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PrecheckRecordStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["importable", "skipped"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PrecheckRecordStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["importable", "skipped"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -546,12 +546,13 @@ impl ::serde::Serialize for PresentmentCurrency {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for PresentmentCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for PresentmentCurrency {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "aed",
                 "all",
@@ -681,5 +682,13 @@ impl<'de> ::serde::Deserialize<'de> for PresentmentCurrency {
                 "zmw",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PresentmentCurrency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -195,11 +195,20 @@ impl ::serde::Serialize for Product {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Product {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Product {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -260,56 +269,60 @@ impl ::openapi_runtime::de::Object for Product {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    Some(v1),
-                    v2,
-                    v3,
-                    v4,
-                    Some(v5),
-                    v6,
-                    Some(v7),
-                    v8,
-                    v9,
-                    v10,
-                    v11,
-                    Some(v12),
-                    Some(v13),
-                    Some(v14),
-                    Some(v15),
-                ),
-                (Some(v16), Some(v17), Some(v18), Some(v19)),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    created_at: v1,
-                    modified_at: v2.unwrap_or_default(),
-                    trial_interval: v3.unwrap_or_default(),
-                    trial_interval_count: v4.unwrap_or_default(),
-                    name: v5,
-                    description: v6.unwrap_or_default(),
-                    visibility: v7,
-                    recurring_interval: v8.unwrap_or_default(),
-                    recurring_interval_count: v9.unwrap_or_default(),
-                    meter_interval: v10.unwrap_or_default(),
-                    meter_interval_count: v11.unwrap_or_default(),
-                    is_recurring: v12,
-                    is_archived: v13,
-                    organization_id: v14,
-                    metadata: v15,
-                    prices: v16,
-                    benefits: v17,
-                    medias: v18,
-                    attached_custom_fields: v19,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v5),
+            Some(v7),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+            Some(v16),
+            Some(v17),
+            Some(v18),
+            Some(v19),
+        ) = (
+            slots.0.0.take(),
+            slots.0.1.take(),
+            slots.0.5.take(),
+            slots.0.7.take(),
+            slots.0.12.take(),
+            slots.0.13.take(),
+            slots.0.14.take(),
+            slots.0.15.take(),
+            slots.1.0.take(),
+            slots.1.1.take(),
+            slots.1.2.take(),
+            slots.1.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            created_at: v1,
+            modified_at: slots.0.2.take().unwrap_or_default(),
+            trial_interval: slots.0.3.take().unwrap_or_default(),
+            trial_interval_count: slots.0.4.take().unwrap_or_default(),
+            name: v5,
+            description: slots.0.6.take().unwrap_or_default(),
+            visibility: v7,
+            recurring_interval: slots.0.8.take().unwrap_or_default(),
+            recurring_interval_count: slots.0.9.take().unwrap_or_default(),
+            meter_interval: slots.0.10.take().unwrap_or_default(),
+            meter_interval_count: slots.0.11.take().unwrap_or_default(),
+            is_recurring: v12,
+            is_archived: v13,
+            organization_id: v14,
+            metadata: v15,
+            prices: v16,
+            benefits: v17,
+            medias: v18,
+            attached_custom_fields: v19,
+        })
     }
 }
 

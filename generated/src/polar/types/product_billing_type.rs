@@ -50,10 +50,19 @@ impl ::serde::Serialize for ProductBillingType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductBillingType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["one_time", "recurring"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductBillingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["one_time", "recurring"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -226,11 +226,20 @@ impl ::serde::Serialize for ProductCreateRecurring {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductCreateRecurring {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurring {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -274,45 +283,32 @@ impl ::openapi_runtime::de::Object for ProductCreateRecurring {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                v0,
-                Some(v1),
-                v2,
-                v3,
-                Some(v4),
-                v5,
-                v6,
-                v7,
-                v8,
-                v9,
-                Some(v10),
-                v11,
-                v12,
-                v13,
-            ) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    name: v1,
-                    description: v2.unwrap_or_default(),
-                    visibility: v3.unwrap_or_default(),
-                    prices: v4,
-                    medias: v5.unwrap_or_default(),
-                    attached_custom_fields: v6.unwrap_or_default(),
-                    organization_id: v7.unwrap_or_default(),
-                    trial_interval: v8.unwrap_or_default(),
-                    trial_interval_count: v9.unwrap_or_default(),
-                    recurring_interval: v10,
-                    recurring_interval_count: v11.unwrap_or_default(),
-                    meter_interval: v12.unwrap_or_default(),
-                    meter_interval_count: v13.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v4), Some(v10)) = (
+            slots.1.take(),
+            slots.4.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            name: v1,
+            description: slots.2.take().unwrap_or_default(),
+            visibility: slots.3.take().unwrap_or_default(),
+            prices: v4,
+            medias: slots.5.take().unwrap_or_default(),
+            attached_custom_fields: slots.6.take().unwrap_or_default(),
+            organization_id: slots.7.take().unwrap_or_default(),
+            trial_interval: slots.8.take().unwrap_or_default(),
+            trial_interval_count: slots.9.take().unwrap_or_default(),
+            recurring_interval: v10,
+            recurring_interval_count: slots.11.take().unwrap_or_default(),
+            meter_interval: slots.12.take().unwrap_or_default(),
+            meter_interval_count: slots.13.take().unwrap_or_default(),
+        })
     }
 }
 

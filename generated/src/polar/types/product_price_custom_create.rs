@@ -378,11 +378,20 @@ impl ::serde::Serialize for ProductPriceCustomCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceCustomCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -408,22 +417,20 @@ impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, v5) => {
-                Some(Self {
-                    amount_type: v0,
-                    price_currency: v1.unwrap_or_default(),
-                    tax_behavior: v2.unwrap_or_default(),
-                    minimum_amount: v3.unwrap_or_default(),
-                    maximum_amount: v4.unwrap_or_default(),
-                    preset_amount: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            amount_type: v0,
+            price_currency: slots.1.take().unwrap_or_default(),
+            tax_behavior: slots.2.take().unwrap_or_default(),
+            minimum_amount: slots.3.take().unwrap_or_default(),
+            maximum_amount: slots.4.take().unwrap_or_default(),
+            preset_amount: slots.5.take().unwrap_or_default(),
+        })
     }
 }
 

@@ -200,11 +200,20 @@ impl ::serde::Serialize for ProductPriceFixedCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceFixedCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -226,20 +235,18 @@ impl ::openapi_runtime::de::Object for ProductPriceFixedCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, Some(v3)) => {
-                Some(Self {
-                    amount_type: v0,
-                    price_currency: v1.unwrap_or_default(),
-                    tax_behavior: v2.unwrap_or_default(),
-                    price_amount: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+            return None;
+        };
+        Some(Self {
+            amount_type: v0,
+            price_currency: slots.1.take().unwrap_or_default(),
+            tax_behavior: slots.2.take().unwrap_or_default(),
+            price_amount: v3,
+        })
     }
 }
 

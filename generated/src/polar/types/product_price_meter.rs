@@ -67,11 +67,20 @@ impl ::serde::Serialize for ProductPriceMeter {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceMeter {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -90,20 +99,22 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, v4) => {
-                Some(Self {
-                    id: v0,
-                    name: v1,
-                    unit: v2,
-                    custom_label: v3.unwrap_or_default(),
-                    custom_multiplier: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            name: v1,
+            unit: v2,
+            custom_label: slots.3.take().unwrap_or_default(),
+            custom_multiplier: slots.4.take().unwrap_or_default(),
+        })
     }
 }

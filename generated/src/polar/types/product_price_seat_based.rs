@@ -97,11 +97,20 @@ impl ::serde::Serialize for ProductPriceSeatBased {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceSeatBased {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBased {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -136,37 +145,42 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatBased {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                Some(v7),
-                Some(v8),
-                Some(v9),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    source: v3,
-                    amount_type: v4,
-                    price_currency: v5,
-                    tax_behavior: v6.unwrap_or_default(),
-                    is_archived: v7,
-                    product_id: v8,
-                    seat_tiers: v9,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            source: v3,
+            amount_type: v4,
+            price_currency: v5,
+            tax_behavior: slots.6.take().unwrap_or_default(),
+            is_archived: v7,
+            product_id: v8,
+            seat_tiers: v9,
+        })
     }
 }
 
@@ -187,11 +201,20 @@ impl ::serde::Serialize for ProductPriceSeatBasedAmountType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceSeatBasedAmountType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "seat_based")?;
+        Ok(Self::SeatBased)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedAmountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "seat_based")
-            .map(|()| Self::SeatBased)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

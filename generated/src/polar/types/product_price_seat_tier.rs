@@ -57,11 +57,20 @@ impl ::serde::Serialize for ProductPriceSeatTier {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceSeatTier {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -77,18 +86,16 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2)) => {
-                Some(Self {
-                    min_seats: v0,
-                    max_seats: v1.unwrap_or_default(),
-                    price_per_seat: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            min_seats: v0,
+            max_seats: slots.1.take().unwrap_or_default(),
+            price_per_seat: v2,
+        })
     }
 }

@@ -76,11 +76,20 @@ impl ::serde::Serialize for ProductPriceSeatTiersOutput {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceSeatTiersOutput {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -103,19 +112,17 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), v3) => {
-                Some(Self {
-                    seat_tier_type: v0.unwrap_or_default(),
-                    tiers: v1,
-                    minimum_seats: v2,
-                    maximum_seats: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            seat_tier_type: slots.0.take().unwrap_or_default(),
+            tiers: v1,
+            minimum_seats: v2,
+            maximum_seats: slots.3.take().unwrap_or_default(),
+        })
     }
 }

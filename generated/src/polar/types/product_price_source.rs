@@ -50,10 +50,19 @@ impl ::serde::Serialize for ProductPriceSource {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductPriceSource {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["catalog", "ad_hoc"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["catalog", "ad_hoc"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

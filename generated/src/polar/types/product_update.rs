@@ -203,11 +203,20 @@ impl ::serde::Serialize for ProductUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ProductUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -244,23 +253,22 @@ impl ::openapi_runtime::de::Object for ProductUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11) = slots;
         Some(Self {
-            metadata: v0.unwrap_or_default(),
-            trial_interval: v1.unwrap_or_default(),
-            trial_interval_count: v2.unwrap_or_default(),
-            name: v3.unwrap_or_default(),
-            description: v4.unwrap_or_default(),
-            recurring_interval: v5.unwrap_or_default(),
-            recurring_interval_count: v6.unwrap_or_default(),
-            is_archived: v7.unwrap_or_default(),
-            visibility: v8.unwrap_or_default(),
-            prices: v9.unwrap_or_default(),
-            medias: v10.unwrap_or_default(),
-            attached_custom_fields: v11.unwrap_or_default(),
+            metadata: slots.0.take().unwrap_or_default(),
+            trial_interval: slots.1.take().unwrap_or_default(),
+            trial_interval_count: slots.2.take().unwrap_or_default(),
+            name: slots.3.take().unwrap_or_default(),
+            description: slots.4.take().unwrap_or_default(),
+            recurring_interval: slots.5.take().unwrap_or_default(),
+            recurring_interval_count: slots.6.take().unwrap_or_default(),
+            is_archived: slots.7.take().unwrap_or_default(),
+            visibility: slots.8.take().unwrap_or_default(),
+            prices: slots.9.take().unwrap_or_default(),
+            medias: slots.10.take().unwrap_or_default(),
+            attached_custom_fields: slots.11.take().unwrap_or_default(),
         })
     }
 }
@@ -298,13 +306,12 @@ impl ::serde::Serialize for ProductUpdatePricesItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for ProductUpdatePricesItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "ProductUpdatePricesItem",
@@ -319,6 +326,14 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

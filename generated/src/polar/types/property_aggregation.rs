@@ -40,11 +40,20 @@ impl ::serde::Serialize for PropertyAggregation {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PropertyAggregation {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PropertyAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -56,13 +65,13 @@ impl ::openapi_runtime::de::Object for PropertyAggregation {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1)) => Some(Self { func: v0, property: v1 }),
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self { func: v0, property: v1 })
     }
 }
 
@@ -123,10 +132,19 @@ impl ::serde::Serialize for PropertyAggregationFunc {
     }
 }
 
+impl ::openapi_runtime::json::Decode for PropertyAggregationFunc {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["sum", "max", "min", "avg"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for PropertyAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["sum", "max", "min", "avg"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,13 +58,19 @@ impl ::serde::Serialize for RecurringInterval {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RecurringInterval {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["day", "week", "month", "year"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["day", "week", "month", "year"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -49,11 +49,20 @@ impl ::serde::Serialize for RefreshTokenRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RefreshTokenRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -70,20 +79,23 @@ impl ::openapi_runtime::de::Object for RefreshTokenRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
-                Some(Self {
-                    grant_type: v0,
-                    client_id: v1,
-                    client_secret: v2,
-                    refresh_token: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            grant_type: v0,
+            client_id: v1,
+            client_secret: v2,
+            refresh_token: v3,
+        })
     }
 }
 
@@ -104,11 +116,20 @@ impl ::serde::Serialize for RefreshTokenRequestGrantType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RefreshTokenRequestGrantType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "refresh_token")?;
+        Ok(Self::RefreshToken)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "refresh_token")
-            .map(|()| Self::RefreshToken)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

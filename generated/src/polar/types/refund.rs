@@ -127,11 +127,20 @@ impl ::serde::Serialize for Refund {
     }
 }
 
+impl ::openapi_runtime::json::Decode for Refund {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Refund {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -176,46 +185,54 @@ impl ::openapi_runtime::de::Object for Refund {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-                v11,
-                Some(v12),
-                Some(v13),
-                v14,
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    metadata: v3,
-                    status: v4,
-                    reason: v5,
-                    amount: v6,
-                    tax_amount: v7,
-                    currency: v8,
-                    organization_id: v9,
-                    order_id: v10,
-                    subscription_id: v11.unwrap_or_default(),
-                    customer_id: v12,
-                    revoke_benefits: v13,
-                    dispute: v14.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+            Some(v12),
+            Some(v13),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+            slots.12.take(),
+            slots.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            metadata: v3,
+            status: v4,
+            reason: v5,
+            amount: v6,
+            tax_amount: v7,
+            currency: v8,
+            organization_id: v9,
+            order_id: v10,
+            subscription_id: slots.11.take().unwrap_or_default(),
+            customer_id: v12,
+            revoke_benefits: v13,
+            dispute: slots.14.take().unwrap_or_default(),
+        })
     }
 }

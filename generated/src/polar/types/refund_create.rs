@@ -107,11 +107,20 @@ impl ::serde::Serialize for RefundCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RefundCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RefundCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -137,22 +146,24 @@ impl ::openapi_runtime::de::Object for RefundCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), Some(v3), v4, v5) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    order_id: v1,
-                    reason: v2,
-                    amount: v3,
-                    comment: v4.unwrap_or_default(),
-                    revoke_benefits: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            order_id: v1,
+            reason: v2,
+            amount: v3,
+            comment: slots.4.take().unwrap_or_default(),
+            revoke_benefits: slots.5.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -228,12 +239,13 @@ impl ::serde::Serialize for RefundCreateReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for RefundCreateReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for RefundCreateReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "duplicate",
                 "fraudulent",
@@ -243,5 +255,13 @@ impl<'de> ::serde::Deserialize<'de> for RefundCreateReason {
                 "other",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RefundCreateReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -146,11 +146,20 @@ impl ::serde::Serialize for RefundDispute {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RefundDispute {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RefundDispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -193,44 +202,51 @@ impl ::openapi_runtime::de::Object for RefundDispute {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                v9,
-                v10,
-                Some(v11),
-                Some(v12),
-                Some(v13),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    status: v3,
-                    resolved: v4,
-                    closed: v5,
-                    amount: v6,
-                    tax_amount: v7,
-                    currency: v8,
-                    reason: v9.unwrap_or_default(),
-                    evidence_due_by: v10.unwrap_or_default(),
-                    past_due: v11,
-                    order_id: v12,
-                    payment_id: v13,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v11),
+            Some(v12),
+            Some(v13),
+        ) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.11.take(),
+            slots.12.take(),
+            slots.13.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            status: v3,
+            resolved: v4,
+            closed: v5,
+            amount: v6,
+            tax_amount: v7,
+            currency: v8,
+            reason: slots.9.take().unwrap_or_default(),
+            evidence_due_by: slots.10.take().unwrap_or_default(),
+            past_due: v11,
+            order_id: v12,
+            payment_id: v13,
+        })
     }
 }

@@ -70,12 +70,13 @@ impl ::serde::Serialize for RefundReason {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for RefundReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for RefundReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "duplicate",
                 "fraudulent",
@@ -86,5 +87,13 @@ impl<'de> ::serde::Deserialize<'de> for RefundReason {
                 "other",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RefundReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for RefundStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RefundStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["pending", "succeeded", "failed", "canceled"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RefundStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "succeeded", "failed", "canceled"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -58,11 +58,20 @@ impl ::serde::Serialize for ReviewAppealSupportCaseListItem {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ReviewAppealSupportCaseListItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ReviewAppealSupportCaseListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -85,20 +94,22 @@ impl ::openapi_runtime::de::Object for ReviewAppealSupportCaseListItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    r#type: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            r#type: v3,
+        })
     }
 }
 
@@ -119,11 +130,20 @@ impl ::serde::Serialize for ReviewAppealSupportCaseListItemType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ReviewAppealSupportCaseListItemType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "review_appeal")?;
+        Ok(Self::ReviewAppeal)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ReviewAppealSupportCaseListItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "review_appeal")
-            .map(|()| Self::ReviewAppeal)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

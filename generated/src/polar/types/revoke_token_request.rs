@@ -59,11 +59,20 @@ impl ::serde::Serialize for RevokeTokenRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for RevokeTokenRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -85,20 +94,22 @@ impl ::openapi_runtime::de::Object for RevokeTokenRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3)) => {
-                Some(Self {
-                    token: v0,
-                    token_type_hint: v1.unwrap_or_default(),
-                    client_id: v2,
-                    client_secret: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            token: v0,
+            token_type_hint: slots.1.take().unwrap_or_default(),
+            client_id: v2,
+            client_secret: v3,
+        })
     }
 }
 

@@ -56,11 +56,20 @@ impl ::serde::Serialize for S3DownloadUrl {
     }
 }
 
+impl ::openapi_runtime::json::Decode for S3DownloadUrl {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -76,18 +85,16 @@ impl ::openapi_runtime::de::Object for S3DownloadUrl {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2)) => {
-                Some(Self {
-                    url: v0,
-                    headers: v1.unwrap_or_default(),
-                    expires_at: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            url: v0,
+            headers: slots.1.take().unwrap_or_default(),
+            expires_at: v2,
+        })
     }
 }

@@ -59,11 +59,20 @@ impl ::serde::Serialize for S3FileCreatePart {
     }
 }
 
+impl ::openapi_runtime::json::Decode for S3FileCreatePart {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -80,19 +89,21 @@ impl ::openapi_runtime::de::Object for S3FileCreatePart {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3) => {
-                Some(Self {
-                    number: v0,
-                    chunk_start: v1,
-                    chunk_end: v2,
-                    checksum_sha256_base64: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            number: v0,
+            chunk_start: v1,
+            chunk_end: v2,
+            checksum_sha256_base64: slots.3.take().unwrap_or_default(),
+        })
     }
 }

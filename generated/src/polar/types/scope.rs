@@ -294,12 +294,13 @@ impl ::serde::Serialize for Scope {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Scope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for Scope {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "openid",
                 "profile",
@@ -366,5 +367,13 @@ impl<'de> ::serde::Deserialize<'de> for Scope {
                 "organization_access_tokens:write",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Scope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -68,11 +68,20 @@ impl ::serde::Serialize for SearchResultCustomer {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultCustomer {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -90,20 +99,18 @@ impl ::openapi_runtime::de::Object for SearchResultCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    id: v1,
-                    name: v2.unwrap_or_default(),
-                    email: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            id: v1,
+            name: slots.2.take().unwrap_or_default(),
+            email: slots.3.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -126,11 +133,20 @@ impl ::serde::Serialize for SearchResultCustomerType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultCustomerType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "customer")?;
+        Ok(Self::Customer)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultCustomerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "customer")
-            .map(|()| Self::Customer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

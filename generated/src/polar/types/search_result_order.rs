@@ -85,11 +85,20 @@ impl ::serde::Serialize for SearchResultOrder {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultOrder {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,23 +127,26 @@ impl ::openapi_runtime::de::Object for SearchResultOrder {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    id: v1,
-                    customer_name: v2.unwrap_or_default(),
-                    customer_email: v3.unwrap_or_default(),
-                    product_name: v4,
-                    amount: v5,
-                    currency: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v4), Some(v5), Some(v6)) = (
+            slots.1.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            id: v1,
+            customer_name: slots.2.take().unwrap_or_default(),
+            customer_email: slots.3.take().unwrap_or_default(),
+            product_name: v4,
+            amount: v5,
+            currency: v6,
+        })
     }
 }
 
@@ -157,10 +169,20 @@ impl ::serde::Serialize for SearchResultOrderType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultOrderType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "order")?;
+        Ok(Self::Order)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultOrderType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "order").map(|()| Self::Order)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -61,11 +61,20 @@ impl ::serde::Serialize for SearchResultProduct {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultProduct {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -82,20 +91,18 @@ impl ::openapi_runtime::de::Object for SearchResultProduct {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), v3) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    id: v1,
-                    name: v2,
-                    description: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            id: v1,
+            name: v2,
+            description: slots.3.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -118,10 +125,20 @@ impl ::serde::Serialize for SearchResultProductType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultProductType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "product")?;
+        Ok(Self::Product)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "product").map(|()| Self::Product)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -90,11 +90,20 @@ impl ::serde::Serialize for SearchResultSubscription {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultSubscription {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -125,24 +134,28 @@ impl ::openapi_runtime::de::Object for SearchResultSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2, v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    id: v1,
-                    customer_name: v2.unwrap_or_default(),
-                    customer_email: v3.unwrap_or_default(),
-                    product_name: v4,
-                    status: v5,
-                    amount: v6,
-                    currency: v7,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (
+            slots.1.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            id: v1,
+            customer_name: slots.2.take().unwrap_or_default(),
+            customer_email: slots.3.take().unwrap_or_default(),
+            product_name: v4,
+            status: v5,
+            amount: v6,
+            currency: v7,
+        })
     }
 }
 
@@ -165,11 +178,20 @@ impl ::serde::Serialize for SearchResultSubscriptionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResultSubscriptionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "subscription")?;
+        Ok(Self::Subscription)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResultSubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "subscription")
-            .map(|()| Self::Subscription)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

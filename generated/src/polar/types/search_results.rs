@@ -29,11 +29,20 @@ impl ::serde::Serialize for SearchResults {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SearchResults {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SearchResults {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -45,13 +54,13 @@ impl ::openapi_runtime::de::Object for SearchResults {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0),) => Some(Self { results: v0 }),
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self { results: v0 })
     }
 }
 
@@ -100,25 +109,24 @@ impl ::serde::Serialize for SearchResultsResultsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SearchResultsResultsItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("product") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Product)
+                Ok(Self::Product(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("customer") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Customer)
+                Ok(Self::Customer(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("order") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Order)
+                Ok(Self::Order(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Subscription)
+                Ok(Self::Subscription(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Missing => {
                 ::openapi_runtime::de::untagged(
@@ -194,6 +202,14 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -54,13 +54,19 @@ impl ::serde::Serialize for SeatStatus {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SeatStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["pending", "claimed", "revoked"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SeatStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["pending", "claimed", "revoked"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

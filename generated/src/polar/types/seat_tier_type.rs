@@ -50,10 +50,19 @@ impl ::serde::Serialize for SeatTierType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SeatTierType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["volume", "graduated"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SeatTierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["volume", "graduated"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -175,11 +175,20 @@ impl ::serde::Serialize for SlackIntegration {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SlackIntegration {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SlackIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -232,52 +241,50 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    Some(v3),
-                    Some(v4),
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    v15,
-                ),
-                (v16,),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    organization_id: v3,
-                    display_name: v4,
-                    slack_app_id: v5,
-                    client_id: v6,
-                    client_id_last_4: v7,
-                    client_secret_last_4: v8,
-                    signing_secret_last_4: v9,
-                    team_id: v10.unwrap_or_default(),
-                    team_name: v11.unwrap_or_default(),
-                    bot_user_id: v12.unwrap_or_default(),
-                    authed_user_id: v13.unwrap_or_default(),
-                    scopes: v14.unwrap_or_default(),
-                    installed_at: v15.unwrap_or_default(),
-                    revoked_at: v16.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.4.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            organization_id: v3,
+            display_name: v4,
+            slack_app_id: v5,
+            client_id: v6,
+            client_id_last_4: v7,
+            client_secret_last_4: v8,
+            signing_secret_last_4: v9,
+            team_id: slots.0.10.take().unwrap_or_default(),
+            team_name: slots.0.11.take().unwrap_or_default(),
+            bot_user_id: slots.0.12.take().unwrap_or_default(),
+            authed_user_id: slots.0.13.take().unwrap_or_default(),
+            scopes: slots.0.14.take().unwrap_or_default(),
+            installed_at: slots.0.15.take().unwrap_or_default(),
+            revoked_at: slots.1.0.take().unwrap_or_default(),
+        })
     }
 }

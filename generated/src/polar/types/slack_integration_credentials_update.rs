@@ -82,11 +82,20 @@ impl ::serde::Serialize for SlackIntegrationCredentialsUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SlackIntegrationCredentialsUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SlackIntegrationCredentialsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -105,21 +114,24 @@ impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5) => {
-                Some(Self {
-                    organization_id: v0,
-                    display_name: v1,
-                    slack_app_id: v2,
-                    client_id: v3,
-                    client_secret: v4.unwrap_or_default(),
-                    signing_secret: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            organization_id: v0,
+            display_name: v1,
+            slack_app_id: v2,
+            client_id: v3,
+            client_secret: slots.4.take().unwrap_or_default(),
+            signing_secret: slots.5.take().unwrap_or_default(),
+        })
     }
 }

@@ -72,11 +72,20 @@ impl ::serde::Serialize for SlackWorkspaceUser {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SlackWorkspaceUser {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -94,20 +103,18 @@ impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, v4) => {
-                Some(Self {
-                    id: v0,
-                    name: v1,
-                    real_name: v2.unwrap_or_default(),
-                    image_url: v3.unwrap_or_default(),
-                    is_admin: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            name: v1,
+            real_name: slots.2.take().unwrap_or_default(),
+            image_url: slots.3.take().unwrap_or_default(),
+            is_admin: slots.4.take().unwrap_or_default(),
+        })
     }
 }

@@ -64,11 +64,20 @@ impl ::serde::Serialize for SsoFactor {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SsoFactor {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SsoFactor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -86,20 +95,18 @@ impl ::openapi_runtime::de::Object for SsoFactor {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), v3) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    connection_id: v1,
-                    organization_slug: v2,
-                    name: v3.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            connection_id: v1,
+            organization_slug: v2,
+            name: slots.3.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -122,10 +129,20 @@ impl ::serde::Serialize for SsoFactorType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SsoFactorType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "sso")?;
+        Ok(Self::Sso)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SsoFactorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "sso").map(|()| Self::Sso)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -518,12 +518,13 @@ impl ::serde::Serialize for StripeAccountCountry {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for StripeAccountCountry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for StripeAccountCountry {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "AL",
                 "AG",
@@ -646,5 +647,13 @@ impl<'de> ::serde::Deserialize<'de> for StripeAccountCountry {
                 "TW",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StripeAccountCountry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for SubType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["user", "organization"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["user", "organization"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -45,11 +45,20 @@ impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionBillingPeriodUpdatedMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionBillingPeriodUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -65,18 +74,20 @@ impl ::openapi_runtime::de::Object for SubscriptionBillingPeriodUpdatedMetadata 
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2)) => {
-                Some(Self {
-                    subscription_id: v0,
-                    old_period_end: v1,
-                    new_period_end: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            old_period_end: v1,
+            new_period_end: v2,
+        })
     }
 }

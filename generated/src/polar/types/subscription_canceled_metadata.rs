@@ -121,11 +121,20 @@ impl ::serde::Serialize for SubscriptionCanceledMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionCanceledMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -161,38 +170,31 @@ impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                v1,
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                v7,
-                Some(v8),
-                v9,
-                v10,
-            ) => {
-                Some(Self {
-                    subscription_id: v0,
-                    product_id: v1.unwrap_or_default(),
-                    amount: v2,
-                    currency: v3,
-                    recurring_interval: v4,
-                    recurring_interval_count: v5,
-                    customer_cancellation_reason: v6.unwrap_or_default(),
-                    customer_cancellation_comment: v7.unwrap_or_default(),
-                    canceled_at: v8,
-                    ends_at: v9.unwrap_or_default(),
-                    cancel_at_period_end: v10.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v8)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            product_id: slots.1.take().unwrap_or_default(),
+            amount: v2,
+            currency: v3,
+            recurring_interval: v4,
+            recurring_interval_count: v5,
+            customer_cancellation_reason: slots.6.take().unwrap_or_default(),
+            customer_cancellation_comment: slots.7.take().unwrap_or_default(),
+            canceled_at: v8,
+            ends_at: slots.9.take().unwrap_or_default(),
+            cancel_at_period_end: slots.10.take().unwrap_or_default(),
+        })
     }
 }

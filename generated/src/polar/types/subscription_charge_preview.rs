@@ -86,11 +86,20 @@ impl ::serde::Serialize for SubscriptionChargePreview {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionChargePreview {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -126,38 +135,48 @@ impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                Some(v6),
-                Some(v7),
-                Some(v8),
-                Some(v9),
-                Some(v10),
-            ) => {
-                Some(Self {
-                    base_amount: v0,
-                    metered_amount: v1,
-                    proration_amount: v2,
-                    prorations: v3,
-                    subtotal_amount: v4,
-                    discount_amount: v5,
-                    net_amount: v6,
-                    tax_amount: v7,
-                    total_amount: v8,
-                    applied_balance_amount: v9,
-                    due_amount: v10,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v10),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+            slots.7.take(),
+            slots.8.take(),
+            slots.9.take(),
+            slots.10.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            base_amount: v0,
+            metered_amount: v1,
+            proration_amount: v2,
+            prorations: v3,
+            subtotal_amount: v4,
+            discount_amount: v5,
+            net_amount: v6,
+            tax_amount: v7,
+            total_amount: v8,
+            applied_balance_amount: v9,
+            due_amount: v10,
+        })
     }
 }

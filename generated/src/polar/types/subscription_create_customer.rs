@@ -74,11 +74,20 @@ impl ::serde::Serialize for SubscriptionCreateCustomer {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionCreateCustomer {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,19 +109,17 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2)) => {
-                Some(Self {
-                    metadata: v0.unwrap_or_default(),
-                    product_id: v1,
-                    customer_id: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            metadata: slots.0.take().unwrap_or_default(),
+            product_id: v1,
+            customer_id: v2,
+        })
     }
 }
 

@@ -65,11 +65,20 @@ impl ::serde::Serialize for SubscriptionCreatedMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionCreatedMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -89,22 +98,28 @@ impl ::openapi_runtime::de::Object for SubscriptionCreatedMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) => {
-                Some(Self {
-                    subscription_id: v0,
-                    product_id: v1,
-                    amount: v2,
-                    currency: v3,
-                    recurring_interval: v4,
-                    recurring_interval_count: v5,
-                    started_at: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            product_id: v1,
+            amount: v2,
+            currency: v3,
+            recurring_interval: v4,
+            recurring_interval_count: v5,
+            started_at: v6,
+        })
     }
 }

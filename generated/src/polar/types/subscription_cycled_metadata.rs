@@ -88,11 +88,20 @@ impl ::serde::Serialize for SubscriptionCycledMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionCycledMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCycledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -118,21 +127,19 @@ impl ::openapi_runtime::de::Object for SubscriptionCycledMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, v4, v5) => {
-                Some(Self {
-                    subscription_id: v0,
-                    product_id: v1.unwrap_or_default(),
-                    amount: v2.unwrap_or_default(),
-                    currency: v3.unwrap_or_default(),
-                    recurring_interval: v4.unwrap_or_default(),
-                    recurring_interval_count: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0),) = (slots.0.take(),) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            product_id: slots.1.take().unwrap_or_default(),
+            amount: slots.2.take().unwrap_or_default(),
+            currency: slots.3.take().unwrap_or_default(),
+            recurring_interval: slots.4.take().unwrap_or_default(),
+            recurring_interval_count: slots.5.take().unwrap_or_default(),
+        })
     }
 }

@@ -130,12 +130,13 @@ impl ::serde::Serialize for SubscriptionExportColumn {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SubscriptionExportColumn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for SubscriptionExportColumn {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "email",
                 "started_at",
@@ -161,5 +162,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionExportColumn {
                 "trial_end",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionExportColumn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

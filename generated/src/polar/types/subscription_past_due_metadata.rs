@@ -95,11 +95,20 @@ impl ::serde::Serialize for SubscriptionPastDueMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionPastDueMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionPastDueMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -127,22 +136,20 @@ impl ::openapi_runtime::de::Object for SubscriptionPastDueMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3, v4, v5, v6) => {
-                Some(Self {
-                    subscription_id: v0,
-                    product_id: v1.unwrap_or_default(),
-                    past_due_at: v2,
-                    amount: v3.unwrap_or_default(),
-                    currency: v4.unwrap_or_default(),
-                    recurring_interval: v5.unwrap_or_default(),
-                    recurring_interval_count: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            product_id: slots.1.take().unwrap_or_default(),
+            past_due_at: v2,
+            amount: slots.3.take().unwrap_or_default(),
+            currency: slots.4.take().unwrap_or_default(),
+            recurring_interval: slots.5.take().unwrap_or_default(),
+            recurring_interval_count: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -58,13 +58,22 @@ impl ::serde::Serialize for SubscriptionProrationBehavior {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionProrationBehavior {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["invoice", "prorate", "next_period", "reset"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionProrationBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["invoice", "prorate", "next_period", "reset"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -87,11 +87,20 @@ impl ::serde::Serialize for SubscriptionRevoke {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionRevoke {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -111,19 +120,17 @@ impl ::openapi_runtime::de::Object for SubscriptionRevoke {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, Some(v2)) => {
-                Some(Self {
-                    customer_cancellation_reason: v0.unwrap_or_default(),
-                    customer_cancellation_comment: v1.unwrap_or_default(),
-                    revoke: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v2),) = (slots.2.take(),) else {
+            return None;
+        };
+        Some(Self {
+            customer_cancellation_reason: slots.0.take().unwrap_or_default(),
+            customer_cancellation_comment: slots.1.take().unwrap_or_default(),
+            revoke: v2,
+        })
     }
 }
 

@@ -50,11 +50,20 @@ impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionSeatsUpdatedMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -71,19 +80,22 @@ impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
-                Some(Self {
-                    subscription_id: v0,
-                    old_seats: v1,
-                    new_seats: v2,
-                    proration_behavior: v3,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: v0,
+            old_seats: v1,
+            new_seats: v2,
+            proration_behavior: v3,
+        })
     }
 }

@@ -108,11 +108,20 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionUpdateBase {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -137,16 +146,15 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            metadata: v0.unwrap_or_default(),
-            product_id: v1.unwrap_or_default(),
-            proration_behavior: v2.unwrap_or_default(),
-            discount_id: v3.unwrap_or_default(),
-            trial_end: v4.unwrap_or_default(),
+            metadata: slots.0.take().unwrap_or_default(),
+            product_id: slots.1.take().unwrap_or_default(),
+            proration_behavior: slots.2.take().unwrap_or_default(),
+            discount_id: slots.3.take().unwrap_or_default(),
+            trial_end: slots.4.take().unwrap_or_default(),
         })
     }
 }
@@ -184,13 +192,12 @@ impl ::serde::Serialize for SubscriptionUpdateBaseTrialEnd {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SubscriptionUpdateBaseTrialEnd {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "SubscriptionUpdateBaseTrialEnd",
@@ -205,6 +212,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -237,10 +252,20 @@ impl ::serde::Serialize for SubscriptionUpdateBaseTrialEndVariant2 {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionUpdateBaseTrialEndVariant2 {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "now")?;
+        Ok(Self::Now)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEndVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "now").map(|()| Self::Now)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -102,11 +102,20 @@ impl ::serde::Serialize for SubscriptionUpdatedMetadata {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SubscriptionUpdatedMetadata {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -134,22 +143,20 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, v1, v2, v3, v4, v5, Some(v6)) => {
-                Some(Self {
-                    product_id: v0.unwrap_or_default(),
-                    proration_behavior: v1.unwrap_or_default(),
-                    discount_id: v2.unwrap_or_default(),
-                    trial_end: v3.unwrap_or_default(),
-                    seats: v4.unwrap_or_default(),
-                    billing_period_end: v5.unwrap_or_default(),
-                    subscription_id: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v6),) = (slots.6.take(),) else {
+            return None;
+        };
+        Some(Self {
+            product_id: slots.0.take().unwrap_or_default(),
+            proration_behavior: slots.1.take().unwrap_or_default(),
+            discount_id: slots.2.take().unwrap_or_default(),
+            trial_end: slots.3.take().unwrap_or_default(),
+            seats: slots.4.take().unwrap_or_default(),
+            billing_period_end: slots.5.take().unwrap_or_default(),
+            subscription_id: v6,
+        })
     }
 }

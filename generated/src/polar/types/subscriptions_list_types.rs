@@ -29,13 +29,12 @@ impl ::serde::Serialize for SubscriptionsListOrganizationId {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SubscriptionsListOrganizationId {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "SubscriptionsListOrganizationId",
@@ -50,6 +49,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -151,13 +158,12 @@ impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
         feature = "polar-subscriptions"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SubscriptionsListExternalCustomerId {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "SubscriptionsListExternalCustomerId",
@@ -172,6 +178,28 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -258,13 +286,12 @@ impl ::serde::Serialize for SubscriptionsListStatus {
 }
 
 #[cfg(feature = "polar-subscriptions")]
-impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SubscriptionsListStatus {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "SubscriptionsListStatus",
@@ -279,6 +306,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+#[cfg(feature = "polar-subscriptions")]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -331,13 +367,12 @@ impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
 }
 
 #[cfg(feature = "polar-subscriptions")]
-impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SubscriptionsListCustomerCancellationReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "SubscriptionsListCustomerCancellationReason",
@@ -352,6 +387,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationRea
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+#[cfg(feature = "polar-subscriptions")]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

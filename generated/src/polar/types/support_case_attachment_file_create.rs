@@ -100,11 +100,20 @@ impl ::serde::Serialize for SupportCaseAttachmentFileCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SupportCaseAttachmentFileCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -134,24 +143,28 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
-                Some(Self {
-                    organization_id: v0.unwrap_or_default(),
-                    name: v1,
-                    mime_type: v2,
-                    size: v3,
-                    checksum_sha256_base64: v4.unwrap_or_default(),
-                    upload: v5,
-                    service: v6,
-                    version: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            organization_id: slots.0.take().unwrap_or_default(),
+            name: v1,
+            mime_type: v2,
+            size: v3,
+            checksum_sha256_base64: slots.4.take().unwrap_or_default(),
+            upload: v5,
+            service: v6,
+            version: slots.7.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -172,11 +185,20 @@ impl ::serde::Serialize for SupportCaseAttachmentFileCreateService {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SupportCaseAttachmentFileCreateService {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "support_case_attachment")?;
+        Ok(Self::SupportCaseAttachment)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileCreateService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "support_case_attachment")
-            .map(|()| Self::SupportCaseAttachment)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -152,11 +152,20 @@ impl ::serde::Serialize for SupportCaseAttachmentFileRead {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SupportCaseAttachmentFileRead {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -203,49 +212,52 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileRead {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                Some(v0),
-                Some(v1),
-                Some(v2),
-                Some(v3),
-                Some(v4),
-                Some(v5),
-                v6,
-                v7,
-                v8,
-                v9,
-                v10,
-                v11,
-                Some(v12),
-                Some(v13),
-                Some(v14),
-                Some(v15),
-            ) => {
-                Some(Self {
-                    id: v0,
-                    organization_id: v1,
-                    name: v2,
-                    path: v3,
-                    mime_type: v4,
-                    size: v5,
-                    storage_version: v6.unwrap_or_default(),
-                    checksum_etag: v7.unwrap_or_default(),
-                    checksum_sha256_base64: v8.unwrap_or_default(),
-                    checksum_sha256_hex: v9.unwrap_or_default(),
-                    last_modified_at: v10.unwrap_or_default(),
-                    version: v11.unwrap_or_default(),
-                    service: v12,
-                    is_uploaded: v13,
-                    created_at: v14,
-                    size_readable: v15,
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v1),
+            Some(v2),
+            Some(v3),
+            Some(v4),
+            Some(v5),
+            Some(v12),
+            Some(v13),
+            Some(v14),
+            Some(v15),
+        ) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.12.take(),
+            slots.13.take(),
+            slots.14.take(),
+            slots.15.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            organization_id: v1,
+            name: v2,
+            path: v3,
+            mime_type: v4,
+            size: v5,
+            storage_version: slots.6.take().unwrap_or_default(),
+            checksum_etag: slots.7.take().unwrap_or_default(),
+            checksum_sha256_base64: slots.8.take().unwrap_or_default(),
+            checksum_sha256_hex: slots.9.take().unwrap_or_default(),
+            last_modified_at: slots.10.take().unwrap_or_default(),
+            version: slots.11.take().unwrap_or_default(),
+            service: v12,
+            is_uploaded: v13,
+            created_at: v14,
+            size_readable: v15,
+        })
     }
 }
 

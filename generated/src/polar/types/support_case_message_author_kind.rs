@@ -58,13 +58,22 @@ impl ::serde::Serialize for SupportCaseMessageAuthorKind {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SupportCaseMessageAuthorKind {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(
+            r,
+            &["platform", "merchant", "customer", "system"],
+        )
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageAuthorKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["platform", "merchant", "customer", "system"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -47,19 +47,18 @@ impl ::serde::Serialize for SupportCaseMessageCreate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SupportCaseMessageCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "type").as_tag() {
             ::openapi_runtime::de::Tag::Str("review_appeal") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
+                Ok(Self::ReviewAppeal(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("dispute") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
+                Ok(Self::Dispute(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -69,6 +68,14 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

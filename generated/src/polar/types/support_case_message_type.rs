@@ -108,12 +108,13 @@ impl ::serde::Serialize for SupportCaseMessageType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for SupportCaseMessageType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "chat",
                 "opened",
@@ -133,5 +134,13 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
                 "dispute_auto_accepted",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

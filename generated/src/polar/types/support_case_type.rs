@@ -50,10 +50,19 @@ impl ::serde::Serialize for SupportCaseType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for SupportCaseType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["review_appeal", "dispute"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for SupportCaseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["review_appeal", "dispute"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

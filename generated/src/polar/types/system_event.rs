@@ -696,120 +696,129 @@ impl ::serde::Serialize for SystemEvent {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SystemEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for SystemEvent {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         match ::openapi_runtime::de::tag_of(&value, "name").as_tag() {
             ::openapi_runtime::de::Tag::Str("meter.credited") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MeterCredited)
+                Ok(Self::MeterCredited(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("meter.reset") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MeterReset)
+                Ok(Self::MeterReset(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("benefit.granted") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BenefitGranted)
+                Ok(Self::BenefitGranted(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("benefit.cycled") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BenefitCycled)
+                Ok(Self::BenefitCycled(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("benefit.updated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BenefitUpdated)
+                Ok(Self::BenefitUpdated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("benefit.revoked") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BenefitRevoked)
+                Ok(Self::BenefitRevoked(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.created") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCreated)
+                Ok(Self::SubscriptionCreated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.updated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdated)
+                Ok(Self::SubscriptionUpdated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.cycled") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCycled)
+                Ok(Self::SubscriptionCycled(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.canceled") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCanceled)
+                Ok(Self::SubscriptionCanceled(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.revoked") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionRevoked)
+                Ok(Self::SubscriptionRevoked(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.past_due") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPastDue)
+                Ok(Self::SubscriptionPastDue(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.reactivated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReactivated)
+                Ok(Self::SubscriptionReactivated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.reinstated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReinstated)
+                Ok(Self::SubscriptionReinstated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.paused") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPaused)
+                Ok(Self::SubscriptionPaused(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.resumed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionResumed)
+                Ok(Self::SubscriptionResumed(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.uncanceled") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUncanceled)
+                Ok(Self::SubscriptionUncanceled(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.product_updated") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::SubscriptionProductUpdated)
+                Ok(
+                    Self::SubscriptionProductUpdated(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("subscription.seats_updated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionSeatsUpdated)
+                Ok(Self::SubscriptionSeatsUpdated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("subscription.billing_period_updated") => {
-                ::openapi_runtime::de::tagged(value)
-                    .map(Self::SubscriptionBillingPeriodUpdated)
+                Ok(
+                    Self::SubscriptionBillingPeriodUpdated(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("subscription.update_cleared") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdateCleared)
+                Ok(
+                    Self::SubscriptionUpdateCleared(
+                        ::openapi_runtime::de::tagged(value)?,
+                    ),
+                )
             }
             ::openapi_runtime::de::Tag::Str("order.paid") => {
-                ::openapi_runtime::de::tagged(value).map(Self::OrderPaid)
+                Ok(Self::OrderPaid(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("order.refunded") => {
-                ::openapi_runtime::de::tagged(value).map(Self::OrderRefunded)
+                Ok(Self::OrderRefunded(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("order.voided") => {
-                ::openapi_runtime::de::tagged(value).map(Self::OrderVoided)
+                Ok(Self::OrderVoided(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("order.unvoided") => {
-                ::openapi_runtime::de::tagged(value).map(Self::OrderUnvoided)
+                Ok(Self::OrderUnvoided(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("checkout.created") => {
-                ::openapi_runtime::de::tagged(value).map(Self::CheckoutCreated)
+                Ok(Self::CheckoutCreated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("customer.created") => {
-                ::openapi_runtime::de::tagged(value).map(Self::CustomerCreated)
+                Ok(Self::CustomerCreated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("customer.updated") => {
-                ::openapi_runtime::de::tagged(value).map(Self::CustomerUpdated)
+                Ok(Self::CustomerUpdated(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("customer.deleted") => {
-                ::openapi_runtime::de::tagged(value).map(Self::CustomerDeleted)
+                Ok(Self::CustomerDeleted(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.order") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceOrder)
+                Ok(Self::BalanceOrder(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.credit_order") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceCreditOrder)
+                Ok(Self::BalanceCreditOrder(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.refund") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceRefund)
+                Ok(Self::BalanceRefund(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.refund_reversal") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceRefundReversal)
+                Ok(Self::BalanceRefundReversal(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.dispute") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceDispute)
+                Ok(Self::BalanceDispute(::openapi_runtime::de::tagged(value)?))
             }
             ::openapi_runtime::de::Tag::Str("balance.dispute_reversal") => {
-                ::openapi_runtime::de::tagged(value).map(Self::BalanceDisputeReversal)
+                Ok(Self::BalanceDisputeReversal(::openapi_runtime::de::tagged(value)?))
             }
             _ => {
                 ::openapi_runtime::de::unknown(
@@ -819,6 +828,14 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                 )
             }
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SystemEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

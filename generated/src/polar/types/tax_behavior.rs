@@ -50,10 +50,19 @@ impl ::serde::Serialize for TaxBehavior {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TaxBehavior {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["inclusive", "exclusive"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TaxBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["inclusive", "exclusive"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

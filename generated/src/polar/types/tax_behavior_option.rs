@@ -54,13 +54,19 @@ impl ::serde::Serialize for TaxBehaviorOption {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TaxBehaviorOption {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["location", "inclusive", "exclusive"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TaxBehaviorOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["location", "inclusive", "exclusive"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -348,12 +348,13 @@ impl ::serde::Serialize for TaxIdFormat {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for TaxIdFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for TaxIdFormat {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "ad_nrt",
                 "ae_trn",
@@ -433,5 +434,13 @@ impl<'de> ::serde::Deserialize<'de> for TaxIdFormat {
                 "mu_tan",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TaxIdFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

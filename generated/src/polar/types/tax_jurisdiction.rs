@@ -91,11 +91,20 @@ impl ::serde::Serialize for TaxJurisdiction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TaxJurisdiction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TaxJurisdiction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -126,23 +135,28 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
-                Some(Self {
-                    id: v0,
-                    country: v1,
-                    state: v2.unwrap_or_default(),
-                    currency: v3,
-                    tax_amount: v4,
-                    order_count: v5,
-                    country_name: v6,
-                    state_name: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.3.take(),
+            slots.4.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            country: v1,
+            state: slots.2.take().unwrap_or_default(),
+            currency: v3,
+            tax_amount: v4,
+            order_count: v5,
+            country_name: v6,
+            state_name: slots.7.take().unwrap_or_default(),
+        })
     }
 }

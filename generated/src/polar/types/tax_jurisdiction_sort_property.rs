@@ -66,12 +66,13 @@ impl ::serde::Serialize for TaxJurisdictionSortProperty {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for TaxJurisdictionSortProperty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for TaxJurisdictionSortProperty {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "tax_amount",
                 "-tax_amount",
@@ -81,5 +82,13 @@ impl<'de> ::serde::Deserialize<'de> for TaxJurisdictionSortProperty {
                 "-country",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TaxJurisdictionSortProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -62,13 +62,19 @@ impl ::serde::Serialize for TimeInterval {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TimeInterval {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["year", "month", "week", "day", "hour"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TimeInterval {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(
-            deserializer,
-            &["year", "month", "week", "day", "hour"],
-        )
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -71,11 +71,20 @@ impl ::serde::Serialize for TokenResponse {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TokenResponse {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -101,22 +110,25 @@ impl ::openapi_runtime::de::Object for TokenResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5) => {
-                Some(Self {
-                    access_token: v0,
-                    token_type: v1,
-                    expires_in: v2,
-                    refresh_token: v3.unwrap_or_default(),
-                    scope: v4,
-                    id_token: v5.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            access_token: v0,
+            token_type: v1,
+            expires_in: v2,
+            refresh_token: slots.3.take().unwrap_or_default(),
+            scope: v4,
+            id_token: slots.5.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -137,10 +149,20 @@ impl ::serde::Serialize for TokenResponseTokenType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TokenResponseTokenType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "Bearer")?;
+        Ok(Self::Bearer)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "Bearer").map(|()| Self::Bearer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -86,11 +86,20 @@ impl ::serde::Serialize for TopCustomer {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TopCustomer {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TopCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,21 +126,23 @@ impl ::openapi_runtime::de::Object for TopCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, v2, v3, Some(v4), Some(v5)) => {
-                Some(Self {
-                    id: v0,
-                    email: v1.unwrap_or_default(),
-                    name: v2.unwrap_or_default(),
-                    avatar_url: v3.unwrap_or_default(),
-                    order_count: v4,
-                    net_revenue: v5,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v4), Some(v5)) = (
+            slots.0.take(),
+            slots.4.take(),
+            slots.5.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            id: v0,
+            email: slots.1.take().unwrap_or_default(),
+            name: slots.2.take().unwrap_or_default(),
+            avatar_url: slots.3.take().unwrap_or_default(),
+            order_count: v4,
+            net_revenue: v5,
+        })
     }
 }

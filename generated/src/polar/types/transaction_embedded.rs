@@ -216,11 +216,20 @@ impl ::serde::Serialize for TransactionEmbedded {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TransactionEmbedded {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TransactionEmbedded {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -281,55 +290,51 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    Some(v3),
-                    v4,
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    v14,
-                    v15,
-                ),
-                (v16, v17, v18, v19),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    r#type: v3,
-                    processor: v4.unwrap_or_default(),
-                    currency: v5,
-                    amount: v6,
-                    tax_amount: v7,
-                    account_currency: v8,
-                    account_amount: v9,
-                    presentment_amount: v10.unwrap_or_default(),
-                    presentment_tax_amount: v11.unwrap_or_default(),
-                    presentment_currency: v12.unwrap_or_default(),
-                    exchange_rate: v13.unwrap_or_default(),
-                    platform_fee_type: v14.unwrap_or_default(),
-                    pledge_id: v15.unwrap_or_default(),
-                    issue_reward_id: v16.unwrap_or_default(),
-                    order_id: v17.unwrap_or_default(),
-                    payout_transaction_id: v18.unwrap_or_default(),
-                    incurred_by_transaction_id: v19.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v3),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.3.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            id: v2,
+            r#type: v3,
+            processor: slots.0.4.take().unwrap_or_default(),
+            currency: v5,
+            amount: v6,
+            tax_amount: v7,
+            account_currency: v8,
+            account_amount: v9,
+            presentment_amount: slots.0.10.take().unwrap_or_default(),
+            presentment_tax_amount: slots.0.11.take().unwrap_or_default(),
+            presentment_currency: slots.0.12.take().unwrap_or_default(),
+            exchange_rate: slots.0.13.take().unwrap_or_default(),
+            platform_fee_type: slots.0.14.take().unwrap_or_default(),
+            pledge_id: slots.0.15.take().unwrap_or_default(),
+            issue_reward_id: slots.1.0.take().unwrap_or_default(),
+            order_id: slots.1.1.take().unwrap_or_default(),
+            payout_transaction_id: slots.1.2.take().unwrap_or_default(),
+            incurred_by_transaction_id: slots.1.3.take().unwrap_or_default(),
+        })
     }
 }

@@ -98,11 +98,20 @@ impl ::serde::Serialize for TransactionProduct {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TransactionProduct {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TransactionProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -131,22 +140,24 @@ impl ::openapi_runtime::de::Object for TransactionProduct {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), v4, v5, v6) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    name: v3,
-                    recurring_interval: v4.unwrap_or_default(),
-                    organization_id: v5.unwrap_or_default(),
-                    organization: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            name: v3,
+            recurring_interval: slots.4.take().unwrap_or_default(),
+            organization_id: slots.5.take().unwrap_or_default(),
+            organization: slots.6.take().unwrap_or_default(),
+        })
     }
 }

@@ -78,12 +78,13 @@ impl ::serde::Serialize for TransactionType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for TransactionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for TransactionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "payment",
                 "processor_fee",
@@ -96,5 +97,13 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
                 "payout_reversal",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransactionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -88,11 +88,20 @@ impl ::serde::Serialize for TransactionsHeldBalance {
     }
 }
 
+impl ::openapi_runtime::json::Decode for TransactionsHeldBalance {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for TransactionsHeldBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -123,23 +132,28 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
-                Some(Self {
-                    currency: v0,
-                    amount: v1,
-                    account_currency: v2,
-                    account_amount: v3,
-                    next_release_at: v4.unwrap_or_default(),
-                    next_release_amount: v5,
-                    next_release_account_amount: v6,
-                    fully_available_at: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.5.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            currency: v0,
+            amount: v1,
+            account_currency: v2,
+            account_amount: v3,
+            next_release_at: slots.4.take().unwrap_or_default(),
+            next_release_amount: v5,
+            next_release_account_amount: v6,
+            fully_available_at: slots.7.take().unwrap_or_default(),
+        })
     }
 }

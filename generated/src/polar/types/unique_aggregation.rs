@@ -46,11 +46,20 @@ impl ::serde::Serialize for UniqueAggregation {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UniqueAggregation {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -62,18 +71,16 @@ impl ::openapi_runtime::de::Object for UniqueAggregation {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1)) => {
-                Some(Self {
-                    func: v0.unwrap_or_default(),
-                    property: v1,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            func: slots.0.take().unwrap_or_default(),
+            property: v1,
+        })
     }
 }
 
@@ -96,10 +103,20 @@ impl ::serde::Serialize for UniqueAggregationFunc {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UniqueAggregationFunc {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "unique")?;
+        Ok(Self::Unique)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UniqueAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "unique").map(|()| Self::Unique)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -46,10 +46,19 @@ impl ::serde::Serialize for UserDeletionBlockedReason {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UserDeletionBlockedReason {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["has_active_organizations"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UserDeletionBlockedReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["has_active_organizations"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -211,11 +211,20 @@ impl ::serde::Serialize for UserRead {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UserRead {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UserRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -270,54 +279,50 @@ impl ::openapi_runtime::de::Object for UserRead {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (
-                (
-                    Some(v0),
-                    v1,
-                    Some(v2),
-                    v3,
-                    v4,
-                    Some(v5),
-                    Some(v6),
-                    Some(v7),
-                    Some(v8),
-                    Some(v9),
-                    v10,
-                    v11,
-                    v12,
-                    v13,
-                    Some(v14),
-                    v15,
-                ),
-                (v16, v17, v18),
-            ) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    email: v2,
-                    avatar_url: v3.unwrap_or_default(),
-                    account_id: v4.unwrap_or_default(),
-                    id: v5,
-                    accepted_terms_of_service: v6,
-                    is_admin: v7,
-                    identity_verified: v8,
-                    identity_verification_status: v9,
-                    first_name: v10.unwrap_or_default(),
-                    last_name: v11.unwrap_or_default(),
-                    country: v12.unwrap_or_default(),
-                    date_of_birth: v13.unwrap_or_default(),
-                    oauth_accounts: v14,
-                    organizations: v15.unwrap_or_default(),
-                    member_organizations: v16.unwrap_or_default(),
-                    organization_scoped: v17.unwrap_or_default(),
-                    email_hash: v18.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (
+            Some(v0),
+            Some(v2),
+            Some(v5),
+            Some(v6),
+            Some(v7),
+            Some(v8),
+            Some(v9),
+            Some(v14),
+        ) = (
+            slots.0.0.take(),
+            slots.0.2.take(),
+            slots.0.5.take(),
+            slots.0.6.take(),
+            slots.0.7.take(),
+            slots.0.8.take(),
+            slots.0.9.take(),
+            slots.0.14.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.0.1.take().unwrap_or_default(),
+            email: v2,
+            avatar_url: slots.0.3.take().unwrap_or_default(),
+            account_id: slots.0.4.take().unwrap_or_default(),
+            id: v5,
+            accepted_terms_of_service: v6,
+            is_admin: v7,
+            identity_verified: v8,
+            identity_verification_status: v9,
+            first_name: slots.0.10.take().unwrap_or_default(),
+            last_name: slots.0.11.take().unwrap_or_default(),
+            country: slots.0.12.take().unwrap_or_default(),
+            date_of_birth: slots.0.13.take().unwrap_or_default(),
+            oauth_accounts: v14,
+            organizations: slots.0.15.take().unwrap_or_default(),
+            member_organizations: slots.1.0.take().unwrap_or_default(),
+            organization_scoped: slots.1.1.take().unwrap_or_default(),
+            email_hash: slots.1.2.take().unwrap_or_default(),
+        })
     }
 }

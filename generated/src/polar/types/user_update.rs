@@ -73,11 +73,20 @@ impl ::serde::Serialize for UserUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for UserUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -100,16 +109,15 @@ impl ::openapi_runtime::de::Object for UserUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            first_name: v0.unwrap_or_default(),
-            last_name: v1.unwrap_or_default(),
-            country: v2.unwrap_or_default(),
-            date_of_birth: v3.unwrap_or_default(),
-            accepted_terms_of_service: v4.unwrap_or_default(),
+            first_name: slots.0.take().unwrap_or_default(),
+            last_name: slots.1.take().unwrap_or_default(),
+            country: slots.2.take().unwrap_or_default(),
+            date_of_birth: slots.3.take().unwrap_or_default(),
+            accepted_terms_of_service: slots.4.take().unwrap_or_default(),
         })
     }
 }

@@ -70,11 +70,20 @@ impl ::serde::Serialize for ValidationError {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ValidationError {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -92,21 +101,23 @@ impl ::openapi_runtime::de::Object for ValidationError {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), v3, v4) => {
-                Some(Self {
-                    loc: v0,
-                    msg: v1,
-                    r#type: v2,
-                    input: v3.unwrap_or_default(),
-                    ctx: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            loc: v0,
+            msg: v1,
+            r#type: v2,
+            input: slots.3.take().unwrap_or_default(),
+            ctx: slots.4.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -136,13 +147,12 @@ impl ::serde::Serialize for ValidationErrorLocItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for ValidationErrorLocItem {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "ValidationErrorLocItem",
@@ -157,6 +167,14 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

@@ -109,11 +109,20 @@ impl ::serde::Serialize for VarianceEvent {
     }
 }
 
+impl ::openapi_runtime::json::Decode for VarianceEvent {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for VarianceEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -144,23 +153,25 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), v2, v3, Some(v4), v5, v6, v7) => {
-                Some(Self {
-                    event_id: v0,
-                    name: v1,
-                    customer_id: v2.unwrap_or_default(),
-                    external_customer_id: v3.unwrap_or_default(),
-                    timestamp: v4,
-                    values: v5.unwrap_or_default(),
-                    averages: v6.unwrap_or_default(),
-                    p99: v7.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v4)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.4.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            event_id: v0,
+            name: v1,
+            customer_id: slots.2.take().unwrap_or_default(),
+            external_customer_id: slots.3.take().unwrap_or_default(),
+            timestamp: v4,
+            values: slots.5.take().unwrap_or_default(),
+            averages: slots.6.take().unwrap_or_default(),
+            p99: slots.7.take().unwrap_or_default(),
+        })
     }
 }

@@ -62,11 +62,20 @@ impl ::serde::Serialize for ViewCostsAction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ViewCostsAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -79,19 +88,17 @@ impl ::openapi_runtime::de::Object for ViewCostsAction {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), v2) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    label: v1,
-                    event_id: v2.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1),) = (slots.1.take(),) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            label: v1,
+            event_id: slots.2.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -114,11 +121,20 @@ impl ::serde::Serialize for ViewCostsActionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ViewCostsActionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "view_costs")?;
+        Ok(Self::ViewCosts)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ViewCostsActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "view_costs")
-            .map(|()| Self::ViewCosts)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

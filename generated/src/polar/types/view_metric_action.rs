@@ -50,11 +50,20 @@ impl ::serde::Serialize for ViewMetricAction {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ViewMetricAction {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ViewMetricAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -66,19 +75,17 @@ impl ::openapi_runtime::de::Object for ViewMetricAction {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (v0, Some(v1), Some(v2)) => {
-                Some(Self {
-                    r#type: v0.unwrap_or_default(),
-                    label: v1,
-                    metric: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+            return None;
+        };
+        Some(Self {
+            r#type: slots.0.take().unwrap_or_default(),
+            label: v1,
+            metric: v2,
+        })
     }
 }
 
@@ -101,11 +108,20 @@ impl ::serde::Serialize for ViewMetricActionType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for ViewMetricActionType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "view_metric")?;
+        Ok(Self::ViewMetric)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for ViewMetricActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "view_metric")
-            .map(|()| Self::ViewMetric)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -50,10 +50,19 @@ impl ::serde::Serialize for WalletType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WalletType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["usage", "billing"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WalletType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["usage", "billing"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

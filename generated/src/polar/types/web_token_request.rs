@@ -90,11 +90,20 @@ impl ::serde::Serialize for WebTokenRequest {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebTokenRequest {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -122,23 +131,26 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6) => {
-                Some(Self {
-                    grant_type: v0,
-                    client_id: v1,
-                    client_secret: v2,
-                    session_token: v3,
-                    sub_type: v4.unwrap_or_default(),
-                    sub: v5.unwrap_or_default(),
-                    scope: v6.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            grant_type: v0,
+            client_id: v1,
+            client_secret: v2,
+            session_token: v3,
+            sub_type: slots.4.take().unwrap_or_default(),
+            sub: slots.5.take().unwrap_or_default(),
+            scope: slots.6.take().unwrap_or_default(),
+        })
     }
 }
 
@@ -159,11 +171,21 @@ impl ::serde::Serialize for WebTokenRequestGrantType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebTokenRequestGrantType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "web")?;
+        Ok(Self::Web)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "web").map(|()| Self::Web)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 

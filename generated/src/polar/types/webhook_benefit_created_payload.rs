@@ -48,11 +48,20 @@ impl ::serde::Serialize for WebhookBenefitCreatedPayload {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookBenefitCreatedPayload {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -68,19 +77,21 @@ impl ::openapi_runtime::de::Object for WebhookBenefitCreatedPayload {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), Some(v1), Some(v2)) => {
-                Some(Self {
-                    r#type: v0,
-                    timestamp: v1,
-                    data: v2,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v1), Some(v2)) = (
+            slots.0.take(),
+            slots.1.take(),
+            slots.2.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            r#type: v0,
+            timestamp: v1,
+            data: v2,
+        })
     }
 }
 
@@ -103,11 +114,20 @@ impl ::serde::Serialize for WebhookBenefitCreatedPayloadType {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookBenefitCreatedPayloadType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::constant(r, "benefit.created")?;
+        Ok(Self::BenefitCreated)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitCreatedPayloadType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "benefit.created")
-            .map(|()| Self::BenefitCreated)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -86,11 +86,20 @@ impl ::serde::Serialize for WebhookDelivery {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookDelivery {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -119,22 +128,25 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), v4, v5, Some(v6)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    succeeded: v3,
-                    http_code: v4.unwrap_or_default(),
-                    response: v5.unwrap_or_default(),
-                    webhook_event: v6,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3), Some(v6)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+            slots.6.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            succeeded: v3,
+            http_code: slots.4.take().unwrap_or_default(),
+            response: slots.5.take().unwrap_or_default(),
+            webhook_event: v6,
+        })
     }
 }

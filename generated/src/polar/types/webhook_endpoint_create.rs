@@ -75,11 +75,20 @@ impl ::serde::Serialize for WebhookEndpointCreate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookEndpointCreate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -103,20 +112,22 @@ impl ::openapi_runtime::de::Object for WebhookEndpointCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), Some(v3), v4) => {
-                Some(Self {
-                    url: v0,
-                    name: v1.unwrap_or_default(),
-                    format: v2,
-                    events: v3,
-                    organization_id: v4.unwrap_or_default(),
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v3)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.3.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            url: v0,
+            name: slots.1.take().unwrap_or_default(),
+            format: v2,
+            events: v3,
+            organization_id: slots.4.take().unwrap_or_default(),
+        })
     }
 }

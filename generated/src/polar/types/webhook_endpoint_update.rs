@@ -90,11 +90,20 @@ impl ::serde::Serialize for WebhookEndpointUpdate {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookEndpointUpdate {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -117,16 +126,15 @@ impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (v0, v1, v2, v3, v4) = slots;
         Some(Self {
-            url: v0.unwrap_or_default(),
-            name: v1.unwrap_or_default(),
-            format: v2.unwrap_or_default(),
-            events: v3.unwrap_or_default(),
-            enabled: v4.unwrap_or_default(),
+            url: slots.0.take().unwrap_or_default(),
+            name: slots.1.take().unwrap_or_default(),
+            format: slots.2.take().unwrap_or_default(),
+            events: slots.3.take().unwrap_or_default(),
+            enabled: slots.4.take().unwrap_or_default(),
         })
     }
 }

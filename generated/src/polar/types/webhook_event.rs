@@ -108,11 +108,20 @@ impl ::serde::Serialize for WebhookEvent {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookEvent {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::object(r)
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer)
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -145,24 +154,28 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        match slots {
-            (Some(v0), v1, Some(v2), v3, v4, Some(v5), v6, Some(v7), Some(v8)) => {
-                Some(Self {
-                    created_at: v0,
-                    modified_at: v1.unwrap_or_default(),
-                    id: v2,
-                    last_http_code: v3.unwrap_or_default(),
-                    succeeded: v4.unwrap_or_default(),
-                    skipped: v5,
-                    payload: v6.unwrap_or_default(),
-                    r#type: v7,
-                    is_archived: v8,
-                })
-            }
-            _ => None,
-        }
+        let (Some(v0), Some(v2), Some(v5), Some(v7), Some(v8)) = (
+            slots.0.take(),
+            slots.2.take(),
+            slots.5.take(),
+            slots.7.take(),
+            slots.8.take(),
+        ) else {
+            return None;
+        };
+        Some(Self {
+            created_at: v0,
+            modified_at: slots.1.take().unwrap_or_default(),
+            id: v2,
+            last_http_code: slots.3.take().unwrap_or_default(),
+            succeeded: slots.4.take().unwrap_or_default(),
+            skipped: v5,
+            payload: slots.6.take().unwrap_or_default(),
+            r#type: v7,
+            is_archived: v8,
+        })
     }
 }

@@ -206,12 +206,13 @@ impl ::serde::Serialize for WebhookEventType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl ::openapi_runtime::json::Decode for WebhookEventType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
         ::openapi_runtime::de::string_enum(
-            deserializer,
+            r,
             &[
                 "checkout.created",
                 "checkout.updated",
@@ -256,5 +257,13 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
                 "organization.updated",
             ],
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

@@ -54,10 +54,19 @@ impl ::serde::Serialize for WebhookFormat {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhookFormat {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["raw", "discord", "slack"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhookFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["raw", "discord", "slack"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }

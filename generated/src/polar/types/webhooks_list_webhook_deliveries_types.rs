@@ -65,11 +65,20 @@ impl ::serde::Serialize for WebhooksListWebhookDeliveriesHttpCodeClass {
     }
 }
 
+impl ::openapi_runtime::json::Decode for WebhooksListWebhookDeliveriesHttpCodeClass {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        ::openapi_runtime::de::string_enum(r, &["2xx", "3xx", "4xx", "5xx"])
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeClass {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer, &["2xx", "3xx", "4xx", "5xx"])
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
@@ -105,13 +114,12 @@ impl ::serde::Serialize for WebhooksListWebhookDeliveriesEventType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::openapi_runtime::de::Buffered as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl ::openapi_runtime::json::Decode for WebhooksListWebhookDeliveriesEventType {
+    #[inline]
+    fn decode(
+        r: &mut ::openapi_runtime::json::Reader<'_>,
+    ) -> Result<Self, ::openapi_runtime::json::Error> {
+        let value = r.slice()?;
         ::openapi_runtime::de::untagged(
             value,
             "WebhooksListWebhookDeliveriesEventType",
@@ -126,6 +134,14 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
             },
             ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
         )
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::deserialize(deserializer)
     }
 }
 
