@@ -68,17 +68,16 @@ pub trait Object: Sized {
     /// default (`None`: a server leaving it out means no value), except
     /// while [`strict`], where it is serde's "missing field" error.
     const NULLABLE: &'static [usize] = &[];
-    /// The fields' value types, as a table.
+    /// The fields, as a table (see [`Field`]).
     type Fields: Fields;
     /// What the keys the type does not declare become ([`Ignored`], or a map).
     type Rest: Rest;
     /// The type from what was read of its fields (a slot per field, see
-    /// [`Fields::Slots`]) and its other keys: the required slots taken
-    /// together, then each other field's, taking its default when empty.
-    /// [`object`] calls it once every field that must be present is; `None`
-    /// only if one is not. The slots are taken from behind a reference, so
-    /// that no slot needs a drop flag.
-    fn build(slots: &mut <Self::Fields as Fields>::Slots, rest: Self::Rest) -> Option<Self>;
+    /// [`Fields::Slots`]) and its other keys: every slot moved out at once,
+    /// the required ones' values taken out of their `Option`s together, the
+    /// others moved into place as they are. [`object`] calls it once every
+    /// field that must be present is; `None` only if one is not.
+    fn build(slots: <Self::Fields as Fields>::Slots, rest: Self::Rest) -> Option<Self>;
 }
 
 /// Decodes an object type (what its [`Decode`] impl calls).
@@ -87,15 +86,18 @@ pub fn object<T: Object>(r: &mut Reader<'_>) -> Result<T, Error> {
         slots: T::Fields::EMPTY,
         rest: T::Rest::default(),
     };
-    read_entries(
+    // Matches rather than `?`, which would add functions per type.
+    if let Err(e) = read_entries(
         r,
         T::NAME,
         T::WIRE_NAMES,
         T::REQUIRED,
         T::NULLABLE,
         &mut reading,
-    )?;
-    match T::build(&mut reading.slots, reading.rest) {
+    ) {
+        return Err(e);
+    }
+    match T::build(reading.slots, reading.rest) {
         Some(value) => Ok(value),
         None => Err(r.error("a required field is missing")),
     }
@@ -228,15 +230,14 @@ fn position(names: &[&'static str], key: &str) -> Option<usize> {
     names.iter().position(|n| *n == key)
 }
 
-/// The value types of an object's fields, as a table: a tuple of up to 16
-/// types, or [`Tables`] of such tuples for more, read by [`object`] into a
-/// tuple of slots (an `Option` per field). A generated type names its table
-/// in its [`Object`] impl, so the loop over the keys, the duplicate and
-/// missing-field checks and the skipping of unknown keys are compiled once
-/// here instead of once per type; the type's own [`Object::build`] is one
-/// match over the slots.
+/// The fields of an object, as a table: a tuple of up to 16 [`Field`]s, or
+/// [`Tables`] of such tuples for more, read by [`object`] into a tuple of
+/// slots. A generated type names its table in its [`Object`] impl, so the
+/// loop over the keys, the duplicate and missing-field checks and the
+/// skipping of unknown keys are compiled once here instead of once per type;
+/// the type's own [`Object::build`] moves the slots into its fields.
 pub trait Fields {
-    /// What has been read so far: an `Option` per field.
+    /// What has been read so far: a slot per field.
     type Slots;
     /// How many fields the table holds.
     const LEN: usize;
@@ -246,11 +247,70 @@ pub trait Fields {
     fn read(slots: &mut Self::Slots, index: usize, r: &mut Reader<'_>) -> Result<(), Error>;
 }
 
-/// Reads a field's value into its slot: one function per field type,
-/// whichever tables hold it.
-fn put<T: Decode>(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<(), Error> {
-    *slot = Some(T::decode(r)?);
-    Ok(())
+/// One field of an object's table: its slot, what the slot holds before
+/// the key is read, and how its value is read into it. A field that may be
+/// left out is its own slot (`Option<T>` starts `None`, [`Patch<T>`]
+/// `Absent`), so `build` moves it into place as it is; a field that must be
+/// present is [`Required<T>`], its slot an `Option<T>`.
+///
+/// [`Patch<T>`]: crate::Patch
+pub trait Field {
+    /// Where the value read is kept.
+    type Slot;
+    /// The slot before its key is read.
+    const EMPTY: Self::Slot;
+    /// Reads the value into the slot: one function per field type,
+    /// whichever tables hold it.
+    fn put(slot: &mut Self::Slot, r: &mut Reader<'_>) -> Result<(), Error>;
+}
+
+/// A field that must be present (see [`Object::REQUIRED`]); `build` takes
+/// its value out of an `Option` slot.
+pub struct Required<T>(PhantomData<fn() -> T>);
+
+// Matches rather than `?` in these: each is compiled per field type, and a
+// `?` would add two functions per type.
+
+impl<T: Decode> Field for Required<T> {
+    type Slot = Option<T>;
+    const EMPTY: Option<T> = None;
+    fn put(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<(), Error> {
+        match T::decode(r) {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<T: Decode> Field for Option<T> {
+    type Slot = Option<T>;
+    const EMPTY: Option<T> = None;
+    fn put(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<(), Error> {
+        match Option::<T>::decode(r) {
+            Ok(value) => {
+                *slot = value;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<T: Decode> Field for crate::Patch<T> {
+    type Slot = crate::Patch<T>;
+    const EMPTY: crate::Patch<T> = crate::Patch::Absent;
+    fn put(slot: &mut crate::Patch<T>, r: &mut Reader<'_>) -> Result<(), Error> {
+        match crate::Patch::<T>::decode(r) {
+            Ok(value) => {
+                *slot = value;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// A table of tables: the fields of an object with more than 16, as a tuple
@@ -259,14 +319,14 @@ pub struct Tables<T>(PhantomData<fn() -> T>);
 
 macro_rules! field_tables {
     ($(($($t:ident $i:tt),*))*) => {$(
-        impl<$($t: Decode),*> Fields for ($($t,)*) {
-            type Slots = ($(Option<$t>,)*);
+        impl<$($t: Field),*> Fields for ($($t,)*) {
+            type Slots = ($($t::Slot,)*);
             const LEN: usize = <[usize]>::len(&[$($i),*]);
-            const EMPTY: Self::Slots = ($(None::<$t>,)*);
+            const EMPTY: Self::Slots = ($($t::EMPTY,)*);
             #[allow(unused_variables)]
             fn read(slots: &mut Self::Slots, index: usize, r: &mut Reader<'_>) -> Result<(), Error> {
                 match index {
-                    $( $i => put(&mut slots.$i, r), )*
+                    $( $i => $t::put(&mut slots.$i, r), )*
                     _ => skip(r),
                 }
             }
@@ -374,26 +434,26 @@ fn not_listed(r: &Reader<'_>, at: usize, shown: &str) -> Error {
     )
 }
 
-/// Decodes a string enum: the value as text, turned into `T` by `From<&str>`
-/// (which keeps values it does not know, except while [`strict`]: then only
-/// the `known` values are taken).
-pub fn string_enum<T: for<'a> From<&'a str>>(
-    r: &mut Reader<'_>,
+/// Reads a string enum's value as text, which its `From<&str>` turns into
+/// a variant (keeping values it does not know, except while [`strict`]: then
+/// only the `known` values are taken). Not generic: compiled once.
+pub fn string_enum<'a>(
+    r: &mut Reader<'a>,
     known: &'static [&'static str],
-) -> Result<T, Error> {
+) -> Result<Cow<'a, str>, Error> {
     r.next();
     let at = r.offset();
     let v = r.string()?;
     if strict() && !known.contains(&&*v) {
         return Err(not_listed(r, at, &format!("string {v:?}")));
     }
-    Ok(T::from(&v))
+    Ok(v)
 }
 
-/// Decodes an integer enum: the value turned into `T` by `From<i64>` (which
-/// keeps values it does not know, except while [`strict`]: then only the
-/// `known` values are taken). A whole float (`1.0`) is the integer.
-pub fn int_enum<T: From<i64>>(r: &mut Reader<'_>, known: &'static [i64]) -> Result<T, Error> {
+/// Reads an integer enum's value, which its `From<i64>` turns into a
+/// variant (keeping values it does not know, except while [`strict`]: then
+/// only the `known` values are taken). A whole float (`1.0`) is the integer.
+pub fn int_enum(r: &mut Reader<'_>, known: &'static [i64]) -> Result<i64, Error> {
     r.next();
     let at = r.offset();
     let v = match r.number_value("an integer")? {
@@ -419,19 +479,19 @@ pub fn int_enum<T: From<i64>>(r: &mut Reader<'_>, known: &'static [i64]) -> Resu
     if strict() && !known.contains(&v) {
         return Err(not_listed(r, at, &format!("integer `{v}`")));
     }
-    Ok(T::from(v))
+    Ok(v)
 }
 
-/// Decodes a number enum: the value turned into `T` by `From<f64>`, as
-/// [`int_enum`] does.
-pub fn number_enum<T: From<f64>>(r: &mut Reader<'_>, known: &'static [f64]) -> Result<T, Error> {
+/// Reads a number enum's value, which its `From<f64>` turns into a variant,
+/// as [`int_enum`] does.
+pub fn number_enum(r: &mut Reader<'_>, known: &'static [f64]) -> Result<f64, Error> {
     r.next();
     let at = r.offset();
     let v = f64::decode(r)?;
     if strict() && !known.contains(&v) {
         return Err(not_listed(r, at, &format!("floating point `{v}`")));
     }
-    Ok(T::from(v))
+    Ok(v)
 }
 
 /// A fixed value that is not text (see [`literal`]).
@@ -726,7 +786,7 @@ mod tests {
     }
     impl Decode for Kind {
         fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-            string_enum(r, &["a"])
+            Ok(Self::from(&*string_enum(r, &["a"])?))
         }
     }
 
@@ -812,16 +872,13 @@ mod tests {
         const WIRE_NAMES: &'static [&'static str] = &["a", "b"];
         const REQUIRED: &'static [usize] = &[0];
         const NULLABLE: &'static [usize] = &[1];
-        type Fields = (i64, Option<i64>);
+        type Fields = (Required<i64>, Option<i64>);
         type Rest = Ignored;
-        fn build(slots: &mut (Option<i64>, Option<Option<i64>>), _: Ignored) -> Option<Self> {
-            let (Some(a),) = (slots.0.take(),) else {
+        fn build((a, b): (Option<i64>, Option<i64>), _: Ignored) -> Option<Self> {
+            let (Some(a),) = (a,) else {
                 return None;
             };
-            Some(Obj {
-                a,
-                b: slots.1.take().unwrap_or_default(),
-            })
+            Some(Obj { a, b })
         }
     }
     impl Decode for Obj {
@@ -834,7 +891,7 @@ mod tests {
     /// one past sixteen fields.
     #[derive(Debug, PartialEq)]
     struct Wide([i64; 20], Option<String>);
-    type R = i64;
+    type R = Required<i64>;
     impl Object for Wide {
         const NAME: &'static str = "Wide";
         const WIRE_NAMES: &'static [&'static str] = &[
@@ -849,35 +906,20 @@ mod tests {
             (R, R, R, R, Option<String>),
         )>;
         type Rest = Ignored;
-        fn build(slots: &mut <Self::Fields as Fields>::Slots, _: Ignored) -> Option<Self> {
-            let (a, b) = slots;
+        fn build(slots: <Self::Fields as Fields>::Slots, _: Ignored) -> Option<Self> {
+            let (
+                (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15),
+                (b0, b1, b2, b3, note),
+            ) = slots;
             let all = [
-                a.0.take(),
-                a.1.take(),
-                a.2.take(),
-                a.3.take(),
-                a.4.take(),
-                a.5.take(),
-                a.6.take(),
-                a.7.take(),
-                a.8.take(),
-                a.9.take(),
-                a.10.take(),
-                a.11.take(),
-                a.12.take(),
-                a.13.take(),
-                a.14.take(),
-                a.15.take(),
-                b.0.take(),
-                b.1.take(),
-                b.2.take(),
-                b.3.take(),
+                a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, b0, b1, b2,
+                b3,
             ];
             let mut values = [0; 20];
             for (v, slot) in values.iter_mut().zip(all) {
                 *v = slot?;
             }
-            Some(Wide(values, b.4.take().unwrap_or_default()))
+            Some(Wide(values, note))
         }
     }
     impl Decode for Wide {
@@ -932,11 +974,8 @@ mod tests {
         const WIRE_NAMES: &'static [&'static str] = &["a"];
         type Fields = (Option<i64>,);
         type Rest = BTreeMap<String, bool>;
-        fn build(slots: &mut (Option<Option<i64>>,), rest: Self::Rest) -> Option<Self> {
-            Some(Open {
-                a: slots.0.take().unwrap_or_default(),
-                rest,
-            })
+        fn build((a,): (Option<i64>,), rest: Self::Rest) -> Option<Self> {
+            Some(Open { a, rest })
         }
     }
     impl Decode for Open {

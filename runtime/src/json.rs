@@ -106,7 +106,19 @@ pub fn path(text: &[u8], error: &Error) -> String {
 
 /// Decodes a whole JSON text as a `T`: one value, then only whitespace.
 pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, Error> {
-    read_slice(bytes, T::decode)
+    // Matches rather than `?`: this is compiled per type decoded, and each
+    // `?` would add two functions per type.
+    let mut r = match Reader::of_bytes(bytes) {
+        Ok(r) => r,
+        Err(e) => return Err(e),
+    };
+    match T::decode(&mut r) {
+        Ok(value) => match r.finish() {
+            Ok(()) => Ok(value),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Reads a whole JSON text with `read`: one value, then only whitespace.
@@ -114,19 +126,7 @@ pub(crate) fn read_slice<T>(
     bytes: &[u8],
     read: impl FnOnce(&mut Reader<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-            let text = String::from_utf8_lossy(valid);
-            return Err(Error::at(
-                &text,
-                e.valid_up_to(),
-                "invalid unicode code point".to_owned(),
-            ));
-        }
-    };
-    let mut r = Reader::new(text);
+    let mut r = Reader::of_bytes(bytes)?;
     let value = read(&mut r)?;
     r.finish()?;
     Ok(value)
@@ -185,6 +185,22 @@ impl<'a> Reader<'a> {
             pos: 0,
             end: text.len(),
             depth: 0,
+        }
+    }
+
+    /// A reader of `bytes`, which must be UTF-8.
+    fn of_bytes(bytes: &'a [u8]) -> Result<Self, Error> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Reader::new(text)),
+            Err(e) => {
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                let text = String::from_utf8_lossy(valid);
+                Err(Error::at(
+                    &text,
+                    e.valid_up_to(),
+                    "invalid unicode code point".to_owned(),
+                ))
+            }
         }
     }
 
@@ -753,9 +769,15 @@ impl<'a> Slice<'a> {
     /// Decodes the value as a `T`.
     pub fn decode<T: Decode>(&self) -> Result<T, Error> {
         let mut r = self.reader();
-        let value = T::decode(&mut r)?;
-        r.finish()?;
-        Ok(value)
+        // Matches rather than `?`: generic code here is compiled per type
+        // decoded, and each `?` would add two functions per type.
+        match T::decode(&mut r) {
+            Ok(value) => match r.finish() {
+                Ok(()) => Ok(value),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// The value as a [`Value`].
@@ -867,13 +889,19 @@ impl<T: Decode> Decode for Option<T> {
         if r.null()? {
             return Ok(None);
         }
-        T::decode(r).map(Some)
+        match T::decode(r) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(e),
+        }
     }
 }
 
 impl<T: Decode> Decode for Box<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        T::decode(r).map(Box::new)
+        match T::decode(r) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -883,7 +911,10 @@ impl<T: Decode> Decode for Vec<T> {
         let mut out = Vec::new();
         let mut first = true;
         while r.element(first)? {
-            out.push(T::decode(r)?);
+            match T::decode(r) {
+                Ok(value) => out.push(value),
+                Err(e) => return Err(e),
+            }
             first = false;
         }
         Ok(out)
@@ -896,7 +927,10 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
         let mut out = BTreeMap::new();
         let mut first = true;
         while let Some(key) = r.key(first)? {
-            out.insert(key.into_owned(), T::decode(r)?);
+            match T::decode(r) {
+                Ok(value) => out.insert(key.into_owned(), value),
+                Err(e) => return Err(e),
+            };
             first = false;
         }
         Ok(out)

@@ -104,7 +104,7 @@ fn followed_by_colon(text: &[u8], from: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::at;
-    use crate::de::{object, Ignored, Object};
+    use crate::de::{object, Ignored, Object, Required};
     use crate::json::{self, Decode, Error, Reader};
 
     #[allow(dead_code)]
@@ -113,16 +113,16 @@ mod tests {
         const NAME: &'static str = "Item";
         const WIRE_NAMES: &'static [&'static str] = &["id", "name", "tags"];
         const REQUIRED: &'static [usize] = &[0, 1];
-        type Fields = (i64, String, Option<Vec<i64>>);
+        type Fields = (Required<i64>, Required<String>, Option<Vec<i64>>);
         type Rest = Ignored;
         fn build(
-            slots: &mut (Option<i64>, Option<String>, Option<Option<Vec<i64>>>),
+            (id, name, tags): (Option<i64>, Option<String>, Option<Vec<i64>>),
             _: Ignored,
         ) -> Option<Self> {
-            let (Some(id), Some(name)) = (slots.0.take(), slots.1.take()) else {
+            let (Some(id), Some(name)) = (id, name) else {
                 return None;
             };
-            Some(Item(id, name, slots.2.take().unwrap_or_default()))
+            Some(Item(id, name, tags))
         }
     }
     impl Decode for Item {
@@ -137,16 +137,16 @@ mod tests {
         const NAME: &'static str = "Page";
         const WIRE_NAMES: &'static [&'static str] = &["items", "pair"];
         const REQUIRED: &'static [usize] = &[0];
-        type Fields = (Vec<Item>, Option<(i64, i64)>);
+        type Fields = (Required<Vec<Item>>, Option<(i64, i64)>);
         type Rest = Ignored;
         fn build(
-            slots: &mut (Option<Vec<Item>>, Option<Option<(i64, i64)>>),
+            (items, pair): (Option<Vec<Item>>, Option<(i64, i64)>),
             _: Ignored,
         ) -> Option<Self> {
-            let (Some(items),) = (slots.0.take(),) else {
+            let (Some(items),) = (items,) else {
                 return None;
             };
-            Some(Page(items, slots.1.take().unwrap_or_default()))
+            Some(Page(items, pair))
         }
     }
     impl Decode for Page {

@@ -64,14 +64,21 @@ impl RawResponse {
     /// Decodes the body as JSON; generic over the body type only. The path
     /// of a failure comes from the error's position (see [`json::path`]).
     fn decode<T: Decode>(&self) -> Result<T, Box<DecodeError>> {
-        json::from_slice(&self.body).map_err(|source| {
-            Box::new(DecodeError {
-                status: self.status,
-                headers: self.headers.clone(),
-                body: self.body_text(),
-                path: json::path(&self.body, &source),
-                source,
-            })
+        // The error is made by a function of its own: this one is compiled
+        // per body type.
+        match json::from_slice(&self.body) {
+            Ok(body) => Ok(body),
+            Err(source) => Err(self.decode_error(source)),
+        }
+    }
+
+    fn decode_error(&self, source: json::Error) -> Box<DecodeError> {
+        Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers.clone(),
+            body: self.body_text(),
+            path: json::path(&self.body, &source),
+            source,
         })
     }
 

@@ -95,11 +95,20 @@ pub fn json(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
 /// Decodes an event's payload from the delivery's body; a failure names the
 /// JSON path of the value that did not decode.
 pub fn payload<T: crate::json::Decode>(body: &[u8], event_type: &str) -> Result<T, WebhookError> {
-    crate::json::from_slice(body).map_err(|error| WebhookError::Payload {
+    // The error is made by a function of its own: this one is compiled per
+    // payload type.
+    match crate::json::from_slice(body) {
+        Ok(payload) => Ok(payload),
+        Err(error) => Err(payload_error(body, event_type, error)),
+    }
+}
+
+fn payload_error(body: &[u8], event_type: &str, error: crate::json::Error) -> WebhookError {
+    WebhookError::Payload {
         event_type: event_type.to_owned(),
         path: crate::json::path(body, &error),
         error,
-    })
+    }
 }
 
 /// Checks Standard Webhooks signatures with one secret.

@@ -93,17 +93,6 @@ fn table(items: Vec<TokenStream>, nest: Option<&TokenStream>) -> TokenStream {
     }
 }
 
-/// Where item `i` of `n` sits in [`table`]'s nesting: the tuple indices
-/// that reach it, outermost first.
-fn table_path(i: usize, n: usize) -> Vec<usize> {
-    if n <= TABLE_WIDTH {
-        return vec![i];
-    }
-    let mut path = table_path(i / TABLE_WIDTH, n.div_ceil(TABLE_WIDTH));
-    path.push(i % TABLE_WIDTH);
-    path
-}
-
 /// `Serialize` and `Deserialize` for a struct: one field table each (a
 /// rule per field, in the struct's order) over one list of wire names, the
 /// `de::Object` impl saying what the runtime's generic `de::object` needs
@@ -132,10 +121,19 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             .collect(),
         None,
     );
+    // The table: a field that may be left out is its own slot, one that
+    // must be present is `Required`.
     let reads = table(
         s.fields
             .iter()
-            .map(|f| ctx.field_type(f, in_request))
+            .zip(&rules)
+            .map(|(f, rule)| {
+                let ty = ctx.field_type(f, in_request);
+                match rule {
+                    (Read::Required, _) => quote! { #rt::de::Required<#ty> },
+                    _ => ty,
+                }
+            })
             .collect(),
         Some(&quote! { #rt::de::Tables }),
     );
@@ -154,49 +152,38 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         .then(|| quote! { const REQUIRED: &'static [usize] = &[ #( #required ),* ]; });
     let nullable = (!nullable.is_empty())
         .then(|| quote! { const NULLABLE: &'static [usize] = &[ #( #nullable ),* ]; });
-    // `build`: the required slots taken together (`v0`, `v1`, ...: no
-    // field name can shadow `rest`), then each field from its slot, the
-    // others taking their default when empty. Slots are taken from behind a
-    // reference, so no slot needs a drop flag.
-    let slot = |i: usize| {
-        let path = table_path(i, rules.len())
-            .into_iter()
-            .map(proc_macro2::Literal::usize_unsuffixed);
-        quote! { slots #( . #path )* }
-    };
+    // `build`: every slot moved out at once (`v0`, `v1`, ...: no field name
+    // can shadow `rest`), the required ones' values taken out of their
+    // `Option`s together, the others moved into place as they are.
+    let bound = |i: usize| quote::format_ident!("v{}", i);
+    let bindings = table(
+        (0..rules.len())
+            .map(|i| {
+                let v = bound(i);
+                quote! { #v }
+            })
+            .collect(),
+        None,
+    );
     let required_at: Vec<usize> = (0..rules.len())
         .filter(|&i| matches!(rules.get(i), Some((Read::Required, _))))
         .collect();
-    let bound = |i: usize| quote::format_ident!("v{}", i);
     let take_required = (!required_at.is_empty()).then(|| {
         let patterns = required_at.iter().map(|&i| {
             let v = bound(i);
             quote! { ::std::option::Option::Some(#v) }
         });
-        let takes = required_at.iter().map(|&i| {
-            let s = slot(i);
-            quote! { #s.take() }
-        });
+        let slots = required_at.iter().map(|&i| bound(i));
         quote! {
-            let ( #( #patterns , )* ) = ( #( #takes , )* ) else {
+            let ( #( #patterns , )* ) = ( #( #slots , )* ) else {
                 return ::std::option::Option::None;
             };
         }
     });
-    let inits = names
-        .iter()
-        .zip(&rules)
-        .enumerate()
-        .map(|(i, (n, rule))| match rule {
-            (Read::Required, _) => {
-                let v = bound(i);
-                quote! { #n: #v }
-            }
-            _ => {
-                let s = slot(i);
-                quote! { #n: #s.take().unwrap_or_default() }
-            }
-        });
+    let inits = names.iter().enumerate().map(|(i, n)| {
+        let v = bound(i);
+        quote! { #n: #v }
+    });
     let wire_names = quote! { <Self as #rt::de::Object>::WIRE_NAMES };
     let (write, rest_type, rest_binding, additional) = match &s.additional {
         Some(t) => {
@@ -214,11 +201,6 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             quote! { _ },
             quote! {},
         ),
-    };
-    let slots_binding = if rules.is_empty() {
-        quote! { _ }
-    } else {
-        quote! { slots }
     };
     let build = quote! {
         #take_required
@@ -251,7 +233,7 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             type Fields = #reads;
             type Rest = #rest_type;
             #[inline]
-            fn build(#slots_binding: &mut <Self::Fields as #rt::de::Fields>::Slots, #rest_binding: Self::Rest) -> ::std::option::Option<Self> {
+            fn build(#bindings: <Self::Fields as #rt::de::Fields>::Slots, #rest_binding: Self::Rest) -> ::std::option::Option<Self> {
                 #build
             }
         }
@@ -267,21 +249,21 @@ pub fn enumeration(ctx: &Ctx<'_>, name: &Ident, e: &Enumeration) -> TokenStream 
             let known = e.variants.iter().map(|v| int_literal(&v.wire_name));
             (
                 quote! { serializer.serialize_i64(self.value()) },
-                quote! { #rt::de::int_enum(r, &[ #( #known ),* ]) },
+                quote! { ::std::result::Result::Ok(Self::from(#rt::de::int_enum(r, &[ #( #known ),* ])?)) },
             )
         }
         Scalar::Number => {
             let known = e.variants.iter().map(|v| float_literal(&v.wire_name));
             (
                 quote! { serializer.serialize_f64(self.value()) },
-                quote! { #rt::de::number_enum(r, &[ #( #known ),* ]) },
+                quote! { ::std::result::Result::Ok(Self::from(#rt::de::number_enum(r, &[ #( #known ),* ])?)) },
             )
         }
         Scalar::String | Scalar::Boolean => {
             let known = e.variants.iter().map(|v| &v.wire_name);
             (
                 quote! { serializer.serialize_str(self.as_str()) },
-                quote! { #rt::de::string_enum(r, &[ #( #known ),* ]) },
+                quote! { ::std::result::Result::Ok(Self::from(&*#rt::de::string_enum(r, &[ #( #known ),* ])?)) },
             )
         }
     };

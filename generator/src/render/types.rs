@@ -285,6 +285,7 @@ impl Ctx<'_> {
                     quote! { ::std::string::String },
                     quote! {
                         /// The value as sent on the wire.
+                        #[inline]
                         pub fn as_str(&self) -> &str {
                             match self {
                                 #( Self::#names => #wires, )*
@@ -295,6 +296,7 @@ impl Ctx<'_> {
                     quote! {
                         impl ::std::convert::From<&str> for #name {
                             /// The variant for a wire value; values the spec does not list become `Other`.
+                            #[inline]
                             fn from(value: &str) -> Self {
                                 match value {
                                     #( #wires => Self::#names, )*
@@ -304,6 +306,7 @@ impl Ctx<'_> {
                         }
 
                         impl ::std::fmt::Display for #name {
+                            #[inline]
                             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                                 f.write_str(self.as_str())
                             }
@@ -321,6 +324,7 @@ impl Ctx<'_> {
                     quote! { i64 },
                     quote! {
                         /// The value as sent on the wire.
+                        #[inline]
                         pub fn value(&self) -> i64 {
                             match self {
                                 #( Self::#names => #values, )*
@@ -331,6 +335,7 @@ impl Ctx<'_> {
                     quote! {
                         impl ::std::convert::From<i64> for #name {
                             /// The variant for a wire value; values the spec does not list become `Other`.
+                            #[inline]
                             fn from(value: i64) -> Self {
                                 match value {
                                     #( #values => Self::#names, )*
@@ -340,6 +345,7 @@ impl Ctx<'_> {
                         }
 
                         impl ::std::fmt::Display for #name {
+                            #[inline]
                             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                                 ::std::fmt::Display::fmt(&self.value(), f)
                             }
@@ -357,6 +363,7 @@ impl Ctx<'_> {
                     quote! { f64 },
                     quote! {
                         /// The value as sent on the wire.
+                        #[inline]
                         pub fn value(&self) -> f64 {
                             match self {
                                 #( Self::#names => #values, )*
@@ -367,6 +374,7 @@ impl Ctx<'_> {
                     quote! {
                         impl ::std::convert::From<f64> for #name {
                             /// The variant for a wire value; values the spec does not list become `Other`.
+                            #[inline]
                             fn from(value: f64) -> Self {
                                 #( if value == #values { return Self::#names; } )*
                                 Self::Other(value)
@@ -374,6 +382,7 @@ impl Ctx<'_> {
                         }
 
                         impl ::std::fmt::Display for #name {
+                            #[inline]
                             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                                 ::std::fmt::Display::fmt(&self.value(), f)
                             }
@@ -624,6 +633,7 @@ impl Ctx<'_> {
             Some(quote! {
                 #[doc = #doc]
                 #dep
+                #[inline]
                 pub fn #field(&self) -> ::std::option::Option<#out> {
                     match self {
                         #( #arms )*
@@ -681,6 +691,7 @@ impl Ctx<'_> {
                 };
                 quote! {
                     impl ::std::convert::From<#ty> for #name {
+                        #[inline]
                         fn from(value: #ty) -> Self {
                             Self::#vname(#wrap)
                         }

@@ -17,6 +17,7 @@ pub enum AccessType {
 
 impl AccessType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReadOnly => "readOnly",
@@ -29,6 +30,7 @@ impl AccessType {
 
 impl From<&str> for AccessType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "readOnly" => Self::ReadOnly,
@@ -40,6 +42,7 @@ impl From<&str> for AccessType {
 }
 
 impl ::std::fmt::Display for AccessType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for AccessType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["readOnly", "full", "custom"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["readOnly", "full", "custom"])?,
+            ),
+        )
     }
 }
 

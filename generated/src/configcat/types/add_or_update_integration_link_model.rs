@@ -79,12 +79,9 @@ impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            description: slots.0.take().unwrap_or_default(),
-            url: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { description: v0, url: v1 })
     }
 }

@@ -103,25 +103,25 @@ impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             jira_jwt_token: v0,
             client_key: v1,
-            description: slots.2.take().unwrap_or_default(),
-            url: slots.3.take().unwrap_or_default(),
+            description: v2,
+            url: v3,
         })
     }
 }

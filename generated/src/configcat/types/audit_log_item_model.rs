@@ -139,23 +139,36 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 7, 8, 10, 11];
     const NULLABLE: &'static [usize] = &[6, 9];
     type Fields = (
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
-        super::AuditLogType,
-        bool,
-        i32,
-        String,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<super::AuditLogType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -169,18 +182,7 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
             Some(v8),
             Some(v10),
             Some(v11),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.10.take(),
-            slots.11.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v7, v8, v10, v11) else {
             return None;
         };
         Some(Self {
@@ -190,10 +192,10 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
             truncated: v3,
             model_version: v4,
             audit_log_type: v5,
-            user_email: slots.6.take().unwrap_or_default(),
+            user_email: v6,
             user_name: v7,
             r#where: v8,
-            why: slots.9.take().unwrap_or_default(),
+            why: v9,
             action_target: v10,
             details: v11,
         })

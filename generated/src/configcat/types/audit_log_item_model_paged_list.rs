@@ -71,12 +71,9 @@ impl ::openapi_runtime::de::Object for AuditLogItemModelPagedList {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            paging: slots.0.take().unwrap_or_default(),
-            data: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { paging: v0, data: v1 })
     }
 }

@@ -102,25 +102,27 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
     const REQUIRED: &'static [usize] = &[0, 2];
     const NULLABLE: &'static [usize] = &[1, 3];
     type Fields = (
-        super::ValueModel,
+        ::openapi_runtime::de::Required<super::ValueModel>,
         Option<String>,
-        Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+        >,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             default_value: v0,
-            default_value_predefined_variation_name: slots.1.take().unwrap_or_default(),
+            default_value_predefined_variation_name: v1,
             targeting_rules: v2,
-            percentage_evaluation_attribute: slots.3.take().unwrap_or_default(),
+            percentage_evaluation_attribute: v3,
         })
     }
 }

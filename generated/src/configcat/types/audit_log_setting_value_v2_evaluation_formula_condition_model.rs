@@ -216,7 +216,7 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     type Fields = (
-        super::ConditionType,
+        ::openapi_runtime::de::Required<super::ConditionType>,
         Option<String>,
         Option<super::UserComparator>,
         Option<super::ComparisonValueModel>,
@@ -232,28 +232,38 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             condition_type: v0,
-            comparison_attribute: slots.1.take().unwrap_or_default(),
-            user_comparator: slots.2.take().unwrap_or_default(),
-            comparison_value: slots.3.take().unwrap_or_default(),
-            segment_comparator: slots.4.take().unwrap_or_default(),
-            segment_id: slots.5.take().unwrap_or_default(),
-            segment_name: slots.6.take().unwrap_or_default(),
-            prerequisite_comparator: slots.7.take().unwrap_or_default(),
-            prerequisite_setting_id: slots.8.take().unwrap_or_default(),
-            prerequisite_setting_key: slots.9.take().unwrap_or_default(),
-            prerequisite_comparison_value: slots.10.take().unwrap_or_default(),
-            prerequisite_comparison_value_predefined_variation_name: slots
-                .11
-                .take()
-                .unwrap_or_default(),
+            comparison_attribute: v1,
+            user_comparator: v2,
+            comparison_value: v3,
+            segment_comparator: v4,
+            segment_id: v5,
+            segment_name: v6,
+            prerequisite_comparator: v7,
+            prerequisite_setting_id: v8,
+            prerequisite_setting_key: v9,
+            prerequisite_comparison_value: v10,
+            prerequisite_comparison_value_predefined_variation_name: v11,
         })
     }
 }

@@ -81,20 +81,24 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const NULLABLE: &'static [usize] = &[2];
-    type Fields = (i32, super::ValueModel, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::ValueModel>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             percentage: v0,
             value: v1,
-            value_predefined_variation_name: slots.2.take().unwrap_or_default(),
+            value_predefined_variation_name: v2,
         })
     }
 }

@@ -104,21 +104,25 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     type Fields = (
         Option<super::ValueModel>,
         Option<String>,
-        Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
-        Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
+        >,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
+        >,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2), Some(v3)) = (slots.2.take(), slots.3.take()) else {
+        let (Some(v2), Some(v3)) = (v2, v3) else {
             return None;
         };
         Some(Self {
-            value: slots.0.take().unwrap_or_default(),
-            value_predefined_variation_name: slots.1.take().unwrap_or_default(),
+            value: v0,
+            value_predefined_variation_name: v1,
             conditions: v2,
             percentage_options: v3,
         })

@@ -120,39 +120,43 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6];
     const NULLABLE: &'static [usize] = &[3, 5, 7];
     type Fields = (
-        i64,
-        super::ChangeRequestActivityType,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::ChangeRequestActivityType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (v0, v1, v2, v4, v6)
+        else {
             return None;
         };
         Some(Self {
             change_request_activity_id: v0,
             change_request_activity_type: v1,
             date: v2,
-            user_id: slots.3.take().unwrap_or_default(),
+            user_id: v3,
             user_full_name: v4,
-            user_email: slots.5.take().unwrap_or_default(),
+            user_email: v5,
             details: v6,
-            error: slots.7.take().unwrap_or_default(),
+            error: v7,
         })
     }
 }

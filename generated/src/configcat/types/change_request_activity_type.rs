@@ -33,6 +33,7 @@ pub enum ChangeRequestActivityType {
 
 impl ChangeRequestActivityType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplyFailed => "applyFailed",
@@ -53,6 +54,7 @@ impl ChangeRequestActivityType {
 
 impl From<&str> for ChangeRequestActivityType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "applyFailed" => Self::ApplyFailed,
@@ -72,6 +74,7 @@ impl From<&str> for ChangeRequestActivityType {
 }
 
 impl ::std::fmt::Display for ChangeRequestActivityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -91,21 +94,25 @@ impl ::openapi_runtime::json::Decode for ChangeRequestActivityType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "applyFailed",
-                "scheduledApplyFailed",
-                "proposedChangesUpdated",
-                "conflictsResolved",
-                "reasonChanged",
-                "applyAtChanged",
-                "bypassApprovalEnabled",
-                "bypassApprovalDisabled",
-                "created",
-                "ownershipClaimed",
-                "settingDeletedFromChangeRequest",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "applyFailed",
+                        "scheduledApplyFailed",
+                        "proposedChangesUpdated",
+                        "conflictsResolved",
+                        "reasonChanged",
+                        "applyAtChanged",
+                        "bypassApprovalEnabled",
+                        "bypassApprovalDisabled",
+                        "created",
+                        "ownershipClaimed",
+                        "settingDeletedFromChangeRequest",
+                    ],
+                )?,
+            ),
         )
     }
 }

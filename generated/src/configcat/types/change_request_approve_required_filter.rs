@@ -15,6 +15,7 @@ pub enum ChangeRequestApproveRequiredFilter {
 
 impl ChangeRequestApproveRequiredFilter {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApproveNotRequired => "approveNotRequired",
@@ -26,6 +27,7 @@ impl ChangeRequestApproveRequiredFilter {
 
 impl From<&str> for ChangeRequestApproveRequiredFilter {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "approveNotRequired" => Self::ApproveNotRequired,
@@ -36,6 +38,7 @@ impl From<&str> for ChangeRequestApproveRequiredFilter {
 }
 
 impl ::std::fmt::Display for ChangeRequestApproveRequiredFilter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,14 @@ impl ::openapi_runtime::json::Decode for ChangeRequestApproveRequiredFilter {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["approveNotRequired", "approveRequired"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["approveNotRequired", "approveRequired"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -99,26 +99,21 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        i64,
-        String,
-        ::chrono::DateTime<::chrono::Utc>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -127,7 +122,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
             created_at: v2,
             user_email: v3,
             user_full_name: v4,
-            edited_at: slots.5.take().unwrap_or_default(),
+            edited_at: v5,
         })
     }
 }

@@ -93,24 +93,19 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const NULLABLE: &'static [usize] = &[4];
     type Fields = (
-        i64,
-        super::ChangeRequestIssueType,
-        String,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::ChangeRequestIssueType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {
@@ -118,7 +113,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
             issue_type: v1,
             issue_details: v2,
             issue_detected_at: v3,
-            issue_fixed_at: slots.4.take().unwrap_or_default(),
+            issue_fixed_at: v4,
         })
     }
 }

@@ -21,6 +21,7 @@ pub enum ChangeRequestIssueType {
 
 impl ChangeRequestIssueType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoOwner => "noOwner",
@@ -35,6 +36,7 @@ impl ChangeRequestIssueType {
 
 impl From<&str> for ChangeRequestIssueType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "noOwner" => Self::NoOwner,
@@ -48,6 +50,7 @@ impl From<&str> for ChangeRequestIssueType {
 }
 
 impl ::std::fmt::Display for ChangeRequestIssueType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,15 +70,19 @@ impl ::openapi_runtime::json::Decode for ChangeRequestIssueType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "noOwner",
-                "ownerPermissionIssue",
-                "reasonRequired",
-                "settingConflict",
-                "circularDependency",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "noOwner",
+                        "ownerPermissionIssue",
+                        "reasonRequired",
+                        "settingConflict",
+                        "circularDependency",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -300,26 +300,28 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                i64,
-                ::uuid::Uuid,
-                ::uuid::Uuid,
-                super::ChangeRequestStatus,
-                bool,
-                String,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::ChangeRequestStatus>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::chrono::DateTime<::chrono::Utc>,
-                String,
-                String,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
-                Vec<super::ChangeRequestProposedChangeModel>,
-                Vec<super::ChangeRequestCommentModel>,
-                bool,
-                Vec<super::ChangeRequestApprovalModel>,
+                ::openapi_runtime::de::Required<
+                    Vec<super::ChangeRequestProposedChangeModel>,
+                >,
+                ::openapi_runtime::de::Required<Vec<super::ChangeRequestCommentModel>>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<Vec<super::ChangeRequestApprovalModel>>,
             ),
             (
-                Vec<super::ChangeRequestActivityModel>,
-                Vec<super::ChangeRequestIssueModel>,
+                ::openapi_runtime::de::Required<Vec<super::ChangeRequestActivityModel>>,
+                ::openapi_runtime::de::Required<Vec<super::ChangeRequestIssueModel>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<String>,
                 Option<String>,
@@ -328,14 +330,17 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
             ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -355,24 +360,8 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
             Some(v16),
             Some(v17),
             Some(v26),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.10.take(),
-            slots.0.12.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-            slots.1.10.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v8, v9, v10, v12, v13, v14, v15, v16, v17, v26)
+        else {
             return None;
         };
         Some(Self {
@@ -382,26 +371,26 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
             change_request_status: v3,
             needs_attention: v4,
             title: v5,
-            reason: slots.0.6.take().unwrap_or_default(),
-            apply_at: slots.0.7.take().unwrap_or_default(),
+            reason: v6,
+            apply_at: v7,
             created_at: v8,
             creator_user_email: v9,
             creator_user_full_name: v10,
-            creator_user_id: slots.0.11.take().unwrap_or_default(),
+            creator_user_id: v11,
             setting_values: v12,
             comments: v13,
             approved: v14,
             approvals: v15,
             activities: v16,
             change_request_issues: v17,
-            applied_at: slots.1.2.take().unwrap_or_default(),
-            applied_by_user_id: slots.1.3.take().unwrap_or_default(),
-            applied_by_user_email: slots.1.4.take().unwrap_or_default(),
-            applied_by_user_full_name: slots.1.5.take().unwrap_or_default(),
-            closed_at: slots.1.6.take().unwrap_or_default(),
-            closed_by_user_id: slots.1.7.take().unwrap_or_default(),
-            closed_by_user_email: slots.1.8.take().unwrap_or_default(),
-            closed_by_user_full_name: slots.1.9.take().unwrap_or_default(),
+            applied_at: v18,
+            applied_by_user_id: v19,
+            applied_by_user_email: v20,
+            applied_by_user_full_name: v21,
+            closed_at: v22,
+            closed_by_user_id: v23,
+            closed_by_user_email: v24,
+            closed_by_user_full_name: v25,
             bypass_approval: v26,
         })
     }

@@ -112,29 +112,38 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        i32,
-        String,
-        String,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::SettingType,
-        bool,
-        super::AuditLogSettingValueV2EvaluationFormula,
-        super::AuditLogSettingValueV2EvaluationFormula,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
+        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v1,
+            v2,
+            v4,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
@@ -142,7 +151,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
             setting_id: v0,
             setting_key: v1,
             setting_name: v2,
-            setting_hint: slots.3.take().unwrap_or_default(),
+            setting_hint: v3,
             setting_type: v4,
             has_conflict: v5,
             original_evaluation_formula: v6,

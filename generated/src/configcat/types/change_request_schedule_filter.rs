@@ -15,6 +15,7 @@ pub enum ChangeRequestScheduleFilter {
 
 impl ChangeRequestScheduleFilter {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NonScheduled => "nonScheduled",
@@ -26,6 +27,7 @@ impl ChangeRequestScheduleFilter {
 
 impl From<&str> for ChangeRequestScheduleFilter {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "nonScheduled" => Self::NonScheduled,
@@ -36,6 +38,7 @@ impl From<&str> for ChangeRequestScheduleFilter {
 }
 
 impl ::std::fmt::Display for ChangeRequestScheduleFilter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,11 @@ impl ::openapi_runtime::json::Decode for ChangeRequestScheduleFilter {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["nonScheduled", "scheduled"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["nonScheduled", "scheduled"])?,
+            ),
+        )
     }
 }
 

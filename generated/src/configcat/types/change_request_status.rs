@@ -17,6 +17,7 @@ pub enum ChangeRequestStatus {
 
 impl ChangeRequestStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -29,6 +30,7 @@ impl ChangeRequestStatus {
 
 impl From<&str> for ChangeRequestStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -40,6 +42,7 @@ impl From<&str> for ChangeRequestStatus {
 }
 
 impl ::std::fmt::Display for ChangeRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for ChangeRequestStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["open", "applied", "closed"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["open", "applied", "closed"])?,
+            ),
+        )
     }
 }
 

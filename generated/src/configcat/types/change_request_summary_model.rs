@@ -274,21 +274,21 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                i64,
-                super::ChangeRequestStatus,
-                bool,
-                String,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<super::ChangeRequestStatus>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::chrono::DateTime<::chrono::Utc>,
-                String,
-                String,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
-                Vec<String>,
-                i32,
-                bool,
-                i32,
-                bool,
+                ::openapi_runtime::de::Required<Vec<String>>,
+                ::openapi_runtime::de::Required<i32>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<i32>,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
             ),
             (
@@ -305,7 +305,10 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19, v20, v21, v22),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -321,20 +324,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
             Some(v12),
             Some(v13),
             Some(v14),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.10.take(),
-            slots.0.11.take(),
-            slots.0.12.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v6, v7, v8, v10, v11, v12, v13, v14) else {
             return None;
         };
         Some(Self {
@@ -342,25 +332,25 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
             change_request_status: v1,
             needs_attention: v2,
             title: v3,
-            reason: slots.0.4.take().unwrap_or_default(),
-            apply_at: slots.0.5.take().unwrap_or_default(),
+            reason: v4,
+            apply_at: v5,
             created_at: v6,
             creator_user_email: v7,
             creator_user_full_name: v8,
-            creator_user_id: slots.0.9.take().unwrap_or_default(),
+            creator_user_id: v9,
             affected_setting_keys: v10,
             comment_count: v11,
             approved: v12,
             conflict_count: v13,
             bypass_approval: v14,
-            applied_at: slots.0.15.take().unwrap_or_default(),
-            applied_by_user_id: slots.1.0.take().unwrap_or_default(),
-            applied_by_user_email: slots.1.1.take().unwrap_or_default(),
-            applied_by_user_full_name: slots.1.2.take().unwrap_or_default(),
-            closed_at: slots.1.3.take().unwrap_or_default(),
-            closed_by_user_id: slots.1.4.take().unwrap_or_default(),
-            closed_by_user_email: slots.1.5.take().unwrap_or_default(),
-            closed_by_user_full_name: slots.1.6.take().unwrap_or_default(),
+            applied_at: v15,
+            applied_by_user_id: v16,
+            applied_by_user_email: v17,
+            applied_by_user_full_name: v18,
+            closed_at: v19,
+            closed_by_user_id: v20,
+            closed_by_user_email: v21,
+            closed_by_user_full_name: v22,
         })
     }
 }

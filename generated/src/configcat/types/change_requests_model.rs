@@ -54,14 +54,16 @@ impl ::openapi_runtime::de::Object for ChangeRequestsModel {
     const NAME: &'static str = "ChangeRequestsModel";
     const WIRE_NAMES: &'static [&'static str] = &["changeRequests"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (super::ChangeRequestSummaryModelPagedList,);
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ChangeRequestSummaryModelPagedList>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { change_requests: v0 })

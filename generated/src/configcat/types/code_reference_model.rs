@@ -145,29 +145,38 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
         Option<Vec<super::ReferenceLinesModel>>,
         Option<String>,
         Option<String>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v4), Some(v6)) = (slots.4.take(), slots.6.take()) else {
+        let (Some(v4), Some(v6)) = (v4, v6) else {
             return None;
         };
         Some(Self {
-            branch: slots.0.take().unwrap_or_default(),
-            references: slots.1.take().unwrap_or_default(),
-            commit_url: slots.2.take().unwrap_or_default(),
-            commit_hash: slots.3.take().unwrap_or_default(),
+            branch: v0,
+            references: v1,
+            commit_url: v2,
+            commit_hash: v3,
             synced_at: v4,
-            repository: slots.5.take().unwrap_or_default(),
+            repository: v5,
             code_reference_id: v6,
-            uploader: slots.7.take().unwrap_or_default(),
+            uploader: v7,
         })
     }
 }

@@ -153,9 +153,9 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        ::uuid::Uuid,
-        String,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
@@ -165,25 +165,30 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             config_id: v0,
             repository: v1,
             branch: v2,
-            commit_url: slots.3.take().unwrap_or_default(),
-            commit_hash: slots.4.take().unwrap_or_default(),
-            uploader: slots.5.take().unwrap_or_default(),
-            active_branches: slots.6.take().unwrap_or_default(),
-            flag_references: slots.7.take().unwrap_or_default(),
+            commit_url: v3,
+            commit_hash: v4,
+            uploader: v5,
+            active_branches: v6,
+            flag_references: v7,
         })
     }
 }

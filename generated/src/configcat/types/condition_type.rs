@@ -17,6 +17,7 @@ pub enum ConditionType {
 
 impl ConditionType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserCondition => "userCondition",
@@ -29,6 +30,7 @@ impl ConditionType {
 
 impl From<&str> for ConditionType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "userCondition" => Self::UserCondition,
@@ -40,6 +42,7 @@ impl From<&str> for ConditionType {
 }
 
 impl ::std::fmt::Display for ConditionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,9 +62,13 @@ impl ::openapi_runtime::json::Decode for ConditionType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["userCondition", "segmentCondition", "prerequisiteFlagCondition"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["userCondition", "segmentCondition", "prerequisiteFlagCondition"],
+                )?,
+            ),
         )
     }
 }

@@ -108,36 +108,39 @@ impl ::openapi_runtime::de::Object for ConfigModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6];
     const NULLABLE: &'static [usize] = &[3, 5];
     type Fields = (
-        super::ProductModel,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        i32,
+        ::openapi_runtime::de::Required<i32>,
         Option<::uuid::Uuid>,
-        super::EvaluationVersion,
+        ::openapi_runtime::de::Required<super::EvaluationVersion>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (v0, v1, v2, v4, v6)
+        else {
             return None;
         };
         Some(Self {
             product: v0,
             config_id: v1,
             name: v2,
-            description: slots.3.take().unwrap_or_default(),
+            description: v3,
             order: v4,
-            migrated_config_id: slots.5.take().unwrap_or_default(),
+            migrated_config_id: v5,
             evaluation_version: v6,
         })
     }

@@ -157,23 +157,36 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 9, 10, 11];
     const NULLABLE: &'static [usize] = &[4, 5, 6, 7];
     type Fields = (
-        ::uuid::Uuid,
-        super::ValueModel,
-        Vec<super::TargetingRuleModel>,
-        super::SettingDataV2Model,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::ValueModel>,
+        ::openapi_runtime::de::Required<Vec<super::TargetingRuleModel>>,
+        ::openapi_runtime::de::Required<super::SettingDataV2Model>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<String>,
         Option<String>,
-        Vec<super::IntegrationLinkModel>,
-        Vec<super::SettingTagModel>,
-        Vec<i32>,
-        i32,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<i32>>,
+        ::openapi_runtime::de::Required<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -185,16 +198,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
             Some(v9),
             Some(v10),
             Some(v11),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v8, v9, v10, v11) else {
             return None;
         };
         Some(Self {
@@ -202,10 +206,10 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
             default_value: v1,
             targeting_rules: v2,
             setting: v3,
-            updated_at: slots.4.take().unwrap_or_default(),
-            percentage_evaluation_attribute: slots.5.take().unwrap_or_default(),
-            last_updater_user_email: slots.6.take().unwrap_or_default(),
-            last_updater_user_full_name: slots.7.take().unwrap_or_default(),
+            updated_at: v4,
+            percentage_evaluation_attribute: v5,
+            last_updater_user_email: v6,
+            last_updater_user_full_name: v7,
             integration_links: v8,
             setting_tags: v9,
             setting_ids_where_prerequisite: v10,

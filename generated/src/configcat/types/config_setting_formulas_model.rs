@@ -102,19 +102,28 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
     type Fields = (
-        super::ConfigModel,
-        super::EnvironmentModel,
-        bool,
-        Vec<super::ConfigSettingFormulaModel>,
-        super::FeatureFlagLimitations,
-        bool,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::ConfigSettingFormulaModel>>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -126,16 +135,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
             Some(v5),
             Some(v6),
             Some(v7),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v7) else {
             return None;
         };
         Some(Self {

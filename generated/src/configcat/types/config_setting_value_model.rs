@@ -129,37 +129,47 @@ impl ::openapi_runtime::de::Object for ConfigSettingValueModel {
     const REQUIRED: &'static [usize] = &[0, 4, 5, 6, 7, 8];
     const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        super::SettingDataModel,
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<String>,
-        Vec<super::IntegrationLinkModel>,
-        Vec<super::SettingTagModel>,
-        Vec<super::RolloutRuleModel>,
-        Vec<super::RolloutPercentageItemModel>,
-        super::SettingValueType,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutRuleModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutPercentageItemModel>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v4), Some(v5), Some(v6), Some(v7), Some(v8)) = (
-            slots.0.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
+            v0,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
         ) else {
             return None;
         };
         Some(Self {
             setting: v0,
-            updated_at: slots.1.take().unwrap_or_default(),
-            last_updater_user_email: slots.2.take().unwrap_or_default(),
-            last_updater_user_full_name: slots.3.take().unwrap_or_default(),
+            updated_at: v1,
+            last_updater_user_email: v2,
+            last_updater_user_full_name: v3,
             integration_links: v4,
             setting_tags: v5,
             rollout_rules: v6,

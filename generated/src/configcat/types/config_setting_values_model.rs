@@ -83,25 +83,20 @@ impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        super::ConfigModel,
-        super::EnvironmentModel,
-        bool,
-        Vec<super::ConfigSettingValueModel>,
-        super::FeatureFlagLimitations,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::ConfigSettingValueModel>>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {

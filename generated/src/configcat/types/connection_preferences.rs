@@ -74,19 +74,22 @@ impl ::openapi_runtime::de::Object for ConnectionPreferences {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (i32, Option<super::WebhookNotification>);
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        Option<super::WebhookNotification>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             sdk_poll_interval: v0,
-            webhook_notification: slots.1.take().unwrap_or_default(),
+            webhook_notification: v1,
         })
     }
 }

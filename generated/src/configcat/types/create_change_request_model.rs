@@ -118,7 +118,7 @@ impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
         Option<bool>,
@@ -127,18 +127,18 @@ impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             title: v0,
-            reason: slots.1.take().unwrap_or_default(),
-            apply_at: slots.2.take().unwrap_or_default(),
-            bypass_approval: slots.3.take().unwrap_or_default(),
-            proposed_changes: slots.4.take().unwrap_or_default(),
+            reason: v1,
+            apply_at: v2,
+            bypass_approval: v3,
+            proposed_changes: v4,
         })
     }
 }

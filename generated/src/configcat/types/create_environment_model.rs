@@ -111,7 +111,7 @@ impl ::openapi_runtime::de::Object for CreateEnvironmentModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<i32>,
@@ -119,17 +119,17 @@ impl ::openapi_runtime::de::Object for CreateEnvironmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             name: v0,
-            color: slots.1.take().unwrap_or_default(),
-            description: slots.2.take().unwrap_or_default(),
-            order: slots.3.take().unwrap_or_default(),
+            color: v1,
+            description: v2,
+            order: v3,
         })
     }
 }

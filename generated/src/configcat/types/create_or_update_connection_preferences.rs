@@ -85,12 +85,12 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateConnectionPreferences {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            sdk_poll_interval: slots.0.take().unwrap_or_default(),
-            webhook_notification: slots.1.take().unwrap_or_default(),
+            sdk_poll_interval: v0,
+            webhook_notification: v1,
         })
     }
 }

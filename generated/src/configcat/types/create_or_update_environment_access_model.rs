@@ -73,12 +73,12 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentAccessModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            environment_id: slots.0.take().unwrap_or_default(),
-            environment_access_type: slots.1.take().unwrap_or_default(),
+            environment_id: v0,
+            environment_access_type: v1,
         })
     }
 }

@@ -114,7 +114,7 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
         ::openapi_runtime::Patch<Vec<super::UpdateProxyProfileSelectionRule>>,
@@ -122,17 +122,17 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             name: v0,
-            description: slots.1.take().unwrap_or_default(),
-            connection_preferences: slots.2.take().unwrap_or_default(),
-            sdk_key_selection_rules: slots.3.take().unwrap_or_default(),
+            description: v1,
+            connection_preferences: v2,
+            sdk_key_selection_rules: v3,
         })
     }
 }

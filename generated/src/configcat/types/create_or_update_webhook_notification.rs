@@ -54,14 +54,14 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateWebhookNotification {
     const NAME: &'static str = "CreateOrUpdateWebhookNotification";
     const WIRE_NAMES: &'static [&'static str] = &["webhookProxyUrl"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String,);
+    type Fields = (::openapi_runtime::de::Required<String>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { webhook_proxy_url: v0 })

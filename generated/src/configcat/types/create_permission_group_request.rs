@@ -432,7 +432,7 @@ impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<bool>,
                 Option<bool>,
                 Option<bool>,
@@ -472,45 +472,44 @@ impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             name: v0,
-            can_manage_members: slots.0.1.take().unwrap_or_default(),
-            can_create_or_update_config: slots.0.2.take().unwrap_or_default(),
-            can_delete_config: slots.0.3.take().unwrap_or_default(),
-            can_create_or_update_environment: slots.0.4.take().unwrap_or_default(),
-            can_delete_environment: slots.0.5.take().unwrap_or_default(),
-            can_create_or_update_setting: slots.0.6.take().unwrap_or_default(),
-            can_tag_setting: slots.0.7.take().unwrap_or_default(),
-            can_delete_setting: slots.0.8.take().unwrap_or_default(),
-            can_create_or_update_tag: slots.0.9.take().unwrap_or_default(),
-            can_delete_tag: slots.0.10.take().unwrap_or_default(),
-            can_manage_webhook: slots.0.11.take().unwrap_or_default(),
-            can_use_export_import: slots.0.12.take().unwrap_or_default(),
-            can_manage_product_preferences: slots.0.13.take().unwrap_or_default(),
-            can_manage_integrations: slots.0.14.take().unwrap_or_default(),
-            can_view_sdk_key: slots.0.15.take().unwrap_or_default(),
-            can_rotate_sdk_key: slots.1.0.take().unwrap_or_default(),
-            can_create_or_update_segments: slots.1.1.take().unwrap_or_default(),
-            can_delete_segments: slots.1.2.take().unwrap_or_default(),
-            can_view_product_audit_log: slots.1.3.take().unwrap_or_default(),
-            can_view_product_statistics: slots.1.4.take().unwrap_or_default(),
-            access_type: slots.1.5.take().unwrap_or_default(),
-            new_environment_access_type: slots.1.6.take().unwrap_or_default(),
-            environment_accesses: slots.1.7.take().unwrap_or_default(),
-            approval_permission_type: slots.1.8.take().unwrap_or_default(),
-            new_environment_approval_permission_type: slots
-                .1
-                .9
-                .take()
-                .unwrap_or_default(),
-            environment_approval_permissions: slots.1.10.take().unwrap_or_default(),
-            can_disable2_fa: slots.1.11.take().unwrap_or_default(),
+            can_manage_members: v1,
+            can_create_or_update_config: v2,
+            can_delete_config: v3,
+            can_create_or_update_environment: v4,
+            can_delete_environment: v5,
+            can_create_or_update_setting: v6,
+            can_tag_setting: v7,
+            can_delete_setting: v8,
+            can_create_or_update_tag: v9,
+            can_delete_tag: v10,
+            can_manage_webhook: v11,
+            can_use_export_import: v12,
+            can_manage_product_preferences: v13,
+            can_manage_integrations: v14,
+            can_view_sdk_key: v15,
+            can_rotate_sdk_key: v16,
+            can_create_or_update_segments: v17,
+            can_delete_segments: v18,
+            can_view_product_audit_log: v19,
+            can_view_product_statistics: v20,
+            access_type: v21,
+            new_environment_access_type: v22,
+            environment_accesses: v23,
+            approval_permission_type: v24,
+            new_environment_approval_permission_type: v25,
+            environment_approval_permissions: v26,
+            can_disable2_fa: v27,
         })
     }
 }

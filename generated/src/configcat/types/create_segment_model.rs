@@ -100,29 +100,24 @@ impl ::openapi_runtime::de::Object for CreateSegmentModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
-        String,
-        super::RolloutRuleComparator,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
             return None;
         };
         Some(Self {
             name: v0,
-            description: slots.1.take().unwrap_or_default(),
+            description: v1,
             comparison_attribute: v2,
             comparator: v3,
             comparison_value: v4,

@@ -187,13 +187,13 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
     ];
     const REQUIRED: &'static [usize] = &[0, 5, 6];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<Vec<i64>>,
         ::openapi_runtime::Patch<i32>,
         ::openapi_runtime::Patch<bool>,
-        String,
-        super::SettingType,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::SettingType>,
         ::openapi_runtime::Patch<Vec<super::CreatePredefinedVariationModel>>,
         ::openapi_runtime::Patch<Vec<super::InitialValue>>,
         ::openapi_runtime::Patch<i32>,
@@ -201,27 +201,34 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.5.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v0), Some(v5), Some(v6)) = (v0, v5, v6) else {
             return None;
         };
         Some(Self {
             name: v0,
-            hint: slots.1.take().unwrap_or_default(),
-            tags: slots.2.take().unwrap_or_default(),
-            order: slots.3.take().unwrap_or_default(),
-            is_json: slots.4.take().unwrap_or_default(),
+            hint: v1,
+            tags: v2,
+            order: v3,
+            is_json: v4,
             key: v5,
             setting_type: v6,
-            predefined_variations: slots.7.take().unwrap_or_default(),
-            initial_values: slots.8.take().unwrap_or_default(),
-            setting_id_to_init_from: slots.9.take().unwrap_or_default(),
+            predefined_variations: v7,
+            initial_values: v8,
+            setting_id_to_init_from: v9,
         })
     }
 }

@@ -74,19 +74,19 @@ impl ::openapi_runtime::de::Object for CreateTagModel {
     const NAME: &'static str = "CreateTagModel";
     const WIRE_NAMES: &'static [&'static str] = &["name", "color"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, ::openapi_runtime::Patch<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::Patch<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
-        Some(Self {
-            name: v0,
-            color: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { name: v0, color: v1 })
     }
 }

@@ -99,25 +99,25 @@ impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             config_id: v0,
             repository: v1,
-            branch: slots.2.take().unwrap_or_default(),
-            setting_id: slots.3.take().unwrap_or_default(),
+            branch: v2,
+            setting_id: v3,
         })
     }
 }

@@ -86,24 +86,25 @@ impl ::openapi_runtime::de::Object for DeletedSettingModel {
     const WIRE_NAMES: &'static [&'static str] = &["key", "name", "hint", "settingType"];
     const REQUIRED: &'static [usize] = &[0, 1, 3];
     const NULLABLE: &'static [usize] = &[2];
-    type Fields = (String, String, Option<String>, super::SettingType);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3)) = (v0, v1, v3) else {
             return None;
         };
         Some(Self {
             key: v0,
             name: v1,
-            hint: slots.2.take().unwrap_or_default(),
+            hint: v2,
             setting_type: v3,
         })
     }

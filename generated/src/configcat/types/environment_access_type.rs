@@ -17,6 +17,7 @@ pub enum EnvironmentAccessType {
 
 impl EnvironmentAccessType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -29,6 +30,7 @@ impl EnvironmentAccessType {
 
 impl From<&str> for EnvironmentAccessType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "full" => Self::Full,
@@ -40,6 +42,7 @@ impl From<&str> for EnvironmentAccessType {
 }
 
 impl ::std::fmt::Display for EnvironmentAccessType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for EnvironmentAccessType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["full", "readOnly", "none"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["full", "readOnly", "none"])?,
+            ),
+        )
     }
 }
 

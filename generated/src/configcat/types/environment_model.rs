@@ -114,28 +114,37 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[3, 4];
     type Fields = (
-        super::ProductModel,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        i32,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v1,
+            v2,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
@@ -143,8 +152,8 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
             product: v0,
             environment_id: v1,
             name: v2,
-            color: slots.3.take().unwrap_or_default(),
-            description: slots.4.take().unwrap_or_default(),
+            color: v3,
+            description: v4,
             order: v5,
             reason_required: v6,
             approve_required: v7,

@@ -16,6 +16,7 @@ pub enum EvaluationVersion {
 
 impl EvaluationVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
@@ -27,6 +28,7 @@ impl EvaluationVersion {
 
 impl From<&str> for EvaluationVersion {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "v1" => Self::V1,
@@ -37,6 +39,7 @@ impl From<&str> for EvaluationVersion {
 }
 
 impl ::std::fmt::Display for EvaluationVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -56,7 +59,7 @@ impl ::openapi_runtime::json::Decode for EvaluationVersion {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["v1", "v2"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["v1", "v2"])?))
     }
 }
 

@@ -100,21 +100,37 @@ impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
         "maxConditionPerTargetingRuleCount",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
-    type Fields = (i32, i32, i32, i32, i32, i32, i32);
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };

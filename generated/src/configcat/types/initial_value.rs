@@ -67,18 +67,21 @@ impl ::openapi_runtime::de::Object for InitialValue {
     const NAME: &'static str = "InitialValue";
     const WIRE_NAMES: &'static [&'static str] = &["environmentId", "value"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<::uuid::Uuid>, super::SettingValueType);
+    type Fields = (
+        Option<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            environment_id: slots.0.take().unwrap_or_default(),
+            environment_id: v0,
             value: v1,
         })
     }

@@ -89,26 +89,26 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     type Fields = (
-        super::ProductModel,
-        super::ConfigModel,
-        super::EnvironmentModel,
-        super::SettingDataModel,
-        bool,
-        String,
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
         ) else {
             return None;
         };

@@ -71,18 +71,21 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
     const WIRE_NAMES: &'static [&'static str] = &["details", "allIntegrationLinkCount"];
     const REQUIRED: &'static [usize] = &[1];
     const NULLABLE: &'static [usize] = &[0];
-    type Fields = (Option<Vec<super::IntegrationLinkDetail>>, i32);
+    type Fields = (
+        Option<Vec<super::IntegrationLinkDetail>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            details: slots.0.take().unwrap_or_default(),
+            details: v0,
             all_integration_link_count: v1,
         })
     }

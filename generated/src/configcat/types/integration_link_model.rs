@@ -96,23 +96,23 @@ impl ::openapi_runtime::de::Object for IntegrationLinkModel {
     type Fields = (
         Option<String>,
         Option<String>,
-        super::IntegrationLinkType,
+        ::openapi_runtime::de::Required<super::IntegrationLinkType>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            key: slots.0.take().unwrap_or_default(),
-            description: slots.1.take().unwrap_or_default(),
+            key: v0,
+            description: v1,
             integration_link_type: v2,
-            url: slots.3.take().unwrap_or_default(),
+            url: v3,
         })
     }
 }

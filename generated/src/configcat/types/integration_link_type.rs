@@ -17,6 +17,7 @@ pub enum IntegrationLinkType {
 
 impl IntegrationLinkType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Trello => "trello",
@@ -29,6 +30,7 @@ impl IntegrationLinkType {
 
 impl From<&str> for IntegrationLinkType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "trello" => Self::Trello,
@@ -40,6 +42,7 @@ impl From<&str> for IntegrationLinkType {
 }
 
 impl ::std::fmt::Display for IntegrationLinkType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for IntegrationLinkType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["trello", "jira", "monday"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["trello", "jira", "monday"])?,
+            ),
+        )
     }
 }
 

@@ -105,27 +105,35 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6];
     const NULLABLE: &'static [usize] = &[4];
     type Fields = (
-        super::ProductModel,
-        ::uuid::Uuid,
-        String,
-        super::IntegrationType,
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::IntegrationType>,
         Option<::std::collections::BTreeMap<String, String>>,
-        Vec<::uuid::Uuid>,
-        Vec<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -134,7 +142,7 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
             integration_id: v1,
             name: v2,
             integration_type: v3,
-            parameters: slots.4.take().unwrap_or_default(),
+            parameters: v4,
             environment_ids: v5,
             config_ids: v6,
         })

@@ -23,6 +23,7 @@ pub enum IntegrationType {
 
 impl IntegrationType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataDog => "dataDog",
@@ -38,6 +39,7 @@ impl IntegrationType {
 
 impl From<&str> for IntegrationType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "dataDog" => Self::DataDog,
@@ -52,6 +54,7 @@ impl From<&str> for IntegrationType {
 }
 
 impl ::std::fmt::Display for IntegrationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,9 +74,13 @@ impl ::openapi_runtime::json::Decode for IntegrationType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["dataDog", "slack", "amplitude", "mixPanel", "segment", "pubNub"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["dataDog", "slack", "amplitude", "mixPanel", "segment", "pubNub"],
+                )?,
+            ),
         )
     }
 }

@@ -90,29 +90,24 @@ impl ::openapi_runtime::de::Object for InvitationModel {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
-        bool,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
             return None;
         };
         Some(Self {
             invitation_id: v0,
-            email: slots.1.take().unwrap_or_default(),
+            email: v1,
             permission_group_id: v2,
             created_at: v3,
             expired: v4,

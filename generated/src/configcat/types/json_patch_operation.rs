@@ -91,25 +91,25 @@ impl ::openapi_runtime::de::Object for JsonPatchOperation {
     const WIRE_NAMES: &'static [&'static str] = &["op", "path", "from", "value"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        super::OperationType,
-        String,
+        ::openapi_runtime::de::Required<super::OperationType>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<::serde_json::Value>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             op: v0,
             path: v1,
-            from: slots.2.take().unwrap_or_default(),
-            value: slots.3.take().unwrap_or_default(),
+            from: v2,
+            value: v3,
         })
     }
 }

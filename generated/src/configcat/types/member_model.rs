@@ -101,22 +101,28 @@ impl ::openapi_runtime::de::Object for MemberModel {
     ];
     const REQUIRED: &'static [usize] = &[1, 2];
     const NULLABLE: &'static [usize] = &[0, 3, 4];
-    type Fields = (Option<String>, ::uuid::Uuid, i64, Option<String>, Option<String>);
+    type Fields = (
+        Option<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            user_id: slots.0.take().unwrap_or_default(),
+            user_id: v0,
             product_id: v1,
             permission_group_id: v2,
-            full_name: slots.3.take().unwrap_or_default(),
-            email: slots.4.take().unwrap_or_default(),
+            full_name: v3,
+            email: v4,
         })
     }
 }

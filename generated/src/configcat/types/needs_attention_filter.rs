@@ -15,6 +15,7 @@ pub enum NeedsAttentionFilter {
 
 impl NeedsAttentionFilter {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotNeedsAttention => "notNeedsAttention",
@@ -26,6 +27,7 @@ impl NeedsAttentionFilter {
 
 impl From<&str> for NeedsAttentionFilter {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notNeedsAttention" => Self::NotNeedsAttention,
@@ -36,6 +38,7 @@ impl From<&str> for NeedsAttentionFilter {
 }
 
 impl ::std::fmt::Display for NeedsAttentionFilter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,14 @@ impl ::openapi_runtime::json::Decode for NeedsAttentionFilter {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["notNeedsAttention", "needsAttention"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["notNeedsAttention", "needsAttention"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -25,6 +25,7 @@ pub enum OperationType {
 
 impl OperationType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -41,6 +42,7 @@ impl OperationType {
 
 impl From<&str> for OperationType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -56,6 +58,7 @@ impl From<&str> for OperationType {
 }
 
 impl ::std::fmt::Display for OperationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,9 +78,13 @@ impl ::openapi_runtime::json::Decode for OperationType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["unknown", "add", "remove", "replace", "move", "copy", "test"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["unknown", "add", "remove", "replace", "move", "copy", "test"],
+                )?,
+            ),
         )
     }
 }

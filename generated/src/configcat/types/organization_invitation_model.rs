@@ -114,36 +114,45 @@ impl ::openapi_runtime::de::Object for OrganizationInvitationModel {
     const REQUIRED: &'static [usize] = &[0, 2, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[1, 3];
     type Fields = (
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
-        bool,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v2,
+            v4,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
         Some(Self {
             invitation_id: v0,
-            email: slots.1.take().unwrap_or_default(),
+            email: v1,
             product_id: v2,
-            product_name: slots.3.take().unwrap_or_default(),
+            product_name: v3,
             permission_group_id: v4,
             created_at: v5,
             expired: v6,

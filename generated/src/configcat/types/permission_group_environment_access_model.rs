@@ -114,36 +114,45 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
     const REQUIRED: &'static [usize] = &[0, 1, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        i32,
-        bool,
-        bool,
-        super::EnvironmentAccessType,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::EnvironmentAccessType>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v1,
+            v4,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
         Some(Self {
             environment_id: v0,
             name: v1,
-            color: slots.2.take().unwrap_or_default(),
-            description: slots.3.take().unwrap_or_default(),
+            color: v2,
+            description: v3,
             order: v4,
             reason_required: v5,
             approve_required: v6,

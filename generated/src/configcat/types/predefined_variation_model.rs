@@ -94,24 +94,24 @@ impl ::openapi_runtime::de::Object for PredefinedVariationModel {
     const REQUIRED: &'static [usize] = &[0, 3];
     const NULLABLE: &'static [usize] = &[1, 2];
     type Fields = (
-        super::PredefinedVariationValueModel,
+        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
         Option<String>,
         Option<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+        let (Some(v0), Some(v3)) = (v0, v3) else {
             return None;
         };
         Some(Self {
             value: v0,
-            name: slots.1.take().unwrap_or_default(),
-            hint: slots.2.take().unwrap_or_default(),
+            name: v1,
+            hint: v2,
             predefined_variation_id: v3,
         })
     }

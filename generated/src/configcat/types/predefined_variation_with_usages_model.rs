@@ -123,35 +123,46 @@ impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
     const REQUIRED: &'static [usize] = &[0, 3, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[1, 2];
     type Fields = (
-        super::PredefinedVariationValueModel,
+        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
         Option<String>,
         Option<String>,
-        ::uuid::Uuid,
-        Vec<super::PredefinedVariationUsageModel>,
-        i32,
-        Vec<super::PredefinedVariationChangeRequestUsageModel>,
-        i32,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationUsageModel>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<
+            Vec<super::PredefinedVariationChangeRequestUsageModel>,
+        >,
+        ::openapi_runtime::de::Required<i32>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
         Some(Self {
             value: v0,
-            name: slots.1.take().unwrap_or_default(),
-            hint: slots.2.take().unwrap_or_default(),
+            name: v1,
+            hint: v2,
             predefined_variation_id: v3,
             usages: v4,
             usages_in_other_environments: v5,

@@ -64,14 +64,17 @@ impl ::openapi_runtime::de::Object for PredefinedVariationsModel {
         "maxPredefinedVariations",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (Vec<super::PredefinedVariationModel>, i32);
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {

@@ -116,37 +116,40 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5];
     const NULLABLE: &'static [usize] = &[3, 6];
     type Fields = (
-        bool,
-        super::KeyGenerationMode,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::KeyGenerationMode>,
+        ::openapi_runtime::de::Required<bool>,
         Option<Vec<super::ReasonRequiredEnvironmentModel>>,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
         Option<Vec<super::ApproveRequiredEnvironmentModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (v0, v1, v2, v4, v5)
+        else {
             return None;
         };
         Some(Self {
             reason_required: v0,
             key_generation_mode: v1,
             show_variation_id: v2,
-            reason_required_environments: slots.3.take().unwrap_or_default(),
+            reason_required_environments: v3,
             mandatory_setting_hint: v4,
             approve_required: v5,
-            approve_required_environments: slots.6.take().unwrap_or_default(),
+            approve_required_environments: v6,
         })
     }
 }

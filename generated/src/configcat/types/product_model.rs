@@ -103,27 +103,35 @@ impl ::openapi_runtime::de::Object for ProductModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        super::OrganizationModel,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::OrganizationModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        i32,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -131,7 +139,7 @@ impl ::openapi_runtime::de::Object for ProductModel {
             organization: v0,
             product_id: v1,
             name: v2,
-            description: slots.3.take().unwrap_or_default(),
+            description: v3,
             order: v4,
             reason_required: v5,
             approve_required: v6,

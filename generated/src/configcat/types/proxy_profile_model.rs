@@ -105,32 +105,27 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
     const REQUIRED: &'static [usize] = &[0, 1, 4, 5];
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::ConnectionPreferences,
-        Vec<super::ProxyProfileSelectionRule>,
+        ::openapi_runtime::de::Required<super::ConnectionPreferences>,
+        ::openapi_runtime::de::Required<Vec<super::ProxyProfileSelectionRule>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v4), Some(v5)) = (v0, v1, v4, v5) else {
             return None;
         };
         Some(Self {
             proxy_profile_id: v0,
             name: v1,
-            description: slots.2.take().unwrap_or_default(),
-            last_accessed_at: slots.3.take().unwrap_or_default(),
+            description: v2,
+            last_accessed_at: v3,
             connection_preferences: v4,
             sdk_key_selection_rules: v5,
         })

@@ -89,24 +89,25 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (String, Option<String>, String, ::uuid::Uuid, ::uuid::Uuid);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
             return None;
         };
         Some(Self {
             primary_sdk_key: v0,
-            secondary_sdk_key: slots.1.take().unwrap_or_default(),
+            secondary_sdk_key: v1,
             sdk_id: v2,
             config_id: v3,
             environment_id: v4,

@@ -76,12 +76,12 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            config_id: slots.0.take().unwrap_or_default(),
-            environment_id: slots.1.take().unwrap_or_default(),
+            config_id: v0,
+            environment_id: v1,
         })
     }
 }

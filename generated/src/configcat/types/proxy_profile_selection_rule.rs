@@ -133,7 +133,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1, 2, 3, 4, 5, 6];
     type Fields = (
-        super::SelectionRuleKind,
+        ::openapi_runtime::de::Required<super::SelectionRuleKind>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
@@ -144,20 +144,28 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             kind: v0,
-            product_id_filter: slots.1.take().unwrap_or_default(),
-            config_id_filter: slots.2.take().unwrap_or_default(),
-            environment_id_filter: slots.3.take().unwrap_or_default(),
-            product_name_match_filter: slots.4.take().unwrap_or_default(),
-            config_name_match_filter: slots.5.take().unwrap_or_default(),
-            environment_name_match_filter: slots.6.take().unwrap_or_default(),
+            product_id_filter: v1,
+            config_id_filter: v2,
+            environment_id_filter: v3,
+            product_name_match_filter: v4,
+            config_name_match_filter: v5,
+            environment_name_match_filter: v6,
         })
     }
 }

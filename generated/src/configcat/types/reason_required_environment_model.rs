@@ -77,20 +77,24 @@ impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const NULLABLE: &'static [usize] = &[2];
-    type Fields = (::uuid::Uuid, bool, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             environment_id: v0,
             reason_required: v1,
-            environment_name: slots.2.take().unwrap_or_default(),
+            environment_name: v2,
         })
     }
 }

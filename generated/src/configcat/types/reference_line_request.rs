@@ -72,18 +72,21 @@ impl ::openapi_runtime::de::Object for ReferenceLineRequest {
     const NAME: &'static str = "ReferenceLineRequest";
     const WIRE_NAMES: &'static [&'static str] = &["lineText", "lineNumber"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (::openapi_runtime::Patch<String>, i32);
+    type Fields = (
+        ::openapi_runtime::Patch<String>,
+        ::openapi_runtime::de::Required<i32>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            line_text: slots.0.take().unwrap_or_default(),
+            line_text: v0,
             line_number: v1,
         })
     }

@@ -94,29 +94,24 @@ impl ::openapi_runtime::de::Object for ReferenceLinesModel {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        Vec<super::ReferenceLineModel>,
-        Vec<super::ReferenceLineModel>,
-        super::ReferenceLineModel,
+        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
+        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
+        ::openapi_runtime::de::Required<super::ReferenceLineModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
             return None;
         };
         Some(Self {
             file: v0,
-            file_url: slots.1.take().unwrap_or_default(),
+            file_url: v1,
             pre_lines: v2,
             post_lines: v3,
             reference_line: v4,

@@ -114,26 +114,26 @@ impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 4];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         Option<Vec<super::ReferenceLineRequest>>,
         Option<Vec<super::ReferenceLineRequest>>,
-        super::ReferenceLineRequest,
+        ::openapi_runtime::de::Required<super::ReferenceLineRequest>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+        let (Some(v0), Some(v4)) = (v0, v4) else {
             return None;
         };
         Some(Self {
             file: v0,
-            file_url: slots.1.take().unwrap_or_default(),
-            pre_lines: slots.2.take().unwrap_or_default(),
-            post_lines: slots.3.take().unwrap_or_default(),
+            file_url: v1,
+            pre_lines: v2,
+            post_lines: v3,
             reference_line: v4,
         })
     }

@@ -124,7 +124,7 @@ impl ::openapi_runtime::de::Object for ReplaceSettingModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<Vec<i64>>,
         ::openapi_runtime::Patch<i32>,
@@ -133,18 +133,18 @@ impl ::openapi_runtime::de::Object for ReplaceSettingModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             name: v0,
-            hint: slots.1.take().unwrap_or_default(),
-            tags: slots.2.take().unwrap_or_default(),
-            order: slots.3.take().unwrap_or_default(),
-            is_json: slots.4.take().unwrap_or_default(),
+            hint: v1,
+            tags: v2,
+            order: v3,
+            is_json: v4,
         })
     }
 }

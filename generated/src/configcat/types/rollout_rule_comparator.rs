@@ -47,6 +47,7 @@ pub enum RolloutRuleComparator {
 
 impl RolloutRuleComparator {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IsOneOf => "isOneOf",
@@ -74,6 +75,7 @@ impl RolloutRuleComparator {
 
 impl From<&str> for RolloutRuleComparator {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "isOneOf" => Self::IsOneOf,
@@ -100,6 +102,7 @@ impl From<&str> for RolloutRuleComparator {
 }
 
 impl ::std::fmt::Display for RolloutRuleComparator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -119,28 +122,32 @@ impl ::openapi_runtime::json::Decode for RolloutRuleComparator {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "isOneOf",
-                "isNotOneOf",
-                "contains",
-                "doesNotContain",
-                "semVerIsOneOf",
-                "semVerIsNotOneOf",
-                "semVerLess",
-                "semVerLessOrEquals",
-                "semVerGreater",
-                "semVerGreaterOrEquals",
-                "numberEquals",
-                "numberDoesNotEqual",
-                "numberLess",
-                "numberLessOrEquals",
-                "numberGreater",
-                "numberGreaterOrEquals",
-                "sensitiveIsOneOf",
-                "sensitiveIsNotOneOf",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "isOneOf",
+                        "isNotOneOf",
+                        "contains",
+                        "doesNotContain",
+                        "semVerIsOneOf",
+                        "semVerIsNotOneOf",
+                        "semVerLess",
+                        "semVerLessOrEquals",
+                        "semVerGreater",
+                        "semVerGreaterOrEquals",
+                        "numberEquals",
+                        "numberDoesNotEqual",
+                        "numberLess",
+                        "numberLessOrEquals",
+                        "numberGreater",
+                        "numberGreaterOrEquals",
+                        "sensitiveIsOneOf",
+                        "sensitiveIsNotOneOf",
+                    ],
+                )?,
+            ),
         )
     }
 }

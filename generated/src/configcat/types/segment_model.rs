@@ -163,24 +163,38 @@ impl ::openapi_runtime::de::Object for SegmentModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 9, 10, 11, 12];
     const NULLABLE: &'static [usize] = &[3, 4, 5, 7, 8];
     type Fields = (
-        super::ProductModel,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<String>,
-        ::chrono::DateTime<::chrono::Utc>,
-        String,
-        super::RolloutRuleComparator,
-        String,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -192,28 +206,19 @@ impl ::openapi_runtime::de::Object for SegmentModel {
             Some(v10),
             Some(v11),
             Some(v12),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.6.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-            slots.12.take(),
-        ) else {
+        ) = (v0, v1, v2, v6, v9, v10, v11, v12) else {
             return None;
         };
         Some(Self {
             product: v0,
             segment_id: v1,
             name: v2,
-            description: slots.3.take().unwrap_or_default(),
-            creator_email: slots.4.take().unwrap_or_default(),
-            creator_full_name: slots.5.take().unwrap_or_default(),
+            description: v3,
+            creator_email: v4,
+            creator_full_name: v5,
             created_at: v6,
-            last_updater_email: slots.7.take().unwrap_or_default(),
-            last_updater_full_name: slots.8.take().unwrap_or_default(),
+            last_updater_email: v7,
+            last_updater_full_name: v8,
             updated_at: v9,
             comparison_attribute: v10,
             comparator: v11,

@@ -154,23 +154,36 @@ impl ::openapi_runtime::de::Object for SettingDataV2Model {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 10, 11];
     const NULLABLE: &'static [usize] = &[3, 7, 8, 9];
     type Fields = (
-        i32,
-        String,
-        String,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::SettingType,
-        bool,
-        i32,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i32>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<String>,
-        Vec<super::PredefinedVariationModel>,
-        bool,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -182,29 +195,20 @@ impl ::openapi_runtime::de::Object for SettingDataV2Model {
             Some(v6),
             Some(v10),
             Some(v11),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.10.take(),
-            slots.11.take(),
-        ) else {
+        ) = (v0, v1, v2, v4, v5, v6, v10, v11) else {
             return None;
         };
         Some(Self {
             setting_id: v0,
             key: v1,
             name: v2,
-            hint: slots.3.take().unwrap_or_default(),
+            hint: v3,
             setting_type: v4,
             is_json: v5,
             order: v6,
-            created_at: slots.7.take().unwrap_or_default(),
-            creator_email: slots.8.take().unwrap_or_default(),
-            creator_full_name: slots.9.take().unwrap_or_default(),
+            created_at: v7,
+            creator_email: v8,
+            creator_full_name: v9,
             predefined_variations: v10,
             is_watching: v11,
         })

@@ -209,30 +209,37 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                super::ValueModel,
-                Vec<super::TargetingRuleModel>,
-                super::SettingDataV2Model,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::ValueModel>,
+                ::openapi_runtime::de::Required<Vec<super::TargetingRuleModel>>,
+                ::openapi_runtime::de::Required<super::SettingDataV2Model>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                Vec<super::IntegrationLinkModel>,
-                Vec<super::SettingTagModel>,
-                Vec<i32>,
-                i32,
-                super::ConfigModel,
-                super::EnvironmentModel,
-                bool,
-                super::FeatureFlagLimitations,
+                ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+                ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+                ::openapi_runtime::de::Required<Vec<i32>>,
+                ::openapi_runtime::de::Required<i32>,
+                ::openapi_runtime::de::Required<super::ConfigModel>,
+                ::openapi_runtime::de::Required<super::EnvironmentModel>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
             ),
-            (bool, bool, bool),
+            (
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+            ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -251,23 +258,7 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
             Some(v16),
             Some(v17),
             Some(v18),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.10.take(),
-            slots.0.11.take(),
-            slots.0.12.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-            slots.1.2.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18) else {
             return None;
         };
         Some(Self {
@@ -275,10 +266,10 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
             default_value: v1,
             targeting_rules: v2,
             setting: v3,
-            updated_at: slots.0.4.take().unwrap_or_default(),
-            percentage_evaluation_attribute: slots.0.5.take().unwrap_or_default(),
-            last_updater_user_email: slots.0.6.take().unwrap_or_default(),
-            last_updater_user_full_name: slots.0.7.take().unwrap_or_default(),
+            updated_at: v4,
+            percentage_evaluation_attribute: v5,
+            last_updater_user_email: v6,
+            last_updater_user_full_name: v7,
             integration_links: v8,
             setting_tags: v9,
             setting_ids_where_prerequisite: v10,

@@ -142,23 +142,36 @@ impl ::openapi_runtime::de::Object for SettingModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6, 7, 8, 10, 11];
     const NULLABLE: &'static [usize] = &[3, 9];
     type Fields = (
-        i32,
-        String,
-        String,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        i32,
-        super::SettingType,
-        bool,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        Vec<super::TagModel>,
-        Vec<super::PredefinedVariationModel>,
+        ::openapi_runtime::de::Required<Vec<super::TagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -172,31 +185,20 @@ impl ::openapi_runtime::de::Object for SettingModel {
             Some(v8),
             Some(v10),
             Some(v11),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.10.take(),
-            slots.11.take(),
-        ) else {
+        ) = (v0, v1, v2, v4, v5, v6, v7, v8, v10, v11) else {
             return None;
         };
         Some(Self {
             setting_id: v0,
             key: v1,
             name: v2,
-            hint: slots.3.take().unwrap_or_default(),
+            hint: v3,
             order: v4,
             setting_type: v5,
             is_json: v6,
             config_id: v7,
             config_name: v8,
-            created_at: slots.9.take().unwrap_or_default(),
+            created_at: v9,
             tags: v10,
             predefined_variations: v11,
         })

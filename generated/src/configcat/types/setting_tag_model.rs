@@ -85,25 +85,26 @@ impl ::openapi_runtime::de::Object for SettingTagModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const NULLABLE: &'static [usize] = &[3];
-    type Fields = (i64, i64, String, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             setting_tag_id: v0,
             tag_id: v1,
             name: v2,
-            color: slots.3.take().unwrap_or_default(),
+            color: v3,
         })
     }
 }

@@ -19,6 +19,7 @@ pub enum SettingType {
 
 impl SettingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Boolean => "boolean",
@@ -32,6 +33,7 @@ impl SettingType {
 
 impl From<&str> for SettingType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "boolean" => Self::Boolean,
@@ -44,6 +46,7 @@ impl From<&str> for SettingType {
 }
 
 impl ::std::fmt::Display for SettingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,7 +66,14 @@ impl ::openapi_runtime::json::Decode for SettingType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["boolean", "string", "int", "double"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["boolean", "string", "int", "double"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -154,24 +154,38 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
     const REQUIRED: &'static [usize] = &[0, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        super::SettingDataModel,
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<String>,
-        Vec<super::IntegrationLinkModel>,
-        Vec<super::SettingTagModel>,
-        Vec<super::RolloutRuleModel>,
-        Vec<super::RolloutPercentageItemModel>,
-        super::SettingValueType,
-        super::ConfigModel,
-        super::EnvironmentModel,
-        super::FeatureFlagLimitations,
-        bool,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutRuleModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutPercentageItemModel>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -185,25 +199,14 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
             Some(v10),
             Some(v11),
             Some(v12),
-        ) = (
-            slots.0.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-            slots.12.take(),
-        ) else {
+        ) = (v0, v4, v5, v6, v7, v8, v9, v10, v11, v12) else {
             return None;
         };
         Some(Self {
             setting: v0,
-            updated_at: slots.1.take().unwrap_or_default(),
-            last_updater_user_email: slots.2.take().unwrap_or_default(),
-            last_updater_user_full_name: slots.3.take().unwrap_or_default(),
+            updated_at: v1,
+            last_updater_user_email: v2,
+            last_updater_user_full_name: v3,
             integration_links: v4,
             setting_tags: v5,
             rollout_rules: v6,

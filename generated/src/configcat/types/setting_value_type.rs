@@ -65,18 +65,21 @@ impl<'de> ::serde::Deserialize<'de> for SettingValueType {
 }
 
 impl From<String> for SettingValueType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
 impl From<bool> for SettingValueType {
+    #[inline]
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
 
 impl From<f64> for SettingValueType {
+    #[inline]
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

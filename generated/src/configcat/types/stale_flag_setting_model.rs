@@ -102,27 +102,35 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        i32,
-        String,
-        String,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        bool,
-        Vec<super::StaleFlagSettingTagModel>,
-        Vec<super::StaleFlagSettingValueModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingValueModel>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -130,7 +138,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
             setting_id: v0,
             name: v1,
             key: v2,
-            hint: slots.3.take().unwrap_or_default(),
+            hint: v3,
             has_code_references: v4,
             tags: v5,
             setting_values: v6,

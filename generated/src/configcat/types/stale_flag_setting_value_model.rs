@@ -80,19 +80,23 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
     ];
     const REQUIRED: &'static [usize] = &[0, 2];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (::uuid::Uuid, Option<::chrono::DateTime<::chrono::Utc>>, bool);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        Option<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             environment_id: v0,
-            updated_at: slots.1.take().unwrap_or_default(),
+            updated_at: v1,
             is_stale: v2,
         })
     }

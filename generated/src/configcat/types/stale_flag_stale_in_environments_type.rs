@@ -15,6 +15,7 @@ pub enum StaleFlagStaleInEnvironmentsType {
 
 impl StaleFlagStaleInEnvironmentsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StaleInAnyEnvironments => "staleInAnyEnvironments",
@@ -26,6 +27,7 @@ impl StaleFlagStaleInEnvironmentsType {
 
 impl From<&str> for StaleFlagStaleInEnvironmentsType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "staleInAnyEnvironments" => Self::StaleInAnyEnvironments,
@@ -36,6 +38,7 @@ impl From<&str> for StaleFlagStaleInEnvironmentsType {
 }
 
 impl ::std::fmt::Display for StaleFlagStaleInEnvironmentsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,9 +58,13 @@ impl ::openapi_runtime::json::Decode for StaleFlagStaleInEnvironmentsType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["staleInAnyEnvironments", "staleInAllEnvironments"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["staleInAnyEnvironments", "staleInAllEnvironments"],
+                )?,
+            ),
         )
     }
 }

@@ -82,23 +82,23 @@ impl ::openapi_runtime::de::Object for TargetingRuleModel {
     const REQUIRED: &'static [usize] = &[0, 1];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        Vec<super::ConditionModel>,
-        Vec<super::PercentageOptionModel>,
+        ::openapi_runtime::de::Required<Vec<super::ConditionModel>>,
+        ::openapi_runtime::de::Required<Vec<super::PercentageOptionModel>>,
         Option<super::ValueModel>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             conditions: v0,
             percentage_options: v1,
-            value: slots.2.take().unwrap_or_default(),
+            value: v2,
         })
     }
 }

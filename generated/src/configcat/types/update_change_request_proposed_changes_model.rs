@@ -75,12 +75,12 @@ impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            proposed_changes: slots.0.take().unwrap_or_default(),
-            forced: slots.1.take().unwrap_or_default(),
+            proposed_changes: v0,
+            forced: v1,
         })
     }
 }

@@ -70,19 +70,19 @@ impl ::openapi_runtime::de::Object for UpdateComparisonValueListModel {
     const NAME: &'static str = "UpdateComparisonValueListModel";
     const WIRE_NAMES: &'static [&'static str] = &["value", "hint"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, ::openapi_runtime::Patch<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::Patch<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
-        Some(Self {
-            value: v0,
-            hint: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { value: v0, hint: v1 })
     }
 }

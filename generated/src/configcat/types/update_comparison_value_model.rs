@@ -96,13 +96,13 @@ impl ::openapi_runtime::de::Object for UpdateComparisonValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            string_value: slots.0.take().unwrap_or_default(),
-            double_value: slots.1.take().unwrap_or_default(),
-            list_value: slots.2.take().unwrap_or_default(),
+            string_value: v0,
+            double_value: v1,
+            list_value: v2,
         })
     }
 }

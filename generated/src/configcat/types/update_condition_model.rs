@@ -100,13 +100,13 @@ impl ::openapi_runtime::de::Object for UpdateConditionModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            user_condition: slots.0.take().unwrap_or_default(),
-            segment_condition: slots.1.take().unwrap_or_default(),
-            prerequisite_flag_condition: slots.2.take().unwrap_or_default(),
+            user_condition: v0,
+            segment_condition: v1,
+            prerequisite_flag_condition: v2,
         })
     }
 }

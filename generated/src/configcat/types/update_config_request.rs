@@ -97,13 +97,13 @@ impl ::openapi_runtime::de::Object for UpdateConfigRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            description: slots.1.take().unwrap_or_default(),
-            order: slots.2.take().unwrap_or_default(),
+            name: v0,
+            description: v1,
+            order: v2,
         })
     }
 }

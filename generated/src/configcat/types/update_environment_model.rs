@@ -118,14 +118,14 @@ impl ::openapi_runtime::de::Object for UpdateEnvironmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            color: slots.1.take().unwrap_or_default(),
-            description: slots.2.take().unwrap_or_default(),
-            order: slots.3.take().unwrap_or_default(),
+            name: v0,
+            color: v1,
+            description: v2,
+            order: v3,
         })
     }
 }

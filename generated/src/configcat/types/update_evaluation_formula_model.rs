@@ -89,23 +89,23 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        super::UpdateValueModel,
+        ::openapi_runtime::de::Required<super::UpdateValueModel>,
         ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
         ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             default_value: v0,
-            targeting_rules: slots.1.take().unwrap_or_default(),
-            percentage_evaluation_attribute: slots.2.take().unwrap_or_default(),
+            targeting_rules: v1,
+            percentage_evaluation_attribute: v2,
         })
     }
 }

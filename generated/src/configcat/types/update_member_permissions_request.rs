@@ -111,17 +111,14 @@ impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            permission_group_ids: slots.0.take().unwrap_or_default(),
-            is_admin: slots.1.take().unwrap_or_default(),
-            is_billing_manager: slots.2.take().unwrap_or_default(),
-            remove_from_permission_groups_where_id_not_set: slots
-                .3
-                .take()
-                .unwrap_or_default(),
+            permission_group_ids: v0,
+            is_admin: v1,
+            is_billing_manager: v2,
+            remove_from_permission_groups_where_id_not_set: v3,
         })
     }
 }

@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for UpdatePercentageOptionModel {
     const NAME: &'static str = "UpdatePercentageOptionModel";
     const WIRE_NAMES: &'static [&'static str] = &["percentage", "value"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (i32, super::UpdateValueModel);
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::UpdateValueModel>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { percentage: v0, value: v1 })

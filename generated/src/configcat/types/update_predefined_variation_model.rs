@@ -106,7 +106,7 @@ impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        super::UpdatePredefinedVariationValueModel,
+        ::openapi_runtime::de::Required<super::UpdatePredefinedVariationValueModel>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -114,17 +114,17 @@ impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             value: v0,
-            name: slots.1.take().unwrap_or_default(),
-            hint: slots.2.take().unwrap_or_default(),
-            predefined_variation_id: slots.3.take().unwrap_or_default(),
+            name: v1,
+            hint: v2,
+            predefined_variation_id: v3,
         })
     }
 }

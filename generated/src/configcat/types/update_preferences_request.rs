@@ -162,17 +162,25 @@ impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            reason_required: slots.0.take().unwrap_or_default(),
-            key_generation_mode: slots.1.take().unwrap_or_default(),
-            show_variation_id: slots.2.take().unwrap_or_default(),
-            mandatory_setting_hint: slots.3.take().unwrap_or_default(),
-            reason_required_environments: slots.4.take().unwrap_or_default(),
-            approve_required: slots.5.take().unwrap_or_default(),
-            approve_required_environments: slots.6.take().unwrap_or_default(),
+            reason_required: v0,
+            key_generation_mode: v1,
+            show_variation_id: v2,
+            mandatory_setting_hint: v3,
+            reason_required_environments: v4,
+            approve_required: v5,
+            approve_required_environments: v6,
         })
     }
 }

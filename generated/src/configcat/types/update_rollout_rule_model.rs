@@ -137,26 +137,26 @@ impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<super::RolloutRuleComparator>,
         ::openapi_runtime::Patch<String>,
-        super::SettingValueType,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
         ::openapi_runtime::Patch<super::SegmentComparator>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            comparison_attribute: slots.0.take().unwrap_or_default(),
-            comparator: slots.1.take().unwrap_or_default(),
-            comparison_value: slots.2.take().unwrap_or_default(),
+            comparison_attribute: v0,
+            comparator: v1,
+            comparison_value: v2,
             value: v3,
-            segment_comparator: slots.4.take().unwrap_or_default(),
-            segment_id: slots.5.take().unwrap_or_default(),
+            segment_comparator: v4,
+            segment_id: v5,
         })
     }
 }

@@ -130,15 +130,15 @@ impl ::openapi_runtime::de::Object for UpdateSegmentModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            description: slots.1.take().unwrap_or_default(),
-            comparison_attribute: slots.2.take().unwrap_or_default(),
-            comparator: slots.3.take().unwrap_or_default(),
-            comparison_value: slots.4.take().unwrap_or_default(),
+            name: v0,
+            description: v1,
+            comparison_attribute: v2,
+            comparator: v3,
+            comparison_value: v4,
         })
     }
 }

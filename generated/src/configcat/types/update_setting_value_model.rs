@@ -89,20 +89,20 @@ impl ::openapi_runtime::de::Object for UpdateSettingValueModel {
     type Fields = (
         Option<Vec<super::UpdateRolloutRuleModel>>,
         Option<Vec<super::UpdateRolloutPercentageItemModel>>,
-        super::SettingValueType,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            rollout_rules: slots.0.take().unwrap_or_default(),
-            rollout_percentage_items: slots.1.take().unwrap_or_default(),
+            rollout_rules: v0,
+            rollout_percentage_items: v1,
             value: v2,
         })
     }

@@ -79,12 +79,9 @@ impl ::openapi_runtime::de::Object for UpdateTagModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            color: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { name: v0, color: v1 })
     }
 }

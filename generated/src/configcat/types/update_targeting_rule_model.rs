@@ -102,13 +102,13 @@ impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            conditions: slots.0.take().unwrap_or_default(),
-            percentage_options: slots.1.take().unwrap_or_default(),
-            value: slots.2.take().unwrap_or_default(),
+            conditions: v0,
+            percentage_options: v1,
+            value: v2,
         })
     }
 }

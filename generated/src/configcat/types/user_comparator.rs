@@ -83,6 +83,7 @@ pub enum UserComparator {
 
 impl UserComparator {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IsOneOf => "isOneOf",
@@ -130,6 +131,7 @@ impl UserComparator {
 
 impl From<&str> for UserComparator {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "isOneOf" => Self::IsOneOf,
@@ -176,6 +178,7 @@ impl From<&str> for UserComparator {
 }
 
 impl ::std::fmt::Display for UserComparator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -195,46 +198,50 @@ impl ::openapi_runtime::json::Decode for UserComparator {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "isOneOf",
-                "isNotOneOf",
-                "containsAnyOf",
-                "doesNotContainAnyOf",
-                "semVerIsOneOf",
-                "semVerIsNotOneOf",
-                "semVerLess",
-                "semVerLessOrEquals",
-                "semVerGreater",
-                "semVerGreaterOrEquals",
-                "numberEquals",
-                "numberDoesNotEqual",
-                "numberLess",
-                "numberLessOrEquals",
-                "numberGreater",
-                "numberGreaterOrEquals",
-                "sensitiveIsOneOf",
-                "sensitiveIsNotOneOf",
-                "dateTimeBefore",
-                "dateTimeAfter",
-                "sensitiveTextEquals",
-                "sensitiveTextDoesNotEqual",
-                "sensitiveTextStartsWithAnyOf",
-                "sensitiveTextNotStartsWithAnyOf",
-                "sensitiveTextEndsWithAnyOf",
-                "sensitiveTextNotEndsWithAnyOf",
-                "sensitiveArrayContainsAnyOf",
-                "sensitiveArrayDoesNotContainAnyOf",
-                "textEquals",
-                "textDoesNotEqual",
-                "textStartsWithAnyOf",
-                "textNotStartsWithAnyOf",
-                "textEndsWithAnyOf",
-                "textNotEndsWithAnyOf",
-                "arrayContainsAnyOf",
-                "arrayDoesNotContainAnyOf",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "isOneOf",
+                        "isNotOneOf",
+                        "containsAnyOf",
+                        "doesNotContainAnyOf",
+                        "semVerIsOneOf",
+                        "semVerIsNotOneOf",
+                        "semVerLess",
+                        "semVerLessOrEquals",
+                        "semVerGreater",
+                        "semVerGreaterOrEquals",
+                        "numberEquals",
+                        "numberDoesNotEqual",
+                        "numberLess",
+                        "numberLessOrEquals",
+                        "numberGreater",
+                        "numberGreaterOrEquals",
+                        "sensitiveIsOneOf",
+                        "sensitiveIsNotOneOf",
+                        "dateTimeBefore",
+                        "dateTimeAfter",
+                        "sensitiveTextEquals",
+                        "sensitiveTextDoesNotEqual",
+                        "sensitiveTextStartsWithAnyOf",
+                        "sensitiveTextNotStartsWithAnyOf",
+                        "sensitiveTextEndsWithAnyOf",
+                        "sensitiveTextNotEndsWithAnyOf",
+                        "sensitiveArrayContainsAnyOf",
+                        "sensitiveArrayDoesNotContainAnyOf",
+                        "textEquals",
+                        "textDoesNotEqual",
+                        "textStartsWithAnyOf",
+                        "textNotStartsWithAnyOf",
+                        "textEndsWithAnyOf",
+                        "textNotEndsWithAnyOf",
+                        "arrayContainsAnyOf",
+                        "arrayDoesNotContainAnyOf",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -93,20 +93,25 @@ impl ::openapi_runtime::de::Object for UserModel {
     ];
     const REQUIRED: &'static [usize] = &[3];
     const NULLABLE: &'static [usize] = &[0, 1, 2];
-    type Fields = (Option<String>, Option<String>, Option<String>, bool);
+    type Fields = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            user_id: slots.0.take().unwrap_or_default(),
-            full_name: slots.1.take().unwrap_or_default(),
-            email: slots.2.take().unwrap_or_default(),
+            user_id: v0,
+            full_name: v1,
+            email: v2,
             two_factor_enabled: v3,
         })
     }

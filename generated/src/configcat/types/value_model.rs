@@ -113,15 +113,15 @@ impl ::openapi_runtime::de::Object for ValueModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            bool_value: slots.0.take().unwrap_or_default(),
-            string_value: slots.1.take().unwrap_or_default(),
-            int_value: slots.2.take().unwrap_or_default(),
-            double_value: slots.3.take().unwrap_or_default(),
-            predefined_variation_id: slots.4.take().unwrap_or_default(),
+            bool_value: v0,
+            string_value: v1,
+            int_value: v2,
+            double_value: v3,
+            predefined_variation_id: v4,
         })
     }
 }

@@ -106,7 +106,7 @@ impl ::openapi_runtime::de::Object for WebHookRequestModel {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<super::WebHookHttpMethod>,
         ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
@@ -114,17 +114,17 @@ impl ::openapi_runtime::de::Object for WebHookRequestModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             url: v0,
-            content: slots.1.take().unwrap_or_default(),
-            http_method: slots.2.take().unwrap_or_default(),
-            web_hook_headers: slots.3.take().unwrap_or_default(),
+            content: v1,
+            http_method: v2,
+            web_hook_headers: v3,
         })
     }
 }

@@ -75,20 +75,24 @@ impl ::openapi_runtime::de::Object for WebhookHeaderModel {
     const NAME: &'static str = "WebhookHeaderModel";
     const WIRE_NAMES: &'static [&'static str] = &["key", "value", "isSecure"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, String, Option<bool>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             key: v0,
             value: v1,
-            is_secure: slots.2.take().unwrap_or_default(),
+            is_secure: v2,
         })
     }
 }

@@ -102,27 +102,35 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        i32,
-        String,
-        super::WebHookHttpMethod,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::WebHookHttpMethod>,
         Option<String>,
-        Vec<super::WebhookHeaderResponseModel>,
-        super::WebhookConfig,
-        super::WebhookEnvironment,
+        ::openapi_runtime::de::Required<Vec<super::WebhookHeaderResponseModel>>,
+        ::openapi_runtime::de::Required<super::WebhookConfig>,
+        ::openapi_runtime::de::Required<super::WebhookEnvironment>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -130,7 +138,7 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
             webhook_id: v0,
             url: v1,
             http_method: v2,
-            content: slots.3.take().unwrap_or_default(),
+            content: v3,
             web_hook_headers: v4,
             config: v5,
             environment: v6,

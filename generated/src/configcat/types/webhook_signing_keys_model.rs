@@ -70,12 +70,9 @@ impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            key1: slots.0.take().unwrap_or_default(),
-            key2: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { key1: v0, key2: v1 })
     }
 }

@@ -155,42 +155,54 @@ impl ::openapi_runtime::de::Object for Account {
     const REQUIRED: &'static [usize] = &[0, 1, 7, 8, 9, 10];
     const NULLABLE: &'static [usize] = &[2, 3, 4, 5, 6];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
         Option<super::Address>,
         Option<String>,
         Option<String>,
-        String,
-        i64,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v7), Some(v8), Some(v9), Some(v10)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
+            v0,
+            v1,
+            v7,
+            v8,
+            v9,
+            v10,
         ) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
-            billing_name: slots.3.take().unwrap_or_default(),
-            billing_address: slots.4.take().unwrap_or_default(),
-            billing_additional_info: slots.5.take().unwrap_or_default(),
-            billing_notes: slots.6.take().unwrap_or_default(),
+            modified_at: v2,
+            billing_name: v3,
+            billing_address: v4,
+            billing_additional_info: v5,
+            billing_notes: v6,
             currency: v7,
             credit_balance: v8,
             payout_interval: v9,

@@ -114,27 +114,30 @@ impl ::openapi_runtime::de::Object for AccountCredit {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[5, 6];
     type Fields = (
-        ::uuid::Uuid,
-        String,
-        i64,
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -143,8 +146,8 @@ impl ::openapi_runtime::de::Object for AccountCredit {
             amount: v2,
             used: v3,
             granted_at: v4,
-            expires_at: slots.5.take().unwrap_or_default(),
-            revoked_at: slots.6.take().unwrap_or_default(),
+            expires_at: v5,
+            revoked_at: v6,
         })
     }
 }

@@ -100,14 +100,14 @@ impl ::openapi_runtime::de::Object for AccountUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            billing_name: slots.0.take().unwrap_or_default(),
-            billing_address: slots.1.take().unwrap_or_default(),
-            billing_additional_info: slots.2.take().unwrap_or_default(),
-            billing_notes: slots.3.take().unwrap_or_default(),
+            billing_name: v0,
+            billing_address: v1,
+            billing_additional_info: v2,
+            billing_notes: v3,
         })
     }
 }

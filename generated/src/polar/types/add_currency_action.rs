@@ -74,18 +74,22 @@ impl ::openapi_runtime::de::Object for AddCurrencyAction {
     const NAME: &'static str = "AddCurrencyAction";
     const WIRE_NAMES: &'static [&'static str] = &["type", "label", "currency"];
     const REQUIRED: &'static [usize] = &[1, 2];
-    type Fields = (Option<AddCurrencyActionType>, String, String);
+    type Fields = (
+        Option<AddCurrencyActionType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             label: v1,
             currency: v2,
         })

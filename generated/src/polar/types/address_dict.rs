@@ -122,23 +122,23 @@ impl ::openapi_runtime::de::Object for AddressDict {
         Option<String>,
         Option<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v5),) = (slots.5.take(),) else {
+        let (Some(v5),) = (v5,) else {
             return None;
         };
         Some(Self {
-            line1: slots.0.take().unwrap_or_default(),
-            line2: slots.1.take().unwrap_or_default(),
-            postal_code: slots.2.take().unwrap_or_default(),
-            city: slots.3.take().unwrap_or_default(),
-            state: slots.4.take().unwrap_or_default(),
+            line1: v0,
+            line2: v1,
+            postal_code: v2,
+            city: v3,
+            state: v4,
             country: v5,
         })
     }

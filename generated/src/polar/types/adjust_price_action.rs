@@ -117,35 +117,38 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
     const NULLABLE: &'static [usize] = &[5];
     type Fields = (
         Option<AdjustPriceActionType>,
-        String,
-        ::uuid::Uuid,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
-        String,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (v1, v2, v3, v4, v6)
+        else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             label: v1,
             product_id: v2,
             product_name: v3,
             current_price_amount: v4,
-            suggested_price_amount: slots.5.take().unwrap_or_default(),
+            suggested_price_amount: v5,
             currency: v6,
         })
     }

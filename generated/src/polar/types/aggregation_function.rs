@@ -23,6 +23,7 @@ pub enum AggregationFunction {
 
 impl AggregationFunction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Count => "count",
@@ -38,6 +39,7 @@ impl AggregationFunction {
 
 impl From<&str> for AggregationFunction {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "count" => Self::Count,
@@ -52,6 +54,7 @@ impl From<&str> for AggregationFunction {
 }
 
 impl ::std::fmt::Display for AggregationFunction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,9 +74,13 @@ impl ::openapi_runtime::json::Decode for AggregationFunction {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["count", "sum", "max", "min", "avg", "unique"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["count", "sum", "max", "min", "avg", "unique"],
+                )?,
+            ),
         )
     }
 }

@@ -67,20 +67,20 @@ impl ::openapi_runtime::de::Object for AssistantBlockPart {
     const NAME: &'static str = "AssistantBlockPart";
     const WIRE_NAMES: &'static [&'static str] = &["kind", "block"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<AssistantBlockPartKind>, AssistantBlockPartBlock);
+    type Fields = (
+        Option<AssistantBlockPartKind>,
+        ::openapi_runtime::de::Required<AssistantBlockPartBlock>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
-        Some(Self {
-            kind: slots.0.take().unwrap_or_default(),
-            block: v1,
-        })
+        Some(Self { kind: v0, block: v1 })
     }
 }
 
@@ -285,36 +285,42 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
 }
 
 impl From<super::TextBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::TextBlock) -> Self {
         Self::Text(value)
     }
 }
 
 impl From<super::MetricChartBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::MetricChartBlock) -> Self {
         Self::MetricChart(value)
     }
 }
 
 impl From<super::InsightCardsBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::InsightCardsBlock) -> Self {
         Self::InsightCards(value)
     }
 }
 
 impl From<super::EntityListBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::EntityListBlock) -> Self {
         Self::EntityList(value)
     }
 }
 
 impl From<super::DataTableBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::DataTableBlock) -> Self {
         Self::DataTable(value)
     }
 }
 
 impl From<super::CustomerCardBlock> for AssistantBlockPartBlock {
+    #[inline]
     fn from(value: super::CustomerCardBlock) -> Self {
         Self::CustomerCard(value)
     }

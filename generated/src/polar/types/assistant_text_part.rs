@@ -73,20 +73,20 @@ impl ::openapi_runtime::de::Object for AssistantTextPart {
     const NAME: &'static str = "AssistantTextPart";
     const WIRE_NAMES: &'static [&'static str] = &["kind", "text"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<AssistantTextPartKind>, String);
+    type Fields = (
+        Option<AssistantTextPartKind>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
-        Some(Self {
-            kind: slots.0.take().unwrap_or_default(),
-            text: v1,
-        })
+        Some(Self { kind: v0, text: v1 })
     }
 }
 

@@ -68,18 +68,21 @@ impl ::openapi_runtime::de::Object for AuthenticationSession {
     const WIRE_NAMES: &'static [&'static str] = &["identity_id", "available_factors"];
     const REQUIRED: &'static [usize] = &[1];
     const NULLABLE: &'static [usize] = &[0];
-    type Fields = (Option<::uuid::Uuid>, Vec<AuthenticationSessionAvailableFactorsItem>);
+    type Fields = (
+        Option<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<AuthenticationSessionAvailableFactorsItem>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            identity_id: slots.0.take().unwrap_or_default(),
+            identity_id: v0,
             available_factors: v1,
         })
     }
@@ -183,12 +186,14 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
 }
 
 impl From<super::BaseFactor> for AuthenticationSessionAvailableFactorsItem {
+    #[inline]
     fn from(value: super::BaseFactor) -> Self {
         Self::Apple(value)
     }
 }
 
 impl From<super::SsoFactor> for AuthenticationSessionAvailableFactorsItem {
+    #[inline]
     fn from(value: super::SsoFactor) -> Self {
         Self::Sso(value)
     }

@@ -126,36 +126,39 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        super::OAuth2ClientPublic,
-        AuthorizeResponseUserSubType,
+        ::openapi_runtime::de::Required<super::OAuth2ClientPublic>,
+        ::openapi_runtime::de::Required<AuthorizeResponseUserSubType>,
         Option<super::AuthorizeUser>,
-        Vec<super::Scope>,
-        Vec<super::AuthorizeOrganization>,
+        ::openapi_runtime::de::Required<Vec<super::Scope>>,
+        ::openapi_runtime::de::Required<Vec<super::AuthorizeOrganization>>,
         Option<bool>,
         Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (v0, v1, v3, v4) else {
             return None;
         };
         Some(Self {
             client: v0,
             sub_type: v1,
-            sub: slots.2.take().unwrap_or_default(),
+            sub: v2,
             scopes: v3,
             organizations: v4,
-            requires_single_organization: slots.5.take().unwrap_or_default(),
-            scope_display_names: slots.6.take().unwrap_or_default(),
+            requires_single_organization: v5,
+            scope_display_names: v6,
         })
     }
 }

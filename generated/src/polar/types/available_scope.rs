@@ -133,6 +133,7 @@ pub enum AvailableScope {
 
 impl AvailableScope {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Openid => "openid",
@@ -203,6 +204,7 @@ impl AvailableScope {
 
 impl From<&str> for AvailableScope {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "openid" => Self::Openid,
@@ -272,6 +274,7 @@ impl From<&str> for AvailableScope {
 }
 
 impl ::std::fmt::Display for AvailableScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -291,71 +294,75 @@ impl ::openapi_runtime::json::Decode for AvailableScope {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "openid",
-                "profile",
-                "email",
-                "user:read",
-                "user:write",
-                "organizations:read",
-                "organizations:write",
-                "custom_fields:read",
-                "custom_fields:write",
-                "discounts:read",
-                "discounts:write",
-                "checkout_links:read",
-                "checkout_links:write",
-                "checkouts:read",
-                "checkouts:write",
-                "transactions:read",
-                "transactions:write",
-                "payouts:read",
-                "payouts:write",
-                "products:read",
-                "products:write",
-                "benefits:read",
-                "benefits:write",
-                "events:read",
-                "events:write",
-                "meters:read",
-                "meters:write",
-                "files:read",
-                "files:write",
-                "subscriptions:read",
-                "subscriptions:write",
-                "customers:read",
-                "customers:write",
-                "members:read",
-                "members:write",
-                "wallets:read",
-                "wallets:write",
-                "disputes:read",
-                "disputes:write",
-                "customer_meters:read",
-                "customer_sessions:write",
-                "member_sessions:write",
-                "customer_seats:read",
-                "customer_seats:write",
-                "orders:read",
-                "orders:write",
-                "refunds:read",
-                "refunds:write",
-                "payments:read",
-                "metrics:read",
-                "metrics:write",
-                "webhooks:read",
-                "webhooks:write",
-                "license_keys:read",
-                "license_keys:write",
-                "customer_portal:read",
-                "customer_portal:write",
-                "notifications:read",
-                "notifications:write",
-                "notification_recipients:read",
-                "notification_recipients:write",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "openid",
+                        "profile",
+                        "email",
+                        "user:read",
+                        "user:write",
+                        "organizations:read",
+                        "organizations:write",
+                        "custom_fields:read",
+                        "custom_fields:write",
+                        "discounts:read",
+                        "discounts:write",
+                        "checkout_links:read",
+                        "checkout_links:write",
+                        "checkouts:read",
+                        "checkouts:write",
+                        "transactions:read",
+                        "transactions:write",
+                        "payouts:read",
+                        "payouts:write",
+                        "products:read",
+                        "products:write",
+                        "benefits:read",
+                        "benefits:write",
+                        "events:read",
+                        "events:write",
+                        "meters:read",
+                        "meters:write",
+                        "files:read",
+                        "files:write",
+                        "subscriptions:read",
+                        "subscriptions:write",
+                        "customers:read",
+                        "customers:write",
+                        "members:read",
+                        "members:write",
+                        "wallets:read",
+                        "wallets:write",
+                        "disputes:read",
+                        "disputes:write",
+                        "customer_meters:read",
+                        "customer_sessions:write",
+                        "member_sessions:write",
+                        "customer_seats:read",
+                        "customer_seats:write",
+                        "orders:read",
+                        "orders:write",
+                        "refunds:read",
+                        "refunds:write",
+                        "payments:read",
+                        "metrics:read",
+                        "metrics:write",
+                        "webhooks:read",
+                        "webhooks:write",
+                        "license_keys:read",
+                        "license_keys:write",
+                        "customer_portal:read",
+                        "customer_portal:write",
+                        "notifications:read",
+                        "notifications:write",
+                        "notification_recipients:read",
+                        "notification_recipients:write",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -143,43 +143,49 @@ impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 3, 4, 5, 8];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        i64,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v8)) = (
-            slots.0.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.8.take(),
-        ) else {
+        let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v8)) = (v0, v3, v4, v5, v8)
+        else {
             return None;
         };
         Some(Self {
             order_id: v0,
-            product_id: slots.1.take().unwrap_or_default(),
-            subscription_id: slots.2.take().unwrap_or_default(),
+            product_id: v1,
+            subscription_id: v2,
             amount: v3,
             currency: v4,
             tax_amount: v5,
-            tax_state: slots.6.take().unwrap_or_default(),
-            tax_country: slots.7.take().unwrap_or_default(),
+            tax_state: v6,
+            tax_country: v7,
             fee: v8,
-            exchange_rate: slots.9.take().unwrap_or_default(),
+            exchange_rate: v9,
         })
     }
 }

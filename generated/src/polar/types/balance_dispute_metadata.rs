@@ -186,26 +186,42 @@ impl ::openapi_runtime::de::Object for BalanceDisputeMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 6, 7, 8, 9, 10, 13];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        i64,
-        String,
-        i64,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -217,34 +233,25 @@ impl ::openapi_runtime::de::Object for BalanceDisputeMetadata {
             Some(v9),
             Some(v10),
             Some(v13),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.13.take(),
-        ) else {
+        ) = (v0, v1, v6, v7, v8, v9, v10, v13) else {
             return None;
         };
         Some(Self {
             transaction_id: v0,
             dispute_id: v1,
-            order_id: slots.2.take().unwrap_or_default(),
-            order_created_at: slots.3.take().unwrap_or_default(),
-            product_id: slots.4.take().unwrap_or_default(),
-            subscription_id: slots.5.take().unwrap_or_default(),
+            order_id: v2,
+            order_created_at: v3,
+            product_id: v4,
+            subscription_id: v5,
             amount: v6,
             currency: v7,
             presentment_amount: v8,
             presentment_currency: v9,
             tax_amount: v10,
-            tax_state: slots.11.take().unwrap_or_default(),
-            tax_country: slots.12.take().unwrap_or_default(),
+            tax_state: v11,
+            tax_country: v12,
             fee: v13,
-            exchange_rate: slots.14.take().unwrap_or_default(),
+            exchange_rate: v14,
         })
     }
 }

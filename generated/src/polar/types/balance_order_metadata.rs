@@ -174,25 +174,40 @@ impl ::openapi_runtime::de::Object for BalanceOrderMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 4, 6, 7, 8, 9, 12];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
-        String,
-        i64,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -204,33 +219,24 @@ impl ::openapi_runtime::de::Object for BalanceOrderMetadata {
             Some(v8),
             Some(v9),
             Some(v12),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.12.take(),
-        ) else {
+        ) = (v0, v1, v4, v6, v7, v8, v9, v12) else {
             return None;
         };
         Some(Self {
             transaction_id: v0,
             order_id: v1,
-            product_id: slots.2.take().unwrap_or_default(),
-            subscription_id: slots.3.take().unwrap_or_default(),
+            product_id: v2,
+            subscription_id: v3,
             amount: v4,
-            net_amount: slots.5.take().unwrap_or_default(),
+            net_amount: v5,
             currency: v6,
             presentment_amount: v7,
             presentment_currency: v8,
             tax_amount: v9,
-            tax_state: slots.10.take().unwrap_or_default(),
-            tax_country: slots.11.take().unwrap_or_default(),
+            tax_state: v10,
+            tax_country: v11,
             fee: v12,
-            exchange_rate: slots.13.take().unwrap_or_default(),
+            exchange_rate: v13,
         })
     }
 }

@@ -198,27 +198,44 @@ impl ::openapi_runtime::de::Object for BalanceRefundMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 6, 7, 8, 9, 11, 14];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        i64,
-        String,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<f64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -230,35 +247,26 @@ impl ::openapi_runtime::de::Object for BalanceRefundMetadata {
             Some(v9),
             Some(v11),
             Some(v14),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.11.take(),
-            slots.14.take(),
-        ) else {
+        ) = (v0, v1, v6, v7, v8, v9, v11, v14) else {
             return None;
         };
         Some(Self {
             transaction_id: v0,
             refund_id: v1,
-            order_id: slots.2.take().unwrap_or_default(),
-            order_created_at: slots.3.take().unwrap_or_default(),
-            product_id: slots.4.take().unwrap_or_default(),
-            subscription_id: slots.5.take().unwrap_or_default(),
+            order_id: v2,
+            order_created_at: v3,
+            product_id: v4,
+            subscription_id: v5,
             amount: v6,
             currency: v7,
             presentment_amount: v8,
             presentment_currency: v9,
-            refundable_amount: slots.10.take().unwrap_or_default(),
+            refundable_amount: v10,
             tax_amount: v11,
-            tax_state: slots.12.take().unwrap_or_default(),
-            tax_country: slots.13.take().unwrap_or_default(),
+            tax_state: v12,
+            tax_country: v13,
             fee: v14,
-            exchange_rate: slots.15.take().unwrap_or_default(),
+            exchange_rate: v15,
         })
     }
 }

@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for BaseFactor {
     const NAME: &'static str = "BaseFactor";
     const WIRE_NAMES: &'static [&'static str] = &["type"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (BaseFactorType,);
+    type Fields = (::openapi_runtime::de::Required<BaseFactorType>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { r#type: v0 })
@@ -86,6 +86,7 @@ pub enum BaseFactorType {
 
 impl BaseFactorType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmailOtp => "email_otp",
@@ -101,6 +102,7 @@ impl BaseFactorType {
 
 impl From<&str> for BaseFactorType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email_otp" => Self::EmailOtp,
@@ -115,6 +117,7 @@ impl From<&str> for BaseFactorType {
 }
 
 impl ::std::fmt::Display for BaseFactorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -134,9 +137,13 @@ impl ::openapi_runtime::json::Decode for BaseFactorType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["email_otp", "totp", "backup_codes", "apple", "github", "google"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["email_otp", "totp", "backup_codes", "apple", "github", "google"],
+                )?,
+            ),
         )
     }
 }

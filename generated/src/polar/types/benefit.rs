@@ -28,6 +28,7 @@ pub enum Benefit {
 
 impl Benefit {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Custom(v) => Some(v.id),
@@ -43,6 +44,7 @@ impl Benefit {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Custom(v) => Some(v.created_at),
@@ -58,6 +60,7 @@ impl Benefit {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Custom(v) => v.modified_at,
@@ -73,6 +76,7 @@ impl Benefit {
     }
 
     /// `description`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         match self {
             Self::Custom(v) => Some(v.description.as_str()),
@@ -88,6 +92,7 @@ impl Benefit {
     }
 
     /// `selectable`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn selectable(&self) -> Option<bool> {
         match self {
             Self::Custom(v) => Some(v.selectable),
@@ -103,6 +108,7 @@ impl Benefit {
     }
 
     /// `deletable`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn deletable(&self) -> Option<bool> {
         match self {
             Self::Custom(v) => Some(v.deletable),
@@ -118,6 +124,7 @@ impl Benefit {
     }
 
     /// `is_deleted`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_deleted(&self) -> Option<bool> {
         match self {
             Self::Custom(v) => Some(v.is_deleted),
@@ -133,6 +140,7 @@ impl Benefit {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Custom(v) => Some(v.organization_id),
@@ -148,6 +156,7 @@ impl Benefit {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::Custom(v) => Some(&v.metadata),
@@ -163,6 +172,7 @@ impl Benefit {
     }
 
     /// `visibility`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn visibility(&self) -> Option<&super::BenefitVisibility> {
         match self {
             Self::Custom(v) => Some(&v.visibility),
@@ -178,6 +188,7 @@ impl Benefit {
     }
 
     /// `visibility_configurable`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn visibility_configurable(&self) -> Option<bool> {
         match self {
             Self::Custom(v) => Some(v.visibility_configurable),
@@ -269,48 +280,56 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
 }
 
 impl From<super::BenefitCustom> for Benefit {
+    #[inline]
     fn from(value: super::BenefitCustom) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::BenefitDiscord> for Benefit {
+    #[inline]
     fn from(value: super::BenefitDiscord) -> Self {
         Self::Discord(value)
     }
 }
 
 impl From<super::BenefitGitHubRepository> for Benefit {
+    #[inline]
     fn from(value: super::BenefitGitHubRepository) -> Self {
         Self::GithubRepository(value)
     }
 }
 
 impl From<super::BenefitDownloadables> for Benefit {
+    #[inline]
     fn from(value: super::BenefitDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
 
 impl From<super::BenefitLicenseKeys> for Benefit {
+    #[inline]
     fn from(value: super::BenefitLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
 
 impl From<super::BenefitMeterCredit> for Benefit {
+    #[inline]
     fn from(value: super::BenefitMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
 
 impl From<super::BenefitFeatureFlag> for Benefit {
+    #[inline]
     fn from(value: super::BenefitFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
 
 impl From<super::BenefitSlackSharedChannel> for Benefit {
+    #[inline]
     fn from(value: super::BenefitSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }

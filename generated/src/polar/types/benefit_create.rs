@@ -28,6 +28,7 @@ pub enum BenefitCreate {
 
 impl BenefitCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -47,6 +48,7 @@ impl BenefitCreate {
     }
 
     /// `description`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         match self {
             Self::Custom(v) => Some(v.description.as_str()),
@@ -138,48 +140,56 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
 }
 
 impl From<super::BenefitCustomCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::BenefitDiscordCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitDiscordCreate) -> Self {
         Self::Discord(value)
     }
 }
 
 impl From<super::BenefitGitHubRepositoryCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitGitHubRepositoryCreate) -> Self {
         Self::GithubRepository(value)
     }
 }
 
 impl From<super::BenefitDownloadablesCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitDownloadablesCreate) -> Self {
         Self::Downloadables(value)
     }
 }
 
 impl From<super::BenefitLicenseKeysCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitLicenseKeysCreate) -> Self {
         Self::LicenseKeys(value)
     }
 }
 
 impl From<super::BenefitMeterCreditCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitMeterCreditCreate) -> Self {
         Self::MeterCredit(value)
     }
 }
 
 impl From<super::BenefitFeatureFlagCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitFeatureFlagCreate) -> Self {
         Self::FeatureFlag(value)
     }
 }
 
 impl From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
+    #[inline]
     fn from(value: super::BenefitSlackSharedChannelCreate) -> Self {
         Self::SlackSharedChannel(value)
     }

@@ -141,31 +141,27 @@ impl ::openapi_runtime::de::Object for BenefitCustomCreate {
     const REQUIRED: &'static [usize] = &[1, 2, 5];
     type Fields = (
         Option<::std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>>,
-        BenefitCustomCreateType,
-        String,
+        ::openapi_runtime::de::Required<BenefitCustomCreateType>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<super::BenefitVisibility>,
-        super::BenefitCustomCreateProperties,
+        ::openapi_runtime::de::Required<super::BenefitCustomCreateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v5)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v5)) = (v1, v2, v5) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             r#type: v1,
             description: v2,
-            organization_id: slots.3.take().unwrap_or_default(),
-            visibility: slots.4.take().unwrap_or_default(),
+            organization_id: v3,
+            visibility: v4,
             properties: v5,
         })
     }
@@ -241,24 +237,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateMetadataValue {
 }
 
 impl From<String> for BenefitCustomCreateMetadataValue {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
 impl From<bool> for BenefitCustomCreateMetadataValue {
+    #[inline]
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
 
 impl From<i64> for BenefitCustomCreateMetadataValue {
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
 
 impl From<f64> for BenefitCustomCreateMetadataValue {
+    #[inline]
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

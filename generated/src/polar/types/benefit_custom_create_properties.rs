@@ -58,11 +58,9 @@ impl ::openapi_runtime::de::Object for BenefitCustomCreateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            note: slots.0.take().unwrap_or_default(),
-        })
+        Some(Self { note: v0 })
     }
 }

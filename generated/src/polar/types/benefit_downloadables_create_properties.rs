@@ -74,20 +74,17 @@ impl ::openapi_runtime::de::Object for BenefitDownloadablesCreateProperties {
     const REQUIRED: &'static [usize] = &[1];
     type Fields = (
         Option<::std::collections::BTreeMap<String, bool>>,
-        Vec<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
-        Some(Self {
-            archived: slots.0.take().unwrap_or_default(),
-            files: v1,
-        })
+        Some(Self { archived: v0, files: v1 })
     }
 }

@@ -42,7 +42,7 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        _: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {})

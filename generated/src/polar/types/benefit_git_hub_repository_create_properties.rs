@@ -128,18 +128,20 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
         "permission",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
-    type Fields = (String, String, BenefitGitHubRepositoryCreatePropertiesPermission);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            BenefitGitHubRepositoryCreatePropertiesPermission,
+        >,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
@@ -172,6 +174,7 @@ pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
 
 impl BenefitGitHubRepositoryCreatePropertiesPermission {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pull => "pull",
@@ -186,6 +189,7 @@ impl BenefitGitHubRepositoryCreatePropertiesPermission {
 
 impl From<&str> for BenefitGitHubRepositoryCreatePropertiesPermission {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pull" => Self::Pull,
@@ -199,6 +203,7 @@ impl From<&str> for BenefitGitHubRepositoryCreatePropertiesPermission {
 }
 
 impl ::std::fmt::Display for BenefitGitHubRepositoryCreatePropertiesPermission {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -219,9 +224,13 @@ for BenefitGitHubRepositoryCreatePropertiesPermission {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["pull", "triage", "push", "maintain", "admin"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["pull", "triage", "push", "maintain", "admin"],
+                )?,
+            ),
         )
     }
 }

@@ -130,22 +130,36 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositorySubscriber {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 10];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        BenefitGitHubRepositorySubscriberType,
-        String,
-        bool,
-        bool,
-        bool,
-        ::uuid::Uuid,
-        super::BenefitSubscriberOrganization,
-        super::BenefitGitHubRepositorySubscriberProperties,
+        ::openapi_runtime::de::Required<BenefitGitHubRepositorySubscriberType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::BenefitSubscriberOrganization>,
+        ::openapi_runtime::de::Required<
+            super::BenefitGitHubRepositorySubscriberProperties,
+        >,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -159,24 +173,13 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositorySubscriber {
             Some(v8),
             Some(v9),
             Some(v10),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v10) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             r#type: v3,
             description: v4,
             selectable: v5,

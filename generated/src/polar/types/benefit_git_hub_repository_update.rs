@@ -134,23 +134,23 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryUpdate {
             >,
         >,
         ::openapi_runtime::Patch<String>,
-        BenefitGitHubRepositoryUpdateType,
+        ::openapi_runtime::de::Required<BenefitGitHubRepositoryUpdateType>,
         ::openapi_runtime::Patch<super::BenefitGitHubRepositoryCreateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            description: slots.1.take().unwrap_or_default(),
+            metadata: v0,
+            description: v1,
             r#type: v2,
-            properties: slots.3.take().unwrap_or_default(),
+            properties: v3,
         })
     }
 }

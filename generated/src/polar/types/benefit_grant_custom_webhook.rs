@@ -235,25 +235,25 @@ impl ::openapi_runtime::de::Object for BenefitGrantCustomWebhook {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<super::BenefitGrantError>,
-                super::Customer,
+                ::openapi_runtime::de::Required<super::Customer>,
                 Option<super::Member>,
-                super::BenefitCustom,
+                ::openapi_runtime::de::Required<super::BenefitCustom>,
             ),
             (
-                super::BenefitGrantCustomProperties,
+                ::openapi_runtime::de::Required<super::BenefitGrantCustomProperties>,
                 Option<super::BenefitGrantCustomProperties>,
             ),
         ),
@@ -261,7 +261,10 @@ impl ::openapi_runtime::de::Object for BenefitGrantCustomWebhook {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -274,38 +277,28 @@ impl ::openapi_runtime::de::Object for BenefitGrantCustomWebhook {
             Some(v13),
             Some(v15),
             Some(v16),
-        ) = (
-            slots.0.0.take(),
-            slots.0.2.take(),
-            slots.0.4.take(),
-            slots.0.6.take(),
-            slots.0.9.take(),
-            slots.0.11.take(),
-            slots.0.13.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-        ) else {
+        ) = (v0, v2, v4, v6, v9, v11, v13, v15, v16) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.0.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
-            granted_at: slots.0.3.take().unwrap_or_default(),
+            granted_at: v3,
             is_granted: v4,
-            revoked_at: slots.0.5.take().unwrap_or_default(),
+            revoked_at: v5,
             is_revoked: v6,
-            subscription_id: slots.0.7.take().unwrap_or_default(),
-            order_id: slots.0.8.take().unwrap_or_default(),
+            subscription_id: v7,
+            order_id: v8,
             customer_id: v9,
-            member_id: slots.0.10.take().unwrap_or_default(),
+            member_id: v10,
             benefit_id: v11,
-            error: slots.0.12.take().unwrap_or_default(),
+            error: v12,
             customer: v13,
-            member: slots.0.14.take().unwrap_or_default(),
+            member: v14,
             benefit: v15,
             properties: v16,
-            previous_properties: slots.1.1.take().unwrap_or_default(),
+            previous_properties: v17,
         })
     }
 }

@@ -92,14 +92,14 @@ impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            account_id: slots.0.take().unwrap_or_default(),
-            guild_id: slots.1.take().unwrap_or_default(),
-            role_id: slots.2.take().unwrap_or_default(),
-            granted_account_id: slots.3.take().unwrap_or_default(),
+            account_id: v0,
+            guild_id: v1,
+            role_id: v2,
+            granted_account_id: v3,
         })
     }
 }

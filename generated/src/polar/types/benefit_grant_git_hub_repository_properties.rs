@@ -112,15 +112,15 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            account_id: slots.0.take().unwrap_or_default(),
-            repository_owner: slots.1.take().unwrap_or_default(),
-            repository_name: slots.2.take().unwrap_or_default(),
-            permission: slots.3.take().unwrap_or_default(),
-            granted_account_id: slots.4.take().unwrap_or_default(),
+            account_id: v0,
+            repository_owner: v1,
+            repository_name: v2,
+            permission: v3,
+            granted_account_id: v4,
         })
     }
 }

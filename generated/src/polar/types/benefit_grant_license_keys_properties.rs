@@ -81,13 +81,13 @@ impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            user_provided_key: slots.0.take().unwrap_or_default(),
-            license_key_id: slots.1.take().unwrap_or_default(),
-            display_key: slots.2.take().unwrap_or_default(),
+            user_provided_key: v0,
+            license_key_id: v1,
+            display_key: v2,
         })
     }
 }

@@ -82,25 +82,26 @@ impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
         "member_id",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
-    type Fields = (String, String, super::BenefitType, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::BenefitType>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             benefit_id: v0,
             benefit_grant_id: v1,
             benefit_type: v2,
-            member_id: slots.3.take().unwrap_or_default(),
+            member_id: v3,
         })
     }
 }

@@ -81,13 +81,13 @@ impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            last_credited_meter_id: slots.0.take().unwrap_or_default(),
-            last_credited_units: slots.1.take().unwrap_or_default(),
-            last_credited_at: slots.2.take().unwrap_or_default(),
+            last_credited_meter_id: v0,
+            last_credited_units: v1,
+            last_credited_at: v2,
         })
     }
 }

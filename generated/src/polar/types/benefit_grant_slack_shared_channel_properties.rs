@@ -121,16 +121,16 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties 
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            invited_email: slots.0.take().unwrap_or_default(),
-            channel_id: slots.1.take().unwrap_or_default(),
-            channel_name: slots.2.take().unwrap_or_default(),
-            invite_id: slots.3.take().unwrap_or_default(),
-            invite_url: slots.4.take().unwrap_or_default(),
-            connected_team_id: slots.5.take().unwrap_or_default(),
+            invited_email: v0,
+            channel_id: v1,
+            channel_name: v2,
+            invite_id: v3,
+            invite_url: v4,
+            connected_team_id: v5,
         })
     }
 }

@@ -28,6 +28,7 @@ pub enum BenefitGrantWebhook {
 
 impl BenefitGrantWebhook {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.created_at),
@@ -43,6 +44,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.modified_at,
@@ -58,6 +60,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.id),
@@ -73,6 +76,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `granted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn granted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.granted_at,
@@ -88,6 +92,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `is_granted`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_granted(&self) -> Option<bool> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.is_granted),
@@ -103,6 +108,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `revoked_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn revoked_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.revoked_at,
@@ -118,6 +124,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `is_revoked`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_revoked(&self) -> Option<bool> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.is_revoked),
@@ -133,6 +140,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `subscription_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn subscription_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.subscription_id,
@@ -148,6 +156,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn order_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.order_id,
@@ -163,6 +172,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.customer_id),
@@ -178,6 +188,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn member_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.member_id,
@@ -193,6 +204,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `benefit_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn benefit_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(v.benefit_id),
@@ -208,6 +220,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `error`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn error(&self) -> Option<&super::BenefitGrantError> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.error.as_ref(),
@@ -223,6 +236,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `customer`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer(&self) -> Option<&super::Customer> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => Some(&v.customer),
@@ -238,6 +252,7 @@ impl BenefitGrantWebhook {
     }
 
     /// `member`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn member(&self) -> Option<&super::Member> {
         match self {
             Self::BenefitGrantDiscordWebhook(v) => v.member.as_ref(),
@@ -547,48 +562,56 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
 }
 
 impl From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantDiscordWebhook) -> Self {
         Self::BenefitGrantDiscordWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantCustomWebhook) -> Self {
         Self::BenefitGrantCustomWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantGitHubRepositoryWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantGitHubRepositoryWebhook) -> Self {
         Self::BenefitGrantGitHubRepositoryWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantDownloadablesWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantDownloadablesWebhook) -> Self {
         Self::BenefitGrantDownloadablesWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantLicenseKeysWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantLicenseKeysWebhook) -> Self {
         Self::BenefitGrantLicenseKeysWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantMeterCreditWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantMeterCreditWebhook) -> Self {
         Self::BenefitGrantMeterCreditWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantFeatureFlagWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantFeatureFlagWebhook) -> Self {
         Self::BenefitGrantFeatureFlagWebhook(value)
     }
 }
 
 impl From<super::BenefitGrantSlackSharedChannelWebhook> for BenefitGrantWebhook {
+    #[inline]
     fn from(value: super::BenefitGrantSlackSharedChannelWebhook) -> Self {
         Self::BenefitGrantSlackSharedChannelWebhook(value)
     }

@@ -63,14 +63,17 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
     const NAME: &'static str = "BenefitLicenseKeyExpirationProperties";
     const WIRE_NAMES: &'static [&'static str] = &["ttl", "timeframe"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (i64, BenefitLicenseKeyExpirationPropertiesTimeframe);
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<BenefitLicenseKeyExpirationPropertiesTimeframe>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { ttl: v0, timeframe: v1 })
@@ -93,6 +96,7 @@ pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
 
 impl BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "year",
@@ -105,6 +109,7 @@ impl BenefitLicenseKeyExpirationPropertiesTimeframe {
 
 impl From<&str> for BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "year" => Self::Year,
@@ -116,6 +121,7 @@ impl From<&str> for BenefitLicenseKeyExpirationPropertiesTimeframe {
 }
 
 impl ::std::fmt::Display for BenefitLicenseKeyExpirationPropertiesTimeframe {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -135,7 +141,11 @@ impl ::openapi_runtime::json::Decode for BenefitLicenseKeyExpirationPropertiesTi
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["year", "month", "day"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["year", "month", "day"])?,
+            ),
+        )
     }
 }
 

@@ -104,14 +104,14 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            prefix: slots.0.take().unwrap_or_default(),
-            expires: slots.1.take().unwrap_or_default(),
-            activations: slots.2.take().unwrap_or_default(),
-            limit_usage: slots.3.take().unwrap_or_default(),
+            prefix: v0,
+            expires: v1,
+            activations: v2,
+            limit_usage: v3,
         })
     }
 }

@@ -199,24 +199,38 @@ impl ::openapi_runtime::de::Object for BenefitMeterCredit {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        BenefitMeterCreditType,
-        String,
-        bool,
-        bool,
-        bool,
-        ::uuid::Uuid,
-        super::MetadataOutputType,
-        super::BenefitVisibility,
-        super::BenefitMeterCreditProperties,
-        bool,
+        ::openapi_runtime::de::Required<BenefitMeterCreditType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<super::BenefitVisibility>,
+        ::openapi_runtime::de::Required<super::BenefitMeterCreditProperties>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -232,26 +246,13 @@ impl ::openapi_runtime::de::Object for BenefitMeterCredit {
             Some(v10),
             Some(v11),
             Some(v12),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-            slots.12.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             r#type: v3,
             description: v4,
             selectable: v5,

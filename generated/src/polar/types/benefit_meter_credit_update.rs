@@ -142,24 +142,24 @@ impl ::openapi_runtime::de::Object for BenefitMeterCreditUpdate {
         >,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<super::BenefitVisibility>,
-        BenefitMeterCreditUpdateType,
+        ::openapi_runtime::de::Required<BenefitMeterCreditUpdateType>,
         ::openapi_runtime::Patch<super::BenefitMeterCreditCreateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            description: slots.1.take().unwrap_or_default(),
-            visibility: slots.2.take().unwrap_or_default(),
+            metadata: v0,
+            description: v1,
+            visibility: v2,
             r#type: v3,
-            properties: slots.4.take().unwrap_or_default(),
+            properties: v4,
         })
     }
 }

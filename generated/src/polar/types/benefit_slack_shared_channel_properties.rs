@@ -121,8 +121,8 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelProperties {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<bool>,
         Option<String>,
         Option<bool>,
@@ -131,19 +131,19 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             slack_integration_id: v0,
             channel_name_template: v1,
-            private: slots.2.take().unwrap_or_default(),
-            welcome_message: slots.3.take().unwrap_or_default(),
-            archive_on_revoke: slots.4.take().unwrap_or_default(),
-            team_invitees: slots.5.take().unwrap_or_default(),
+            private: v2,
+            welcome_message: v3,
+            archive_on_revoke: v4,
+            team_invitees: v5,
         })
     }
 }

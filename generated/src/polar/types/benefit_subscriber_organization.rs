@@ -117,38 +117,47 @@ impl ::openapi_runtime::de::Object for BenefitSubscriberOrganization {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6, 7];
     const NULLABLE: &'static [usize] = &[1, 5];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::SubscriptionProrationBehavior,
-        bool,
+        ::openapi_runtime::de::Required<super::SubscriptionProrationBehavior>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v2,
+            v3,
+            v4,
+            v6,
+            v7,
         ) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             name: v3,
             slug: v4,
-            avatar_url: slots.5.take().unwrap_or_default(),
+            avatar_url: v5,
             proration_behavior: v6,
             allow_customer_updates: v7,
         })

@@ -27,6 +27,7 @@ pub enum BenefitType {
 
 impl BenefitType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -44,6 +45,7 @@ impl BenefitType {
 
 impl From<&str> for BenefitType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "custom" => Self::Custom,
@@ -60,6 +62,7 @@ impl From<&str> for BenefitType {
 }
 
 impl ::std::fmt::Display for BenefitType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for BenefitType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "custom",
-                "discord",
-                "github_repository",
-                "downloadables",
-                "license_keys",
-                "meter_credit",
-                "feature_flag",
-                "slack_shared_channel",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "custom",
+                        "discord",
+                        "github_repository",
+                        "downloadables",
+                        "license_keys",
+                        "meter_credit",
+                        "feature_flag",
+                        "slack_shared_channel",
+                    ],
+                )?,
+            ),
         )
     }
 }

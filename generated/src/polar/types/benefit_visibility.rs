@@ -17,6 +17,7 @@ pub enum BenefitVisibility {
 
 impl BenefitVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -29,6 +30,7 @@ impl BenefitVisibility {
 
 impl From<&str> for BenefitVisibility {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "draft" => Self::Draft,
@@ -40,6 +42,7 @@ impl From<&str> for BenefitVisibility {
 }
 
 impl ::std::fmt::Display for BenefitVisibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for BenefitVisibility {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["draft", "private", "public"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["draft", "private", "public"])?,
+            ),
+        )
     }
 }
 

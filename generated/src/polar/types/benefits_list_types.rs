@@ -71,12 +71,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsListType {
 }
 
 impl From<Vec<super::BenefitType>> for BenefitsListType {
+    #[inline]
     fn from(value: Vec<super::BenefitType>) -> Self {
         Self::BenefitTypeList(value)
     }
 }
 
 impl From<super::BenefitType> for BenefitsListType {
+    #[inline]
     fn from(value: super::BenefitType) -> Self {
         Self::BenefitType(value)
     }

@@ -28,6 +28,7 @@ pub enum BenefitsUpdateRequest {
 
 impl BenefitsUpdateRequest {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -123,48 +124,56 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
 }
 
 impl From<super::BenefitCustomUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitCustomUpdate) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::BenefitDiscordUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitDiscordUpdate) -> Self {
         Self::Discord(value)
     }
 }
 
 impl From<super::BenefitGitHubRepositoryUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitGitHubRepositoryUpdate) -> Self {
         Self::GithubRepository(value)
     }
 }
 
 impl From<super::BenefitDownloadablesUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitDownloadablesUpdate) -> Self {
         Self::Downloadables(value)
     }
 }
 
 impl From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitLicenseKeysUpdate) -> Self {
         Self::LicenseKeys(value)
     }
 }
 
 impl From<super::BenefitMeterCreditUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitMeterCreditUpdate) -> Self {
         Self::MeterCredit(value)
     }
 }
 
 impl From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitFeatureFlagUpdate) -> Self {
         Self::FeatureFlag(value)
     }
 }
 
 impl From<super::BenefitSlackSharedChannelUpdate> for BenefitsUpdateRequest {
+    #[inline]
     fn from(value: super::BenefitSlackSharedChannelUpdate) -> Self {
         Self::SlackSharedChannel(value)
     }

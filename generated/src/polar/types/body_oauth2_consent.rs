@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for BodyOauth2Consent {
     const NAME: &'static str = "BodyOauth2Consent";
     const WIRE_NAMES: &'static [&'static str] = &["action"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (BodyOauth2ConsentAction,);
+    type Fields = (::openapi_runtime::de::Required<BodyOauth2ConsentAction>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { action: v0 })
@@ -78,6 +78,7 @@ pub enum BodyOauth2ConsentAction {
 
 impl BodyOauth2ConsentAction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -89,6 +90,7 @@ impl BodyOauth2ConsentAction {
 
 impl From<&str> for BodyOauth2ConsentAction {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "allow" => Self::Allow,
@@ -99,6 +101,7 @@ impl From<&str> for BodyOauth2ConsentAction {
 }
 
 impl ::std::fmt::Display for BodyOauth2ConsentAction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -118,7 +121,7 @@ impl ::openapi_runtime::json::Decode for BodyOauth2ConsentAction {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["allow", "deny"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["allow", "deny"])?))
     }
 }
 

@@ -60,14 +60,17 @@ impl ::openapi_runtime::de::Object for CaseAlreadyExistsError {
     const NAME: &'static str = "CaseAlreadyExistsError";
     const WIRE_NAMES: &'static [&'static str] = &["error", "detail"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (CaseAlreadyExistsErrorError, String);
+    type Fields = (
+        ::openapi_runtime::de::Required<CaseAlreadyExistsErrorError>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { error: v0, detail: v1 })

@@ -125,7 +125,7 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
     const REQUIRED: &'static [usize] = &[1];
     type Fields = (
         Option<::uuid::Uuid>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<
@@ -138,18 +138,18 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            organization_id: slots.0.take().unwrap_or_default(),
+            organization_id: v0,
             template: v1,
-            customer_name: slots.2.take().unwrap_or_default(),
-            customer_email: slots.3.take().unwrap_or_default(),
-            customer_metadata: slots.4.take().unwrap_or_default(),
+            customer_name: v2,
+            customer_email: v3,
+            customer_metadata: v4,
         })
     }
 }

@@ -705,8 +705,8 @@ impl ::openapi_runtime::de::Object for Checkout {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<
                     ::std::collections::BTreeMap<
@@ -714,45 +714,45 @@ impl ::openapi_runtime::de::Object for Checkout {
                         Option<CheckoutCustomFieldDataValue>,
                     >,
                 >,
-                super::PaymentProcessor,
-                super::CheckoutStatus,
-                String,
-                String,
-                ::chrono::DateTime<::chrono::Utc>,
-                String,
+                ::openapi_runtime::de::Required<super::PaymentProcessor>,
+                ::openapi_runtime::de::Required<super::CheckoutStatus>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<String>,
-                i64,
+                ::openapi_runtime::de::Required<i64>,
                 Option<i64>,
                 Option<i64>,
                 Option<i64>,
             ),
             (
-                i64,
-                i64,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<i64>,
                 Option<i64>,
                 Option<super::TaxBehavior>,
-                i64,
-                String,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
                 Option<bool>,
                 Option<super::TrialInterval>,
                 Option<i64>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
-                bool,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
             ),
             (
-                bool,
-                bool,
-                bool,
-                bool,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::uuid::Uuid>,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
@@ -761,15 +761,17 @@ impl ::openapi_runtime::de::Object for Checkout {
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                ::std::collections::BTreeMap<String, String>,
+                ::openapi_runtime::de::Required<
+                    ::std::collections::BTreeMap<String, String>,
+                >,
             ),
             (
-                super::CheckoutBillingAddressFields,
+                ::openapi_runtime::de::Required<super::CheckoutBillingAddressFields>,
                 Option<super::TrialInterval>,
                 Option<i64>,
-                super::MetadataOutputType,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
                 Option<String>,
-                Vec<super::CheckoutProduct>,
+                ::openapi_runtime::de::Required<Vec<super::CheckoutProduct>>,
                 Option<super::CheckoutProduct>,
                 Option<CheckoutProductPrice>,
                 Option<
@@ -778,14 +780,55 @@ impl ::openapi_runtime::de::Object for Checkout {
                 Option<CheckoutDiscount>,
                 Option<::uuid::Uuid>,
                 Option<Vec<super::AttachedCustomField>>,
-                ::std::collections::BTreeMap<String, CheckoutCustomerMetadataValue>,
+                ::openapi_runtime::de::Required<
+                    ::std::collections::BTreeMap<String, CheckoutCustomerMetadataValue>,
+                >,
             ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (
+                v16,
+                v17,
+                v18,
+                v19,
+                v20,
+                v21,
+                v22,
+                v23,
+                v24,
+                v25,
+                v26,
+                v27,
+                v28,
+                v29,
+                v30,
+                v31,
+            ),
+            (
+                v32,
+                v33,
+                v34,
+                v35,
+                v36,
+                v37,
+                v38,
+                v39,
+                v40,
+                v41,
+                v42,
+                v43,
+                v44,
+                v45,
+                v46,
+                v47,
+            ),
+            (v48, v49, v50, v51, v52, v53, v54, v55, v56, v57, v58, v59, v60),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -817,67 +860,67 @@ impl ::openapi_runtime::de::Object for Checkout {
             Some(v53),
             Some(v60),
         ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.12.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-            slots.1.4.take(),
-            slots.1.5.take(),
-            slots.1.10.take(),
-            slots.1.14.take(),
-            slots.1.15.take(),
-            slots.2.0.take(),
-            slots.2.1.take(),
-            slots.2.2.take(),
-            slots.2.3.take(),
-            slots.2.4.take(),
-            slots.2.6.take(),
-            slots.2.15.take(),
-            slots.3.0.take(),
-            slots.3.3.take(),
-            slots.3.5.take(),
-            slots.3.12.take(),
+            v0,
+            v1,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v12,
+            v16,
+            v17,
+            v20,
+            v21,
+            v26,
+            v30,
+            v31,
+            v32,
+            v33,
+            v34,
+            v35,
+            v36,
+            v38,
+            v47,
+            v48,
+            v51,
+            v53,
+            v60,
         ) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
-            custom_field_data: slots.0.3.take().unwrap_or_default(),
+            modified_at: v2,
+            custom_field_data: v3,
             payment_processor: v4,
             status: v5,
             client_secret: v6,
             url: v7,
             expires_at: v8,
             success_url: v9,
-            return_url: slots.0.10.take().unwrap_or_default(),
-            embed_origin: slots.0.11.take().unwrap_or_default(),
+            return_url: v10,
+            embed_origin: v11,
             amount: v12,
-            seats: slots.0.13.take().unwrap_or_default(),
-            min_seats: slots.0.14.take().unwrap_or_default(),
-            max_seats: slots.0.15.take().unwrap_or_default(),
+            seats: v13,
+            min_seats: v14,
+            max_seats: v15,
             discount_amount: v16,
             net_amount: v17,
-            tax_amount: slots.1.2.take().unwrap_or_default(),
-            tax_behavior: slots.1.3.take().unwrap_or_default(),
+            tax_amount: v18,
+            tax_behavior: v19,
             total_amount: v20,
             currency: v21,
-            allow_trial: slots.1.6.take().unwrap_or_default(),
-            active_trial_interval: slots.1.7.take().unwrap_or_default(),
-            active_trial_interval_count: slots.1.8.take().unwrap_or_default(),
-            trial_end: slots.1.9.take().unwrap_or_default(),
+            allow_trial: v22,
+            active_trial_interval: v23,
+            active_trial_interval_count: v24,
+            trial_end: v25,
             organization_id: v26,
-            product_id: slots.1.11.take().unwrap_or_default(),
-            product_price_id: slots.1.12.take().unwrap_or_default(),
-            discount_id: slots.1.13.take().unwrap_or_default(),
+            product_id: v27,
+            product_price_id: v28,
+            discount_id: v29,
             allow_discount_codes: v30,
             require_billing_address: v31,
             is_discount_applicable: v32,
@@ -885,29 +928,29 @@ impl ::openapi_runtime::de::Object for Checkout {
             is_payment_required: v34,
             is_payment_setup_required: v35,
             is_payment_form_required: v36,
-            customer_id: slots.2.5.take().unwrap_or_default(),
+            customer_id: v37,
             is_business_customer: v38,
-            customer_name: slots.2.7.take().unwrap_or_default(),
-            customer_email: slots.2.8.take().unwrap_or_default(),
-            customer_ip_address: slots.2.9.take().unwrap_or_default(),
-            customer_billing_name: slots.2.10.take().unwrap_or_default(),
-            customer_billing_address: slots.2.11.take().unwrap_or_default(),
-            customer_tax_id: slots.2.12.take().unwrap_or_default(),
-            locale: slots.2.13.take().unwrap_or_default(),
-            payment_method_type: slots.2.14.take().unwrap_or_default(),
+            customer_name: v39,
+            customer_email: v40,
+            customer_ip_address: v41,
+            customer_billing_name: v42,
+            customer_billing_address: v43,
+            customer_tax_id: v44,
+            locale: v45,
+            payment_method_type: v46,
             payment_processor_metadata: v47,
             billing_address_fields: v48,
-            trial_interval: slots.3.1.take().unwrap_or_default(),
-            trial_interval_count: slots.3.2.take().unwrap_or_default(),
+            trial_interval: v49,
+            trial_interval_count: v50,
             metadata: v51,
-            external_customer_id: slots.3.4.take().unwrap_or_default(),
+            external_customer_id: v52,
             products: v53,
-            product: slots.3.6.take().unwrap_or_default(),
-            product_price: slots.3.7.take().unwrap_or_default(),
-            prices: slots.3.8.take().unwrap_or_default(),
-            discount: slots.3.9.take().unwrap_or_default(),
-            subscription_id: slots.3.10.take().unwrap_or_default(),
-            attached_custom_fields: slots.3.11.take().unwrap_or_default(),
+            product: v54,
+            product_price: v55,
+            prices: v56,
+            discount: v57,
+            subscription_id: v58,
+            attached_custom_fields: v59,
             customer_metadata: v60,
         })
     }
@@ -1028,6 +1071,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomFieldDataValue {
     )
 )]
 impl From<::chrono::DateTime<::chrono::Utc>> for CheckoutCustomFieldDataValue {
+    #[inline]
     fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
@@ -1043,6 +1087,7 @@ impl From<::chrono::DateTime<::chrono::Utc>> for CheckoutCustomFieldDataValue {
     )
 )]
 impl From<String> for CheckoutCustomFieldDataValue {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
@@ -1058,6 +1103,7 @@ impl From<String> for CheckoutCustomFieldDataValue {
     )
 )]
 impl From<bool> for CheckoutCustomFieldDataValue {
+    #[inline]
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
@@ -1073,6 +1119,7 @@ impl From<bool> for CheckoutCustomFieldDataValue {
     )
 )]
 impl From<i64> for CheckoutCustomFieldDataValue {
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
@@ -1203,6 +1250,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
     )
 )]
 impl From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
+    #[inline]
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
@@ -1222,6 +1270,7 @@ impl From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
     )
 )]
 impl From<super::ProductPrice> for CheckoutProductPrice {
+    #[inline]
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
@@ -1254,6 +1303,7 @@ pub enum CheckoutDiscount {
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl CheckoutDiscount {
     /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.duration),
@@ -1265,6 +1315,7 @@ impl CheckoutDiscount {
     }
 
     /// `type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.r#type),
@@ -1276,6 +1327,7 @@ impl CheckoutDiscount {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.id),
@@ -1287,6 +1339,7 @@ impl CheckoutDiscount {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.name.as_str()),
@@ -1298,6 +1351,7 @@ impl CheckoutDiscount {
     }
 
     /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::FixedRepeatDuration(v) => v.code.as_deref(),
@@ -1434,6 +1488,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
 
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutDiscount {
+    #[inline]
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
@@ -1441,6 +1496,7 @@ impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutDiscount {
 
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutDiscount {
+    #[inline]
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
@@ -1448,6 +1504,7 @@ impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutDiscount 
 
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutDiscount {
+    #[inline]
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
@@ -1455,6 +1512,7 @@ impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutDiscount 
 
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl From<super::CheckoutDiscountPercentageOnceForeverDuration> for CheckoutDiscount {
+    #[inline]
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }
@@ -1574,6 +1632,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
     )
 )]
 impl From<String> for CheckoutCustomerMetadataValue {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
@@ -1590,6 +1649,7 @@ impl From<String> for CheckoutCustomerMetadataValue {
     )
 )]
 impl From<bool> for CheckoutCustomerMetadataValue {
+    #[inline]
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
@@ -1606,6 +1666,7 @@ impl From<bool> for CheckoutCustomerMetadataValue {
     )
 )]
 impl From<i64> for CheckoutCustomerMetadataValue {
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }

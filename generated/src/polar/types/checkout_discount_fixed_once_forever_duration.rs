@@ -119,29 +119,38 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[7];
     type Fields = (
-        super::DiscountDuration,
-        super::DiscountType,
-        i64,
-        String,
-        ::std::collections::BTreeMap<String, i64>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -153,7 +162,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
             amounts: v4,
             id: v5,
             name: v6,
-            code: slots.7.take().unwrap_or_default(),
+            code: v7,
         })
     }
 }

@@ -127,20 +127,30 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[8];
     type Fields = (
-        super::DiscountDuration,
-        i64,
-        super::DiscountType,
-        i64,
-        String,
-        ::std::collections::BTreeMap<String, i64>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -152,16 +162,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
             Some(v5),
             Some(v6),
             Some(v7),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v7) else {
             return None;
         };
         Some(Self {
@@ -173,7 +174,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
             amounts: v5,
             id: v6,
             name: v7,
-            code: slots.8.take().unwrap_or_default(),
+            code: v8,
         })
     }
 }

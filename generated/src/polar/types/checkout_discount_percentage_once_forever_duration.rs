@@ -98,26 +98,21 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDura
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        super::DiscountDuration,
-        super::DiscountType,
-        i64,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -126,7 +121,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDura
             basis_points: v2,
             id: v3,
             name: v4,
-            code: slots.5.take().unwrap_or_default(),
+            code: v5,
         })
     }
 }

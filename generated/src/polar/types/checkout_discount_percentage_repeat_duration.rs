@@ -105,27 +105,35 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     const NULLABLE: &'static [usize] = &[6];
     type Fields = (
-        super::DiscountDuration,
-        i64,
-        super::DiscountType,
-        i64,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
         ) else {
             return None;
         };
@@ -136,7 +144,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
             basis_points: v3,
             id: v4,
             name: v5,
-            code: slots.6.take().unwrap_or_default(),
+            code: v6,
         })
     }
 }

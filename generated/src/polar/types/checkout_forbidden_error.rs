@@ -22,6 +22,7 @@ pub enum CheckoutForbiddenError {
 
 impl CheckoutForbiddenError {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::AlreadyActiveSubscriptionError(v) => Some(v.detail.as_str()),
@@ -110,30 +111,35 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
 }
 
 impl From<super::AlreadyActiveSubscriptionError> for CheckoutForbiddenError {
+    #[inline]
     fn from(value: super::AlreadyActiveSubscriptionError) -> Self {
         Self::AlreadyActiveSubscriptionError(value)
     }
 }
 
 impl From<super::NotOpenCheckout> for CheckoutForbiddenError {
+    #[inline]
     fn from(value: super::NotOpenCheckout) -> Self {
         Self::NotOpenCheckout(value)
     }
 }
 
 impl From<super::PaymentNotReady> for CheckoutForbiddenError {
+    #[inline]
     fn from(value: super::PaymentNotReady) -> Self {
         Self::PaymentNotReady(value)
     }
 }
 
 impl From<super::TrialAlreadyRedeemed> for CheckoutForbiddenError {
+    #[inline]
     fn from(value: super::TrialAlreadyRedeemed) -> Self {
         Self::TrialAlreadyRedeemed(value)
     }
 }
 
 impl From<super::DiscountRedemptionLimitReached> for CheckoutForbiddenError {
+    #[inline]
     fn from(value: super::DiscountRedemptionLimitReached) -> Self {
         Self::DiscountRedemptionLimitReached(value)
     }

@@ -245,30 +245,37 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<super::TrialInterval>,
                 Option<i64>,
-                super::MetadataOutputType,
-                super::PaymentProcessor,
-                String,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
+                ::openapi_runtime::de::Required<super::PaymentProcessor>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                bool,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::uuid::Uuid>,
                 Option<i64>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
             ),
-            (Vec<super::CheckoutLinkProduct>, Option<CheckoutLinkDiscount>, String),
+            (
+                ::openapi_runtime::de::Required<Vec<super::CheckoutLinkProduct>>,
+                Option<CheckoutLinkDiscount>,
+                ::openapi_runtime::de::Required<String>,
+            ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -282,39 +289,28 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
             Some(v15),
             Some(v16),
             Some(v18),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.11.take(),
-            slots.0.12.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.2.take(),
-        ) else {
+        ) = (v0, v1, v5, v6, v7, v11, v12, v15, v16, v18) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
-            trial_interval: slots.0.3.take().unwrap_or_default(),
-            trial_interval_count: slots.0.4.take().unwrap_or_default(),
+            modified_at: v2,
+            trial_interval: v3,
+            trial_interval_count: v4,
             metadata: v5,
             payment_processor: v6,
             client_secret: v7,
-            success_url: slots.0.8.take().unwrap_or_default(),
-            return_url: slots.0.9.take().unwrap_or_default(),
-            label: slots.0.10.take().unwrap_or_default(),
+            success_url: v8,
+            return_url: v9,
+            label: v10,
             allow_discount_codes: v11,
             require_billing_address: v12,
-            discount_id: slots.0.13.take().unwrap_or_default(),
-            seats: slots.0.14.take().unwrap_or_default(),
+            discount_id: v13,
+            seats: v14,
             organization_id: v15,
             products: v16,
-            discount: slots.1.1.take().unwrap_or_default(),
+            discount: v17,
             url: v18,
         })
     }
@@ -341,6 +337,7 @@ pub enum CheckoutLinkDiscount {
 
 impl CheckoutLinkDiscount {
     /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(&v.duration),
@@ -352,6 +349,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(&v.r#type),
@@ -363,6 +361,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(v.created_at),
@@ -374,6 +373,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.modified_at,
@@ -385,6 +385,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(v.id),
@@ -396,6 +397,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(&v.metadata),
@@ -407,6 +409,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(v.name.as_str()),
@@ -418,6 +421,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.code.as_deref(),
@@ -429,6 +433,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `starts_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn starts_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.starts_at,
@@ -440,6 +445,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `ends_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn ends_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.ends_at,
@@ -451,6 +457,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `max_redemptions`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn max_redemptions(&self) -> Option<i64> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.max_redemptions,
@@ -462,6 +469,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `max_redemptions_per_customer`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn max_redemptions_per_customer(&self) -> Option<i64> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => v.max_redemptions_per_customer,
@@ -479,6 +487,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `redemptions_count`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn redemptions_count(&self) -> Option<i64> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(v.redemptions_count),
@@ -492,6 +501,7 @@ impl CheckoutLinkDiscount {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::DiscountFixedRepeatDurationBase(v) => Some(v.organization_id),
@@ -669,24 +679,28 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
 }
 
 impl From<super::DiscountFixedRepeatDurationBase> for CheckoutLinkDiscount {
+    #[inline]
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
         Self::DiscountFixedRepeatDurationBase(value)
     }
 }
 
 impl From<super::DiscountFixedOnceForeverDurationBase> for CheckoutLinkDiscount {
+    #[inline]
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
         Self::DiscountFixedOnceForeverDurationBase(value)
     }
 }
 
 impl From<super::DiscountPercentageRepeatDurationBase> for CheckoutLinkDiscount {
+    #[inline]
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
         Self::DiscountPercentageRepeatDurationBase(value)
     }
 }
 
 impl From<super::DiscountPercentageOnceForeverDurationBase> for CheckoutLinkDiscount {
+    #[inline]
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
         Self::DiscountPercentageOnceForeverDurationBase(value)
     }

@@ -18,6 +18,7 @@ pub enum CheckoutLinkCreate {
 
 impl CheckoutLinkCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -35,6 +36,7 @@ impl CheckoutLinkCreate {
     }
 
     /// `payment_processor`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn payment_processor(
         &self,
     ) -> Option<&super::CheckoutLinkCreateProductPricePaymentProcessor> {
@@ -47,6 +49,7 @@ impl CheckoutLinkCreate {
     }
 
     /// `allow_discount_codes`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn allow_discount_codes(&self) -> Option<bool> {
         match self {
             Self::ProductPrice(v) => v.allow_discount_codes,
@@ -57,6 +60,7 @@ impl CheckoutLinkCreate {
     }
 
     /// `require_billing_address`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn require_billing_address(&self) -> Option<bool> {
         match self {
             Self::ProductPrice(v) => v.require_billing_address,
@@ -182,18 +186,21 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
 }
 
 impl From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
+    #[inline]
     fn from(value: super::CheckoutLinkCreateProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
 
 impl From<super::CheckoutLinkCreateProduct> for CheckoutLinkCreate {
+    #[inline]
     fn from(value: super::CheckoutLinkCreateProduct) -> Self {
         Self::Product(value)
     }
 }
 
 impl From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
+    #[inline]
     fn from(value: super::CheckoutLinkCreateProducts) -> Self {
         Self::Products(value)
     }

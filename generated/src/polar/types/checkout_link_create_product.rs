@@ -241,7 +241,7 @@ impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
         >,
         ::openapi_runtime::Patch<super::TrialInterval>,
         ::openapi_runtime::Patch<i64>,
-        CheckoutLinkCreateProductPaymentProcessor,
+        ::openapi_runtime::de::Required<CheckoutLinkCreateProductPaymentProcessor>,
         ::openapi_runtime::Patch<String>,
         Option<bool>,
         Option<bool>,
@@ -249,29 +249,42 @@ impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
         ::openapi_runtime::Patch<i64>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3), Some(v11)) = (slots.3.take(), slots.11.take()) else {
+        let (Some(v3), Some(v11)) = (v3, v11) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            trial_interval: slots.1.take().unwrap_or_default(),
-            trial_interval_count: slots.2.take().unwrap_or_default(),
+            metadata: v0,
+            trial_interval: v1,
+            trial_interval_count: v2,
             payment_processor: v3,
-            label: slots.4.take().unwrap_or_default(),
-            allow_discount_codes: slots.5.take().unwrap_or_default(),
-            require_billing_address: slots.6.take().unwrap_or_default(),
-            discount_id: slots.7.take().unwrap_or_default(),
-            seats: slots.8.take().unwrap_or_default(),
-            success_url: slots.9.take().unwrap_or_default(),
-            return_url: slots.10.take().unwrap_or_default(),
+            label: v4,
+            allow_discount_codes: v5,
+            require_billing_address: v6,
+            discount_id: v7,
+            seats: v8,
+            success_url: v9,
+            return_url: v10,
             product_id: v11,
         })
     }

@@ -237,34 +237,37 @@ impl ::openapi_runtime::de::Object for CheckoutLinkProduct {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                super::MetadataOutputType,
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<super::TrialInterval>,
                 Option<i64>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
-                super::ProductVisibility,
+                ::openapi_runtime::de::Required<super::ProductVisibility>,
                 Option<super::RecurringInterval>,
                 Option<i64>,
                 Option<super::RecurringInterval>,
                 Option<i64>,
-                bool,
-                bool,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
             ),
             (
-                Vec<CheckoutLinkProductPricesItem>,
-                Vec<super::BenefitPublic>,
-                Vec<super::ProductMediaFileRead>,
+                ::openapi_runtime::de::Required<Vec<CheckoutLinkProductPricesItem>>,
+                ::openapi_runtime::de::Required<Vec<super::BenefitPublic>>,
+                ::openapi_runtime::de::Required<Vec<super::ProductMediaFileRead>>,
             ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -279,35 +282,23 @@ impl ::openapi_runtime::de::Object for CheckoutLinkProduct {
             Some(v16),
             Some(v17),
             Some(v18),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.6.take(),
-            slots.0.8.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-            slots.1.2.take(),
-        ) else {
+        ) = (v0, v1, v2, v6, v8, v13, v14, v15, v16, v17, v18) else {
             return None;
         };
         Some(Self {
             metadata: v0,
             id: v1,
             created_at: v2,
-            modified_at: slots.0.3.take().unwrap_or_default(),
-            trial_interval: slots.0.4.take().unwrap_or_default(),
-            trial_interval_count: slots.0.5.take().unwrap_or_default(),
+            modified_at: v3,
+            trial_interval: v4,
+            trial_interval_count: v5,
             name: v6,
-            description: slots.0.7.take().unwrap_or_default(),
+            description: v7,
             visibility: v8,
-            recurring_interval: slots.0.9.take().unwrap_or_default(),
-            recurring_interval_count: slots.0.10.take().unwrap_or_default(),
-            meter_interval: slots.0.11.take().unwrap_or_default(),
-            meter_interval_count: slots.0.12.take().unwrap_or_default(),
+            recurring_interval: v9,
+            recurring_interval_count: v10,
+            meter_interval: v11,
+            meter_interval_count: v12,
             is_recurring: v13,
             is_archived: v14,
             organization_id: v15,

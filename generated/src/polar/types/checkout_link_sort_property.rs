@@ -27,6 +27,7 @@ pub enum CheckoutLinkSortProperty {
 
 impl CheckoutLinkSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -44,6 +45,7 @@ impl CheckoutLinkSortProperty {
 
 impl From<&str> for CheckoutLinkSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -60,6 +62,7 @@ impl From<&str> for CheckoutLinkSortProperty {
 }
 
 impl ::std::fmt::Display for CheckoutLinkSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for CheckoutLinkSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "label",
-                "-label",
-                "success_url",
-                "-success_url",
-                "allow_discount_codes",
-                "-allow_discount_codes",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "label",
+                        "-label",
+                        "success_url",
+                        "-success_url",
+                        "allow_discount_codes",
+                        "-allow_discount_codes",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -240,21 +240,33 @@ impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            trial_interval: slots.0.take().unwrap_or_default(),
-            trial_interval_count: slots.1.take().unwrap_or_default(),
-            metadata: slots.2.take().unwrap_or_default(),
-            products: slots.3.take().unwrap_or_default(),
-            label: slots.4.take().unwrap_or_default(),
-            allow_discount_codes: slots.5.take().unwrap_or_default(),
-            require_billing_address: slots.6.take().unwrap_or_default(),
-            discount_id: slots.7.take().unwrap_or_default(),
-            seats: slots.8.take().unwrap_or_default(),
-            success_url: slots.9.take().unwrap_or_default(),
-            return_url: slots.10.take().unwrap_or_default(),
+            trial_interval: v0,
+            trial_interval_count: v1,
+            metadata: v2,
+            products: v3,
+            label: v4,
+            allow_discount_codes: v5,
+            require_billing_address: v6,
+            discount_id: v7,
+            seats: v8,
+            success_url: v9,
+            return_url: v10,
         })
     }
 }

@@ -231,30 +231,36 @@ impl ::openapi_runtime::de::Object for CheckoutProduct {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<super::TrialInterval>,
                 Option<i64>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
-                super::ProductVisibility,
+                ::openapi_runtime::de::Required<super::ProductVisibility>,
                 Option<super::RecurringInterval>,
                 Option<i64>,
                 Option<super::RecurringInterval>,
                 Option<i64>,
-                bool,
-                bool,
-                ::uuid::Uuid,
-                Vec<CheckoutProductPricesItem>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<Vec<CheckoutProductPricesItem>>,
             ),
-            (Vec<super::BenefitPublic>, Vec<super::ProductMediaFileRead>),
+            (
+                ::openapi_runtime::de::Required<Vec<super::BenefitPublic>>,
+                ::openapi_runtime::de::Required<Vec<super::ProductMediaFileRead>>,
+            ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -268,33 +274,22 @@ impl ::openapi_runtime::de::Object for CheckoutProduct {
             Some(v15),
             Some(v16),
             Some(v17),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.5.take(),
-            slots.0.7.take(),
-            slots.0.12.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-        ) else {
+        ) = (v0, v1, v5, v7, v12, v13, v14, v15, v16, v17) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
-            trial_interval: slots.0.3.take().unwrap_or_default(),
-            trial_interval_count: slots.0.4.take().unwrap_or_default(),
+            modified_at: v2,
+            trial_interval: v3,
+            trial_interval_count: v4,
             name: v5,
-            description: slots.0.6.take().unwrap_or_default(),
+            description: v6,
             visibility: v7,
-            recurring_interval: slots.0.8.take().unwrap_or_default(),
-            recurring_interval_count: slots.0.9.take().unwrap_or_default(),
-            meter_interval: slots.0.10.take().unwrap_or_default(),
-            meter_interval_count: slots.0.11.take().unwrap_or_default(),
+            recurring_interval: v8,
+            recurring_interval_count: v9,
+            meter_interval: v10,
+            meter_interval_count: v11,
             is_recurring: v12,
             is_archived: v13,
             organization_id: v14,

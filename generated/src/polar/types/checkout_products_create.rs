@@ -629,7 +629,7 @@ impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
                 ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<String>,
                 ::openapi_runtime::Patch<super::PresentmentCurrency>,
-                Vec<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
                 ::openapi_runtime::Patch<
                     ::std::collections::BTreeMap<
                         String,
@@ -642,43 +642,46 @@ impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27, v28, v29),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v28),) = (slots.1.12.take(),) else {
+        let (Some(v28),) = (v28,) else {
             return None;
         };
         Some(Self {
-            trial_interval: slots.0.0.take().unwrap_or_default(),
-            trial_interval_count: slots.0.1.take().unwrap_or_default(),
-            metadata: slots.0.2.take().unwrap_or_default(),
-            custom_field_data: slots.0.3.take().unwrap_or_default(),
-            discount_id: slots.0.4.take().unwrap_or_default(),
-            allow_discount_codes: slots.0.5.take().unwrap_or_default(),
-            require_billing_address: slots.0.6.take().unwrap_or_default(),
-            amount: slots.0.7.take().unwrap_or_default(),
-            seats: slots.0.8.take().unwrap_or_default(),
-            min_seats: slots.0.9.take().unwrap_or_default(),
-            max_seats: slots.0.10.take().unwrap_or_default(),
-            allow_trial: slots.0.11.take().unwrap_or_default(),
-            customer_id: slots.0.12.take().unwrap_or_default(),
-            is_business_customer: slots.0.13.take().unwrap_or_default(),
-            external_customer_id: slots.0.14.take().unwrap_or_default(),
-            customer_name: slots.0.15.take().unwrap_or_default(),
-            customer_email: slots.1.0.take().unwrap_or_default(),
-            customer_ip_address: slots.1.1.take().unwrap_or_default(),
-            customer_billing_name: slots.1.2.take().unwrap_or_default(),
-            customer_billing_address: slots.1.3.take().unwrap_or_default(),
-            customer_tax_id: slots.1.4.take().unwrap_or_default(),
-            customer_metadata: slots.1.5.take().unwrap_or_default(),
-            subscription_id: slots.1.6.take().unwrap_or_default(),
-            success_url: slots.1.7.take().unwrap_or_default(),
-            return_url: slots.1.8.take().unwrap_or_default(),
-            embed_origin: slots.1.9.take().unwrap_or_default(),
-            locale: slots.1.10.take().unwrap_or_default(),
-            currency: slots.1.11.take().unwrap_or_default(),
+            trial_interval: v0,
+            trial_interval_count: v1,
+            metadata: v2,
+            custom_field_data: v3,
+            discount_id: v4,
+            allow_discount_codes: v5,
+            require_billing_address: v6,
+            amount: v7,
+            seats: v8,
+            min_seats: v9,
+            max_seats: v10,
+            allow_trial: v11,
+            customer_id: v12,
+            is_business_customer: v13,
+            external_customer_id: v14,
+            customer_name: v15,
+            customer_email: v16,
+            customer_ip_address: v17,
+            customer_billing_name: v18,
+            customer_billing_address: v19,
+            customer_tax_id: v20,
+            customer_metadata: v21,
+            subscription_id: v22,
+            success_url: v23,
+            return_url: v24,
+            embed_origin: v25,
+            locale: v26,
+            currency: v27,
             products: v28,
-            prices: slots.1.13.take().unwrap_or_default(),
+            prices: v29,
         })
     }
 }
@@ -720,6 +723,7 @@ pub enum CheckoutProductsCreatePricesValueItem {
 
 impl CheckoutProductsCreatePricesValueItem {
     /// `price_currency`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
         match self {
             Self::Fixed(v) => v.price_currency.as_ref(),
@@ -785,18 +789,21 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
 }
 
 impl From<super::ProductPriceFixedCreate> for CheckoutProductsCreatePricesValueItem {
+    #[inline]
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
 
 impl From<super::ProductPriceCustomCreate> for CheckoutProductsCreatePricesValueItem {
+    #[inline]
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::ProductPriceSeatBasedCreate> for CheckoutProductsCreatePricesValueItem {
+    #[inline]
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
@@ -804,6 +811,7 @@ impl From<super::ProductPriceSeatBasedCreate> for CheckoutProductsCreatePricesVa
 
 impl From<super::ProductPriceMeteredUnitCreate>
 for CheckoutProductsCreatePricesValueItem {
+    #[inline]
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
     }

@@ -23,6 +23,7 @@ pub enum CheckoutSortProperty {
 
 impl CheckoutSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -38,6 +39,7 @@ impl CheckoutSortProperty {
 
 impl From<&str> for CheckoutSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -52,6 +54,7 @@ impl From<&str> for CheckoutSortProperty {
 }
 
 impl ::std::fmt::Display for CheckoutSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,16 +74,20 @@ impl ::openapi_runtime::json::Decode for CheckoutSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "expires_at",
-                "-expires_at",
-                "status",
-                "-status",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "expires_at",
+                        "-expires_at",
+                        "status",
+                        "-status",
+                    ],
+                )?,
+            ),
         )
     }
 }

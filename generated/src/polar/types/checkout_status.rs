@@ -21,6 +21,7 @@ pub enum CheckoutStatus {
 
 impl CheckoutStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -35,6 +36,7 @@ impl CheckoutStatus {
 
 impl From<&str> for CheckoutStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -48,6 +50,7 @@ impl From<&str> for CheckoutStatus {
 }
 
 impl ::std::fmt::Display for CheckoutStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,9 +70,13 @@ impl ::openapi_runtime::json::Decode for CheckoutStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["open", "expired", "confirmed", "succeeded", "failed"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["open", "expired", "confirmed", "succeeded", "failed"],
+                )?,
+            ),
         )
     }
 }

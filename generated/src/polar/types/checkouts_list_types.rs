@@ -93,12 +93,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutsListStatus {
 }
 
 impl From<Vec<super::CheckoutStatus>> for CheckoutsListStatus {
+    #[inline]
     fn from(value: Vec<super::CheckoutStatus>) -> Self {
         Self::CheckoutStatusList(value)
     }
 }
 
 impl From<super::CheckoutStatus> for CheckoutsListStatus {
+    #[inline]
     fn from(value: super::CheckoutStatus) -> Self {
         Self::CheckoutStatus(value)
     }

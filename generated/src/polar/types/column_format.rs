@@ -21,6 +21,7 @@ pub enum ColumnFormat {
 
 impl ColumnFormat {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -35,6 +36,7 @@ impl ColumnFormat {
 
 impl From<&str> for ColumnFormat {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -48,6 +50,7 @@ impl From<&str> for ColumnFormat {
 }
 
 impl ::std::fmt::Display for ColumnFormat {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,9 +70,13 @@ impl ::openapi_runtime::json::Decode for ColumnFormat {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["text", "currency", "datetime", "badge", "avatar"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["text", "currency", "datetime", "badge", "avatar"],
+                )?,
+            ),
         )
     }
 }

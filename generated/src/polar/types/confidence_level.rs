@@ -20,6 +20,7 @@ pub enum ConfidenceLevel {
 
 impl ConfidenceLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -32,6 +33,7 @@ impl ConfidenceLevel {
 
 impl From<&str> for ConfidenceLevel {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "low" => Self::Low,
@@ -43,6 +45,7 @@ impl From<&str> for ConfidenceLevel {
 }
 
 impl ::std::fmt::Display for ConfidenceLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -62,7 +65,11 @@ impl ::openapi_runtime::json::Decode for ConfidenceLevel {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["low", "medium", "high"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["low", "medium", "high"])?,
+            ),
+        )
     }
 }
 

@@ -57,12 +57,10 @@ impl ::openapi_runtime::de::Object for CountAggregation {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            func: slots.0.take().unwrap_or_default(),
-        })
+        Some(Self { func: v0 })
     }
 }
 

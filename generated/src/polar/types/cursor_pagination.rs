@@ -52,14 +52,14 @@ impl ::openapi_runtime::de::Object for CursorPagination {
     const NAME: &'static str = "CursorPagination";
     const WIRE_NAMES: &'static [&'static str] = &["has_next_page"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (bool,);
+    type Fields = (::openapi_runtime::de::Required<bool>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { has_next_page: v0 })

@@ -22,6 +22,7 @@ pub enum CustomField {
 
 impl CustomField {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Text(v) => Some(v.created_at),
@@ -34,6 +35,7 @@ impl CustomField {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Text(v) => v.modified_at,
@@ -46,6 +48,7 @@ impl CustomField {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Text(v) => Some(v.id),
@@ -58,6 +61,7 @@ impl CustomField {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::Text(v) => Some(&v.metadata),
@@ -70,6 +74,7 @@ impl CustomField {
     }
 
     /// `slug`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         match self {
             Self::Text(v) => Some(v.slug.as_str()),
@@ -82,6 +87,7 @@ impl CustomField {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Text(v) => Some(v.name.as_str()),
@@ -94,6 +100,7 @@ impl CustomField {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Text(v) => Some(v.organization_id),
@@ -164,30 +171,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
 }
 
 impl From<super::CustomFieldText> for CustomField {
+    #[inline]
     fn from(value: super::CustomFieldText) -> Self {
         Self::Text(value)
     }
 }
 
 impl From<super::CustomFieldNumber> for CustomField {
+    #[inline]
     fn from(value: super::CustomFieldNumber) -> Self {
         Self::Number(value)
     }
 }
 
 impl From<super::CustomFieldDate> for CustomField {
+    #[inline]
     fn from(value: super::CustomFieldDate) -> Self {
         Self::Date(value)
     }
 }
 
 impl From<super::CustomFieldCheckbox> for CustomField {
+    #[inline]
     fn from(value: super::CustomFieldCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
 
 impl From<super::CustomFieldSelect> for CustomField {
+    #[inline]
     fn from(value: super::CustomFieldSelect) -> Self {
         Self::Select(value)
     }

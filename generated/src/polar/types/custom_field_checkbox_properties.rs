@@ -87,13 +87,13 @@ impl ::openapi_runtime::de::Object for CustomFieldCheckboxProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            form_label: slots.0.take().unwrap_or_default(),
-            form_help_text: slots.1.take().unwrap_or_default(),
-            form_placeholder: slots.2.take().unwrap_or_default(),
+            form_label: v0,
+            form_help_text: v1,
+            form_placeholder: v2,
         })
     }
 }

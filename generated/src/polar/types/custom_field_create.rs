@@ -22,6 +22,7 @@ pub enum CustomFieldCreate {
 
 impl CustomFieldCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -38,6 +39,7 @@ impl CustomFieldCreate {
     }
 
     /// `slug`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         match self {
             Self::Text(v) => Some(v.slug.as_str()),
@@ -50,6 +52,7 @@ impl CustomFieldCreate {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Text(v) => Some(v.name.as_str()),
@@ -120,30 +123,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
 }
 
 impl From<super::CustomFieldCreateText> for CustomFieldCreate {
+    #[inline]
     fn from(value: super::CustomFieldCreateText) -> Self {
         Self::Text(value)
     }
 }
 
 impl From<super::CustomFieldCreateNumber> for CustomFieldCreate {
+    #[inline]
     fn from(value: super::CustomFieldCreateNumber) -> Self {
         Self::Number(value)
     }
 }
 
 impl From<super::CustomFieldCreateDate> for CustomFieldCreate {
+    #[inline]
     fn from(value: super::CustomFieldCreateDate) -> Self {
         Self::Date(value)
     }
 }
 
 impl From<super::CustomFieldCreateCheckbox> for CustomFieldCreate {
+    #[inline]
     fn from(value: super::CustomFieldCreateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
 
 impl From<super::CustomFieldCreateSelect> for CustomFieldCreate {
+    #[inline]
     fn from(value: super::CustomFieldCreateSelect) -> Self {
         Self::Select(value)
     }

@@ -135,32 +135,27 @@ impl ::openapi_runtime::de::Object for CustomFieldCreateNumber {
         Option<
             ::std::collections::BTreeMap<String, CustomFieldCreateNumberMetadataValue>,
         >,
-        CustomFieldCreateNumberType,
-        String,
-        String,
+        ::openapi_runtime::de::Required<CustomFieldCreateNumberType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
-        super::CustomFieldNumberProperties,
+        ::openapi_runtime::de::Required<super::CustomFieldNumberProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v5)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3), Some(v5)) = (v1, v2, v3, v5) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             r#type: v1,
             slug: v2,
             name: v3,
-            organization_id: slots.4.take().unwrap_or_default(),
+            organization_id: v4,
             properties: v5,
         })
     }

@@ -119,15 +119,15 @@ impl ::openapi_runtime::de::Object for CustomFieldDateProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            form_label: slots.0.take().unwrap_or_default(),
-            form_help_text: slots.1.take().unwrap_or_default(),
-            form_placeholder: slots.2.take().unwrap_or_default(),
-            ge: slots.3.take().unwrap_or_default(),
-            le: slots.4.take().unwrap_or_default(),
+            form_label: v0,
+            form_help_text: v1,
+            form_placeholder: v2,
+            ge: v3,
+            le: v4,
         })
     }
 }

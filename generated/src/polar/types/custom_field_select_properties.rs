@@ -104,21 +104,21 @@ impl ::openapi_runtime::de::Object for CustomFieldSelectProperties {
         Option<String>,
         Option<String>,
         Option<String>,
-        Vec<super::CustomFieldSelectOption>,
+        ::openapi_runtime::de::Required<Vec<super::CustomFieldSelectOption>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            form_label: slots.0.take().unwrap_or_default(),
-            form_help_text: slots.1.take().unwrap_or_default(),
-            form_placeholder: slots.2.take().unwrap_or_default(),
+            form_label: v0,
+            form_help_text: v1,
+            form_placeholder: v2,
             options: v3,
         })
     }

@@ -120,20 +120,30 @@ impl ::openapi_runtime::de::Object for CustomFieldText {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::MetadataOutputType,
-        CustomFieldTextType,
-        String,
-        String,
-        ::uuid::Uuid,
-        super::CustomFieldTextProperties,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<CustomFieldTextType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::CustomFieldTextProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -145,21 +155,12 @@ impl ::openapi_runtime::de::Object for CustomFieldText {
             Some(v6),
             Some(v7),
             Some(v8),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v8) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             metadata: v3,
             r#type: v4,

@@ -131,16 +131,16 @@ impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            form_label: slots.0.take().unwrap_or_default(),
-            form_help_text: slots.1.take().unwrap_or_default(),
-            form_placeholder: slots.2.take().unwrap_or_default(),
-            textarea: slots.3.take().unwrap_or_default(),
-            min_length: slots.4.take().unwrap_or_default(),
-            max_length: slots.5.take().unwrap_or_default(),
+            form_label: v0,
+            form_help_text: v1,
+            form_placeholder: v2,
+            textarea: v3,
+            min_length: v4,
+            max_length: v5,
         })
     }
 }

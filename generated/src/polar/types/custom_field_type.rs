@@ -21,6 +21,7 @@ pub enum CustomFieldType {
 
 impl CustomFieldType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -35,6 +36,7 @@ impl CustomFieldType {
 
 impl From<&str> for CustomFieldType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -48,6 +50,7 @@ impl From<&str> for CustomFieldType {
 }
 
 impl ::std::fmt::Display for CustomFieldType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,9 +70,13 @@ impl ::openapi_runtime::json::Decode for CustomFieldType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["text", "number", "date", "checkbox", "select"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["text", "number", "date", "checkbox", "select"],
+                )?,
+            ),
         )
     }
 }

@@ -22,6 +22,7 @@ pub enum CustomFieldUpdate {
 
 impl CustomFieldUpdate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -96,30 +97,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
 }
 
 impl From<super::CustomFieldUpdateText> for CustomFieldUpdate {
+    #[inline]
     fn from(value: super::CustomFieldUpdateText) -> Self {
         Self::Text(value)
     }
 }
 
 impl From<super::CustomFieldUpdateNumber> for CustomFieldUpdate {
+    #[inline]
     fn from(value: super::CustomFieldUpdateNumber) -> Self {
         Self::Number(value)
     }
 }
 
 impl From<super::CustomFieldUpdateDate> for CustomFieldUpdate {
+    #[inline]
     fn from(value: super::CustomFieldUpdateDate) -> Self {
         Self::Date(value)
     }
 }
 
 impl From<super::CustomFieldUpdateCheckbox> for CustomFieldUpdate {
+    #[inline]
     fn from(value: super::CustomFieldUpdateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
 
 impl From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
+    #[inline]
     fn from(value: super::CustomFieldUpdateSelect) -> Self {
         Self::Select(value)
     }

@@ -140,24 +140,24 @@ impl ::openapi_runtime::de::Object for CustomFieldUpdateDate {
         Option<::std::collections::BTreeMap<String, CustomFieldUpdateDateMetadataValue>>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
-        CustomFieldUpdateDateType,
+        ::openapi_runtime::de::Required<CustomFieldUpdateDateType>,
         ::openapi_runtime::Patch<super::CustomFieldDateProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            name: slots.1.take().unwrap_or_default(),
-            slug: slots.2.take().unwrap_or_default(),
+            metadata: v0,
+            name: v1,
+            slug: v2,
             r#type: v3,
-            properties: slots.4.take().unwrap_or_default(),
+            properties: v4,
         })
     }
 }

@@ -72,12 +72,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldsListType {
 }
 
 impl From<Vec<super::CustomFieldType>> for CustomFieldsListType {
+    #[inline]
     fn from(value: Vec<super::CustomFieldType>) -> Self {
         Self::CustomFieldTypeList(value)
     }
 }
 
 impl From<super::CustomFieldType> for CustomFieldsListType {
+    #[inline]
     fn from(value: super::CustomFieldType) -> Self {
         Self::CustomFieldType(value)
     }

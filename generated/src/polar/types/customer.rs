@@ -16,6 +16,7 @@ pub enum Customer {
 
 impl Customer {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => Some(v.id),
@@ -25,6 +26,7 @@ impl Customer {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => Some(v.created_at),
@@ -34,6 +36,7 @@ impl Customer {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.modified_at,
@@ -43,6 +46,7 @@ impl Customer {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::Individual(v) => Some(&v.metadata),
@@ -52,6 +56,7 @@ impl Customer {
     }
 
     /// `external_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn external_id(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.external_id.as_deref(),
@@ -61,6 +66,7 @@ impl Customer {
     }
 
     /// `email`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => Some(v.email.as_str()),
@@ -70,6 +76,7 @@ impl Customer {
     }
 
     /// `email_verified`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn email_verified(&self) -> Option<bool> {
         match self {
             Self::Individual(v) => Some(v.email_verified),
@@ -79,6 +86,7 @@ impl Customer {
     }
 
     /// `name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.name.as_deref(),
@@ -88,6 +96,7 @@ impl Customer {
     }
 
     /// `billing_name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn billing_name(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.billing_name.as_deref(),
@@ -97,6 +106,7 @@ impl Customer {
     }
 
     /// `billing_address`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn billing_address(&self) -> Option<&super::Address> {
         match self {
             Self::Individual(v) => v.billing_address.as_ref(),
@@ -106,6 +116,7 @@ impl Customer {
     }
 
     /// `tax_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn tax_id(&self) -> Option<&(String, super::TaxIdFormat)> {
         match self {
             Self::Individual(v) => v.tax_id.as_ref(),
@@ -115,6 +126,7 @@ impl Customer {
     }
 
     /// `locale`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn locale(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.locale.as_deref(),
@@ -124,6 +136,7 @@ impl Customer {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => Some(v.organization_id),
@@ -133,6 +146,7 @@ impl Customer {
     }
 
     /// `default_payment_method_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn default_payment_method_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => v.default_payment_method_id,
@@ -142,6 +156,7 @@ impl Customer {
     }
 
     /// `deleted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn deleted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.deleted_at,
@@ -151,6 +166,7 @@ impl Customer {
     }
 
     /// `first_user_event_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn first_user_event_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.first_user_event_at,
@@ -160,6 +176,7 @@ impl Customer {
     }
 
     /// `avatar_url`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn avatar_url(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.avatar_url.as_deref(),
@@ -215,12 +232,14 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 }
 
 impl From<super::CustomerIndividual> for Customer {
+    #[inline]
     fn from(value: super::CustomerIndividual) -> Self {
         Self::Individual(value)
     }
 }
 
 impl From<super::CustomerTeam> for Customer {
+    #[inline]
     fn from(value: super::CustomerTeam) -> Self {
         Self::Team(value)
     }

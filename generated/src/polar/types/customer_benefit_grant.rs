@@ -28,6 +28,7 @@ pub enum CustomerBenefitGrant {
 
 impl CustomerBenefitGrant {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Discord(v) => Some(v.created_at),
@@ -43,6 +44,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Discord(v) => v.modified_at,
@@ -58,6 +60,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => Some(v.id),
@@ -73,6 +76,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `granted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn granted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Discord(v) => v.granted_at,
@@ -88,6 +92,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `revoked_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn revoked_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Discord(v) => v.revoked_at,
@@ -103,6 +108,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => Some(v.customer_id),
@@ -118,6 +124,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn member_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => v.member_id,
@@ -133,6 +140,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `benefit_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn benefit_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => Some(v.benefit_id),
@@ -148,6 +156,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `subscription_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn subscription_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => v.subscription_id,
@@ -163,6 +172,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn order_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Discord(v) => v.order_id,
@@ -178,6 +188,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `is_granted`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_granted(&self) -> Option<bool> {
         match self {
             Self::Discord(v) => Some(v.is_granted),
@@ -193,6 +204,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `is_revoked`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_revoked(&self) -> Option<bool> {
         match self {
             Self::Discord(v) => Some(v.is_revoked),
@@ -208,6 +220,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `error`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn error(&self) -> Option<&super::BenefitGrantError> {
         match self {
             Self::Discord(v) => v.error.as_ref(),
@@ -223,6 +236,7 @@ impl CustomerBenefitGrant {
     }
 
     /// `customer`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer(&self) -> Option<&super::CustomerPortalCustomer> {
         match self {
             Self::Discord(v) => Some(&v.customer),
@@ -506,48 +520,56 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
 }
 
 impl From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantDiscord) -> Self {
         Self::Discord(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantGitHubRepository> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantGitHubRepository) -> Self {
         Self::GitHubRepository(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantDownloadables> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantLicenseKeys> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantCustom> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantCustom) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantMeterCredit> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantFeatureFlag> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantSlackSharedChannel> for CustomerBenefitGrant {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }

@@ -56,11 +56,9 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpda
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            account_id: slots.0.take().unwrap_or_default(),
-        })
+        Some(Self { account_id: v0 })
     }
 }

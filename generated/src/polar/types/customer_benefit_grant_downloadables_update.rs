@@ -54,14 +54,18 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadablesUpdate {
     const NAME: &'static str = "CustomerBenefitGrantDownloadablesUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["benefit_type"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (CustomerBenefitGrantDownloadablesUpdateBenefitType,);
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            CustomerBenefitGrantDownloadablesUpdateBenefitType,
+        >,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { benefit_type: v0 })

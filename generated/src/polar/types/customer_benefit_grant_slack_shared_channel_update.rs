@@ -64,16 +64,20 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantSlackSharedChannelUpd
     const WIRE_NAMES: &'static [&'static str] = &["benefit_type", "properties"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
-        super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
+        ::openapi_runtime::de::Required<
+            CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
+        >,
+        ::openapi_runtime::de::Required<
+            super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
+        >,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {

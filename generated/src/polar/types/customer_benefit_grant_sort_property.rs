@@ -27,6 +27,7 @@ pub enum CustomerBenefitGrantSortProperty {
 
 impl CustomerBenefitGrantSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GrantedAt => "granted_at",
@@ -44,6 +45,7 @@ impl CustomerBenefitGrantSortProperty {
 
 impl From<&str> for CustomerBenefitGrantSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "granted_at" => Self::GrantedAt,
@@ -60,6 +62,7 @@ impl From<&str> for CustomerBenefitGrantSortProperty {
 }
 
 impl ::std::fmt::Display for CustomerBenefitGrantSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for CustomerBenefitGrantSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "granted_at",
-                "-granted_at",
-                "type",
-                "-type",
-                "organization",
-                "-organization",
-                "product_benefit",
-                "-product_benefit",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "granted_at",
+                        "-granted_at",
+                        "type",
+                        "-type",
+                        "organization",
+                        "-organization",
+                        "product_benefit",
+                        "-product_benefit",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -102,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
 }
 
 impl From<super::CustomerBenefitGrantDiscordUpdate> for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantDiscordUpdate) -> Self {
         Self::Discord(value)
     }
@@ -109,6 +110,7 @@ impl From<super::CustomerBenefitGrantDiscordUpdate> for CustomerBenefitGrantUpda
 
 impl From<super::CustomerBenefitGrantGitHubRepositoryUpdate>
 for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantGitHubRepositoryUpdate) -> Self {
         Self::GithubRepository(value)
     }
@@ -116,30 +118,35 @@ for CustomerBenefitGrantUpdate {
 
 impl From<super::CustomerBenefitGrantDownloadablesUpdate>
 for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantDownloadablesUpdate) -> Self {
         Self::Downloadables(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantLicenseKeysUpdate> for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantLicenseKeysUpdate) -> Self {
         Self::LicenseKeys(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantCustomUpdate> for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantCustomUpdate) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantMeterCreditUpdate> for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantMeterCreditUpdate) -> Self {
         Self::MeterCredit(value)
     }
 }
 
 impl From<super::CustomerBenefitGrantFeatureFlagUpdate> for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantFeatureFlagUpdate) -> Self {
         Self::FeatureFlag(value)
     }
@@ -147,6 +154,7 @@ impl From<super::CustomerBenefitGrantFeatureFlagUpdate> for CustomerBenefitGrant
 
 impl From<super::CustomerBenefitGrantSlackSharedChannelUpdate>
 for CustomerBenefitGrantUpdate {
+    #[inline]
     fn from(value: super::CustomerBenefitGrantSlackSharedChannelUpdate) -> Self {
         Self::SlackSharedChannel(value)
     }

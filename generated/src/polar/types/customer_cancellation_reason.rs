@@ -27,6 +27,7 @@ pub enum CustomerCancellationReason {
 
 impl CustomerCancellationReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CustomerService => "customer_service",
@@ -44,6 +45,7 @@ impl CustomerCancellationReason {
 
 impl From<&str> for CustomerCancellationReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "customer_service" => Self::CustomerService,
@@ -60,6 +62,7 @@ impl From<&str> for CustomerCancellationReason {
 }
 
 impl ::std::fmt::Display for CustomerCancellationReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for CustomerCancellationReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "customer_service",
-                "low_quality",
-                "missing_features",
-                "switched_service",
-                "too_complex",
-                "too_expensive",
-                "unused",
-                "other",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "customer_service",
+                        "low_quality",
+                        "missing_features",
+                        "switched_service",
+                        "too_complex",
+                        "too_expensive",
+                        "unused",
+                        "other",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -105,25 +105,25 @@ impl ::openapi_runtime::de::Object for CustomerCardBlock {
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
         Option<CustomerCardBlockType>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4)) = (slots.1.take(), slots.4.take()) else {
+        let (Some(v1), Some(v4)) = (v1, v4) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             email: v1,
-            name: slots.2.take().unwrap_or_default(),
-            avatar_url: slots.3.take().unwrap_or_default(),
+            name: v2,
+            avatar_url: v3,
             created_at: v4,
         })
     }

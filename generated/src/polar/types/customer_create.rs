@@ -16,6 +16,7 @@ pub enum CustomerCreate {
 
 impl CustomerCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -137,12 +138,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
 }
 
 impl From<super::CustomerIndividualCreate> for CustomerCreate {
+    #[inline]
     fn from(value: super::CustomerIndividualCreate) -> Self {
         Self::Individual(value)
     }
 }
 
 impl From<super::CustomerTeamCreate> for CustomerCreate {
+    #[inline]
     fn from(value: super::CustomerTeamCreate) -> Self {
         Self::Team(value)
     }

@@ -93,21 +93,26 @@ impl ::openapi_runtime::de::Object for CustomerCreatedMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1, 2, 3];
-    type Fields = (String, Option<String>, Option<String>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             customer_id: v0,
-            customer_email: slots.1.take().unwrap_or_default(),
-            customer_name: slots.2.take().unwrap_or_default(),
-            customer_external_id: slots.3.take().unwrap_or_default(),
+            customer_email: v1,
+            customer_name: v2,
+            customer_external_id: v3,
         })
     }
 }

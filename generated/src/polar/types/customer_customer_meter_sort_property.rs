@@ -39,6 +39,7 @@ pub enum CustomerCustomerMeterSortProperty {
 
 impl CustomerCustomerMeterSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -62,6 +63,7 @@ impl CustomerCustomerMeterSortProperty {
 
 impl From<&str> for CustomerCustomerMeterSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -84,6 +86,7 @@ impl From<&str> for CustomerCustomerMeterSortProperty {
 }
 
 impl ::std::fmt::Display for CustomerCustomerMeterSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -103,24 +106,28 @@ impl ::openapi_runtime::json::Decode for CustomerCustomerMeterSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "modified_at",
-                "-modified_at",
-                "meter_id",
-                "-meter_id",
-                "meter_name",
-                "-meter_name",
-                "consumed_units",
-                "-consumed_units",
-                "credited_units",
-                "-credited_units",
-                "balance",
-                "-balance",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "modified_at",
+                        "-modified_at",
+                        "meter_id",
+                        "-meter_id",
+                        "meter_name",
+                        "-meter_name",
+                        "consumed_units",
+                        "-consumed_units",
+                        "credited_units",
+                        "-credited_units",
+                        "balance",
+                        "-balance",
+                    ],
+                )?,
+            ),
         )
     }
 }

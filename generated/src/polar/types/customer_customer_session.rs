@@ -66,19 +66,22 @@ impl ::openapi_runtime::de::Object for CustomerCustomerSession {
     const WIRE_NAMES: &'static [&'static str] = &["expires_at", "return_url"];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (::chrono::DateTime<::chrono::Utc>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             expires_at: v0,
-            return_url: slots.1.take().unwrap_or_default(),
+            return_url: v1,
         })
     }
 }

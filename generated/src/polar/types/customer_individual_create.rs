@@ -224,27 +224,38 @@ impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<super::MemberOwnerCreate>,
         Option<CustomerIndividualCreateType>,
-        String,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v9),) = (slots.9.take(),) else {
+        let (Some(v9),) = (v9,) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            external_id: slots.1.take().unwrap_or_default(),
-            name: slots.2.take().unwrap_or_default(),
-            billing_address: slots.3.take().unwrap_or_default(),
-            tax_id: slots.4.take().unwrap_or_default(),
-            locale: slots.5.take().unwrap_or_default(),
-            organization_id: slots.6.take().unwrap_or_default(),
-            owner: slots.7.take().unwrap_or_default(),
-            r#type: slots.8.take().unwrap_or_default(),
+            metadata: v0,
+            external_id: v1,
+            name: v2,
+            billing_address: v3,
+            tax_id: v4,
+            locale: v5,
+            organization_id: v6,
+            owner: v7,
+            r#type: v8,
             email: v9,
         })
     }

@@ -134,21 +134,32 @@ impl ::openapi_runtime::de::Object for CustomerMeter {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        f64,
-        i64,
-        f64,
-        super::Customer,
-        super::Meter,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<super::Customer>,
+        ::openapi_runtime::de::Required<super::Meter>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -161,23 +172,13 @@ impl ::openapi_runtime::de::Object for CustomerMeter {
             Some(v7),
             Some(v8),
             Some(v9),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             customer_id: v3,
             meter_id: v4,
             consumed_units: v5,

@@ -47,6 +47,7 @@ pub enum CustomerMeterSortProperty {
 
 impl CustomerMeterSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -74,6 +75,7 @@ impl CustomerMeterSortProperty {
 
 impl From<&str> for CustomerMeterSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -100,6 +102,7 @@ impl From<&str> for CustomerMeterSortProperty {
 }
 
 impl ::std::fmt::Display for CustomerMeterSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -119,28 +122,32 @@ impl ::openapi_runtime::json::Decode for CustomerMeterSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "modified_at",
-                "-modified_at",
-                "customer_id",
-                "-customer_id",
-                "customer_name",
-                "-customer_name",
-                "meter_id",
-                "-meter_id",
-                "meter_name",
-                "-meter_name",
-                "consumed_units",
-                "-consumed_units",
-                "credited_units",
-                "-credited_units",
-                "balance",
-                "-balance",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "modified_at",
+                        "-modified_at",
+                        "customer_id",
+                        "-customer_id",
+                        "customer_name",
+                        "-customer_name",
+                        "meter_id",
+                        "-meter_id",
+                        "meter_name",
+                        "-meter_name",
+                        "consumed_units",
+                        "-consumed_units",
+                        "credited_units",
+                        "-credited_units",
+                        "balance",
+                        "-balance",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -96,13 +96,13 @@ impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            confirmation_token_id: slots.0.take().unwrap_or_default(),
-            payment_method_id: slots.1.take().unwrap_or_default(),
-            payment_processor: slots.2.take().unwrap_or_default(),
+            confirmation_token_id: v0,
+            payment_method_id: v1,
+            payment_processor: v2,
         })
     }
 }

@@ -76,20 +76,24 @@ impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
     const NAME: &'static str = "CustomerOrderPaymentConfirmation";
     const WIRE_NAMES: &'static [&'static str] = &["status", "client_secret", "error"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<String>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             status: v0,
-            client_secret: slots.1.take().unwrap_or_default(),
-            error: slots.2.take().unwrap_or_default(),
+            client_secret: v1,
+            error: v2,
         })
     }
 }

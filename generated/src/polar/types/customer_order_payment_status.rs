@@ -65,19 +65,16 @@ impl ::openapi_runtime::de::Object for CustomerOrderPaymentStatus {
     const NAME: &'static str = "CustomerOrderPaymentStatus";
     const WIRE_NAMES: &'static [&'static str] = &["status", "error"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<String>);
+    type Fields = (::openapi_runtime::de::Required<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
-        Some(Self {
-            status: v0,
-            error: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { status: v0, error: v1 })
     }
 }

@@ -74,12 +74,12 @@ impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            member_model_enabled: slots.0.take().unwrap_or_default(),
-            checkout_localization_enabled: slots.1.take().unwrap_or_default(),
+            member_model_enabled: v0,
+            checkout_localization_enabled: v1,
         })
     }
 }

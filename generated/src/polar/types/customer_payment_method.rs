@@ -16,6 +16,7 @@ pub enum CustomerPaymentMethod {
 
 impl CustomerPaymentMethod {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::PaymentMethodCard(v) => Some(v.id),
@@ -25,6 +26,7 @@ impl CustomerPaymentMethod {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::PaymentMethodCard(v) => Some(v.created_at),
@@ -34,6 +36,7 @@ impl CustomerPaymentMethod {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::PaymentMethodCard(v) => v.modified_at,
@@ -43,6 +46,7 @@ impl CustomerPaymentMethod {
     }
 
     /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
         match self {
             Self::PaymentMethodCard(v) => Some(&v.processor),
@@ -52,6 +56,7 @@ impl CustomerPaymentMethod {
     }
 
     /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::PaymentMethodCard(v) => Some(v.customer_id),
@@ -146,12 +151,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
 }
 
 impl From<super::PaymentMethodCard> for CustomerPaymentMethod {
+    #[inline]
     fn from(value: super::PaymentMethodCard) -> Self {
         Self::PaymentMethodCard(value)
     }
 }
 
 impl From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
+    #[inline]
     fn from(value: super::PaymentMethodGeneric) -> Self {
         Self::PaymentMethodGeneric(value)
     }

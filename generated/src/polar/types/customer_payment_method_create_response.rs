@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
 
 impl From<super::CustomerPaymentMethodCreateSucceededResponse>
 for CustomerPaymentMethodCreateResponse {
+    #[inline]
     fn from(value: super::CustomerPaymentMethodCreateSucceededResponse) -> Self {
         Self::Succeeded(value)
     }
@@ -70,6 +71,7 @@ for CustomerPaymentMethodCreateResponse {
 
 impl From<super::CustomerPaymentMethodCreateRequiresActionResponse>
 for CustomerPaymentMethodCreateResponse {
+    #[inline]
     fn from(value: super::CustomerPaymentMethodCreateRequiresActionResponse) -> Self {
         Self::RequiresAction(value)
     }

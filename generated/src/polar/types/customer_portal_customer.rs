@@ -202,16 +202,18 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
     const REQUIRED: &'static [usize] = &[0, 2, 4, 9];
     const NULLABLE: &'static [usize] = &[1, 3, 5, 6, 7, 8];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
         Option<String>,
         Option<String>,
         Option<super::Address>,
         Option<(String, super::TaxIdFormat)>,
-        ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
+        >,
         Option<::uuid::Uuid>,
         Option<super::CustomerType>,
         Option<String>,
@@ -219,31 +221,40 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v4), Some(v9)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.9.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v4), Some(v9)) = (v0, v2, v4, v9) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
-            email: slots.3.take().unwrap_or_default(),
+            email: v3,
             email_verified: v4,
-            name: slots.5.take().unwrap_or_default(),
-            billing_name: slots.6.take().unwrap_or_default(),
-            billing_address: slots.7.take().unwrap_or_default(),
-            tax_id: slots.8.take().unwrap_or_default(),
+            name: v5,
+            billing_name: v6,
+            billing_address: v7,
+            tax_id: v8,
             oauth_accounts: v9,
-            default_payment_method_id: slots.10.take().unwrap_or_default(),
-            r#type: slots.11.take().unwrap_or_default(),
-            locale: slots.12.take().unwrap_or_default(),
+            default_payment_method_id: v10,
+            r#type: v11,
+            locale: v12,
         })
     }
 }

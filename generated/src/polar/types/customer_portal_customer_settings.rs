@@ -55,11 +55,9 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomerSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            allow_email_change: slots.0.take().unwrap_or_default(),
-        })
+        Some(Self { allow_email_change: v0 })
     }
 }

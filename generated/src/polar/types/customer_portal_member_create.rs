@@ -83,20 +83,24 @@ impl ::openapi_runtime::de::Object for CustomerPortalMemberCreate {
     const NAME: &'static str = "CustomerPortalMemberCreate";
     const WIRE_NAMES: &'static [&'static str] = &["email", "name", "role"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, ::openapi_runtime::Patch<String>, Option<super::MemberRole>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::Patch<String>,
+        Option<super::MemberRole>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             email: v0,
-            name: slots.1.take().unwrap_or_default(),
-            role: slots.2.take().unwrap_or_default(),
+            name: v1,
+            role: v2,
         })
     }
 }

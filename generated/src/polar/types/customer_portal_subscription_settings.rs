@@ -73,20 +73,24 @@ impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
         "pause",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (bool, bool, Option<bool>);
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        Option<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             update_seats: v0,
             update_plan: v1,
-            pause: slots.2.take().unwrap_or_default(),
+            pause: v2,
         })
     }
 }

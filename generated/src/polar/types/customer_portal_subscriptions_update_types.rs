@@ -16,6 +16,7 @@ pub enum CustomerPortalSubscriptionsUpdateError403 {
 
 impl CustomerPortalSubscriptionsUpdateError403 {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::AlreadyCanceledSubscription(v) => Some(v.detail.as_str()),
@@ -80,12 +81,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
 
 impl From<super::AlreadyCanceledSubscription>
 for CustomerPortalSubscriptionsUpdateError403 {
+    #[inline]
     fn from(value: super::AlreadyCanceledSubscription) -> Self {
         Self::AlreadyCanceledSubscription(value)
     }
 }
 
 impl From<super::PauseResumeNotAllowed> for CustomerPortalSubscriptionsUpdateError403 {
+    #[inline]
     fn from(value: super::PauseResumeNotAllowed) -> Self {
         Self::PauseResumeNotAllowed(value)
     }

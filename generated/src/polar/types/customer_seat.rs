@@ -231,12 +231,12 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
     const REQUIRED: &'static [usize] = &[0, 2, 5];
     const NULLABLE: &'static [usize] = &[1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
-        super::SeatStatus,
+        ::openapi_runtime::de::Required<super::SeatStatus>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<super::Member>,
@@ -250,32 +250,44 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v5)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v5)) = (v0, v2, v5) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
-            subscription_id: slots.3.take().unwrap_or_default(),
-            order_id: slots.4.take().unwrap_or_default(),
+            subscription_id: v3,
+            order_id: v4,
             status: v5,
-            customer_id: slots.6.take().unwrap_or_default(),
-            member_id: slots.7.take().unwrap_or_default(),
-            member: slots.8.take().unwrap_or_default(),
-            email: slots.9.take().unwrap_or_default(),
-            customer_email: slots.10.take().unwrap_or_default(),
-            invitation_token_expires_at: slots.11.take().unwrap_or_default(),
-            claimed_at: slots.12.take().unwrap_or_default(),
-            revoked_at: slots.13.take().unwrap_or_default(),
-            seat_metadata: slots.14.take().unwrap_or_default(),
+            customer_id: v6,
+            member_id: v7,
+            member: v8,
+            email: v9,
+            customer_email: v10,
+            invitation_token_expires_at: v11,
+            claimed_at: v12,
+            revoked_at: v13,
+            seat_metadata: v14,
         })
     }
 }

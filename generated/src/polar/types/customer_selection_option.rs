@@ -66,19 +66,16 @@ impl ::openapi_runtime::de::Object for CustomerSelectionOption {
     const WIRE_NAMES: &'static [&'static str] = &["id", "name"];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (::uuid::Uuid, Option<String>);
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
-        Some(Self {
-            id: v0,
-            name: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { id: v0, name: v1 })
     }
 }

@@ -80,19 +80,23 @@ impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
     const NAME: &'static str = "CustomerSelectionRequiredResponse";
     const WIRE_NAMES: &'static [&'static str] = &["error", "detail", "customers"];
     const REQUIRED: &'static [usize] = &[2];
-    type Fields = (Option<String>, Option<String>, Vec<super::CustomerSelectionOption>);
+    type Fields = (
+        Option<String>,
+        Option<String>,
+        ::openapi_runtime::de::Required<Vec<super::CustomerSelectionOption>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            error: slots.0.take().unwrap_or_default(),
-            detail: slots.1.take().unwrap_or_default(),
+            error: v0,
+            detail: v1,
             customers: v2,
         })
     }

@@ -78,20 +78,24 @@ impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
         "customer_id",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, ::uuid::Uuid, Option<::uuid::Uuid>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        Option<::uuid::Uuid>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             email: v0,
             organization_id: v1,
-            customer_id: slots.2.take().unwrap_or_default(),
+            customer_id: v2,
         })
     }
 }

@@ -107,21 +107,21 @@ impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (slots.3.take(),) else {
+        let (Some(v3),) = (v3,) else {
             return None;
         };
         Some(Self {
-            member_id: slots.0.take().unwrap_or_default(),
-            external_member_id: slots.1.take().unwrap_or_default(),
-            return_url: slots.2.take().unwrap_or_default(),
+            member_id: v0,
+            external_member_id: v1,
+            return_url: v2,
             customer_id: v3,
         })
     }

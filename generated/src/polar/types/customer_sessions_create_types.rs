@@ -98,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateRequest {
 }
 
 impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateRequest {
+    #[inline]
     fn from(value: super::CustomerSessionCustomerIdCreate) -> Self {
         Self::CustomerSessionCustomerIdCreate(value)
     }
@@ -105,6 +106,7 @@ impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateRequ
 
 impl From<super::CustomerSessionCustomerExternalIdCreate>
 for CustomerSessionsCreateRequest {
+    #[inline]
     fn from(value: super::CustomerSessionCustomerExternalIdCreate) -> Self {
         Self::CustomerSessionCustomerExternalIdCreate(value)
     }

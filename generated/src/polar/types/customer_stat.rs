@@ -139,27 +139,35 @@ impl ::openapi_runtime::de::Object for CustomerStat {
         Option<String>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<::std::collections::BTreeMap<String, String>>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v4),) = (slots.4.take(),) else {
+        let (Some(v4),) = (v4,) else {
             return None;
         };
         Some(Self {
-            customer_id: slots.0.take().unwrap_or_default(),
-            external_customer_id: slots.1.take().unwrap_or_default(),
-            name: slots.2.take().unwrap_or_default(),
-            email: slots.3.take().unwrap_or_default(),
+            customer_id: v0,
+            external_customer_id: v1,
+            name: v2,
+            email: v3,
             occurrences: v4,
-            totals: slots.5.take().unwrap_or_default(),
-            share: slots.6.take().unwrap_or_default(),
+            totals: v5,
+            share: v6,
         })
     }
 }

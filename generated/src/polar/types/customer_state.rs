@@ -16,6 +16,7 @@ pub enum CustomerState {
 
 impl CustomerState {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => Some(v.id),
@@ -25,6 +26,7 @@ impl CustomerState {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => Some(v.created_at),
@@ -34,6 +36,7 @@ impl CustomerState {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.modified_at,
@@ -43,6 +46,7 @@ impl CustomerState {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::Individual(v) => Some(&v.metadata),
@@ -52,6 +56,7 @@ impl CustomerState {
     }
 
     /// `external_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn external_id(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.external_id.as_deref(),
@@ -61,6 +66,7 @@ impl CustomerState {
     }
 
     /// `email`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => Some(v.email.as_str()),
@@ -70,6 +76,7 @@ impl CustomerState {
     }
 
     /// `email_verified`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn email_verified(&self) -> Option<bool> {
         match self {
             Self::Individual(v) => Some(v.email_verified),
@@ -79,6 +86,7 @@ impl CustomerState {
     }
 
     /// `name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.name.as_deref(),
@@ -88,6 +96,7 @@ impl CustomerState {
     }
 
     /// `billing_name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn billing_name(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.billing_name.as_deref(),
@@ -97,6 +106,7 @@ impl CustomerState {
     }
 
     /// `billing_address`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn billing_address(&self) -> Option<&super::Address> {
         match self {
             Self::Individual(v) => v.billing_address.as_ref(),
@@ -106,6 +116,7 @@ impl CustomerState {
     }
 
     /// `tax_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn tax_id(&self) -> Option<&(String, super::TaxIdFormat)> {
         match self {
             Self::Individual(v) => v.tax_id.as_ref(),
@@ -115,6 +126,7 @@ impl CustomerState {
     }
 
     /// `locale`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn locale(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.locale.as_deref(),
@@ -124,6 +136,7 @@ impl CustomerState {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => Some(v.organization_id),
@@ -133,6 +146,7 @@ impl CustomerState {
     }
 
     /// `default_payment_method_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn default_payment_method_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Individual(v) => v.default_payment_method_id,
@@ -142,6 +156,7 @@ impl CustomerState {
     }
 
     /// `deleted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn deleted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.deleted_at,
@@ -151,6 +166,7 @@ impl CustomerState {
     }
 
     /// `first_user_event_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn first_user_event_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Individual(v) => v.first_user_event_at,
@@ -160,6 +176,7 @@ impl CustomerState {
     }
 
     /// `avatar_url`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn avatar_url(&self) -> Option<&str> {
         match self {
             Self::Individual(v) => v.avatar_url.as_deref(),
@@ -169,6 +186,7 @@ impl CustomerState {
     }
 
     /// `active_subscriptions`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn active_subscriptions(
         &self,
     ) -> Option<&Vec<super::CustomerStateSubscription>> {
@@ -180,6 +198,7 @@ impl CustomerState {
     }
 
     /// `granted_benefits`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn granted_benefits(&self) -> Option<&Vec<super::CustomerStateBenefitGrant>> {
         match self {
             Self::Individual(v) => Some(&v.granted_benefits),
@@ -189,6 +208,7 @@ impl CustomerState {
     }
 
     /// `active_meters`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn active_meters(&self) -> Option<&Vec<super::CustomerStateMeter>> {
         match self {
             Self::Individual(v) => Some(&v.active_meters),
@@ -244,12 +264,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
 }
 
 impl From<super::CustomerStateIndividual> for CustomerState {
+    #[inline]
     fn from(value: super::CustomerStateIndividual) -> Self {
         Self::Individual(value)
     }
 }
 
 impl From<super::CustomerStateTeam> for CustomerState {
+    #[inline]
     fn from(value: super::CustomerStateTeam) -> Self {
         Self::Team(value)
     }

@@ -121,36 +121,45 @@ impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::chrono::DateTime<::chrono::Utc>,
-        ::uuid::Uuid,
-        super::BenefitType,
-        super::MetadataOutputType,
-        CustomerStateBenefitGrantProperties,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::BenefitType>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<CustomerStateBenefitGrantProperties>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
+            v0,
+            v1,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
         ) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             granted_at: v3,
             benefit_id: v4,
             benefit_type: v5,

@@ -282,8 +282,8 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<
                     ::std::collections::BTreeMap<
@@ -291,31 +291,36 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
                         Option<CustomerStateSubscriptionCustomFieldDataValue>,
                     >,
                 >,
-                super::MetadataOutputType,
-                CustomerStateSubscriptionStatus,
-                i64,
-                String,
-                super::RecurringInterval,
-                ::chrono::DateTime<::chrono::Utc>,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
+                ::openapi_runtime::de::Required<CustomerStateSubscriptionStatus>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<super::RecurringInterval>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                bool,
+                ::openapi_runtime::de::Required<bool>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
             ),
             (
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
-                Vec<super::CustomerStateSubscriptionMeter>,
+                ::openapi_runtime::de::Required<
+                    Vec<super::CustomerStateSubscriptionMeter>,
+                >,
             ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -331,27 +336,14 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
             Some(v13),
             Some(v17),
             Some(v19),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.10.take(),
-            slots.0.13.take(),
-            slots.1.1.take(),
-            slots.1.3.take(),
-        ) else {
+        ) = (v0, v1, v4, v5, v6, v7, v8, v9, v10, v13, v17, v19) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
-            custom_field_data: slots.0.3.take().unwrap_or_default(),
+            modified_at: v2,
+            custom_field_data: v3,
             metadata: v4,
             status: v5,
             amount: v6,
@@ -359,14 +351,14 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
             recurring_interval: v8,
             current_period_start: v9,
             current_period_end: v10,
-            trial_start: slots.0.11.take().unwrap_or_default(),
-            trial_end: slots.0.12.take().unwrap_or_default(),
+            trial_start: v11,
+            trial_end: v12,
             cancel_at_period_end: v13,
-            canceled_at: slots.0.14.take().unwrap_or_default(),
-            started_at: slots.0.15.take().unwrap_or_default(),
-            ends_at: slots.1.0.take().unwrap_or_default(),
+            canceled_at: v14,
+            started_at: v15,
+            ends_at: v16,
             product_id: v17,
-            discount_id: slots.1.2.take().unwrap_or_default(),
+            discount_id: v18,
             meters: v19,
         })
     }
@@ -393,6 +385,7 @@ pub enum CustomerStateSubscriptionStatus {
 
 impl CustomerStateSubscriptionStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -404,6 +397,7 @@ impl CustomerStateSubscriptionStatus {
 
 impl From<&str> for CustomerStateSubscriptionStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -414,6 +408,7 @@ impl From<&str> for CustomerStateSubscriptionStatus {
 }
 
 impl ::std::fmt::Display for CustomerStateSubscriptionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -433,7 +428,7 @@ impl ::openapi_runtime::json::Decode for CustomerStateSubscriptionStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["active", "trialing"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["active", "trialing"])?))
     }
 }
 

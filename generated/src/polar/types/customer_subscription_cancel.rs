@@ -105,13 +105,13 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            cancel_at_period_end: slots.0.take().unwrap_or_default(),
-            cancellation_reason: slots.1.take().unwrap_or_default(),
-            cancellation_comment: slots.2.take().unwrap_or_default(),
+            cancel_at_period_end: v0,
+            cancellation_reason: v1,
+            cancellation_comment: v2,
         })
     }
 }

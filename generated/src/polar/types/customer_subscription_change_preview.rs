@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreview {
 
 impl From<super::CustomerSubscriptionChangePreviewProduct>
 for CustomerSubscriptionChangePreview {
+    #[inline]
     fn from(value: super::CustomerSubscriptionChangePreviewProduct) -> Self {
         Self::Product(value)
     }
@@ -79,6 +80,7 @@ for CustomerSubscriptionChangePreview {
 
 impl From<super::CustomerSubscriptionChangePreviewSeats>
 for CustomerSubscriptionChangePreview {
+    #[inline]
     fn from(value: super::CustomerSubscriptionChangePreviewSeats) -> Self {
         Self::Seats(value)
     }

@@ -71,19 +71,22 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionPause {
     const NAME: &'static str = "CustomerSubscriptionPause";
     const WIRE_NAMES: &'static [&'static str] = &["pause_at_period_end", "resumes_at"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (bool, ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>);
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             pause_at_period_end: v0,
-            resumes_at: slots.1.take().unwrap_or_default(),
+            resumes_at: v1,
         })
     }
 }

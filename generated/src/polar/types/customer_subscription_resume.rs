@@ -58,14 +58,14 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
     const NAME: &'static str = "CustomerSubscriptionResume";
     const WIRE_NAMES: &'static [&'static str] = &["resume"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (CustomerSubscriptionResumeResume,);
+    type Fields = (::openapi_runtime::de::Required<CustomerSubscriptionResumeResume>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { resume: v0 })

@@ -73,12 +73,12 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionRevoke {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            cancellation_reason: slots.0.take().unwrap_or_default(),
-            cancellation_comment: slots.1.take().unwrap_or_default(),
+            cancellation_reason: v0,
+            cancellation_comment: v1,
         })
     }
 }

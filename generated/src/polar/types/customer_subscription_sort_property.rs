@@ -31,6 +31,7 @@ pub enum CustomerSubscriptionSortProperty {
 
 impl CustomerSubscriptionSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartedAt => "started_at",
@@ -50,6 +51,7 @@ impl CustomerSubscriptionSortProperty {
 
 impl From<&str> for CustomerSubscriptionSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "started_at" => Self::StartedAt,
@@ -68,6 +70,7 @@ impl From<&str> for CustomerSubscriptionSortProperty {
 }
 
 impl ::std::fmt::Display for CustomerSubscriptionSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for CustomerSubscriptionSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "started_at",
-                "-started_at",
-                "amount",
-                "-amount",
-                "status",
-                "-status",
-                "organization",
-                "-organization",
-                "product",
-                "-product",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "started_at",
+                        "-started_at",
+                        "amount",
+                        "-amount",
+                        "status",
+                        "-status",
+                        "organization",
+                        "-organization",
+                        "product",
+                        "-product",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -123,36 +123,42 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
 }
 
 impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionResume) -> Self {
         Self::CustomerSubscriptionResume(value)
     }
 }
 
 impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionPause) -> Self {
         Self::CustomerSubscriptionPause(value)
     }
 }
 
 impl From<super::CustomerSubscriptionUpdateProduct> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionUpdateProduct) -> Self {
         Self::Product(value)
     }
 }
 
 impl From<super::CustomerSubscriptionUpdateSeats> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
 
 impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
 
 impl From<super::CustomerSubscriptionCancel> for CustomerSubscriptionUpdate {
+    #[inline]
     fn from(value: super::CustomerSubscriptionCancel) -> Self {
         Self::CustomerSubscriptionCancel(value)
     }

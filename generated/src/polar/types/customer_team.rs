@@ -275,20 +275,20 @@ impl ::openapi_runtime::de::Object for CustomerTeam {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                super::MetadataOutputType,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
                 Option<String>,
                 Option<String>,
-                bool,
-                CustomerTeamType,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<CustomerTeamType>,
                 Option<String>,
                 Option<String>,
                 Option<super::Address>,
                 Option<(String, super::TaxIdFormat)>,
                 Option<String>,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<::uuid::Uuid>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
             ),
@@ -298,38 +298,41 @@ impl ::openapi_runtime::de::Object for CustomerTeam {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v3), Some(v6), Some(v7), Some(v13)) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.3.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.13.take(),
+            v0,
+            v1,
+            v3,
+            v6,
+            v7,
+            v13,
         ) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
+            modified_at: v2,
             metadata: v3,
-            external_id: slots.0.4.take().unwrap_or_default(),
-            email: slots.0.5.take().unwrap_or_default(),
+            external_id: v4,
+            email: v5,
             email_verified: v6,
             r#type: v7,
-            name: slots.0.8.take().unwrap_or_default(),
-            billing_name: slots.0.9.take().unwrap_or_default(),
-            billing_address: slots.0.10.take().unwrap_or_default(),
-            tax_id: slots.0.11.take().unwrap_or_default(),
-            locale: slots.0.12.take().unwrap_or_default(),
+            name: v8,
+            billing_name: v9,
+            billing_address: v10,
+            tax_id: v11,
+            locale: v12,
             organization_id: v13,
-            default_payment_method_id: slots.0.14.take().unwrap_or_default(),
-            deleted_at: slots.0.15.take().unwrap_or_default(),
-            first_user_event_at: slots.1.0.take().unwrap_or_default(),
-            avatar_url: slots.1.1.take().unwrap_or_default(),
+            default_payment_method_id: v14,
+            deleted_at: v15,
+            first_user_event_at: v16,
+            avatar_url: v17,
         })
     }
 }

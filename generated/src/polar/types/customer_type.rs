@@ -15,6 +15,7 @@ pub enum CustomerType {
 
 impl CustomerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "individual",
@@ -26,6 +27,7 @@ impl CustomerType {
 
 impl From<&str> for CustomerType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "individual" => Self::Individual,
@@ -36,6 +38,7 @@ impl From<&str> for CustomerType {
 }
 
 impl ::std::fmt::Display for CustomerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,7 @@ impl ::openapi_runtime::json::Decode for CustomerType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["individual", "team"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["individual", "team"])?))
     }
 }
 

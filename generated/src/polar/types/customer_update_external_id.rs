@@ -161,16 +161,16 @@ impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            email: slots.1.take().unwrap_or_default(),
-            name: slots.2.take().unwrap_or_default(),
-            billing_address: slots.3.take().unwrap_or_default(),
-            tax_id: slots.4.take().unwrap_or_default(),
-            locale: slots.5.take().unwrap_or_default(),
+            metadata: v0,
+            email: v1,
+            name: v2,
+            billing_address: v3,
+            tax_id: v4,
+            locale: v5,
         })
     }
 }

@@ -128,16 +128,16 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            billing_name: slots.1.take().unwrap_or_default(),
-            email: slots.2.take().unwrap_or_default(),
-            billing_address: slots.3.take().unwrap_or_default(),
-            tax_id: slots.4.take().unwrap_or_default(),
-            metadata: slots.5.take().unwrap_or_default(),
+            name: v0,
+            billing_name: v1,
+            email: v2,
+            billing_address: v3,
+            tax_id: v4,
+            metadata: v5,
         })
     }
 }

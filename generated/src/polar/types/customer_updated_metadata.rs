@@ -102,26 +102,26 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
     const REQUIRED: &'static [usize] = &[0, 4];
     const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        super::CustomerUpdatedFields,
+        ::openapi_runtime::de::Required<super::CustomerUpdatedFields>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+        let (Some(v0), Some(v4)) = (v0, v4) else {
             return None;
         };
         Some(Self {
             customer_id: v0,
-            customer_email: slots.1.take().unwrap_or_default(),
-            customer_name: slots.2.take().unwrap_or_default(),
-            customer_external_id: slots.3.take().unwrap_or_default(),
+            customer_email: v1,
+            customer_name: v2,
+            customer_external_id: v3,
             updated_fields: v4,
         })
     }

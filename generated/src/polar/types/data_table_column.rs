@@ -71,20 +71,24 @@ impl ::openapi_runtime::de::Object for DataTableColumn {
     const NAME: &'static str = "DataTableColumn";
     const WIRE_NAMES: &'static [&'static str] = &["key", "label", "format"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, String, Option<super::ColumnFormat>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<super::ColumnFormat>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             key: v0,
             label: v1,
-            format: slots.2.take().unwrap_or_default(),
+            format: v2,
         })
     }
 }

@@ -20,6 +20,7 @@ pub enum Discount {
 
 impl Discount {
     /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.duration),
@@ -31,6 +32,7 @@ impl Discount {
     }
 
     /// `type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.r#type),
@@ -42,6 +44,7 @@ impl Discount {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.created_at),
@@ -53,6 +56,7 @@ impl Discount {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::FixedRepeatDuration(v) => v.modified_at,
@@ -64,6 +68,7 @@ impl Discount {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.id),
@@ -75,6 +80,7 @@ impl Discount {
     }
 
     /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.metadata),
@@ -86,6 +92,7 @@ impl Discount {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.name.as_str()),
@@ -97,6 +104,7 @@ impl Discount {
     }
 
     /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::FixedRepeatDuration(v) => v.code.as_deref(),
@@ -108,6 +116,7 @@ impl Discount {
     }
 
     /// `starts_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn starts_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::FixedRepeatDuration(v) => v.starts_at,
@@ -119,6 +128,7 @@ impl Discount {
     }
 
     /// `ends_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn ends_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::FixedRepeatDuration(v) => v.ends_at,
@@ -130,6 +140,7 @@ impl Discount {
     }
 
     /// `max_redemptions`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn max_redemptions(&self) -> Option<i64> {
         match self {
             Self::FixedRepeatDuration(v) => v.max_redemptions,
@@ -141,6 +152,7 @@ impl Discount {
     }
 
     /// `max_redemptions_per_customer`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn max_redemptions_per_customer(&self) -> Option<i64> {
         match self {
             Self::FixedRepeatDuration(v) => v.max_redemptions_per_customer,
@@ -152,6 +164,7 @@ impl Discount {
     }
 
     /// `redemptions_count`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn redemptions_count(&self) -> Option<i64> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.redemptions_count),
@@ -163,6 +176,7 @@ impl Discount {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::FixedRepeatDuration(v) => Some(v.organization_id),
@@ -174,6 +188,7 @@ impl Discount {
     }
 
     /// `products`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn products(&self) -> Option<&Vec<super::DiscountProduct>> {
         match self {
             Self::FixedRepeatDuration(v) => Some(&v.products),
@@ -353,24 +368,28 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
 }
 
 impl From<super::DiscountFixedRepeatDuration> for Discount {
+    #[inline]
     fn from(value: super::DiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
 }
 
 impl From<super::DiscountFixedOnceForeverDuration> for Discount {
+    #[inline]
     fn from(value: super::DiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
 }
 
 impl From<super::DiscountPercentageRepeatDuration> for Discount {
+    #[inline]
     fn from(value: super::DiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
 }
 
 impl From<super::DiscountPercentageOnceForeverDuration> for Discount {
+    #[inline]
     fn from(value: super::DiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }

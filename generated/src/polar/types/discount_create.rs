@@ -16,6 +16,7 @@ pub enum DiscountCreate {
 
 impl DiscountCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -29,6 +30,7 @@ impl DiscountCreate {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Fixed(v) => Some(v.name.as_str()),
@@ -38,6 +40,7 @@ impl DiscountCreate {
     }
 
     /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
         match self {
             Self::Fixed(v) => Some(&v.duration),
@@ -160,12 +163,14 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
 }
 
 impl From<super::DiscountFixedCreate> for DiscountCreate {
+    #[inline]
     fn from(value: super::DiscountFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
 
 impl From<super::DiscountPercentageCreate> for DiscountCreate {
+    #[inline]
     fn from(value: super::DiscountPercentageCreate) -> Self {
         Self::Percentage(value)
     }

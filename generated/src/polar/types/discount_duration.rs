@@ -17,6 +17,7 @@ pub enum DiscountDuration {
 
 impl DiscountDuration {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Once => "once",
@@ -29,6 +30,7 @@ impl DiscountDuration {
 
 impl From<&str> for DiscountDuration {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "once" => Self::Once,
@@ -40,6 +42,7 @@ impl From<&str> for DiscountDuration {
 }
 
 impl ::std::fmt::Display for DiscountDuration {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,14 @@ impl ::openapi_runtime::json::Decode for DiscountDuration {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["once", "forever", "repeating"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["once", "forever", "repeating"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -312,7 +312,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
     const REQUIRED: &'static [usize] = &[1, 10];
     type Fields = (
         Option<::std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
         ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
@@ -321,7 +321,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
         ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         Option<DiscountFixedCreateType>,
-        super::DiscountDuration,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
         ::openapi_runtime::Patch<i64>,
         ::openapi_runtime::Patch<i64>,
         ::openapi_runtime::Patch<super::PresentmentCurrency>,
@@ -330,28 +330,44 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v10)) = (slots.1.take(), slots.10.take()) else {
+        let (Some(v1), Some(v10)) = (v1, v10) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             name: v1,
-            code: slots.2.take().unwrap_or_default(),
-            starts_at: slots.3.take().unwrap_or_default(),
-            ends_at: slots.4.take().unwrap_or_default(),
-            max_redemptions: slots.5.take().unwrap_or_default(),
-            max_redemptions_per_customer: slots.6.take().unwrap_or_default(),
-            products: slots.7.take().unwrap_or_default(),
-            organization_id: slots.8.take().unwrap_or_default(),
-            r#type: slots.9.take().unwrap_or_default(),
+            code: v2,
+            starts_at: v3,
+            ends_at: v4,
+            max_redemptions: v5,
+            max_redemptions_per_customer: v6,
+            products: v7,
+            organization_id: v8,
+            r#type: v9,
             duration: v10,
-            duration_in_months: slots.11.take().unwrap_or_default(),
-            amount: slots.12.take().unwrap_or_default(),
-            currency: slots.13.take().unwrap_or_default(),
-            amounts: slots.14.take().unwrap_or_default(),
+            duration_in_months: v11,
+            amount: v12,
+            currency: v13,
+            amounts: v14,
         })
     }
 }

@@ -219,30 +219,35 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDurationBase {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                super::DiscountDuration,
-                super::DiscountType,
-                i64,
-                String,
-                ::std::collections::BTreeMap<String, i64>,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<super::DiscountDuration>,
+                ::openapi_runtime::de::Required<super::DiscountType>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<
+                    ::std::collections::BTreeMap<String, i64>,
+                >,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                super::MetadataOutputType,
-                String,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<i64>,
                 Option<i64>,
-                i64,
+                ::openapi_runtime::de::Required<i64>,
             ),
-            (::uuid::Uuid,),
+            (::openapi_runtime::de::Required<::uuid::Uuid>,),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16,),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -257,19 +262,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDurationBase {
             Some(v9),
             Some(v15),
             Some(v16),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v7, v8, v9, v15, v16) else {
             return None;
         };
         Some(Self {
@@ -279,15 +272,15 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDurationBase {
             currency: v3,
             amounts: v4,
             created_at: v5,
-            modified_at: slots.0.6.take().unwrap_or_default(),
+            modified_at: v6,
             id: v7,
             metadata: v8,
             name: v9,
-            code: slots.0.10.take().unwrap_or_default(),
-            starts_at: slots.0.11.take().unwrap_or_default(),
-            ends_at: slots.0.12.take().unwrap_or_default(),
-            max_redemptions: slots.0.13.take().unwrap_or_default(),
-            max_redemptions_per_customer: slots.0.14.take().unwrap_or_default(),
+            code: v10,
+            starts_at: v11,
+            ends_at: v12,
+            max_redemptions: v13,
+            max_redemptions_per_customer: v14,
             redemptions_count: v15,
             organization_id: v16,
         })

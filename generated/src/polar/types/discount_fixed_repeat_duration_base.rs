@@ -227,30 +227,38 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                super::DiscountDuration,
-                i64,
-                super::DiscountType,
-                i64,
-                String,
-                ::std::collections::BTreeMap<String, i64>,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<super::DiscountDuration>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<super::DiscountType>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<
+                    ::std::collections::BTreeMap<String, i64>,
+                >,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                super::MetadataOutputType,
-                String,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::MetadataOutputType>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<i64>,
                 Option<i64>,
             ),
-            (i64, ::uuid::Uuid),
+            (
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -266,20 +274,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
             Some(v10),
             Some(v16),
             Some(v17),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.10.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v8, v9, v10, v16, v17) else {
             return None;
         };
         Some(Self {
@@ -290,15 +285,15 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
             currency: v4,
             amounts: v5,
             created_at: v6,
-            modified_at: slots.0.7.take().unwrap_or_default(),
+            modified_at: v7,
             id: v8,
             metadata: v9,
             name: v10,
-            code: slots.0.11.take().unwrap_or_default(),
-            starts_at: slots.0.12.take().unwrap_or_default(),
-            ends_at: slots.0.13.take().unwrap_or_default(),
-            max_redemptions: slots.0.14.take().unwrap_or_default(),
-            max_redemptions_per_customer: slots.0.15.take().unwrap_or_default(),
+            code: v11,
+            starts_at: v12,
+            ends_at: v13,
+            max_redemptions: v14,
+            max_redemptions_per_customer: v15,
             redemptions_count: v16,
             organization_id: v17,
         })

@@ -194,26 +194,42 @@ impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6, 7, 13, 14];
     const NULLABLE: &'static [usize] = &[4, 8, 9, 10, 11, 12];
     type Fields = (
-        super::DiscountDuration,
-        super::DiscountType,
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::MetadataOutputType,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<i64>,
         Option<i64>,
-        i64,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -226,17 +242,7 @@ impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase
             Some(v7),
             Some(v13),
             Some(v14),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.13.take(),
-            slots.14.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v5, v6, v7, v13, v14) else {
             return None;
         };
         Some(Self {
@@ -244,15 +250,15 @@ impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase
             r#type: v1,
             basis_points: v2,
             created_at: v3,
-            modified_at: slots.4.take().unwrap_or_default(),
+            modified_at: v4,
             id: v5,
             metadata: v6,
             name: v7,
-            code: slots.8.take().unwrap_or_default(),
-            starts_at: slots.9.take().unwrap_or_default(),
-            ends_at: slots.10.take().unwrap_or_default(),
-            max_redemptions: slots.11.take().unwrap_or_default(),
-            max_redemptions_per_customer: slots.12.take().unwrap_or_default(),
+            code: v8,
+            starts_at: v9,
+            ends_at: v10,
+            max_redemptions: v11,
+            max_redemptions_per_customer: v12,
             redemptions_count: v13,
             organization_id: v14,
         })

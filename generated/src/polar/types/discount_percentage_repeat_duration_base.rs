@@ -200,27 +200,44 @@ impl ::openapi_runtime::de::Object for DiscountPercentageRepeatDurationBase {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 7, 8, 14, 15];
     const NULLABLE: &'static [usize] = &[5, 9, 10, 11, 12, 13];
     type Fields = (
-        super::DiscountDuration,
-        i64,
-        super::DiscountType,
-        i64,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::MetadataOutputType,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<i64>,
         Option<i64>,
-        i64,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -234,18 +251,7 @@ impl ::openapi_runtime::de::Object for DiscountPercentageRepeatDurationBase {
             Some(v8),
             Some(v14),
             Some(v15),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.14.take(),
-            slots.15.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v6, v7, v8, v14, v15) else {
             return None;
         };
         Some(Self {
@@ -254,15 +260,15 @@ impl ::openapi_runtime::de::Object for DiscountPercentageRepeatDurationBase {
             r#type: v2,
             basis_points: v3,
             created_at: v4,
-            modified_at: slots.5.take().unwrap_or_default(),
+            modified_at: v5,
             id: v6,
             metadata: v7,
             name: v8,
-            code: slots.9.take().unwrap_or_default(),
-            starts_at: slots.10.take().unwrap_or_default(),
-            ends_at: slots.11.take().unwrap_or_default(),
-            max_redemptions: slots.12.take().unwrap_or_default(),
-            max_redemptions_per_customer: slots.13.take().unwrap_or_default(),
+            code: v9,
+            starts_at: v10,
+            ends_at: v11,
+            max_redemptions: v12,
+            max_redemptions_per_customer: v13,
             redemptions_count: v14,
             organization_id: v15,
         })

@@ -203,27 +203,44 @@ impl ::openapi_runtime::de::Object for Dispute {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14];
     const NULLABLE: &'static [usize] = &[1, 9, 10, 15];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::DisputeStatus,
-        bool,
-        bool,
-        i64,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::DisputeStatus>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        bool,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        super::DisputeCustomer,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::DisputeCustomer>,
         Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -239,25 +256,12 @@ impl ::openapi_runtime::de::Object for Dispute {
             Some(v12),
             Some(v13),
             Some(v14),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.11.take(),
-            slots.12.take(),
-            slots.13.take(),
-            slots.14.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v11, v12, v13, v14) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             status: v3,
             resolved: v4,
@@ -265,13 +269,13 @@ impl ::openapi_runtime::de::Object for Dispute {
             amount: v6,
             tax_amount: v7,
             currency: v8,
-            reason: slots.9.take().unwrap_or_default(),
-            evidence_due_by: slots.10.take().unwrap_or_default(),
+            reason: v9,
+            evidence_due_by: v10,
             past_due: v11,
             order_id: v12,
             payment_id: v13,
             customer: v14,
-            case_id: slots.15.take().unwrap_or_default(),
+            case_id: v15,
         })
     }
 }

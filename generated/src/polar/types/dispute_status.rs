@@ -23,6 +23,7 @@ pub enum DisputeStatus {
 
 impl DisputeStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Prevented => "prevented",
@@ -38,6 +39,7 @@ impl DisputeStatus {
 
 impl From<&str> for DisputeStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "prevented" => Self::Prevented,
@@ -52,6 +54,7 @@ impl From<&str> for DisputeStatus {
 }
 
 impl ::std::fmt::Display for DisputeStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,16 +74,20 @@ impl ::openapi_runtime::json::Decode for DisputeStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "prevented",
-                "early_warning",
-                "needs_response",
-                "under_review",
-                "lost",
-                "won",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "prevented",
+                        "early_warning",
+                        "needs_response",
+                        "under_review",
+                        "lost",
+                        "won",
+                    ],
+                )?,
+            ),
         )
     }
 }

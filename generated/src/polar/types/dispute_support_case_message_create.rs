@@ -113,25 +113,25 @@ impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
     type Fields = (
         Option<String>,
         Option<Vec<::uuid::Uuid>>,
-        DisputeSupportCaseMessageCreateType,
+        ::openapi_runtime::de::Required<DisputeSupportCaseMessageCreateType>,
         Option<super::DisputeWinReason>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            body: slots.0.take().unwrap_or_default(),
-            file_ids: slots.1.take().unwrap_or_default(),
+            body: v0,
+            file_ids: v1,
             r#type: v2,
-            win_reason: slots.3.take().unwrap_or_default(),
-            win_reason_other: slots.4.take().unwrap_or_default(),
+            win_reason: v3,
+            win_reason_other: v4,
         })
     }
 }

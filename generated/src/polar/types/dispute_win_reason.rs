@@ -22,6 +22,7 @@ pub enum DisputeWinReason {
 
 impl DisputeWinReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CardholderWithdrew => "cardholder_withdrew",
@@ -35,6 +36,7 @@ impl DisputeWinReason {
 
 impl From<&str> for DisputeWinReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cardholder_withdrew" => Self::CardholderWithdrew,
@@ -47,6 +49,7 @@ impl From<&str> for DisputeWinReason {
 }
 
 impl ::std::fmt::Display for DisputeWinReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -66,14 +69,18 @@ impl ::openapi_runtime::json::Decode for DisputeWinReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "cardholder_withdrew",
-                "cardholder_refunded",
-                "rightful_cardholder",
-                "other",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "cardholder_withdrew",
+                        "cardholder_refunded",
+                        "rightful_cardholder",
+                        "other",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -79,12 +79,14 @@ impl<'de> ::serde::Deserialize<'de> for DisputesListStatus {
 }
 
 impl From<Vec<super::DisputeStatus>> for DisputesListStatus {
+    #[inline]
     fn from(value: Vec<super::DisputeStatus>) -> Self {
         Self::DisputeStatusList(value)
     }
 }
 
 impl From<super::DisputeStatus> for DisputesListStatus {
+    #[inline]
     fn from(value: super::DisputeStatus) -> Self {
         Self::DisputeStatus(value)
     }

@@ -211,30 +211,33 @@ impl ::openapi_runtime::de::Object for DownloadableFileRead {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::uuid::Uuid,
-                String,
-                String,
-                String,
-                i64,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<String>,
-                DownloadableFileReadService,
-                bool,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<DownloadableFileReadService>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
             ),
-            (String,),
+            (::openapi_runtime::de::Required<String>,),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16,),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -248,18 +251,7 @@ impl ::openapi_runtime::de::Object for DownloadableFileRead {
             Some(v13),
             Some(v14),
             Some(v16),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.12.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.1.0.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v12, v13, v14, v16) else {
             return None;
         };
         Some(Self {
@@ -269,16 +261,16 @@ impl ::openapi_runtime::de::Object for DownloadableFileRead {
             path: v3,
             mime_type: v4,
             size: v5,
-            storage_version: slots.0.6.take().unwrap_or_default(),
-            checksum_etag: slots.0.7.take().unwrap_or_default(),
-            checksum_sha256_base64: slots.0.8.take().unwrap_or_default(),
-            checksum_sha256_hex: slots.0.9.take().unwrap_or_default(),
-            last_modified_at: slots.0.10.take().unwrap_or_default(),
-            version: slots.0.11.take().unwrap_or_default(),
+            storage_version: v6,
+            checksum_etag: v7,
+            checksum_sha256_base64: v8,
+            checksum_sha256_hex: v9,
+            last_modified_at: v10,
+            version: v11,
             service: v12,
             is_uploaded: v13,
             created_at: v14,
-            flagged_malicious_at: slots.0.15.take().unwrap_or_default(),
+            flagged_malicious_at: v15,
             size_readable: v16,
         })
     }

@@ -67,19 +67,16 @@ impl ::openapi_runtime::de::Object for EmailUpdateRequest {
     const NAME: &'static str = "EmailUpdateRequest";
     const WIRE_NAMES: &'static [&'static str] = &["email", "return_to"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<String>);
+    type Fields = (::openapi_runtime::de::Required<String>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
-        Some(Self {
-            email: v0,
-            return_to: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { email: v0, return_to: v1 })
     }
 }

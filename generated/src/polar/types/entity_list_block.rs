@@ -115,30 +115,32 @@ impl ::openapi_runtime::de::Object for EntityListBlock {
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
         Option<EntityListBlockType>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        Vec<super::DataTableColumn>,
-        Vec<::std::collections::BTreeMap<String, Option<EntityListBlockRowsItemValue>>>,
-        i64,
+        ::openapi_runtime::de::Required<Vec<super::DataTableColumn>>,
+        ::openapi_runtime::de::Required<
+            Vec<
+                ::std::collections::BTreeMap<
+                    String,
+                    Option<EntityListBlockRowsItemValue>,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (v1, v3, v4, v5) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             entity: v1,
-            title: slots.2.take().unwrap_or_default(),
+            title: v2,
             columns: v3,
             rows: v4,
             total_count: v5,

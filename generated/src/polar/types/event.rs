@@ -61,12 +61,14 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 }
 
 impl From<super::UserEvent> for Event {
+    #[inline]
     fn from(value: super::UserEvent) -> Self {
         Self::UserEvent(value)
     }
 }
 
 impl From<super::SystemEvent> for Event {
+    #[inline]
     fn from(value: super::SystemEvent) -> Self {
         Self::SystemEvent(value)
     }

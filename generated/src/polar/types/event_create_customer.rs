@@ -162,32 +162,41 @@ impl ::openapi_runtime::de::Object for EventCreateCustomer {
     const REQUIRED: &'static [usize] = &[1, 6];
     type Fields = (
         Option<::chrono::DateTime<::chrono::Utc>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         Option<super::EventMetadataInput>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v6)) = (slots.1.take(), slots.6.take()) else {
+        let (Some(v1), Some(v6)) = (v1, v6) else {
             return None;
         };
         Some(Self {
-            timestamp: slots.0.take().unwrap_or_default(),
+            timestamp: v0,
             name: v1,
-            organization_id: slots.2.take().unwrap_or_default(),
-            external_id: slots.3.take().unwrap_or_default(),
-            parent_id: slots.4.take().unwrap_or_default(),
-            metadata: slots.5.take().unwrap_or_default(),
+            organization_id: v2,
+            external_id: v3,
+            parent_id: v4,
+            metadata: v5,
             customer_id: v6,
-            member_id: slots.7.take().unwrap_or_default(),
+            member_id: v7,
         })
     }
 }

@@ -84,12 +84,12 @@ impl ::openapi_runtime::de::Object for EventMetadataOutput {
     type Rest = ::std::collections::BTreeMap<String, EventMetadataOutputValue>;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         rest: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            cost: slots.0.take().unwrap_or_default(),
-            llm: slots.1.take().unwrap_or_default(),
+            cost: v0,
+            llm: v1,
             additional_properties: rest,
         })
     }

@@ -27,6 +27,7 @@ pub enum EventNamesSortProperty {
 
 impl EventNamesSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -44,6 +45,7 @@ impl EventNamesSortProperty {
 
 impl From<&str> for EventNamesSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "name" => Self::Name,
@@ -60,6 +62,7 @@ impl From<&str> for EventNamesSortProperty {
 }
 
 impl ::std::fmt::Display for EventNamesSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for EventNamesSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "name",
-                "-name",
-                "occurrences",
-                "-occurrences",
-                "first_seen",
-                "-first_seen",
-                "last_seen",
-                "-last_seen",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "name",
+                        "-name",
+                        "occurrences",
+                        "-occurrences",
+                        "first_seen",
+                        "-first_seen",
+                        "last_seen",
+                        "-last_seen",
+                    ],
+                )?,
+            ),
         )
     }
 }

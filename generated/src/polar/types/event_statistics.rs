@@ -158,11 +158,11 @@ impl ::openapi_runtime::de::Object for EventStatistics {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        String,
-        String,
-        ::uuid::Uuid,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
         Option<::std::collections::BTreeMap<String, String>>,
         Option<::std::collections::BTreeMap<String, String>>,
         Option<::std::collections::BTreeMap<String, String>>,
@@ -172,16 +172,22 @@ impl ::openapi_runtime::de::Object for EventStatistics {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -190,11 +196,11 @@ impl ::openapi_runtime::de::Object for EventStatistics {
             event_type_id: v2,
             occurrences: v3,
             customers: v4,
-            totals: slots.5.take().unwrap_or_default(),
-            averages: slots.6.take().unwrap_or_default(),
-            p10: slots.7.take().unwrap_or_default(),
-            p90: slots.8.take().unwrap_or_default(),
-            p99: slots.9.take().unwrap_or_default(),
+            totals: v5,
+            averages: v6,
+            p10: v7,
+            p90: v8,
+            p99: v9,
         })
     }
 }

@@ -35,6 +35,7 @@ pub enum EventStatisticsSortProperty {
 
 impl EventStatisticsSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -56,6 +57,7 @@ impl EventStatisticsSortProperty {
 
 impl From<&str> for EventStatisticsSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "name" => Self::Name,
@@ -76,6 +78,7 @@ impl From<&str> for EventStatisticsSortProperty {
 }
 
 impl ::std::fmt::Display for EventStatisticsSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -95,22 +98,26 @@ impl ::openapi_runtime::json::Decode for EventStatisticsSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "name",
-                "-name",
-                "occurrences",
-                "-occurrences",
-                "total",
-                "-total",
-                "average",
-                "-average",
-                "p95",
-                "-p95",
-                "p99",
-                "-p99",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "name",
+                        "-name",
+                        "occurrences",
+                        "-occurrences",
+                        "total",
+                        "-total",
+                        "average",
+                        "-average",
+                        "p95",
+                        "-p95",
+                        "p99",
+                        "-p99",
+                    ],
+                )?,
+            ),
         )
     }
 }

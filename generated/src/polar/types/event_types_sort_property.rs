@@ -31,6 +31,7 @@ pub enum EventTypesSortProperty {
 
 impl EventTypesSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -50,6 +51,7 @@ impl EventTypesSortProperty {
 
 impl From<&str> for EventTypesSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "name" => Self::Name,
@@ -68,6 +70,7 @@ impl From<&str> for EventTypesSortProperty {
 }
 
 impl ::std::fmt::Display for EventTypesSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for EventTypesSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "name",
-                "-name",
-                "label",
-                "-label",
-                "occurrences",
-                "-occurrences",
-                "first_seen",
-                "-first_seen",
-                "last_seen",
-                "-last_seen",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "name",
+                        "-name",
+                        "label",
+                        "-label",
+                        "occurrences",
+                        "-occurrences",
+                        "first_seen",
+                        "-first_seen",
+                        "last_seen",
+                        "-last_seen",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for EventsIngest {
     const NAME: &'static str = "EventsIngest";
     const WIRE_NAMES: &'static [&'static str] = &["events"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (Vec<EventsIngestEventsItem>,);
+    type Fields = (::openapi_runtime::de::Required<Vec<EventsIngestEventsItem>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { events: v0 })
@@ -79,6 +79,7 @@ pub enum EventsIngestEventsItem {
 
 impl EventsIngestEventsItem {
     /// `timestamp`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn timestamp(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::EventCreateCustomer(v) => v.timestamp,
@@ -88,6 +89,7 @@ impl EventsIngestEventsItem {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::EventCreateCustomer(v) => Some(v.name.as_str()),
@@ -97,6 +99,7 @@ impl EventsIngestEventsItem {
     }
 
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(&self) -> Option<&super::EventMetadataInput> {
         match self {
             Self::EventCreateCustomer(v) => v.metadata.as_ref(),
@@ -194,12 +197,14 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
 }
 
 impl From<super::EventCreateCustomer> for EventsIngestEventsItem {
+    #[inline]
     fn from(value: super::EventCreateCustomer) -> Self {
         Self::EventCreateCustomer(value)
     }
 }
 
 impl From<super::EventCreateExternalCustomer> for EventsIngestEventsItem {
+    #[inline]
     fn from(value: super::EventCreateExternalCustomer) -> Self {
         Self::EventCreateExternalCustomer(value)
     }

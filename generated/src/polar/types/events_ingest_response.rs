@@ -67,19 +67,19 @@ impl ::openapi_runtime::de::Object for EventsIngestResponse {
     const NAME: &'static str = "EventsIngestResponse";
     const WIRE_NAMES: &'static [&'static str] = &["inserted", "duplicates"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (i64, Option<i64>);
+    type Fields = (::openapi_runtime::de::Required<i64>, Option<i64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             inserted: v0,
-            duplicates: slots.1.take().unwrap_or_default(),
+            duplicates: v1,
         })
     }
 }

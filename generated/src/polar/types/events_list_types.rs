@@ -91,12 +91,14 @@ impl<'de> ::serde::Deserialize<'de> for EventsListSource {
 }
 
 impl From<Vec<super::EventSource>> for EventsListSource {
+    #[inline]
     fn from(value: Vec<super::EventSource>) -> Self {
         Self::EventSourceList(value)
     }
 }
 
 impl From<super::EventSource> for EventsListSource {
+    #[inline]
     fn from(value: super::EventSource) -> Self {
         Self::EventSource(value)
     }
@@ -117,6 +119,7 @@ pub enum EventsListResponse {
 
 impl EventsListResponse {
     /// `items`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn items(&self) -> Option<&Vec<super::Event>> {
         match self {
             Self::ListResourceEvent(v) => Some(&v.items),
@@ -190,12 +193,14 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
 }
 
 impl From<super::ListResourceEvent> for EventsListResponse {
+    #[inline]
     fn from(value: super::ListResourceEvent) -> Self {
         Self::ListResourceEvent(value)
     }
 }
 
 impl From<super::ListResourceWithCursorPaginationEvent> for EventsListResponse {
+    #[inline]
     fn from(value: super::ListResourceWithCursorPaginationEvent) -> Self {
         Self::ListResourceWithCursorPaginationEvent(value)
     }

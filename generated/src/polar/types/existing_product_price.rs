@@ -52,14 +52,14 @@ impl ::openapi_runtime::de::Object for ExistingProductPrice {
     const NAME: &'static str = "ExistingProductPrice";
     const WIRE_NAMES: &'static [&'static str] = &["id"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (::uuid::Uuid,);
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { id: v0 })

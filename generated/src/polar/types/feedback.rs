@@ -120,20 +120,32 @@ impl ::openapi_runtime::de::Object for Feedback {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::FeedbackType,
-        super::FeedbackStatus,
-        String,
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::FeedbackType>,
+        ::openapi_runtime::de::Required<super::FeedbackStatus>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -145,21 +157,12 @@ impl ::openapi_runtime::de::Object for Feedback {
             Some(v6),
             Some(v7),
             Some(v8),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v8) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             r#type: v3,
             status: v4,

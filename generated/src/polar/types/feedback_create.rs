@@ -90,29 +90,25 @@ impl ::openapi_runtime::de::Object for FeedbackCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        super::FeedbackType,
-        String,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<super::FeedbackType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             r#type: v0,
             message: v1,
             organization_id: v2,
-            client_context: slots.3.take().unwrap_or_default(),
+            client_context: v3,
         })
     }
 }

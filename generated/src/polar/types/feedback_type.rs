@@ -17,6 +17,7 @@ pub enum FeedbackType {
 
 impl FeedbackType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bug => "bug",
@@ -29,6 +30,7 @@ impl FeedbackType {
 
 impl From<&str> for FeedbackType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "bug" => Self::Bug,
@@ -40,6 +42,7 @@ impl From<&str> for FeedbackType {
 }
 
 impl ::std::fmt::Display for FeedbackType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,14 @@ impl ::openapi_runtime::json::Decode for FeedbackType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["bug", "feedback", "question"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["bug", "feedback", "question"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -20,6 +20,7 @@ pub enum FileCreate {
 
 impl FileCreate {
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.name.as_str()),
@@ -31,6 +32,7 @@ impl FileCreate {
     }
 
     /// `mime_type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn mime_type(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.mime_type.as_str()),
@@ -42,6 +44,7 @@ impl FileCreate {
     }
 
     /// `size`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         match self {
             Self::Downloadable(v) => Some(v.size),
@@ -53,6 +56,7 @@ impl FileCreate {
     }
 
     /// `upload`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn upload(&self) -> Option<&super::S3FileCreateMultipart> {
         match self {
             Self::Downloadable(v) => Some(&v.upload),
@@ -122,24 +126,28 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
 }
 
 impl From<super::DownloadableFileCreate> for FileCreate {
+    #[inline]
     fn from(value: super::DownloadableFileCreate) -> Self {
         Self::Downloadable(value)
     }
 }
 
 impl From<super::ProductMediaFileCreate> for FileCreate {
+    #[inline]
     fn from(value: super::ProductMediaFileCreate) -> Self {
         Self::ProductMedia(value)
     }
 }
 
 impl From<super::OrganizationAvatarFileCreate> for FileCreate {
+    #[inline]
     fn from(value: super::OrganizationAvatarFileCreate) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
 
 impl From<super::SupportCaseAttachmentFileCreate> for FileCreate {
+    #[inline]
     fn from(value: super::SupportCaseAttachmentFileCreate) -> Self {
         Self::SupportCaseAttachment(value)
     }

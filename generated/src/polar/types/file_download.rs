@@ -192,27 +192,44 @@ impl ::openapi_runtime::de::Object for FileDownload {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 11, 13, 14, 15];
     const NULLABLE: &'static [usize] = &[6, 7, 8, 9, 10, 12];
     type Fields = (
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        String,
-        String,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::S3DownloadUrl,
+        ::openapi_runtime::de::Required<super::S3DownloadUrl>,
         Option<String>,
-        bool,
-        super::FileServiceTypes,
-        String,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::FileServiceTypes>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -226,18 +243,7 @@ impl ::openapi_runtime::de::Object for FileDownload {
             Some(v13),
             Some(v14),
             Some(v15),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.11.take(),
-            slots.13.take(),
-            slots.14.take(),
-            slots.15.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v11, v13, v14, v15) else {
             return None;
         };
         Some(Self {
@@ -247,13 +253,13 @@ impl ::openapi_runtime::de::Object for FileDownload {
             path: v3,
             mime_type: v4,
             size: v5,
-            storage_version: slots.6.take().unwrap_or_default(),
-            checksum_etag: slots.7.take().unwrap_or_default(),
-            checksum_sha256_base64: slots.8.take().unwrap_or_default(),
-            checksum_sha256_hex: slots.9.take().unwrap_or_default(),
-            last_modified_at: slots.10.take().unwrap_or_default(),
+            storage_version: v6,
+            checksum_etag: v7,
+            checksum_sha256_base64: v8,
+            checksum_sha256_hex: v9,
+            last_modified_at: v10,
             download: v11,
-            version: slots.12.take().unwrap_or_default(),
+            version: v12,
             is_uploaded: v13,
             service: v14,
             size_readable: v15,

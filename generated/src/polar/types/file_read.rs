@@ -20,6 +20,7 @@ pub enum FileRead {
 
 impl FileRead {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Downloadable(v) => Some(v.id),
@@ -31,6 +32,7 @@ impl FileRead {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Downloadable(v) => Some(v.organization_id),
@@ -42,6 +44,7 @@ impl FileRead {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.name.as_str()),
@@ -53,6 +56,7 @@ impl FileRead {
     }
 
     /// `path`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn path(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.path.as_str()),
@@ -64,6 +68,7 @@ impl FileRead {
     }
 
     /// `mime_type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn mime_type(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.mime_type.as_str()),
@@ -75,6 +80,7 @@ impl FileRead {
     }
 
     /// `size`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         match self {
             Self::Downloadable(v) => Some(v.size),
@@ -86,6 +92,7 @@ impl FileRead {
     }
 
     /// `storage_version`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn storage_version(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => v.storage_version.as_deref(),
@@ -97,6 +104,7 @@ impl FileRead {
     }
 
     /// `checksum_etag`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn checksum_etag(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => v.checksum_etag.as_deref(),
@@ -108,6 +116,7 @@ impl FileRead {
     }
 
     /// `checksum_sha256_base64`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn checksum_sha256_base64(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => v.checksum_sha256_base64.as_deref(),
@@ -119,6 +128,7 @@ impl FileRead {
     }
 
     /// `checksum_sha256_hex`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn checksum_sha256_hex(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => v.checksum_sha256_hex.as_deref(),
@@ -130,6 +140,7 @@ impl FileRead {
     }
 
     /// `last_modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn last_modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Downloadable(v) => v.last_modified_at,
@@ -141,6 +152,7 @@ impl FileRead {
     }
 
     /// `version`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => v.version.as_deref(),
@@ -152,6 +164,7 @@ impl FileRead {
     }
 
     /// `is_uploaded`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_uploaded(&self) -> Option<bool> {
         match self {
             Self::Downloadable(v) => Some(v.is_uploaded),
@@ -163,6 +176,7 @@ impl FileRead {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Downloadable(v) => Some(v.created_at),
@@ -174,6 +188,7 @@ impl FileRead {
     }
 
     /// `size_readable`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn size_readable(&self) -> Option<&str> {
         match self {
             Self::Downloadable(v) => Some(v.size_readable.as_str()),
@@ -243,24 +258,28 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
 }
 
 impl From<super::DownloadableFileRead> for FileRead {
+    #[inline]
     fn from(value: super::DownloadableFileRead) -> Self {
         Self::Downloadable(value)
     }
 }
 
 impl From<super::ProductMediaFileRead> for FileRead {
+    #[inline]
     fn from(value: super::ProductMediaFileRead) -> Self {
         Self::ProductMedia(value)
     }
 }
 
 impl From<super::OrganizationAvatarFileRead> for FileRead {
+    #[inline]
     fn from(value: super::OrganizationAvatarFileRead) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
 
 impl From<super::SupportCaseAttachmentFileRead> for FileRead {
+    #[inline]
     fn from(value: super::SupportCaseAttachmentFileRead) -> Self {
         Self::SupportCaseAttachment(value)
     }

@@ -19,6 +19,7 @@ pub enum FileServiceTypes {
 
 impl FileServiceTypes {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Downloadable => "downloadable",
@@ -32,6 +33,7 @@ impl FileServiceTypes {
 
 impl From<&str> for FileServiceTypes {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "downloadable" => Self::Downloadable,
@@ -44,6 +46,7 @@ impl From<&str> for FileServiceTypes {
 }
 
 impl ::std::fmt::Display for FileServiceTypes {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,14 +66,18 @@ impl ::openapi_runtime::json::Decode for FileServiceTypes {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "downloadable",
-                "product_media",
-                "organization_avatar",
-                "support_case_attachment",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "downloadable",
+                        "product_media",
+                        "organization_avatar",
+                        "support_case_attachment",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -200,27 +200,44 @@ impl ::openapi_runtime::de::Object for FileUpload {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 11, 14, 15];
     const NULLABLE: &'static [usize] = &[6, 7, 8, 9, 10, 12];
     type Fields = (
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        String,
-        String,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::S3FileUploadMultipart,
+        ::openapi_runtime::de::Required<super::S3FileUploadMultipart>,
         Option<String>,
         Option<bool>,
-        super::FileServiceTypes,
-        String,
+        ::openapi_runtime::de::Required<super::FileServiceTypes>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -233,17 +250,7 @@ impl ::openapi_runtime::de::Object for FileUpload {
             Some(v11),
             Some(v14),
             Some(v15),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.11.take(),
-            slots.14.take(),
-            slots.15.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v11, v14, v15) else {
             return None;
         };
         Some(Self {
@@ -253,14 +260,14 @@ impl ::openapi_runtime::de::Object for FileUpload {
             path: v3,
             mime_type: v4,
             size: v5,
-            storage_version: slots.6.take().unwrap_or_default(),
-            checksum_etag: slots.7.take().unwrap_or_default(),
-            checksum_sha256_base64: slots.8.take().unwrap_or_default(),
-            checksum_sha256_hex: slots.9.take().unwrap_or_default(),
-            last_modified_at: slots.10.take().unwrap_or_default(),
+            storage_version: v6,
+            checksum_etag: v7,
+            checksum_sha256_base64: v8,
+            checksum_sha256_hex: v9,
+            last_modified_at: v10,
             upload: v11,
-            version: slots.12.take().unwrap_or_default(),
-            is_uploaded: slots.13.take().unwrap_or_default(),
+            version: v12,
+            is_uploaded: v13,
             service: v14,
             size_readable: v15,
         })

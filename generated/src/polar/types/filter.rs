@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for Filter {
     const NAME: &'static str = "Filter";
     const WIRE_NAMES: &'static [&'static str] = &["conjunction", "clauses"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (super::FilterConjunction, Vec<FilterClausesItem>);
+    type Fields = (
+        ::openapi_runtime::de::Required<super::FilterConjunction>,
+        ::openapi_runtime::de::Required<Vec<FilterClausesItem>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
@@ -151,12 +154,14 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
 }
 
 impl From<super::FilterClause> for FilterClausesItem {
+    #[inline]
     fn from(value: super::FilterClause) -> Self {
         Self::FilterClause(value)
     }
 }
 
 impl From<Filter> for FilterClausesItem {
+    #[inline]
     fn from(value: Filter) -> Self {
         Self::Filter(value)
     }

@@ -66,18 +66,18 @@ impl ::openapi_runtime::de::Object for FilterClause {
     const NAME: &'static str = "FilterClause";
     const WIRE_NAMES: &'static [&'static str] = &["property", "operator", "value"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
-    type Fields = (String, super::FilterOperator, FilterClauseValue);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::FilterOperator>,
+        ::openapi_runtime::de::Required<FilterClauseValue>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {

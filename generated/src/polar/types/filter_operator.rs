@@ -27,6 +27,7 @@ pub enum FilterOperator {
 
 impl FilterOperator {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Eq => "eq",
@@ -44,6 +45,7 @@ impl FilterOperator {
 
 impl From<&str> for FilterOperator {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "eq" => Self::Eq,
@@ -60,6 +62,7 @@ impl From<&str> for FilterOperator {
 }
 
 impl ::std::fmt::Display for FilterOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,9 +82,13 @@ impl ::openapi_runtime::json::Decode for FilterOperator {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["eq", "ne", "gt", "gte", "lt", "lte", "like", "not_like"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["eq", "ne", "gt", "gte", "lt", "lte", "like", "not_like"],
+                )?,
+            ),
         )
     }
 }

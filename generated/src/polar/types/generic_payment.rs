@@ -217,18 +217,18 @@ impl ::openapi_runtime::de::Object for GenericPayment {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 11];
     const NULLABLE: &'static [usize] = &[1, 8, 9, 10, 12, 13];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::PaymentProcessor,
-        super::PaymentStatus,
-        i64,
-        String,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::PaymentProcessor>,
+        ::openapi_runtime::de::Required<super::PaymentStatus>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<super::PaymentTrigger>,
         Option<String>,
         Option<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
@@ -236,7 +236,23 @@ impl ::openapi_runtime::de::Object for GenericPayment {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -248,34 +264,25 @@ impl ::openapi_runtime::de::Object for GenericPayment {
             Some(v6),
             Some(v7),
             Some(v11),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.11.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v11) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             processor: v3,
             status: v4,
             amount: v5,
             currency: v6,
             method: v7,
-            trigger: slots.8.take().unwrap_or_default(),
-            decline_reason: slots.9.take().unwrap_or_default(),
-            decline_message: slots.10.take().unwrap_or_default(),
+            trigger: v8,
+            decline_reason: v9,
+            decline_message: v10,
             organization_id: v11,
-            checkout_id: slots.12.take().unwrap_or_default(),
-            order_id: slots.13.take().unwrap_or_default(),
-            processor_metadata: slots.14.take().unwrap_or_default(),
+            checkout_id: v12,
+            order_id: v13,
+            processor_metadata: v14,
         })
     }
 }

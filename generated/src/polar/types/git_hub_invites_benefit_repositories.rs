@@ -62,16 +62,16 @@ impl ::openapi_runtime::de::Object for GitHubInvitesBenefitRepositories {
     const WIRE_NAMES: &'static [&'static str] = &["repositories", "organizations"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        Vec<super::GitHubInvitesBenefitRepository>,
-        Vec<super::GitHubInvitesBenefitOrganization>,
+        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitRepository>>,
+        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitOrganization>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {

@@ -55,12 +55,10 @@ impl ::openapi_runtime::de::Object for HttpValidationError {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            detail: slots.0.take().unwrap_or_default(),
-        })
+        Some(Self { detail: v0 })
     }
 }
 

@@ -19,6 +19,7 @@ pub enum IdentityVerificationStatus {
 
 impl IdentityVerificationStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -32,6 +33,7 @@ impl IdentityVerificationStatus {
 
 impl From<&str> for IdentityVerificationStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -44,6 +46,7 @@ impl From<&str> for IdentityVerificationStatus {
 }
 
 impl ::std::fmt::Display for IdentityVerificationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for IdentityVerificationStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["unverified", "pending", "verified", "failed"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["unverified", "pending", "verified", "failed"],
+                )?,
+            ),
         )
     }
 }

@@ -154,15 +154,15 @@ impl ::openapi_runtime::de::Object for Insight {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 8];
     const NULLABLE: &'static [usize] = &[10];
     type Fields = (
-        String,
-        String,
-        super::InsightCategory,
-        String,
-        super::InsightSeverity,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::InsightCategory>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::InsightSeverity>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::ConfidenceLevel,
+        ::openapi_runtime::de::Required<super::ConfidenceLevel>,
         Option<InsightPrimaryAction>,
         Option<String>,
         Option<Vec<super::InsightDriver>>,
@@ -170,7 +170,20 @@ impl ::openapi_runtime::de::Object for Insight {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -182,16 +195,7 @@ impl ::openapi_runtime::de::Object for Insight {
             Some(v5),
             Some(v6),
             Some(v8),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.8.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v8) else {
             return None;
         };
         Some(Self {
@@ -202,11 +206,11 @@ impl ::openapi_runtime::de::Object for Insight {
             severity: v4,
             title: v5,
             body: v6,
-            why: slots.7.take().unwrap_or_default(),
+            why: v7,
             confidence: v8,
-            primary_action: slots.9.take().unwrap_or_default(),
-            suggested_prompt: slots.10.take().unwrap_or_default(),
-            drivers: slots.11.take().unwrap_or_default(),
+            primary_action: v9,
+            suggested_prompt: v10,
+            drivers: v11,
         })
     }
 }
@@ -230,6 +234,7 @@ pub enum InsightPrimaryAction {
 
 impl InsightPrimaryAction {
     /// `label`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         match self {
             Self::ViewMetric(v) => Some(v.label.as_str()),
@@ -349,24 +354,28 @@ impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
 }
 
 impl From<super::ViewMetricAction> for InsightPrimaryAction {
+    #[inline]
     fn from(value: super::ViewMetricAction) -> Self {
         Self::ViewMetric(value)
     }
 }
 
 impl From<super::ViewCostsAction> for InsightPrimaryAction {
+    #[inline]
     fn from(value: super::ViewCostsAction) -> Self {
         Self::ViewCosts(value)
     }
 }
 
 impl From<super::AdjustPriceAction> for InsightPrimaryAction {
+    #[inline]
     fn from(value: super::AdjustPriceAction) -> Self {
         Self::AdjustPrice(value)
     }
 }
 
 impl From<super::AddCurrencyAction> for InsightPrimaryAction {
+    #[inline]
     fn from(value: super::AddCurrencyAction) -> Self {
         Self::AddCurrency(value)
     }

@@ -67,20 +67,20 @@ impl ::openapi_runtime::de::Object for InsightCardsBlock {
     const NAME: &'static str = "InsightCardsBlock";
     const WIRE_NAMES: &'static [&'static str] = &["type", "insights"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<InsightCardsBlockType>, Vec<super::Insight>);
+    type Fields = (
+        Option<InsightCardsBlockType>,
+        ::openapi_runtime::de::Required<Vec<super::Insight>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
-        Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
-            insights: v1,
-        })
+        Some(Self { r#type: v0, insights: v1 })
     }
 }
 

@@ -23,6 +23,7 @@ pub enum InsightCategory {
 
 impl InsightCategory {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Revenue => "revenue",
@@ -38,6 +39,7 @@ impl InsightCategory {
 
 impl From<&str> for InsightCategory {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "revenue" => Self::Revenue,
@@ -52,6 +54,7 @@ impl From<&str> for InsightCategory {
 }
 
 impl ::std::fmt::Display for InsightCategory {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,9 +74,13 @@ impl ::openapi_runtime::json::Decode for InsightCategory {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["revenue", "retention", "growth", "risk", "cost", "product"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["revenue", "retention", "growth", "risk", "cost", "product"],
+                )?,
+            ),
         )
     }
 }

@@ -24,6 +24,7 @@ pub enum InsightSeverity {
 
 impl InsightSeverity {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Critical => "critical",
@@ -37,6 +38,7 @@ impl InsightSeverity {
 
 impl From<&str> for InsightSeverity {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "critical" => Self::Critical,
@@ -49,6 +51,7 @@ impl From<&str> for InsightSeverity {
 }
 
 impl ::std::fmt::Display for InsightSeverity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -68,9 +71,13 @@ impl ::openapi_runtime::json::Decode for InsightSeverity {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["critical", "warning", "opportunity", "info"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["critical", "warning", "opportunity", "info"],
+                )?,
+            ),
         )
     }
 }

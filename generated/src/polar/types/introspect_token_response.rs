@@ -120,22 +120,34 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     type Fields = (
-        bool,
-        String,
-        IntrospectTokenResponseTokenType,
-        String,
-        super::SubType,
-        String,
-        Vec<String>,
-        String,
-        String,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<IntrospectTokenResponseTokenType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::SubType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -150,19 +162,7 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
             Some(v8),
             Some(v9),
             Some(v10),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10) else {
             return None;
         };
         Some(Self {
@@ -195,6 +195,7 @@ pub enum IntrospectTokenResponseTokenType {
 
 impl IntrospectTokenResponseTokenType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -206,6 +207,7 @@ impl IntrospectTokenResponseTokenType {
 
 impl From<&str> for IntrospectTokenResponseTokenType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "access_token" => Self::AccessToken,
@@ -216,6 +218,7 @@ impl From<&str> for IntrospectTokenResponseTokenType {
 }
 
 impl ::std::fmt::Display for IntrospectTokenResponseTokenType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -235,7 +238,14 @@ impl ::openapi_runtime::json::Decode for IntrospectTokenResponseTokenType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["access_token", "refresh_token"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["access_token", "refresh_token"],
+                )?,
+            ),
+        )
     }
 }
 

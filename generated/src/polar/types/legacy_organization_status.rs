@@ -20,6 +20,7 @@ pub enum LegacyOrganizationStatus {
 
 impl LegacyOrganizationStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
@@ -33,6 +34,7 @@ impl LegacyOrganizationStatus {
 
 impl From<&str> for LegacyOrganizationStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created" => Self::Created,
@@ -45,6 +47,7 @@ impl From<&str> for LegacyOrganizationStatus {
 }
 
 impl ::std::fmt::Display for LegacyOrganizationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -64,9 +67,13 @@ impl ::openapi_runtime::json::Decode for LegacyOrganizationStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["created", "under_review", "denied", "active"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["created", "under_review", "denied", "active"],
+                )?,
+            ),
         )
     }
 }

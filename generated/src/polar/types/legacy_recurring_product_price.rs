@@ -16,6 +16,7 @@ pub enum LegacyRecurringProductPrice {
 
 impl LegacyRecurringProductPrice {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Fixed(v) => Some(v.created_at),
@@ -25,6 +26,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Fixed(v) => v.modified_at,
@@ -34,6 +36,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Fixed(v) => Some(v.id),
@@ -43,6 +46,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `source`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn source(&self) -> Option<&super::ProductPriceSource> {
         match self {
             Self::Fixed(v) => Some(&v.source),
@@ -52,6 +56,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `price_currency`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn price_currency(&self) -> Option<&str> {
         match self {
             Self::Fixed(v) => Some(v.price_currency.as_str()),
@@ -61,6 +66,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `tax_behavior`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
         match self {
             Self::Fixed(v) => v.tax_behavior.as_ref(),
@@ -70,6 +76,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `is_archived`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_archived(&self) -> Option<bool> {
         match self {
             Self::Fixed(v) => Some(v.is_archived),
@@ -79,6 +86,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `product_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn product_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Fixed(v) => Some(v.product_id),
@@ -88,6 +96,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `type`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn r#type(&self) -> Option<&super::LegacyRecurringProductPriceFixedType> {
         match self {
             Self::Fixed(v) => Some(&v.r#type),
@@ -97,6 +106,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `recurring_interval`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn recurring_interval(&self) -> Option<&super::RecurringInterval> {
         match self {
             Self::Fixed(v) => Some(&v.recurring_interval),
@@ -106,6 +116,7 @@ impl LegacyRecurringProductPrice {
     }
 
     /// `legacy`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn legacy(&self) -> Option<&super::LegacyRecurringProductPriceFixedLegacy> {
         match self {
             Self::Fixed(v) => Some(&v.legacy),
@@ -161,12 +172,14 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
 }
 
 impl From<super::LegacyRecurringProductPriceFixed> for LegacyRecurringProductPrice {
+    #[inline]
     fn from(value: super::LegacyRecurringProductPriceFixed) -> Self {
         Self::Fixed(value)
     }
 }
 
 impl From<super::LegacyRecurringProductPriceCustom> for LegacyRecurringProductPrice {
+    #[inline]
     fn from(value: super::LegacyRecurringProductPriceCustom) -> Self {
         Self::Custom(value)
     }

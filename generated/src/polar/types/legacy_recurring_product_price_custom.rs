@@ -178,26 +178,42 @@ impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceCustom {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 7, 8, 9, 10, 11, 14];
     const NULLABLE: &'static [usize] = &[1, 6, 12, 13];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::ProductPriceSource,
-        LegacyRecurringProductPriceCustomAmountType,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::ProductPriceSource>,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceCustomAmountType>,
+        ::openapi_runtime::de::Required<String>,
         Option<super::TaxBehaviorOption>,
-        bool,
-        ::uuid::Uuid,
-        LegacyRecurringProductPriceCustomType,
-        super::RecurringInterval,
-        i64,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceCustomType>,
+        ::openapi_runtime::de::Required<super::RecurringInterval>,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
         Option<i64>,
-        LegacyRecurringProductPriceCustomLegacy,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceCustomLegacy>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -212,36 +228,24 @@ impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceCustom {
             Some(v10),
             Some(v11),
             Some(v14),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-            slots.14.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v7, v8, v9, v10, v11, v14) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             source: v3,
             amount_type: v4,
             price_currency: v5,
-            tax_behavior: slots.6.take().unwrap_or_default(),
+            tax_behavior: v6,
             is_archived: v7,
             product_id: v8,
             r#type: v9,
             recurring_interval: v10,
             minimum_amount: v11,
-            maximum_amount: slots.12.take().unwrap_or_default(),
-            preset_amount: slots.13.take().unwrap_or_default(),
+            maximum_amount: v12,
+            preset_amount: v13,
             legacy: v14,
         })
     }

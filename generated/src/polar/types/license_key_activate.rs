@@ -131,31 +131,27 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivate {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        String,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>>,
         Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             key: v0,
             organization_id: v1,
             label: v2,
-            conditions: slots.3.take().unwrap_or_default(),
-            meta: slots.4.take().unwrap_or_default(),
+            conditions: v3,
+            meta: v4,
         })
     }
 }

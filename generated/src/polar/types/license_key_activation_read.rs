@@ -107,27 +107,37 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6];
     const NULLABLE: &'static [usize] = &[5];
     type Fields = (
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        String,
-        ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
+        >,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::LicenseKeyRead,
+        ::openapi_runtime::de::Required<super::LicenseKeyRead>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v6,
         ) else {
             return None;
         };
@@ -137,7 +147,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
             label: v2,
             meta: v3,
             created_at: v4,
-            modified_at: slots.5.take().unwrap_or_default(),
+            modified_at: v5,
             license_key: v6,
         })
     }

@@ -190,27 +190,44 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 11, 13];
     const NULLABLE: &'static [usize] = &[2, 10, 12, 14, 15];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        super::LicenseKeyCustomer,
-        ::uuid::Uuid,
-        String,
-        String,
-        super::LicenseKeyStatus,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::LicenseKeyCustomer>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::LicenseKeyStatus>,
         Option<i64>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -225,25 +242,13 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
             Some(v9),
             Some(v11),
             Some(v13),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.11.take(),
-            slots.13.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v11, v13) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             organization_id: v3,
             customer_id: v4,
             customer: v5,
@@ -251,12 +256,12 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
             key: v7,
             display_key: v8,
             status: v9,
-            limit_activations: slots.10.take().unwrap_or_default(),
+            limit_activations: v10,
             usage: v11,
-            limit_usage: slots.12.take().unwrap_or_default(),
+            limit_usage: v12,
             validations: v13,
-            last_validated_at: slots.14.take().unwrap_or_default(),
-            expires_at: slots.15.take().unwrap_or_default(),
+            last_validated_at: v14,
+            expires_at: v15,
         })
     }
 }

@@ -127,15 +127,15 @@ impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            status: slots.0.take().unwrap_or_default(),
-            usage: slots.1.take().unwrap_or_default(),
-            limit_activations: slots.2.take().unwrap_or_default(),
-            limit_usage: slots.3.take().unwrap_or_default(),
-            expires_at: slots.4.take().unwrap_or_default(),
+            status: v0,
+            usage: v1,
+            limit_activations: v2,
+            limit_usage: v3,
+            expires_at: v4,
         })
     }
 }

@@ -158,8 +158,8 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        String,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -169,20 +169,28 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             key: v0,
             organization_id: v1,
-            activation_id: slots.2.take().unwrap_or_default(),
-            benefit_id: slots.3.take().unwrap_or_default(),
-            customer_id: slots.4.take().unwrap_or_default(),
-            increment_usage: slots.5.take().unwrap_or_default(),
-            conditions: slots.6.take().unwrap_or_default(),
+            activation_id: v2,
+            benefit_id: v3,
+            customer_id: v4,
+            increment_usage: v5,
+            conditions: v6,
         })
     }
 }

@@ -79,12 +79,14 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeysListStatus {
 }
 
 impl From<Vec<super::LicenseKeyStatus>> for LicenseKeysListStatus {
+    #[inline]
     fn from(value: Vec<super::LicenseKeyStatus>) -> Self {
         Self::LicenseKeyStatusList(value)
     }
 }
 
 impl From<super::LicenseKeyStatus> for LicenseKeysListStatus {
+    #[inline]
     fn from(value: super::LicenseKeyStatus) -> Self {
         Self::LicenseKeyStatus(value)
     }

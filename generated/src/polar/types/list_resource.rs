@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for ListResource {
     const NAME: &'static str = "ListResource";
     const WIRE_NAMES: &'static [&'static str] = &["items", "pagination"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (Vec<ListResourceItemsItem>, super::Pagination);
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<ListResourceItemsItem>>,
+        ::openapi_runtime::de::Required<super::Pagination>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { items: v0, pagination: v1 })
@@ -90,6 +93,7 @@ pub enum ListResourceItemsItem {
 
 impl ListResourceItemsItem {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         match self {
             Self::OrganizationPaymentMethodCard(v) => Some(v.id.as_str()),
@@ -163,12 +167,14 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceItemsItem {
 }
 
 impl From<super::OrganizationPaymentMethodCard> for ListResourceItemsItem {
+    #[inline]
     fn from(value: super::OrganizationPaymentMethodCard) -> Self {
         Self::OrganizationPaymentMethodCard(value)
     }
 }
 
 impl From<super::OrganizationPaymentMethodGeneric> for ListResourceItemsItem {
+    #[inline]
     fn from(value: super::OrganizationPaymentMethodGeneric) -> Self {
         Self::OrganizationPaymentMethodGeneric(value)
     }

@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for ListResourceCustomerPaymentMethod {
     const NAME: &'static str = "ListResourceCustomerPaymentMethod";
     const WIRE_NAMES: &'static [&'static str] = &["items", "pagination"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (Vec<super::CustomerPaymentMethod>, super::Pagination);
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::CustomerPaymentMethod>>,
+        ::openapi_runtime::de::Required<super::Pagination>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { items: v0, pagination: v1 })

@@ -125,37 +125,41 @@ impl ::openapi_runtime::de::Object for LlmMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 4, 6, 7];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4), Some(v6), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.7.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v4), Some(v6), Some(v7)) = (v0, v1, v4, v6, v7)
+        else {
             return None;
         };
         Some(Self {
             vendor: v0,
             model: v1,
-            prompt: slots.2.take().unwrap_or_default(),
-            response: slots.3.take().unwrap_or_default(),
+            prompt: v2,
+            response: v3,
             input_tokens: v4,
-            cached_input_tokens: slots.5.take().unwrap_or_default(),
+            cached_input_tokens: v5,
             output_tokens: v6,
             total_tokens: v7,
         })

@@ -89,24 +89,25 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
         "formatted_amount",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 3];
-    type Fields = (String, i64, Option<String>, String);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        Option<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3)) = (v0, v1, v3) else {
             return None;
         };
         Some(Self {
             organization_name: v0,
             amount: v1,
-            currency: slots.2.take().unwrap_or_default(),
+            currency: v2,
             formatted_amount: v3,
         })
     }

@@ -79,20 +79,24 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
         "organization_slug",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, String, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             file_name: v0,
             organization_name: v1,
-            organization_slug: slots.2.take().unwrap_or_default(),
+            organization_slug: v2,
         })
     }
 }

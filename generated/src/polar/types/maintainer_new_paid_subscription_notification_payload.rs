@@ -177,46 +177,59 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
     const REQUIRED: &'static [usize] = &[0, 2, 4, 6, 10, 11];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v4), Some(v6), Some(v10), Some(v11)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.10.take(),
-            slots.11.take(),
+            v0,
+            v2,
+            v4,
+            v6,
+            v10,
+            v11,
         ) else {
             return None;
         };
         Some(Self {
             subscriber_name: v0,
-            subscriber_email: slots.1.take().unwrap_or_default(),
+            subscriber_email: v1,
             tier_name: v2,
-            tier_price_amount: slots.3.take().unwrap_or_default(),
+            tier_price_amount: v3,
             tier_price_recurring_interval: v4,
-            tier_price_recurring_interval_count: slots.5.take().unwrap_or_default(),
+            tier_price_recurring_interval_count: v5,
             tier_organization_name: v6,
-            tier_organization_slug: slots.7.take().unwrap_or_default(),
-            subscription_id: slots.8.take().unwrap_or_default(),
-            currency: slots.9.take().unwrap_or_default(),
+            tier_organization_slug: v7,
+            subscription_id: v8,
+            currency: v9,
             formatted_price_amount: v10,
             formatted_price_with_interval: v11,
         })

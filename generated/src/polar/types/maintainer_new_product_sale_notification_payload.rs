@@ -275,8 +275,8 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                String,
-                i64,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
@@ -289,7 +289,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
                 Option<String>,
                 Option<super::OrderBillingReasonInternal>,
                 Option<String>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
             ),
             (Option<String>, Option<String>),
@@ -298,35 +298,34 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v14)) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.14.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v14)) = (v0, v1, v14) else {
             return None;
         };
         Some(Self {
             product_name: v0,
             product_price_amount: v1,
-            customer_name: slots.0.2.take().unwrap_or_default(),
-            organization_name: slots.0.3.take().unwrap_or_default(),
-            customer_email: slots.0.4.take().unwrap_or_default(),
-            billing_address_country: slots.0.5.take().unwrap_or_default(),
-            billing_address_city: slots.0.6.take().unwrap_or_default(),
-            billing_address_line1: slots.0.7.take().unwrap_or_default(),
-            product_image_url: slots.0.8.take().unwrap_or_default(),
-            order_id: slots.0.9.take().unwrap_or_default(),
-            order_date: slots.0.10.take().unwrap_or_default(),
-            organization_slug: slots.0.11.take().unwrap_or_default(),
-            billing_reason: slots.0.12.take().unwrap_or_default(),
-            currency: slots.0.13.take().unwrap_or_default(),
+            customer_name: v2,
+            organization_name: v3,
+            customer_email: v4,
+            billing_address_country: v5,
+            billing_address_city: v6,
+            billing_address_line1: v7,
+            product_image_url: v8,
+            order_id: v9,
+            order_date: v10,
+            organization_slug: v11,
+            billing_reason: v12,
+            currency: v13,
             formatted_price_amount: v14,
-            formatted_billing_reason: slots.0.15.take().unwrap_or_default(),
-            formatted_address_country: slots.1.0.take().unwrap_or_default(),
-            order_url: slots.1.1.take().unwrap_or_default(),
+            formatted_billing_reason: v15,
+            formatted_address_country: v16,
+            order_url: v17,
         })
     }
 }

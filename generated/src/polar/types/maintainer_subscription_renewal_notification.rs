@@ -71,23 +71,20 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
     const WIRE_NAMES: &'static [&'static str] = &["id", "created_at", "type", "payload"];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
-        MaintainerSubscriptionRenewalNotificationType,
-        super::MaintainerSubscriptionRenewalNotificationPayload,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<MaintainerSubscriptionRenewalNotificationType>,
+        ::openapi_runtime::de::Required<
+            super::MaintainerSubscriptionRenewalNotificationPayload,
+        >,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {

@@ -167,43 +167,50 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 6, 9, 10];
     type Fields = (
-        String,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
         Option<String>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v6), Some(v9), Some(v10)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.6.take(),
-            slots.9.take(),
-            slots.10.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v6), Some(v9), Some(v10)) = (v0, v1, v6, v9, v10)
+        else {
             return None;
         };
         Some(Self {
             product_name: v0,
             product_price_amount: v1,
-            customer_name: slots.2.take().unwrap_or_default(),
-            customer_email: slots.3.take().unwrap_or_default(),
-            organization_slug: slots.4.take().unwrap_or_default(),
-            subscription_id: slots.5.take().unwrap_or_default(),
+            customer_name: v2,
+            customer_email: v3,
+            organization_slug: v4,
+            subscription_id: v5,
             recurring_interval: v6,
-            recurring_interval_count: slots.7.take().unwrap_or_default(),
-            currency: slots.8.take().unwrap_or_default(),
+            recurring_interval_count: v7,
+            currency: v8,
             formatted_price_amount: v9,
             formatted_recurring_interval: v10,
         })

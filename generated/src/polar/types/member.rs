@@ -131,38 +131,42 @@ impl ::openapi_runtime::de::Object for Member {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 7];
     const NULLABLE: &'static [usize] = &[2, 5, 6];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        super::MemberRole,
+        ::openapi_runtime::de::Required<super::MemberRole>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v7)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.7.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v7)) = (v0, v1, v3, v4, v7)
+        else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             customer_id: v3,
             email: v4,
-            name: slots.5.take().unwrap_or_default(),
-            external_id: slots.6.take().unwrap_or_default(),
+            name: v5,
+            external_id: v6,
             role: v7,
         })
     }

@@ -112,26 +112,26 @@ impl ::openapi_runtime::de::Object for MemberCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 4];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<MemberCreateRole>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4)) = (slots.0.take(), slots.4.take()) else {
+        let (Some(v0), Some(v4)) = (v0, v4) else {
             return None;
         };
         Some(Self {
             email: v0,
-            name: slots.1.take().unwrap_or_default(),
-            external_id: slots.2.take().unwrap_or_default(),
-            role: slots.3.take().unwrap_or_default(),
+            name: v1,
+            external_id: v2,
+            role: v3,
             customer_id: v4,
         })
     }
@@ -157,6 +157,7 @@ pub enum MemberCreateRole {
 #[cfg(feature = "polar-customers-members")]
 impl MemberCreateRole {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Member => "member",
@@ -169,6 +170,7 @@ impl MemberCreateRole {
 #[cfg(feature = "polar-customers-members")]
 impl From<&str> for MemberCreateRole {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "member" => Self::Member,
@@ -180,6 +182,7 @@ impl From<&str> for MemberCreateRole {
 
 #[cfg(feature = "polar-customers-members")]
 impl ::std::fmt::Display for MemberCreateRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -201,7 +204,11 @@ impl ::openapi_runtime::json::Decode for MemberCreateRole {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["member", "billing_manager"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["member", "billing_manager"])?,
+            ),
+        )
     }
 }
 

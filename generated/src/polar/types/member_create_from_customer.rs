@@ -109,7 +109,7 @@ impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         Option<MemberCreateFromCustomerRole>,
@@ -117,17 +117,17 @@ impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             email: v0,
-            name: slots.1.take().unwrap_or_default(),
-            external_id: slots.2.take().unwrap_or_default(),
-            role: slots.3.take().unwrap_or_default(),
+            name: v1,
+            external_id: v2,
+            role: v3,
         })
     }
 }

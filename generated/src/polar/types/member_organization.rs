@@ -89,26 +89,27 @@ impl ::openapi_runtime::de::Object for MemberOrganization {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
     const NULLABLE: &'static [usize] = &[3];
-    type Fields = (::uuid::Uuid, String, String, Option<String>, bool);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (v0, v1, v2, v4) else {
             return None;
         };
         Some(Self {
             id: v0,
             slug: v1,
             name: v2,
-            avatar_url: slots.3.take().unwrap_or_default(),
+            avatar_url: v3,
             requires_sso: v4,
         })
     }

@@ -17,6 +17,7 @@ pub enum MemberRole {
 
 impl MemberRole {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Owner => "owner",
@@ -29,6 +30,7 @@ impl MemberRole {
 
 impl From<&str> for MemberRole {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "owner" => Self::Owner,
@@ -40,6 +42,7 @@ impl From<&str> for MemberRole {
 }
 
 impl ::std::fmt::Display for MemberRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,14 @@ impl ::openapi_runtime::json::Decode for MemberRole {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["owner", "billing_manager", "member"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["owner", "billing_manager", "member"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -96,13 +96,13 @@ impl ::openapi_runtime::de::Object for MemberUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            email: slots.1.take().unwrap_or_default(),
-            role: slots.2.take().unwrap_or_default(),
+            name: v0,
+            email: v1,
+            role: v2,
         })
     }
 }

@@ -120,40 +120,49 @@ impl ::openapi_runtime::de::Object for MerchantMigration {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[1, 7];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        super::MerchantMigrationSourcePlatform,
-        super::MerchantMigrationStep,
-        bool,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
+        ::openapi_runtime::de::Required<bool>,
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             organization_id: v3,
             source_platform: v4,
             step: v5,
             source_connected: v6,
-            source: slots.7.take().unwrap_or_default(),
+            source: v7,
         })
     }
 }

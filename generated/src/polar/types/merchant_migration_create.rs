@@ -72,18 +72,18 @@ impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
         "api_key",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
-    type Fields = (::uuid::Uuid, super::MerchantMigrationSourcePlatform, String);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {

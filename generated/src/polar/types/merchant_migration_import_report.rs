@@ -62,16 +62,16 @@ impl ::openapi_runtime::de::Object for MerchantMigrationImportReport {
     const WIRE_NAMES: &'static [&'static str] = &["step", "results"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        super::MerchantMigrationStep,
-        Vec<super::MerchantMigrationImportResult>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
+        ::openapi_runtime::de::Required<Vec<super::MerchantMigrationImportResult>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { step: v0, results: v1 })

@@ -70,12 +70,12 @@ impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            record_ids: slots.0.take().unwrap_or_default(),
-            exclude_record_ids: slots.1.take().unwrap_or_default(),
+            record_ids: v0,
+            exclude_record_ids: v1,
         })
     }
 }

@@ -193,14 +193,14 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
     const NULLABLE: &'static [usize] = &[0, 4, 5, 6, 7, 9, 10, 11, 12];
     type Fields = (
         Option<::uuid::Uuid>,
-        super::PrecheckEntity,
-        String,
-        String,
+        ::openapi_runtime::de::Required<super::PrecheckEntity>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<i64>,
         Option<String>,
         Option<String>,
-        super::PrecheckRecordStatus,
+        ::openapi_runtime::de::Required<super::PrecheckRecordStatus>,
         Option<super::MerchantMigrationRecordStatus>,
         Option<String>,
         Option<String>,
@@ -209,31 +209,40 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v8)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.8.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3), Some(v8)) = (v1, v2, v3, v8) else {
             return None;
         };
         Some(Self {
-            record_id: slots.0.take().unwrap_or_default(),
+            record_id: v0,
             entity: v1,
             source_id: v2,
             title: v3,
-            subtitle: slots.4.take().unwrap_or_default(),
-            amount: slots.5.take().unwrap_or_default(),
-            currency: slots.6.take().unwrap_or_default(),
-            recurring_interval: slots.7.take().unwrap_or_default(),
+            subtitle: v4,
+            amount: v5,
+            currency: v6,
+            recurring_interval: v7,
             status: v8,
-            import_status: slots.9.take().unwrap_or_default(),
-            reason: slots.10.take().unwrap_or_default(),
-            reason_code: slots.11.take().unwrap_or_default(),
-            reason_level: slots.12.take().unwrap_or_default(),
+            import_status: v9,
+            reason: v10,
+            reason_code: v11,
+            reason_level: v12,
         })
     }
 }

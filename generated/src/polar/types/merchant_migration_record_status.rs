@@ -19,6 +19,7 @@ pub enum MerchantMigrationRecordStatus {
 
 impl MerchantMigrationRecordStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -32,6 +33,7 @@ impl MerchantMigrationRecordStatus {
 
 impl From<&str> for MerchantMigrationRecordStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -44,6 +46,7 @@ impl From<&str> for MerchantMigrationRecordStatus {
 }
 
 impl ::std::fmt::Display for MerchantMigrationRecordStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for MerchantMigrationRecordStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["pending", "imported", "skipped", "failed"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["pending", "imported", "skipped", "failed"],
+                )?,
+            ),
         )
     }
 }

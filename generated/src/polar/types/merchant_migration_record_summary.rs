@@ -61,14 +61,19 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummary {
     const NAME: &'static str = "MerchantMigrationRecordSummary";
     const WIRE_NAMES: &'static [&'static str] = &["entities", "action_required"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (Vec<super::MerchantMigrationRecordSummaryEntity>, i64);
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            Vec<super::MerchantMigrationRecordSummaryEntity>,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {

@@ -25,6 +25,7 @@ pub enum MerchantMigrationStep {
 
 impl MerchantMigrationStep {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SourceSetup => "source_setup",
@@ -41,6 +42,7 @@ impl MerchantMigrationStep {
 
 impl From<&str> for MerchantMigrationStep {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "source_setup" => Self::SourceSetup,
@@ -56,6 +58,7 @@ impl From<&str> for MerchantMigrationStep {
 }
 
 impl ::std::fmt::Display for MerchantMigrationStep {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,17 +78,21 @@ impl ::openapi_runtime::json::Decode for MerchantMigrationStep {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "source_setup",
-                "pre_check",
-                "create_catalog",
-                "copy_cards",
-                "activate_subscriptions",
-                "cleanup",
-                "completed",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "source_setup",
+                        "pre_check",
+                        "create_catalog",
+                        "copy_cards",
+                        "activate_subscriptions",
+                        "cleanup",
+                        "completed",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -86,36 +86,42 @@ impl<'de> ::serde::Deserialize<'de> for MetadataQueryValue {
 }
 
 impl From<Vec<String>> for MetadataQueryValue {
+    #[inline]
     fn from(value: Vec<String>) -> Self {
         Self::StringList(value)
     }
 }
 
 impl From<Vec<i64>> for MetadataQueryValue {
+    #[inline]
     fn from(value: Vec<i64>) -> Self {
         Self::IntegerList(value)
     }
 }
 
 impl From<Vec<bool>> for MetadataQueryValue {
+    #[inline]
     fn from(value: Vec<bool>) -> Self {
         Self::BooleanList(value)
     }
 }
 
 impl From<String> for MetadataQueryValue {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
 impl From<bool> for MetadataQueryValue {
+    #[inline]
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
 
 impl From<i64> for MetadataQueryValue {
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }

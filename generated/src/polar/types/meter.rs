@@ -157,23 +157,36 @@ impl ::openapi_runtime::de::Object for Meter {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 8, 9, 10];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        super::MetadataOutputType,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
-        super::MeterUnit,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::MeterUnit>,
         Option<String>,
         Option<i64>,
-        super::Filter,
-        MeterAggregation,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<super::Filter>,
+        ::openapi_runtime::de::Required<MeterAggregation>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -185,31 +198,22 @@ impl ::openapi_runtime::de::Object for Meter {
             Some(v8),
             Some(v9),
             Some(v10),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v8, v9, v10) else {
             return None;
         };
         Some(Self {
             metadata: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             id: v3,
             name: v4,
             unit: v5,
-            custom_label: slots.6.take().unwrap_or_default(),
-            custom_multiplier: slots.7.take().unwrap_or_default(),
+            custom_label: v6,
+            custom_multiplier: v7,
             filter: v8,
             aggregation: v9,
             organization_id: v10,
-            archived_at: slots.11.take().unwrap_or_default(),
+            archived_at: v11,
         })
     }
 }
@@ -321,18 +325,21 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
 }
 
 impl From<super::CountAggregation> for MeterAggregation {
+    #[inline]
     fn from(value: super::CountAggregation) -> Self {
         Self::Count(value)
     }
 }
 
 impl From<super::PropertyAggregation> for MeterAggregation {
+    #[inline]
     fn from(value: super::PropertyAggregation) -> Self {
         Self::Avg(value)
     }
 }
 
 impl From<super::UniqueAggregation> for MeterAggregation {
+    #[inline]
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
     }

@@ -162,36 +162,41 @@ impl ::openapi_runtime::de::Object for MeterCreate {
     const REQUIRED: &'static [usize] = &[1, 5, 6];
     type Fields = (
         Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<super::MeterUnit>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<i64>,
-        super::Filter,
-        MeterCreateAggregation,
+        ::openapi_runtime::de::Required<super::Filter>,
+        ::openapi_runtime::de::Required<MeterCreateAggregation>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v5), Some(v6)) = (
-            slots.1.take(),
-            slots.5.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v1), Some(v5), Some(v6)) = (v1, v5, v6) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             name: v1,
-            unit: slots.2.take().unwrap_or_default(),
-            custom_label: slots.3.take().unwrap_or_default(),
-            custom_multiplier: slots.4.take().unwrap_or_default(),
+            unit: v2,
+            custom_label: v3,
+            custom_multiplier: v4,
             filter: v5,
             aggregation: v6,
-            organization_id: slots.7.take().unwrap_or_default(),
+            organization_id: v7,
         })
     }
 }

@@ -63,14 +63,17 @@ impl ::openapi_runtime::de::Object for MeterQuantities {
     const NAME: &'static str = "MeterQuantities";
     const WIRE_NAMES: &'static [&'static str] = &["quantities", "total"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (Vec<super::MeterQuantity>, f64);
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::MeterQuantity>>,
+        ::openapi_runtime::de::Required<f64>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { quantities: v0, total: v1 })

@@ -19,6 +19,7 @@ pub enum MeterSortProperty {
 
 impl MeterSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -32,6 +33,7 @@ impl MeterSortProperty {
 
 impl From<&str> for MeterSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -44,6 +46,7 @@ impl From<&str> for MeterSortProperty {
 }
 
 impl ::std::fmt::Display for MeterSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for MeterSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["created_at", "-created_at", "name", "-name"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["created_at", "-created_at", "name", "-name"],
+                )?,
+            ),
         )
     }
 }

@@ -17,6 +17,7 @@ pub enum MeterUnit {
 
 impl MeterUnit {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scalar => "scalar",
@@ -29,6 +30,7 @@ impl MeterUnit {
 
 impl From<&str> for MeterUnit {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "scalar" => Self::Scalar,
@@ -40,6 +42,7 @@ impl From<&str> for MeterUnit {
 }
 
 impl ::std::fmt::Display for MeterUnit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for MeterUnit {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["scalar", "token", "custom"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["scalar", "token", "custom"])?,
+            ),
+        )
     }
 }
 

@@ -185,18 +185,27 @@ impl ::openapi_runtime::de::Object for MeterUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            name: slots.1.take().unwrap_or_default(),
-            unit: slots.2.take().unwrap_or_default(),
-            custom_label: slots.3.take().unwrap_or_default(),
-            custom_multiplier: slots.4.take().unwrap_or_default(),
-            filter: slots.5.take().unwrap_or_default(),
-            aggregation: slots.6.take().unwrap_or_default(),
-            is_archived: slots.7.take().unwrap_or_default(),
+            metadata: v0,
+            name: v1,
+            unit: v2,
+            custom_label: v3,
+            custom_multiplier: v4,
+            filter: v5,
+            aggregation: v6,
+            is_archived: v7,
         })
     }
 }

@@ -92,27 +92,22 @@ impl ::openapi_runtime::de::Object for MetricChartBlock {
     const REQUIRED: &'static [usize] = &[1, 2, 3, 4];
     type Fields = (
         Option<MetricChartBlockType>,
-        String,
-        String,
-        String,
-        Vec<super::MetricChartPoint>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<super::MetricChartPoint>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3), Some(v4)) = (v1, v2, v3, v4) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             metric: v1,
             label: v2,
             unit: v3,

@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for MetricChartPoint {
     const NAME: &'static str = "MetricChartPoint";
     const WIRE_NAMES: &'static [&'static str] = &["timestamp", "value"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (::chrono::DateTime<::chrono::Utc>, f64);
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<f64>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { timestamp: v0, value: v1 })

@@ -83,20 +83,24 @@ impl ::openapi_runtime::de::Object for MetricDashboardCreate {
     const NAME: &'static str = "MetricDashboardCreate";
     const WIRE_NAMES: &'static [&'static str] = &["name", "metrics", "organization_id"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<Vec<String>>, ::openapi_runtime::Patch<::uuid::Uuid>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<Vec<String>>,
+        ::openapi_runtime::Patch<::uuid::Uuid>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             name: v0,
-            metrics: slots.1.take().unwrap_or_default(),
-            organization_id: slots.2.take().unwrap_or_default(),
+            metrics: v1,
+            organization_id: v2,
         })
     }
 }

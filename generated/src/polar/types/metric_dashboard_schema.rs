@@ -99,31 +99,26 @@ impl ::openapi_runtime::de::Object for MetricDashboardSchema {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
-        Vec<String>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5)) = (v0, v2, v3, v4, v5)
+        else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             name: v3,
             metrics: v4,

@@ -74,19 +74,22 @@ impl ::openapi_runtime::de::Object for NotificationsList {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (Vec<NotificationsListNotificationsItem>, Option<::uuid::Uuid>);
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<NotificationsListNotificationsItem>>,
+        Option<::uuid::Uuid>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             notifications: v0,
-            last_read_notification_id: slots.1.take().unwrap_or_default(),
+            last_read_notification_id: v1,
         })
     }
 }
@@ -120,6 +123,7 @@ pub enum NotificationsListNotificationsItem {
 
 impl NotificationsListNotificationsItem {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MaintainerNewPaidSubscriptionNotification(v) => Some(v.id),
@@ -132,6 +136,7 @@ impl NotificationsListNotificationsItem {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::MaintainerNewPaidSubscriptionNotification(v) => Some(v.created_at),
@@ -241,6 +246,7 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
 
 impl From<super::MaintainerNewPaidSubscriptionNotification>
 for NotificationsListNotificationsItem {
+    #[inline]
     fn from(value: super::MaintainerNewPaidSubscriptionNotification) -> Self {
         Self::MaintainerNewPaidSubscriptionNotification(value)
     }
@@ -248,6 +254,7 @@ for NotificationsListNotificationsItem {
 
 impl From<super::MaintainerNewProductSaleNotification>
 for NotificationsListNotificationsItem {
+    #[inline]
     fn from(value: super::MaintainerNewProductSaleNotification) -> Self {
         Self::MaintainerNewProductSaleNotification(value)
     }
@@ -255,6 +262,7 @@ for NotificationsListNotificationsItem {
 
 impl From<super::MaintainerSubscriptionRenewalNotification>
 for NotificationsListNotificationsItem {
+    #[inline]
     fn from(value: super::MaintainerSubscriptionRenewalNotification) -> Self {
         Self::MaintainerSubscriptionRenewalNotification(value)
     }
@@ -262,6 +270,7 @@ for NotificationsListNotificationsItem {
 
 impl From<super::MaintainerAccountCreditsGrantedNotification>
 for NotificationsListNotificationsItem {
+    #[inline]
     fn from(value: super::MaintainerAccountCreditsGrantedNotification) -> Self {
         Self::MaintainerAccountCreditsGrantedNotification(value)
     }
@@ -269,6 +278,7 @@ for NotificationsListNotificationsItem {
 
 impl From<super::MaintainerFileFlaggedMaliciousNotification>
 for NotificationsListNotificationsItem {
+    #[inline]
     fn from(value: super::MaintainerFileFlaggedMaliciousNotification) -> Self {
         Self::MaintainerFileFlaggedMaliciousNotification(value)
     }

@@ -254,30 +254,33 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                Vec<String>,
+                ::openapi_runtime::de::Required<Vec<String>>,
                 Option<OAuth2ClientTokenEndpointAuthMethod>,
                 Option<Vec<OAuth2ClientGrantTypesItem>>,
                 Option<Vec<OAuth2ClientResponseTypesItem>>,
                 Option<String>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<super::SubType>,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                String,
-                String,
-                i64,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
             ),
-            (i64,),
+            (::openapi_runtime::de::Required<i64>,),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16,),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -288,31 +291,23 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
             Some(v14),
             Some(v15),
             Some(v16),
-        ) = (
-            slots.0.0.take(),
-            slots.0.5.take(),
-            slots.0.11.take(),
-            slots.0.13.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-        ) else {
+        ) = (v0, v5, v11, v13, v14, v15, v16) else {
             return None;
         };
         Some(Self {
             redirect_uris: v0,
-            token_endpoint_auth_method: slots.0.1.take().unwrap_or_default(),
-            grant_types: slots.0.2.take().unwrap_or_default(),
-            response_types: slots.0.3.take().unwrap_or_default(),
-            scope: slots.0.4.take().unwrap_or_default(),
+            token_endpoint_auth_method: v1,
+            grant_types: v2,
+            response_types: v3,
+            scope: v4,
             client_name: v5,
-            client_uri: slots.0.6.take().unwrap_or_default(),
-            logo_uri: slots.0.7.take().unwrap_or_default(),
-            tos_uri: slots.0.8.take().unwrap_or_default(),
-            policy_uri: slots.0.9.take().unwrap_or_default(),
-            default_sub_type: slots.0.10.take().unwrap_or_default(),
+            client_uri: v6,
+            logo_uri: v7,
+            tos_uri: v8,
+            policy_uri: v9,
+            default_sub_type: v10,
             created_at: v11,
-            modified_at: slots.0.12.take().unwrap_or_default(),
+            modified_at: v12,
             client_id: v13,
             client_secret: v14,
             client_id_issued_at: v15,
@@ -341,6 +336,7 @@ pub enum OAuth2ClientTokenEndpointAuthMethod {
 #[cfg(feature = "polar-oauth2-clients")]
 impl OAuth2ClientTokenEndpointAuthMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
@@ -354,6 +350,7 @@ impl OAuth2ClientTokenEndpointAuthMethod {
 #[cfg(feature = "polar-oauth2-clients")]
 impl From<&str> for OAuth2ClientTokenEndpointAuthMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "client_secret_basic" => Self::ClientSecretBasic,
@@ -366,6 +363,7 @@ impl From<&str> for OAuth2ClientTokenEndpointAuthMethod {
 
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::fmt::Display for OAuth2ClientTokenEndpointAuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -387,9 +385,13 @@ impl ::openapi_runtime::json::Decode for OAuth2ClientTokenEndpointAuthMethod {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["client_secret_basic", "client_secret_post", "none"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["client_secret_basic", "client_secret_post", "none"],
+                )?,
+            ),
         )
     }
 }
@@ -419,6 +421,7 @@ pub enum OAuth2ClientGrantTypesItem {
 #[cfg(feature = "polar-oauth2-clients")]
 impl OAuth2ClientGrantTypesItem {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AuthorizationCode => "authorization_code",
@@ -431,6 +434,7 @@ impl OAuth2ClientGrantTypesItem {
 #[cfg(feature = "polar-oauth2-clients")]
 impl From<&str> for OAuth2ClientGrantTypesItem {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "authorization_code" => Self::AuthorizationCode,
@@ -442,6 +446,7 @@ impl From<&str> for OAuth2ClientGrantTypesItem {
 
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::fmt::Display for OAuth2ClientGrantTypesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -463,7 +468,14 @@ impl ::openapi_runtime::json::Decode for OAuth2ClientGrantTypesItem {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["authorization_code", "refresh_token"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["authorization_code", "refresh_token"],
+                )?,
+            ),
+        )
     }
 }
 

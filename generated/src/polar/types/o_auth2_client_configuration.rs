@@ -212,12 +212,12 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfiguration {
     ];
     const REQUIRED: &'static [usize] = &[0, 5];
     type Fields = (
-        Vec<String>,
+        ::openapi_runtime::de::Required<Vec<String>>,
         Option<OAuth2ClientConfigurationTokenEndpointAuthMethod>,
         Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
         Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<String>,
@@ -227,24 +227,36 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfiguration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v5)) = (slots.0.take(), slots.5.take()) else {
+        let (Some(v0), Some(v5)) = (v0, v5) else {
             return None;
         };
         Some(Self {
             redirect_uris: v0,
-            token_endpoint_auth_method: slots.1.take().unwrap_or_default(),
-            grant_types: slots.2.take().unwrap_or_default(),
-            response_types: slots.3.take().unwrap_or_default(),
-            scope: slots.4.take().unwrap_or_default(),
+            token_endpoint_auth_method: v1,
+            grant_types: v2,
+            response_types: v3,
+            scope: v4,
             client_name: v5,
-            client_uri: slots.6.take().unwrap_or_default(),
-            logo_uri: slots.7.take().unwrap_or_default(),
-            tos_uri: slots.8.take().unwrap_or_default(),
-            policy_uri: slots.9.take().unwrap_or_default(),
-            default_sub_type: slots.10.take().unwrap_or_default(),
+            client_uri: v6,
+            logo_uri: v7,
+            tos_uri: v8,
+            policy_uri: v9,
+            default_sub_type: v10,
         })
     }
 }

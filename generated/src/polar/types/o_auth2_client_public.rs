@@ -141,9 +141,9 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
     const REQUIRED: &'static [usize] = &[0, 2];
     const NULLABLE: &'static [usize] = &[1, 3, 4, 5, 6, 7];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<String>,
@@ -153,21 +153,30 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             client_id: v2,
-            client_name: slots.3.take().unwrap_or_default(),
-            client_uri: slots.4.take().unwrap_or_default(),
-            logo_uri: slots.5.take().unwrap_or_default(),
-            tos_uri: slots.6.take().unwrap_or_default(),
-            policy_uri: slots.7.take().unwrap_or_default(),
+            client_name: v3,
+            client_uri: v4,
+            logo_uri: v5,
+            tos_uri: v6,
+            policy_uri: v7,
         })
     }
 }

@@ -105,34 +105,29 @@ impl ::openapi_runtime::de::Object for OAuthAccountRead {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[1, 5];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::OAuthPlatform,
-        String,
-        String,
+        ::openapi_runtime::de::Required<super::OAuthPlatform>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             platform: v2,
             account_id: v3,
             account_email: v4,
-            account_username: slots.5.take().unwrap_or_default(),
+            account_username: v5,
         })
     }
 }

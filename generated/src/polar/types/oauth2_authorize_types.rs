@@ -16,6 +16,7 @@ pub enum Oauth2AuthorizeResponse {
 
 impl Oauth2AuthorizeResponse {
     /// `client`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn client(&self) -> Option<&super::OAuth2ClientPublic> {
         match self {
             Self::User(v) => Some(&v.client),
@@ -25,6 +26,7 @@ impl Oauth2AuthorizeResponse {
     }
 
     /// `scopes`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn scopes(&self) -> Option<&Vec<super::Scope>> {
         match self {
             Self::User(v) => Some(&v.scopes),
@@ -34,6 +36,7 @@ impl Oauth2AuthorizeResponse {
     }
 
     /// `organizations`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organizations(&self) -> Option<&Vec<super::AuthorizeOrganization>> {
         match self {
             Self::User(v) => Some(&v.organizations),
@@ -43,6 +46,7 @@ impl Oauth2AuthorizeResponse {
     }
 
     /// `requires_single_organization`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn requires_single_organization(&self) -> Option<bool> {
         match self {
             Self::User(v) => v.requires_single_organization,
@@ -52,6 +56,7 @@ impl Oauth2AuthorizeResponse {
     }
 
     /// `scope_display_names`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn scope_display_names(
         &self,
     ) -> Option<&::std::collections::BTreeMap<String, String>> {
@@ -109,12 +114,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
 }
 
 impl From<super::AuthorizeResponseUser> for Oauth2AuthorizeResponse {
+    #[inline]
     fn from(value: super::AuthorizeResponseUser) -> Self {
         Self::User(value)
     }
 }
 
 impl From<super::AuthorizeResponseOrganization> for Oauth2AuthorizeResponse {
+    #[inline]
     fn from(value: super::AuthorizeResponseOrganization) -> Self {
         Self::Organization(value)
     }

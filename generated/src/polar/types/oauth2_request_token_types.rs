@@ -18,6 +18,7 @@ pub enum Oauth2RequestTokenRequest {
 
 impl Oauth2RequestTokenRequest {
     /// `client_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn client_id(&self) -> Option<&str> {
         match self {
             Self::AuthorizationCode(v) => Some(v.client_id.as_str()),
@@ -28,6 +29,7 @@ impl Oauth2RequestTokenRequest {
     }
 
     /// `client_secret`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn client_secret(&self) -> Option<&str> {
         match self {
             Self::AuthorizationCode(v) => Some(v.client_secret.as_str()),
@@ -90,18 +92,21 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
 }
 
 impl From<super::AuthorizationCodeTokenRequest> for Oauth2RequestTokenRequest {
+    #[inline]
     fn from(value: super::AuthorizationCodeTokenRequest) -> Self {
         Self::AuthorizationCode(value)
     }
 }
 
 impl From<super::RefreshTokenRequest> for Oauth2RequestTokenRequest {
+    #[inline]
     fn from(value: super::RefreshTokenRequest) -> Self {
         Self::RefreshToken(value)
     }
 }
 
 impl From<super::WebTokenRequest> for Oauth2RequestTokenRequest {
+    #[inline]
     fn from(value: super::WebTokenRequest) -> Self {
         Self::Web(value)
     }

@@ -16,6 +16,7 @@ pub enum Oauth2UserinfoResponse {
 
 impl Oauth2UserinfoResponse {
     /// `sub`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn sub(&self) -> Option<&str> {
         match self {
             Self::UserInfoUser(v) => Some(v.sub.as_str()),
@@ -25,6 +26,7 @@ impl Oauth2UserinfoResponse {
     }
 
     /// `name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::UserInfoUser(v) => v.name.as_deref(),
@@ -96,12 +98,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
 }
 
 impl From<super::UserInfoUser> for Oauth2UserinfoResponse {
+    #[inline]
     fn from(value: super::UserInfoUser) -> Self {
         Self::UserInfoUser(value)
     }
 }
 
 impl From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
+    #[inline]
     fn from(value: super::UserInfoOrganization) -> Self {
         Self::UserInfoOrganization(value)
     }

@@ -15,6 +15,7 @@ pub enum OidcAuthMethod {
 
 impl OidcAuthMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientSecret => "client_secret",
@@ -26,6 +27,7 @@ impl OidcAuthMethod {
 
 impl From<&str> for OidcAuthMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "client_secret" => Self::ClientSecret,
@@ -36,6 +38,7 @@ impl From<&str> for OidcAuthMethod {
 }
 
 impl ::std::fmt::Display for OidcAuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,14 @@ impl ::openapi_runtime::json::Decode for OidcAuthMethod {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["client_secret", "private_key_jwt"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["client_secret", "private_key_jwt"],
+                )?,
+            ),
+        )
     }
 }
 

@@ -88,28 +88,24 @@ impl ::openapi_runtime::de::Object for OidcConfigurationPrivateKeyJwt {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 3];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<::std::collections::BTreeMap<String, String>>,
-        OidcConfigurationPrivateKeyJwtAuthMethod,
+        ::openapi_runtime::de::Required<OidcConfigurationPrivateKeyJwtAuthMethod>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3)) = (v0, v1, v3) else {
             return None;
         };
         Some(Self {
             issuer: v0,
             client_id: v1,
-            authorization_parameters: slots.2.take().unwrap_or_default(),
+            authorization_parameters: v2,
             auth_method: v3,
         })
     }

@@ -21,6 +21,7 @@ pub enum OrderBillingReason {
 
 impl OrderBillingReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Purchase => "purchase",
@@ -35,6 +36,7 @@ impl OrderBillingReason {
 
 impl From<&str> for OrderBillingReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "purchase" => Self::Purchase,
@@ -48,6 +50,7 @@ impl From<&str> for OrderBillingReason {
 }
 
 impl ::std::fmt::Display for OrderBillingReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,15 +70,19 @@ impl ::openapi_runtime::json::Decode for OrderBillingReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "purchase",
-                "subscription_create",
-                "subscription_cycle",
-                "subscription_update",
-                "subscription_meter_cycle",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "purchase",
+                        "subscription_create",
+                        "subscription_cycle",
+                        "subscription_update",
+                        "subscription_meter_cycle",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -25,6 +25,7 @@ pub enum OrderBillingReasonInternal {
 
 impl OrderBillingReasonInternal {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Purchase => "purchase",
@@ -41,6 +42,7 @@ impl OrderBillingReasonInternal {
 
 impl From<&str> for OrderBillingReasonInternal {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "purchase" => Self::Purchase,
@@ -56,6 +58,7 @@ impl From<&str> for OrderBillingReasonInternal {
 }
 
 impl ::std::fmt::Display for OrderBillingReasonInternal {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,17 +78,21 @@ impl ::openapi_runtime::json::Decode for OrderBillingReasonInternal {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "purchase",
-                "subscription_create",
-                "subscription_cycle",
-                "subscription_cycle_after_trial",
-                "subscription_cancel",
-                "subscription_update",
-                "subscription_meter_cycle",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "purchase",
+                        "subscription_create",
+                        "subscription_cycle",
+                        "subscription_cycle_after_trial",
+                        "subscription_cancel",
+                        "subscription_update",
+                        "subscription_meter_cycle",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -180,8 +180,8 @@ impl ::openapi_runtime::de::Object for OrderCreate {
         >,
         Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<i64>,
         ::openapi_runtime::Patch<String>,
@@ -189,21 +189,30 @@ impl ::openapi_runtime::de::Object for OrderCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3), Some(v4)) = (slots.3.take(), slots.4.take()) else {
+        let (Some(v3), Some(v4)) = (v3, v4) else {
             return None;
         };
         Some(Self {
-            custom_field_data: slots.0.take().unwrap_or_default(),
-            metadata: slots.1.take().unwrap_or_default(),
-            organization_id: slots.2.take().unwrap_or_default(),
+            custom_field_data: v0,
+            metadata: v1,
+            organization_id: v2,
             customer_id: v3,
             product_id: v4,
-            currency: slots.5.take().unwrap_or_default(),
-            amount: slots.6.take().unwrap_or_default(),
-            description: slots.7.take().unwrap_or_default(),
+            currency: v5,
+            amount: v6,
+            description: v7,
         })
     }
 }

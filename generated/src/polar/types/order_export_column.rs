@@ -43,6 +43,7 @@ pub enum OrderExportColumn {
 
 impl OrderExportColumn {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -68,6 +69,7 @@ impl OrderExportColumn {
 
 impl From<&str> for OrderExportColumn {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -92,6 +94,7 @@ impl From<&str> for OrderExportColumn {
 }
 
 impl ::std::fmt::Display for OrderExportColumn {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -111,26 +114,30 @@ impl ::openapi_runtime::json::Decode for OrderExportColumn {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "email",
-                "created_at",
-                "product",
-                "net_amount",
-                "currency",
-                "status",
-                "invoice_number",
-                "customer_name",
-                "billing_name",
-                "billing_country",
-                "subtotal_amount",
-                "discount_amount",
-                "tax_amount",
-                "total_amount",
-                "refunded_amount",
-                "billing_reason",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "email",
+                        "created_at",
+                        "product",
+                        "net_amount",
+                        "currency",
+                        "status",
+                        "invoice_number",
+                        "customer_name",
+                        "billing_name",
+                        "billing_country",
+                        "subtotal_amount",
+                        "discount_amount",
+                        "tax_amount",
+                        "total_amount",
+                        "refunded_amount",
+                        "billing_reason",
+                    ],
+                )?,
+            ),
         )
     }
 }

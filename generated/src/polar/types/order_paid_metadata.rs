@@ -206,10 +206,10 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<i64>,
         Option<i64>,
@@ -224,27 +224,42 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+        let (Some(v0), Some(v3)) = (v0, v3) else {
             return None;
         };
         Some(Self {
             order_id: v0,
-            product_id: slots.1.take().unwrap_or_default(),
-            billing_type: slots.2.take().unwrap_or_default(),
+            product_id: v1,
+            billing_type: v2,
             amount: v3,
-            currency: slots.4.take().unwrap_or_default(),
-            net_amount: slots.5.take().unwrap_or_default(),
-            tax_amount: slots.6.take().unwrap_or_default(),
-            applied_balance_amount: slots.7.take().unwrap_or_default(),
-            discount_amount: slots.8.take().unwrap_or_default(),
-            discount_id: slots.9.take().unwrap_or_default(),
-            platform_fee: slots.10.take().unwrap_or_default(),
-            subscription_id: slots.11.take().unwrap_or_default(),
-            recurring_interval: slots.12.take().unwrap_or_default(),
-            recurring_interval_count: slots.13.take().unwrap_or_default(),
+            currency: v4,
+            net_amount: v5,
+            tax_amount: v6,
+            applied_balance_amount: v7,
+            discount_amount: v8,
+            discount_id: v9,
+            platform_fee: v10,
+            subscription_id: v11,
+            recurring_interval: v12,
+            recurring_interval_count: v13,
         })
     }
 }

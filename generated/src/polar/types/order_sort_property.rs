@@ -47,6 +47,7 @@ pub enum OrderSortProperty {
 
 impl OrderSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -74,6 +75,7 @@ impl OrderSortProperty {
 
 impl From<&str> for OrderSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -100,6 +102,7 @@ impl From<&str> for OrderSortProperty {
 }
 
 impl ::std::fmt::Display for OrderSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -119,28 +122,32 @@ impl ::openapi_runtime::json::Decode for OrderSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "status",
-                "-status",
-                "invoice_number",
-                "-invoice_number",
-                "amount",
-                "-amount",
-                "net_amount",
-                "-net_amount",
-                "customer",
-                "-customer",
-                "product",
-                "-product",
-                "discount",
-                "-discount",
-                "subscription",
-                "-subscription",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "status",
+                        "-status",
+                        "invoice_number",
+                        "-invoice_number",
+                        "amount",
+                        "-amount",
+                        "net_amount",
+                        "-net_amount",
+                        "customer",
+                        "-customer",
+                        "product",
+                        "-product",
+                        "discount",
+                        "-discount",
+                        "subscription",
+                        "-subscription",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -23,6 +23,7 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -38,6 +39,7 @@ impl OrderStatus {
 
 impl From<&str> for OrderStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "draft" => Self::Draft,
@@ -52,6 +54,7 @@ impl From<&str> for OrderStatus {
 }
 
 impl ::std::fmt::Display for OrderStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,9 +74,20 @@ impl ::openapi_runtime::json::Decode for OrderStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["draft", "pending", "paid", "refunded", "partially_refunded", "void"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "draft",
+                        "pending",
+                        "paid",
+                        "refunded",
+                        "partially_refunded",
+                        "void",
+                    ],
+                )?,
+            ),
         )
     }
 }

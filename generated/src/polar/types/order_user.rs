@@ -97,22 +97,28 @@ impl ::openapi_runtime::de::Object for OrderUser {
         "github_username",
     ];
     const REQUIRED: &'static [usize] = &[0, 2];
-    type Fields = (::uuid::Uuid, Option<String>, String, Option<String>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        Option<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             id: v0,
-            email: slots.1.take().unwrap_or_default(),
+            email: v1,
             public_name: v2,
-            avatar_url: slots.3.take().unwrap_or_default(),
-            github_username: slots.4.take().unwrap_or_default(),
+            avatar_url: v3,
+            github_username: v4,
         })
     }
 }

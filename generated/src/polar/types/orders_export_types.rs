@@ -86,12 +86,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersExportColumns {
 }
 
 impl From<Vec<super::OrderExportColumn>> for OrdersExportColumns {
+    #[inline]
     fn from(value: Vec<super::OrderExportColumn>) -> Self {
         Self::OrderExportColumnList(value)
     }
 }
 
 impl From<super::OrderExportColumn> for OrdersExportColumns {
+    #[inline]
     fn from(value: super::OrderExportColumn) -> Self {
         Self::OrderExportColumn(value)
     }

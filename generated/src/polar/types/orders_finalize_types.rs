@@ -16,6 +16,7 @@ pub enum OrdersFinalizeError402 {
 
 impl OrdersFinalizeError402 {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::PaymentFailed(v) => Some(v.detail.as_str()),
@@ -75,12 +76,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
 }
 
 impl From<super::PaymentFailed> for OrdersFinalizeError402 {
+    #[inline]
     fn from(value: super::PaymentFailed) -> Self {
         Self::PaymentFailed(value)
     }
 }
 
 impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
+    #[inline]
     fn from(value: super::PaymentActionRequired) -> Self {
         Self::PaymentActionRequired(value)
     }
@@ -101,6 +104,7 @@ pub enum OrdersFinalizeError403 {
 
 impl OrdersFinalizeError403 {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::OffSessionChargesNotEnabled(v) => Some(v.detail.as_str()),
@@ -168,12 +172,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
 }
 
 impl From<super::OffSessionChargesNotEnabled> for OrdersFinalizeError403 {
+    #[inline]
     fn from(value: super::OffSessionChargesNotEnabled) -> Self {
         Self::OffSessionChargesNotEnabled(value)
     }
 }
 
 impl From<super::OrganizationNotReadyForPayments> for OrdersFinalizeError403 {
+    #[inline]
     fn from(value: super::OrganizationNotReadyForPayments) -> Self {
         Self::OrganizationNotReadyForPayments(value)
     }

@@ -81,12 +81,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersListProductBillingType {
 }
 
 impl From<Vec<super::ProductBillingType>> for OrdersListProductBillingType {
+    #[inline]
     fn from(value: Vec<super::ProductBillingType>) -> Self {
         Self::ProductBillingTypeList(value)
     }
 }
 
 impl From<super::ProductBillingType> for OrdersListProductBillingType {
+    #[inline]
     fn from(value: super::ProductBillingType) -> Self {
         Self::ProductBillingType(value)
     }
@@ -199,6 +201,7 @@ impl<'de> ::serde::Deserialize<'de> for OrdersListStatus {
 
 #[cfg(feature = "polar-orders")]
 impl From<Vec<super::OrderStatus>> for OrdersListStatus {
+    #[inline]
     fn from(value: Vec<super::OrderStatus>) -> Self {
         Self::OrderStatusList(value)
     }
@@ -206,6 +209,7 @@ impl From<Vec<super::OrderStatus>> for OrdersListStatus {
 
 #[cfg(feature = "polar-orders")]
 impl From<super::OrderStatus> for OrdersListStatus {
+    #[inline]
     fn from(value: super::OrderStatus) -> Self {
         Self::OrderStatus(value)
     }

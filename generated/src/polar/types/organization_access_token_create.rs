@@ -92,23 +92,23 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
     const REQUIRED: &'static [usize] = &[1, 3];
     type Fields = (
         Option<::uuid::Uuid>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        Vec<super::AvailableScope>,
+        ::openapi_runtime::de::Required<Vec<super::AvailableScope>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3)) = (slots.1.take(), slots.3.take()) else {
+        let (Some(v1), Some(v3)) = (v1, v3) else {
             return None;
         };
         Some(Self {
-            organization_id: slots.0.take().unwrap_or_default(),
+            organization_id: v0,
             comment: v1,
-            expires_in: slots.2.take().unwrap_or_default(),
+            expires_in: v2,
             scopes: v3,
         })
     }

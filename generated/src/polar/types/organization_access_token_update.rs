@@ -67,12 +67,9 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        Some(Self {
-            comment: slots.0.take().unwrap_or_default(),
-            scopes: slots.1.take().unwrap_or_default(),
-        })
+        Some(Self { comment: v0, scopes: v1 })
     }
 }

@@ -132,38 +132,42 @@ impl ::openapi_runtime::de::Object for OrganizationAvatarFileCreate {
     const REQUIRED: &'static [usize] = &[1, 2, 3, 5, 6];
     type Fields = (
         ::openapi_runtime::Patch<::uuid::Uuid>,
-        String,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         ::openapi_runtime::Patch<String>,
-        super::S3FileCreateMultipart,
-        OrganizationAvatarFileCreateService,
+        ::openapi_runtime::de::Required<super::S3FileCreateMultipart>,
+        ::openapi_runtime::de::Required<OrganizationAvatarFileCreateService>,
         ::openapi_runtime::Patch<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (v1, v2, v3, v5, v6)
+        else {
             return None;
         };
         Some(Self {
-            organization_id: slots.0.take().unwrap_or_default(),
+            organization_id: v0,
             name: v1,
             mime_type: v2,
             size: v3,
-            checksum_sha256_base64: slots.4.take().unwrap_or_default(),
+            checksum_sha256_base64: v4,
             upload: v5,
             service: v6,
-            version: slots.7.take().unwrap_or_default(),
+            version: v7,
         })
     }
 }

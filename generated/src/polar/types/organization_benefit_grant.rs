@@ -125,10 +125,10 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        String,
-        String,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
         Option<String>,
         Option<String>,
         Option<String>,
@@ -137,15 +137,19 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {
@@ -153,10 +157,10 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
             benefit_description: v1,
             is_granted: v2,
             is_connected: v3,
-            invited_email: slots.4.take().unwrap_or_default(),
-            invite_url: slots.5.take().unwrap_or_default(),
-            channel_name: slots.6.take().unwrap_or_default(),
-            error_message: slots.7.take().unwrap_or_default(),
+            invited_email: v4,
+            invite_url: v5,
+            channel_name: v6,
+            error_message: v7,
         })
     }
 }

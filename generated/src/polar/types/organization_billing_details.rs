@@ -84,13 +84,13 @@ impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            billing_name: slots.0.take().unwrap_or_default(),
-            billing_address: slots.1.take().unwrap_or_default(),
-            tax_id: slots.2.take().unwrap_or_default(),
+            billing_name: v0,
+            billing_address: v1,
+            tax_id: v2,
         })
     }
 }

@@ -92,21 +92,26 @@ impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
         "embed_origin",
     ];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<String>, Option<String>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             product_id: v0,
-            success_url: slots.1.take().unwrap_or_default(),
-            return_url: slots.2.take().unwrap_or_default(),
-            embed_origin: slots.3.take().unwrap_or_default(),
+            success_url: v1,
+            return_url: v2,
+            embed_origin: v3,
         })
     }
 }

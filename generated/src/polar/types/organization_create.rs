@@ -287,8 +287,8 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
         ::openapi_runtime::Patch<String>,
@@ -306,28 +306,44 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             name: v0,
             slug: v1,
-            avatar_url: slots.2.take().unwrap_or_default(),
-            legal_entity: slots.3.take().unwrap_or_default(),
-            email: slots.4.take().unwrap_or_default(),
-            website: slots.5.take().unwrap_or_default(),
-            socials: slots.6.take().unwrap_or_default(),
-            details: slots.7.take().unwrap_or_default(),
-            country: slots.8.take().unwrap_or_default(),
-            feature_settings: slots.9.take().unwrap_or_default(),
-            subscription_settings: slots.10.take().unwrap_or_default(),
-            customer_email_settings: slots.11.take().unwrap_or_default(),
-            customer_portal_settings: slots.12.take().unwrap_or_default(),
-            default_presentment_currency: slots.13.take().unwrap_or_default(),
-            default_tax_behavior: slots.14.take().unwrap_or_default(),
+            avatar_url: v2,
+            legal_entity: v3,
+            email: v4,
+            website: v5,
+            socials: v6,
+            details: v7,
+            country: v8,
+            feature_settings: v9,
+            subscription_settings: v10,
+            customer_email_settings: v11,
+            customer_portal_settings: v12,
+            default_presentment_currency: v13,
+            default_tax_behavior: v14,
         })
     }
 }
@@ -392,6 +408,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
 
 impl From<super::OrganizationIndividualLegalEntitySchema>
 for OrganizationCreateLegalEntity {
+    #[inline]
     fn from(value: super::OrganizationIndividualLegalEntitySchema) -> Self {
         Self::Individual(value)
     }
@@ -399,6 +416,7 @@ for OrganizationCreateLegalEntity {
 
 impl From<super::OrganizationCompanyLegalEntitySchema>
 for OrganizationCreateLegalEntity {
+    #[inline]
     fn from(value: super::OrganizationCompanyLegalEntitySchema) -> Self {
         Self::Company(value)
     }

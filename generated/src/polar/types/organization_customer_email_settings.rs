@@ -142,25 +142,40 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
     type Fields = (
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -178,22 +193,7 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
             Some(v11),
             Some(v12),
             Some(v13),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.11.take(),
-            slots.12.take(),
-            slots.13.take(),
-        ) else {
+        ) = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13) else {
             return None;
         };
         Some(Self {

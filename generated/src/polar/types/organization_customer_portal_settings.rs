@@ -76,23 +76,23 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
     const WIRE_NAMES: &'static [&'static str] = &["usage", "subscription", "customer"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        super::CustomerPortalUsageSettings,
-        super::CustomerPortalSubscriptionSettings,
+        ::openapi_runtime::de::Required<super::CustomerPortalUsageSettings>,
+        ::openapi_runtime::de::Required<super::CustomerPortalSubscriptionSettings>,
         Option<super::CustomerPortalCustomerSettings>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             usage: v0,
             subscription: v1,
-            customer: slots.2.take().unwrap_or_default(),
+            customer: v2,
         })
     }
 }

@@ -17,6 +17,7 @@ pub enum OrganizationDeletionBlockedReason {
 
 impl OrganizationDeletionBlockedReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HasOrders => "has_orders",
@@ -29,6 +30,7 @@ impl OrganizationDeletionBlockedReason {
 
 impl From<&str> for OrganizationDeletionBlockedReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "has_orders" => Self::HasOrders,
@@ -40,6 +42,7 @@ impl From<&str> for OrganizationDeletionBlockedReason {
 }
 
 impl ::std::fmt::Display for OrganizationDeletionBlockedReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,9 +62,17 @@ impl ::openapi_runtime::json::Decode for OrganizationDeletionBlockedReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["has_orders", "has_active_subscriptions", "stripe_account_deletion_failed"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "has_orders",
+                        "has_active_subscriptions",
+                        "stripe_account_deletion_failed",
+                    ],
+                )?,
+            ),
         )
     }
 }

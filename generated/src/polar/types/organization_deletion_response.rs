@@ -76,20 +76,24 @@ impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
         "blocked_reasons",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (bool, bool, Option<Vec<super::OrganizationDeletionBlockedReason>>);
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        Option<Vec<super::OrganizationDeletionBlockedReason>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             deleted: v0,
             requires_support: v1,
-            blocked_reasons: slots.2.take().unwrap_or_default(),
+            blocked_reasons: v2,
         })
     }
 }

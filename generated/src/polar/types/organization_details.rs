@@ -210,20 +210,31 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            about: slots.0.take().unwrap_or_default(),
-            product_description: slots.1.take().unwrap_or_default(),
-            selling_categories: slots.2.take().unwrap_or_default(),
-            pricing_models: slots.3.take().unwrap_or_default(),
-            intended_use: slots.4.take().unwrap_or_default(),
-            customer_acquisition: slots.5.take().unwrap_or_default(),
-            future_annual_revenue: slots.6.take().unwrap_or_default(),
-            switching: slots.7.take().unwrap_or_default(),
-            switching_from: slots.8.take().unwrap_or_default(),
-            previous_annual_revenue: slots.9.take().unwrap_or_default(),
+            about: v0,
+            product_description: v1,
+            selling_categories: v2,
+            pricing_models: v3,
+            intended_use: v4,
+            customer_acquisition: v5,
+            future_annual_revenue: v6,
+            switching: v7,
+            switching_from: v8,
+            previous_annual_revenue: v9,
         })
     }
 }
@@ -248,6 +259,7 @@ pub enum OrganizationDetailsSwitchingFrom {
 
 impl OrganizationDetailsSwitchingFrom {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paddle => "paddle",
@@ -262,6 +274,7 @@ impl OrganizationDetailsSwitchingFrom {
 
 impl From<&str> for OrganizationDetailsSwitchingFrom {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "paddle" => Self::Paddle,
@@ -275,6 +288,7 @@ impl From<&str> for OrganizationDetailsSwitchingFrom {
 }
 
 impl ::std::fmt::Display for OrganizationDetailsSwitchingFrom {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -294,9 +308,13 @@ impl ::openapi_runtime::json::Decode for OrganizationDetailsSwitchingFrom {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["paddle", "lemon_squeezy", "gumroad", "stripe", "other"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["paddle", "lemon_squeezy", "gumroad", "stripe", "other"],
+                )?,
+            ),
         )
     }
 }

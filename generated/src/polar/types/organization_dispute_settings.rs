@@ -56,11 +56,11 @@ impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            auto_accept_below_amount: slots.0.take().unwrap_or_default(),
+            auto_accept_below_amount: v0,
         })
     }
 }

@@ -109,14 +109,14 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            seat_based_pricing_enabled: slots.0.take().unwrap_or_default(),
-            member_model_enabled: slots.1.take().unwrap_or_default(),
-            checkout_localization_enabled: slots.2.take().unwrap_or_default(),
-            overview_metrics: slots.3.take().unwrap_or_default(),
+            seat_based_pricing_enabled: v0,
+            member_model_enabled: v1,
+            checkout_localization_enabled: v2,
+            overview_metrics: v3,
         })
     }
 }

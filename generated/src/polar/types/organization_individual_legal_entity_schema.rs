@@ -50,14 +50,16 @@ impl ::openapi_runtime::de::Object for OrganizationIndividualLegalEntitySchema {
     const NAME: &'static str = "OrganizationIndividualLegalEntitySchema";
     const WIRE_NAMES: &'static [&'static str] = &["type"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (OrganizationIndividualLegalEntitySchemaType,);
+    type Fields = (
+        ::openapi_runtime::de::Required<OrganizationIndividualLegalEntitySchemaType>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { r#type: v0 })

@@ -90,31 +90,26 @@ impl ::openapi_runtime::de::Object for OrganizationMember {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::OrganizationRole,
+        ::openapi_runtime::de::Required<super::OrganizationRole>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (v0, v1, v2, v4) else {
             return None;
         };
         Some(Self {
             user_id: v0,
             created_at: v1,
             email: v2,
-            avatar_url: slots.3.take().unwrap_or_default(),
+            avatar_url: v3,
             role: v4,
         })
     }

@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
     const NAME: &'static str = "OrganizationMemberRoleUpdate";
     const WIRE_NAMES: &'static [&'static str] = &["role"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (OrganizationMemberRoleUpdateRole,);
+    type Fields = (::openapi_runtime::de::Required<OrganizationMemberRoleUpdateRole>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { role: v0 })
@@ -82,6 +82,7 @@ pub enum OrganizationMemberRoleUpdateRole {
 
 impl OrganizationMemberRoleUpdateRole {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -94,6 +95,7 @@ impl OrganizationMemberRoleUpdateRole {
 
 impl From<&str> for OrganizationMemberRoleUpdateRole {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -105,6 +107,7 @@ impl From<&str> for OrganizationMemberRoleUpdateRole {
 }
 
 impl ::std::fmt::Display for OrganizationMemberRoleUpdateRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -124,7 +127,11 @@ impl ::openapi_runtime::json::Decode for OrganizationMemberRoleUpdateRole {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["admin", "finance", "member"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["admin", "finance", "member"])?,
+            ),
+        )
     }
 }
 

@@ -127,22 +127,34 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6, 7, 8, 9, 10];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        String,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<String>,
-        String,
-        bool,
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        bool,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -156,24 +168,13 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
             Some(v8),
             Some(v9),
             Some(v10),
-        ) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v10) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            invoice_number: slots.2.take().unwrap_or_default(),
+            invoice_number: v2,
             status: v3,
             paid: v4,
             total_amount: v5,

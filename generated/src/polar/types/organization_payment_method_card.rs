@@ -88,27 +88,23 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<OrganizationPaymentMethodCardType>,
-        bool,
-        super::OrganizationPaymentMethodCardMetadata,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::OrganizationPaymentMethodCardMetadata>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
             return None;
         };
         Some(Self {
             id: v0,
-            r#type: slots.1.take().unwrap_or_default(),
+            r#type: v1,
             default: v2,
             method_metadata: v3,
         })

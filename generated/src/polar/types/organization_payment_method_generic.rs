@@ -66,18 +66,18 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodGeneric {
     const NAME: &'static str = "OrganizationPaymentMethodGeneric";
     const WIRE_NAMES: &'static [&'static str] = &["id", "type", "default"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
-    type Fields = (String, String, bool);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {

@@ -83,23 +83,23 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
     const REQUIRED: &'static [usize] = &[0, 1];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        bool,
-        super::OrganizationStatus,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::OrganizationStatus>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             payment_ready: v0,
             organization_status: v1,
-            onboarding_resubmission_requested_at: slots.2.take().unwrap_or_default(),
+            onboarding_resubmission_requested_at: v2,
         })
     }
 }

@@ -43,6 +43,7 @@ pub enum OrganizationPermission {
 
 impl OrganizationPermission {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrganizationManage => "organization:manage",
@@ -68,6 +69,7 @@ impl OrganizationPermission {
 
 impl From<&str> for OrganizationPermission {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "organization:manage" => Self::OrganizationManage,
@@ -92,6 +94,7 @@ impl From<&str> for OrganizationPermission {
 }
 
 impl ::std::fmt::Display for OrganizationPermission {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -111,26 +114,30 @@ impl ::openapi_runtime::json::Decode for OrganizationPermission {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "organization:manage",
-                "members:read",
-                "members:manage",
-                "products:read",
-                "products:manage",
-                "custom_fields:read",
-                "custom_fields:manage",
-                "customers:read",
-                "customers:manage",
-                "sales:read",
-                "sales:manage",
-                "analytics:read",
-                "analytics:manage",
-                "events:ingest",
-                "finance:read",
-                "finance:manage",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "organization:manage",
+                        "members:read",
+                        "members:manage",
+                        "products:read",
+                        "products:manage",
+                        "custom_fields:read",
+                        "custom_fields:manage",
+                        "customers:read",
+                        "customers:manage",
+                        "sales:read",
+                        "sales:manage",
+                        "analytics:read",
+                        "analytics:manage",
+                        "events:ingest",
+                        "finance:read",
+                        "finance:manage",
+                    ],
+                )?,
+            ),
         )
     }
 }

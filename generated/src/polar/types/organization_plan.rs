@@ -161,7 +161,7 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
     const REQUIRED: &'static [usize] = &[1];
     type Fields = (
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<String>,
         Option<super::OrganizationPlanPrice>,
@@ -173,22 +173,32 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            product_id: slots.0.take().unwrap_or_default(),
+            product_id: v0,
             name: v1,
-            description: slots.2.take().unwrap_or_default(),
-            recurring_interval: slots.3.take().unwrap_or_default(),
-            price: slots.4.take().unwrap_or_default(),
-            transaction_fee: slots.5.take().unwrap_or_default(),
-            highlight: slots.6.take().unwrap_or_default(),
-            custom: slots.7.take().unwrap_or_default(),
-            features: slots.8.take().unwrap_or_default(),
+            description: v2,
+            recurring_interval: v3,
+            price: v4,
+            transaction_fee: v5,
+            highlight: v6,
+            custom: v7,
+            features: v8,
         })
     }
 }

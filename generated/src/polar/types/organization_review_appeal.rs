@@ -84,23 +84,23 @@ impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<super::AppealDecision>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             submitted_at: v0,
-            reviewed_at: slots.1.take().unwrap_or_default(),
-            decision: slots.2.take().unwrap_or_default(),
+            reviewed_at: v1,
+            decision: v2,
         })
     }
 }

@@ -107,8 +107,8 @@ impl ::openapi_runtime::de::Object for OrganizationReviewCheck {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        super::OrganizationReviewCheckKey,
-        super::OrganizationReviewCheckStatus,
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckKey>,
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
         Option<Vec<super::OrganizationReviewCheckReason>>,
         Option<String>,
         Option<Vec<super::OrganizationReviewSubCheck>>,
@@ -116,18 +116,18 @@ impl ::openapi_runtime::de::Object for OrganizationReviewCheck {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             key: v0,
             status: v1,
-            reasons: slots.2.take().unwrap_or_default(),
-            value: slots.3.take().unwrap_or_default(),
-            sub_checks: slots.4.take().unwrap_or_default(),
+            reasons: v2,
+            value: v3,
+            sub_checks: v4,
         })
     }
 }

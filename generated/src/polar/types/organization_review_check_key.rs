@@ -27,6 +27,7 @@ pub enum OrganizationReviewCheckKey {
 
 impl OrganizationReviewCheckKey {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdentityEmail => "identity.email",
@@ -46,6 +47,7 @@ impl OrganizationReviewCheckKey {
 
 impl From<&str> for OrganizationReviewCheckKey {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "identity.email" => Self::IdentityEmail,
@@ -64,6 +66,7 @@ impl From<&str> for OrganizationReviewCheckKey {
 }
 
 impl ::std::fmt::Display for OrganizationReviewCheckKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,18 +86,22 @@ impl ::openapi_runtime::json::Decode for OrganizationReviewCheckKey {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "identity.email",
-                "identity.social_links",
-                "identity.stripe_identity_verification",
-                "product_description",
-                "product_url",
-                "payout_account",
-                "product_configuration",
-                "setup_readiness",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "identity.email",
+                        "identity.social_links",
+                        "identity.stripe_identity_verification",
+                        "product_description",
+                        "product_url",
+                        "payout_account",
+                        "product_configuration",
+                        "setup_readiness",
+                    ],
+                )?,
+            ),
         )
     }
 }

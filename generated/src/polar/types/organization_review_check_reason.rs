@@ -36,6 +36,7 @@ pub enum OrganizationReviewCheckReason {
 
 impl OrganizationReviewCheckReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "not_started",
@@ -59,6 +60,7 @@ impl OrganizationReviewCheckReason {
 
 impl From<&str> for OrganizationReviewCheckReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "not_started" => Self::NotStarted,
@@ -81,6 +83,7 @@ impl From<&str> for OrganizationReviewCheckReason {
 }
 
 impl ::std::fmt::Display for OrganizationReviewCheckReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -100,22 +103,26 @@ impl ::openapi_runtime::json::Decode for OrganizationReviewCheckReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "not_started",
-                "not_authorized",
-                "in_progress",
-                "external_pending",
-                "identity.rejected",
-                "identity.personal_email",
-                "identity.domain_mismatch",
-                "product_url.unreachable",
-                "payout_account.requirements_due",
-                "payout_account.payouts_disabled",
-                "setup_readiness.webhook_missing",
-                "setup_readiness.checkout_link_not_fulfillable",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "not_started",
+                        "not_authorized",
+                        "in_progress",
+                        "external_pending",
+                        "identity.rejected",
+                        "identity.personal_email",
+                        "identity.domain_mismatch",
+                        "product_url.unreachable",
+                        "payout_account.requirements_due",
+                        "payout_account.payouts_disabled",
+                        "setup_readiness.webhook_missing",
+                        "setup_readiness.checkout_link_not_fulfillable",
+                    ],
+                )?,
+            ),
         )
     }
 }

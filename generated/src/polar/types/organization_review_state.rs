@@ -117,7 +117,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        bool,
+        ::openapi_runtime::de::Required<bool>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<OrganizationReviewStateVerdict>,
         Option<super::OrganizationReviewAppeal>,
@@ -126,18 +126,18 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             can_submit: v0,
-            submitted_at: slots.1.take().unwrap_or_default(),
-            verdict: slots.2.take().unwrap_or_default(),
-            appeal: slots.3.take().unwrap_or_default(),
-            preliminary_steps: slots.4.take().unwrap_or_default(),
+            submitted_at: v1,
+            verdict: v2,
+            appeal: v3,
+            preliminary_steps: v4,
         })
     }
 }
@@ -156,6 +156,7 @@ pub enum OrganizationReviewStateVerdict {
 
 impl OrganizationReviewStateVerdict {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pass => "pass",
@@ -167,6 +168,7 @@ impl OrganizationReviewStateVerdict {
 
 impl From<&str> for OrganizationReviewStateVerdict {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pass" => Self::Pass,
@@ -177,6 +179,7 @@ impl From<&str> for OrganizationReviewStateVerdict {
 }
 
 impl ::std::fmt::Display for OrganizationReviewStateVerdict {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -196,7 +199,7 @@ impl ::openapi_runtime::json::Decode for OrganizationReviewStateVerdict {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["pass", "fail"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["pass", "fail"])?))
     }
 }
 

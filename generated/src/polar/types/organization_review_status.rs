@@ -145,17 +145,25 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            verdict: slots.0.take().unwrap_or_default(),
-            reason: slots.1.take().unwrap_or_default(),
-            appeal_submitted_at: slots.2.take().unwrap_or_default(),
-            appeal_reason: slots.3.take().unwrap_or_default(),
-            appeal_decision: slots.4.take().unwrap_or_default(),
-            appeal_reviewed_at: slots.5.take().unwrap_or_default(),
-            appeal_case_id: slots.6.take().unwrap_or_default(),
+            verdict: v0,
+            reason: v1,
+            appeal_submitted_at: v2,
+            appeal_reason: v3,
+            appeal_decision: v4,
+            appeal_reviewed_at: v5,
+            appeal_case_id: v6,
         })
     }
 }
@@ -176,6 +184,7 @@ pub enum OrganizationReviewStatusVerdict {
 
 impl OrganizationReviewStatusVerdict {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pass => "PASS",
@@ -188,6 +197,7 @@ impl OrganizationReviewStatusVerdict {
 
 impl From<&str> for OrganizationReviewStatusVerdict {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PASS" => Self::Pass,
@@ -199,6 +209,7 @@ impl From<&str> for OrganizationReviewStatusVerdict {
 }
 
 impl ::std::fmt::Display for OrganizationReviewStatusVerdict {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -218,7 +229,11 @@ impl ::openapi_runtime::json::Decode for OrganizationReviewStatusVerdict {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["PASS", "FAIL", "UNCERTAIN"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["PASS", "FAIL", "UNCERTAIN"])?,
+            ),
+        )
     }
 }
 

@@ -92,25 +92,25 @@ impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
     const WIRE_NAMES: &'static [&'static str] = &["key", "status", "reasons", "value"];
     const REQUIRED: &'static [usize] = &[0, 1];
     type Fields = (
-        super::OrganizationReviewSubCheckKey,
-        super::OrganizationReviewCheckStatus,
+        ::openapi_runtime::de::Required<super::OrganizationReviewSubCheckKey>,
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
         Option<Vec<super::OrganizationReviewCheckReason>>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             key: v0,
             status: v1,
-            reasons: slots.2.take().unwrap_or_default(),
-            value: slots.3.take().unwrap_or_default(),
+            reasons: v2,
+            value: v3,
         })
     }
 }

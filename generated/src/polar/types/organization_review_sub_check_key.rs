@@ -17,6 +17,7 @@ pub enum OrganizationReviewSubCheckKey {
 
 impl OrganizationReviewSubCheckKey {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SetupReadinessCheckoutLink => "setup_readiness.checkout_link",
@@ -29,6 +30,7 @@ impl OrganizationReviewSubCheckKey {
 
 impl From<&str> for OrganizationReviewSubCheckKey {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "setup_readiness.checkout_link" => Self::SetupReadinessCheckoutLink,
@@ -40,6 +42,7 @@ impl From<&str> for OrganizationReviewSubCheckKey {
 }
 
 impl ::std::fmt::Display for OrganizationReviewSubCheckKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,13 +62,17 @@ impl ::openapi_runtime::json::Decode for OrganizationReviewSubCheckKey {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "setup_readiness.checkout_link",
-                "setup_readiness.access_token",
-                "setup_readiness.webhook",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "setup_readiness.checkout_link",
+                        "setup_readiness.access_token",
+                        "setup_readiness.webhook",
+                    ],
+                )?,
+            ),
         )
     }
 }

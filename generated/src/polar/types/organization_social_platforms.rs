@@ -31,6 +31,7 @@ pub enum OrganizationSocialPlatforms {
 
 impl OrganizationSocialPlatforms {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::X => "x",
@@ -50,6 +51,7 @@ impl OrganizationSocialPlatforms {
 
 impl From<&str> for OrganizationSocialPlatforms {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "x" => Self::X,
@@ -68,6 +70,7 @@ impl From<&str> for OrganizationSocialPlatforms {
 }
 
 impl ::std::fmt::Display for OrganizationSocialPlatforms {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for OrganizationSocialPlatforms {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "x",
-                "github",
-                "facebook",
-                "instagram",
-                "youtube",
-                "tiktok",
-                "linkedin",
-                "threads",
-                "discord",
-                "other",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "x",
+                        "github",
+                        "facebook",
+                        "instagram",
+                        "youtube",
+                        "tiktok",
+                        "linkedin",
+                        "threads",
+                        "discord",
+                        "other",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -31,6 +31,7 @@ pub enum OrganizationSortProperty {
 
 impl OrganizationSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -50,6 +51,7 @@ impl OrganizationSortProperty {
 
 impl From<&str> for OrganizationSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -68,6 +70,7 @@ impl From<&str> for OrganizationSortProperty {
 }
 
 impl ::std::fmt::Display for OrganizationSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for OrganizationSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "slug",
-                "-slug",
-                "name",
-                "-name",
-                "next_review_threshold",
-                "-next_review_threshold",
-                "days_in_status",
-                "-days_in_status",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "slug",
+                        "-slug",
+                        "name",
+                        "-name",
+                        "next_review_threshold",
+                        "-next_review_threshold",
+                        "days_in_status",
+                        "-days_in_status",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -104,23 +104,23 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
     type Fields = (
         Option<String>,
         Option<OrganizationSsoConnectionCreateType>,
-        OrganizationSsoConnectionCreateConfiguration,
+        ::openapi_runtime::de::Required<OrganizationSsoConnectionCreateConfiguration>,
         Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            name: slots.0.take().unwrap_or_default(),
-            r#type: slots.1.take().unwrap_or_default(),
+            name: v0,
+            r#type: v1,
             configuration: v2,
-            enabled: slots.3.take().unwrap_or_default(),
+            enabled: v3,
         })
     }
 }
@@ -181,6 +181,7 @@ pub enum OrganizationSsoConnectionCreateConfiguration {
 
 impl OrganizationSsoConnectionCreateConfiguration {
     /// `issuer`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn issuer(&self) -> Option<&str> {
         match self {
             Self::ClientSecret(v) => Some(v.issuer.as_str()),
@@ -190,6 +191,7 @@ impl OrganizationSsoConnectionCreateConfiguration {
     }
 
     /// `client_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn client_id(&self) -> Option<&str> {
         match self {
             Self::ClientSecret(v) => Some(v.client_id.as_str()),
@@ -199,6 +201,7 @@ impl OrganizationSsoConnectionCreateConfiguration {
     }
 
     /// `authorization_parameters`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn authorization_parameters(
         &self,
     ) -> Option<&::std::collections::BTreeMap<String, String>> {
@@ -259,6 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
 
 impl From<super::OidcConfigurationClientSecret>
 for OrganizationSsoConnectionCreateConfiguration {
+    #[inline]
     fn from(value: super::OidcConfigurationClientSecret) -> Self {
         Self::ClientSecret(value)
     }
@@ -266,6 +270,7 @@ for OrganizationSsoConnectionCreateConfiguration {
 
 impl From<super::OidcConfigurationPrivateKeyJwt>
 for OrganizationSsoConnectionCreateConfiguration {
+    #[inline]
     fn from(value: super::OidcConfigurationPrivateKeyJwt) -> Self {
         Self::PrivateKeyJwt(value)
     }

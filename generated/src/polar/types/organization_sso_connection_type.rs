@@ -13,6 +13,7 @@ pub enum OrganizationSsoConnectionType {
 
 impl OrganizationSsoConnectionType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oidc => "oidc",
@@ -23,6 +24,7 @@ impl OrganizationSsoConnectionType {
 
 impl From<&str> for OrganizationSsoConnectionType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "oidc" => Self::Oidc,
@@ -32,6 +34,7 @@ impl From<&str> for OrganizationSsoConnectionType {
 }
 
 impl ::std::fmt::Display for OrganizationSsoConnectionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -51,7 +54,7 @@ impl ::openapi_runtime::json::Decode for OrganizationSsoConnectionType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["oidc"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["oidc"])?))
     }
 }
 

@@ -85,13 +85,13 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            success_url: slots.0.take().unwrap_or_default(),
-            return_url: slots.1.take().unwrap_or_default(),
-            embed_origin: slots.2.take().unwrap_or_default(),
+            success_url: v0,
+            return_url: v1,
+            embed_origin: v2,
         })
     }
 }

@@ -82,12 +82,12 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            checkout: slots.0.take().unwrap_or_default(),
-            subscription: slots.1.take().unwrap_or_default(),
+            checkout: v0,
+            subscription: v1,
         })
     }
 }

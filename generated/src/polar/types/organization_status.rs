@@ -27,6 +27,7 @@ pub enum OrganizationStatus {
 
 impl OrganizationStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
@@ -44,6 +45,7 @@ impl OrganizationStatus {
 
 impl From<&str> for OrganizationStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created" => Self::Created,
@@ -60,6 +62,7 @@ impl From<&str> for OrganizationStatus {
 }
 
 impl ::std::fmt::Display for OrganizationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for OrganizationStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created",
-                "review",
-                "snoozed",
-                "denied",
-                "active",
-                "blocked",
-                "offboarding",
-                "offboarded",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created",
+                        "review",
+                        "snoozed",
+                        "denied",
+                        "active",
+                        "blocked",
+                        "offboarding",
+                        "offboarded",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -280,11 +280,11 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
         (
             (
                 Option<String>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
-                super::OrganizationPlan,
-                i64,
-                String,
+                ::openapi_runtime::de::Required<super::OrganizationPlan>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<i64>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
@@ -302,36 +302,34 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (
-            slots.0.1.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-        ) else {
+        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (v1, v3, v4, v5) else {
             return None;
         };
         Some(Self {
-            subscription_id: slots.0.0.take().unwrap_or_default(),
+            subscription_id: v0,
             status: v1,
-            product_id: slots.0.2.take().unwrap_or_default(),
+            product_id: v2,
             plan: v3,
             amount: v4,
             currency: v5,
-            recurring_interval: slots.0.6.take().unwrap_or_default(),
-            recurring_interval_count: slots.0.7.take().unwrap_or_default(),
-            current_period_start: slots.0.8.take().unwrap_or_default(),
-            current_period_end: slots.0.9.take().unwrap_or_default(),
-            cancel_at_period_end: slots.0.10.take().unwrap_or_default(),
-            canceled_at: slots.0.11.take().unwrap_or_default(),
-            started_at: slots.0.12.take().unwrap_or_default(),
-            ends_at: slots.0.13.take().unwrap_or_default(),
-            pending_change: slots.0.14.take().unwrap_or_default(),
-            discount: slots.0.15.take().unwrap_or_default(),
-            startup_program_status: slots.1.0.take().unwrap_or_default(),
-            startup_program_scale_product_id: slots.1.1.take().unwrap_or_default(),
+            recurring_interval: v6,
+            recurring_interval_count: v7,
+            current_period_start: v8,
+            current_period_end: v9,
+            cancel_at_period_end: v10,
+            canceled_at: v11,
+            started_at: v12,
+            ends_at: v13,
+            pending_change: v14,
+            discount: v15,
+            startup_program_status: v16,
+            startup_program_scale_product_id: v17,
         })
     }
 }

@@ -131,10 +131,10 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        String,
-        String,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
         Option<i64>,
         Option<::std::collections::BTreeMap<String, i64>>,
@@ -143,15 +143,19 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {
@@ -159,10 +163,10 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
             name: v1,
             r#type: v2,
             duration: v3,
-            duration_in_months: slots.4.take().unwrap_or_default(),
-            basis_points: slots.5.take().unwrap_or_default(),
-            amounts: slots.6.take().unwrap_or_default(),
-            ends_at: slots.7.take().unwrap_or_default(),
+            duration_in_months: v4,
+            basis_points: v5,
+            amounts: v6,
+            ends_at: v7,
         })
     }
 }

@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionPendingChange {
     const NAME: &'static str = "OrganizationSubscriptionPendingChange";
     const WIRE_NAMES: &'static [&'static str] = &["product_id", "applies_at"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, ::chrono::DateTime<::chrono::Utc>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {

@@ -83,25 +83,22 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     type Fields = (
-        bool,
-        OrganizationSubscriptionSettingsProrationBehavior,
-        i64,
-        bool,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<
+            OrganizationSubscriptionSettingsProrationBehavior,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -130,6 +127,7 @@ pub enum OrganizationSubscriptionSettingsProrationBehavior {
 
 impl OrganizationSubscriptionSettingsProrationBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invoice => "invoice",
@@ -142,6 +140,7 @@ impl OrganizationSubscriptionSettingsProrationBehavior {
 
 impl From<&str> for OrganizationSubscriptionSettingsProrationBehavior {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "invoice" => Self::Invoice,
@@ -153,6 +152,7 @@ impl From<&str> for OrganizationSubscriptionSettingsProrationBehavior {
 }
 
 impl ::std::fmt::Display for OrganizationSubscriptionSettingsProrationBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -173,7 +173,14 @@ for OrganizationSubscriptionSettingsProrationBehavior {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["invoice", "prorate", "next_period"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["invoice", "prorate", "next_period"],
+                )?,
+            ),
+        )
     }
 }
 

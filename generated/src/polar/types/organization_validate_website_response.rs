@@ -76,20 +76,20 @@ impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
     const NAME: &'static str = "OrganizationValidateWebsiteResponse";
     const WIRE_NAMES: &'static [&'static str] = &["reachable", "status", "error"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (bool, Option<i64>, Option<String>);
+    type Fields = (::openapi_runtime::de::Required<bool>, Option<i64>, Option<String>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             reachable: v0,
-            status: slots.1.take().unwrap_or_default(),
-            error: slots.2.take().unwrap_or_default(),
+            status: v1,
+            error: v2,
         })
     }
 }

@@ -16,6 +16,7 @@ pub enum OrganizationsUpdateError403 {
 
 impl OrganizationsUpdateError403 {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::NotPermitted(v) => Some(v.detail.as_str()),
@@ -77,12 +78,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
 }
 
 impl From<super::NotPermitted> for OrganizationsUpdateError403 {
+    #[inline]
     fn from(value: super::NotPermitted) -> Self {
         Self::NotPermitted(value)
     }
 }
 
 impl From<super::DisputeAutoAcceptNotEnabled> for OrganizationsUpdateError403 {
+    #[inline]
     fn from(value: super::DisputeAutoAcceptNotEnabled) -> Self {
         Self::DisputeAutoAcceptNotEnabled(value)
     }

@@ -17,6 +17,7 @@ pub enum PanStepActor {
 
 impl PanStepActor {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Merchant => "merchant",
@@ -29,6 +30,7 @@ impl PanStepActor {
 
 impl From<&str> for PanStepActor {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "merchant" => Self::Merchant,
@@ -40,6 +42,7 @@ impl From<&str> for PanStepActor {
 }
 
 impl ::std::fmt::Display for PanStepActor {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for PanStepActor {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["merchant", "ops", "system"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["merchant", "ops", "system"])?,
+            ),
+        )
     }
 }
 

@@ -17,6 +17,7 @@ pub enum PanStepKind {
 
 impl PanStepKind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -29,6 +30,7 @@ impl PanStepKind {
 
 impl From<&str> for PanStepKind {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => Self::Auto,
@@ -40,6 +42,7 @@ impl From<&str> for PanStepKind {
 }
 
 impl ::std::fmt::Display for PanStepKind {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,11 @@ impl ::openapi_runtime::json::Decode for PanStepKind {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["auto", "input", "confirm"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["auto", "input", "confirm"])?,
+            ),
+        )
     }
 }
 

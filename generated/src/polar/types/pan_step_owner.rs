@@ -21,6 +21,7 @@ pub enum PanStepOwner {
 
 impl PanStepOwner {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Merchant => "merchant",
@@ -35,6 +36,7 @@ impl PanStepOwner {
 
 impl From<&str> for PanStepOwner {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "merchant" => Self::Merchant,
@@ -48,6 +50,7 @@ impl From<&str> for PanStepOwner {
 }
 
 impl ::std::fmt::Display for PanStepOwner {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,9 +70,13 @@ impl ::openapi_runtime::json::Decode for PanStepOwner {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["merchant", "polar_ops", "polar_app", "stripe", "provider"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["merchant", "polar_ops", "polar_app", "stripe", "provider"],
+                )?,
+            ),
         )
     }
 }

@@ -96,30 +96,26 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
     const REQUIRED: &'static [usize] = &[0, 1, 4];
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        super::PanTransferMethod,
-        bool,
+        ::openapi_runtime::de::Required<super::PanTransferMethod>,
+        ::openapi_runtime::de::Required<bool>,
         Option<String>,
         Option<String>,
-        Vec<super::PanTransferStep>,
+        ::openapi_runtime::de::Required<Vec<super::PanTransferStep>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v4)) = (v0, v1, v4) else {
             return None;
         };
         Some(Self {
             method: v0,
             started: v1,
-            current_step_key: slots.2.take().unwrap_or_default(),
-            destination_account_id: slots.3.take().unwrap_or_default(),
+            current_step_key: v2,
+            destination_account_id: v3,
             steps: v4,
         })
     }

@@ -15,6 +15,7 @@ pub enum PanTransferMethod {
 
 impl PanTransferMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PanCopy => "pan_copy",
@@ -26,6 +27,7 @@ impl PanTransferMethod {
 
 impl From<&str> for PanTransferMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pan_copy" => Self::PanCopy,
@@ -36,6 +38,7 @@ impl From<&str> for PanTransferMethod {
 }
 
 impl ::std::fmt::Display for PanTransferMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,11 @@ impl ::openapi_runtime::json::Decode for PanTransferMethod {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["pan_copy", "pan_import"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["pan_copy", "pan_import"])?,
+            ),
+        )
     }
 }
 

@@ -159,11 +159,11 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const NULLABLE: &'static [usize] = &[5, 6, 7, 8, 9];
     type Fields = (
-        String,
-        super::PanStepOwner,
-        super::PanStepKind,
-        super::PanStepStatus,
-        ::std::collections::BTreeMap<String, String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::PanStepOwner>,
+        ::openapi_runtime::de::Required<super::PanStepKind>,
+        ::openapi_runtime::de::Required<super::PanStepStatus>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
@@ -173,16 +173,22 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
+        else {
             return None;
         };
         Some(Self {
@@ -191,11 +197,11 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
             kind: v2,
             status: v3,
             inputs: v4,
-            note: slots.5.take().unwrap_or_default(),
-            expected_at: slots.6.take().unwrap_or_default(),
-            started_at: slots.7.take().unwrap_or_default(),
-            completed_at: slots.8.take().unwrap_or_default(),
-            completed_by: slots.9.take().unwrap_or_default(),
+            note: v5,
+            expected_at: v6,
+            started_at: v7,
+            completed_at: v8,
+            completed_by: v9,
         })
     }
 }

@@ -16,6 +16,7 @@ pub enum Payment {
 
 impl Payment {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::CardPayment(v) => Some(v.created_at),
@@ -25,6 +26,7 @@ impl Payment {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::CardPayment(v) => v.modified_at,
@@ -34,6 +36,7 @@ impl Payment {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CardPayment(v) => Some(v.id),
@@ -43,6 +46,7 @@ impl Payment {
     }
 
     /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
         match self {
             Self::CardPayment(v) => Some(&v.processor),
@@ -52,6 +56,7 @@ impl Payment {
     }
 
     /// `status`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn status(&self) -> Option<&super::PaymentStatus> {
         match self {
             Self::CardPayment(v) => Some(&v.status),
@@ -61,6 +66,7 @@ impl Payment {
     }
 
     /// `amount`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn amount(&self) -> Option<i64> {
         match self {
             Self::CardPayment(v) => Some(v.amount),
@@ -70,6 +76,7 @@ impl Payment {
     }
 
     /// `currency`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn currency(&self) -> Option<&str> {
         match self {
             Self::CardPayment(v) => Some(v.currency.as_str()),
@@ -79,6 +86,7 @@ impl Payment {
     }
 
     /// `trigger`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn trigger(&self) -> Option<&super::PaymentTrigger> {
         match self {
             Self::CardPayment(v) => v.trigger.as_ref(),
@@ -88,6 +96,7 @@ impl Payment {
     }
 
     /// `decline_reason`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn decline_reason(&self) -> Option<&str> {
         match self {
             Self::CardPayment(v) => v.decline_reason.as_deref(),
@@ -97,6 +106,7 @@ impl Payment {
     }
 
     /// `decline_message`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn decline_message(&self) -> Option<&str> {
         match self {
             Self::CardPayment(v) => v.decline_message.as_deref(),
@@ -106,6 +116,7 @@ impl Payment {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CardPayment(v) => Some(v.organization_id),
@@ -115,6 +126,7 @@ impl Payment {
     }
 
     /// `checkout_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn checkout_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CardPayment(v) => v.checkout_id,
@@ -124,6 +136,7 @@ impl Payment {
     }
 
     /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn order_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CardPayment(v) => v.order_id,
@@ -133,6 +146,7 @@ impl Payment {
     }
 
     /// `processor_metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn processor_metadata(
         &self,
     ) -> Option<&::std::collections::BTreeMap<String, ::serde_json::Value>> {
@@ -245,12 +259,14 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
 }
 
 impl From<super::CardPayment> for Payment {
+    #[inline]
     fn from(value: super::CardPayment) -> Self {
         Self::CardPayment(value)
     }
 }
 
 impl From<super::GenericPayment> for Payment {
+    #[inline]
     fn from(value: super::GenericPayment) -> Self {
         Self::GenericPayment(value)
     }

@@ -16,6 +16,7 @@ pub enum PaymentMethod {
 
 impl PaymentMethod {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CustomerPaymentMethodCard(v) => Some(v.id),
@@ -25,6 +26,7 @@ impl PaymentMethod {
     }
 
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::CustomerPaymentMethodCard(v) => Some(v.created_at),
@@ -34,6 +36,7 @@ impl PaymentMethod {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::CustomerPaymentMethodCard(v) => v.modified_at,
@@ -43,6 +46,7 @@ impl PaymentMethod {
     }
 
     /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
         match self {
             Self::CustomerPaymentMethodCard(v) => Some(&v.processor),
@@ -52,6 +56,7 @@ impl PaymentMethod {
     }
 
     /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn customer_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::CustomerPaymentMethodCard(v) => Some(v.customer_id),
@@ -61,6 +66,7 @@ impl PaymentMethod {
     }
 
     /// `is_default`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_default(&self) -> Option<bool> {
         match self {
             Self::CustomerPaymentMethodCard(v) => Some(v.is_default),
@@ -157,12 +163,14 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
 }
 
 impl From<super::CustomerPaymentMethodCard> for PaymentMethod {
+    #[inline]
     fn from(value: super::CustomerPaymentMethodCard) -> Self {
         Self::CustomerPaymentMethodCard(value)
     }
 }
 
 impl From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
+    #[inline]
     fn from(value: super::CustomerPaymentMethodGeneric) -> Self {
         Self::CustomerPaymentMethodGeneric(value)
     }

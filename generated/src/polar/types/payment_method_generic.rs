@@ -99,32 +99,27 @@ impl ::openapi_runtime::de::Object for PaymentMethodGeneric {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5];
     const NULLABLE: &'static [usize] = &[2];
     type Fields = (
-        ::uuid::Uuid,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        super::PaymentProcessor,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<super::PaymentProcessor>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5)) = (v0, v1, v3, v4, v5)
+        else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.2.take().unwrap_or_default(),
+            modified_at: v2,
             processor: v3,
             customer_id: v4,
             r#type: v5,

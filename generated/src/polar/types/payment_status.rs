@@ -17,6 +17,7 @@ pub enum PaymentStatus {
 
 impl PaymentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -29,6 +30,7 @@ impl PaymentStatus {
 
 impl From<&str> for PaymentStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -40,6 +42,7 @@ impl From<&str> for PaymentStatus {
 }
 
 impl ::std::fmt::Display for PaymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -59,7 +62,14 @@ impl ::openapi_runtime::json::Decode for PaymentStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["pending", "succeeded", "failed"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["pending", "succeeded", "failed"],
+                )?,
+            ),
+        )
     }
 }
 

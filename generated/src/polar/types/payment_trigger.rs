@@ -23,6 +23,7 @@ pub enum PaymentTrigger {
 
 impl PaymentTrigger {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Purchase => "purchase",
@@ -38,6 +39,7 @@ impl PaymentTrigger {
 
 impl From<&str> for PaymentTrigger {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "purchase" => Self::Purchase,
@@ -52,6 +54,7 @@ impl From<&str> for PaymentTrigger {
 }
 
 impl ::std::fmt::Display for PaymentTrigger {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,16 +74,20 @@ impl ::openapi_runtime::json::Decode for PaymentTrigger {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "purchase",
-                "subscription_cycle",
-                "retry_dunning",
-                "retry_customer",
-                "retry_payment_method_update",
-                "retry_admin",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "purchase",
+                        "subscription_cycle",
+                        "retry_dunning",
+                        "retry_customer",
+                        "retry_payment_method_update",
+                        "retry_admin",
+                    ],
+                )?,
+            ),
         )
     }
 }

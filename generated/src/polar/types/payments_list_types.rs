@@ -93,12 +93,14 @@ impl<'de> ::serde::Deserialize<'de> for PaymentsListStatus {
 }
 
 impl From<Vec<super::PaymentStatus>> for PaymentsListStatus {
+    #[inline]
     fn from(value: Vec<super::PaymentStatus>) -> Self {
         Self::PaymentStatusList(value)
     }
 }
 
 impl From<super::PaymentStatus> for PaymentsListStatus {
+    #[inline]
     fn from(value: super::PaymentStatus) -> Self {
         Self::PaymentStatus(value)
     }

@@ -195,30 +195,36 @@ impl ::openapi_runtime::de::Object for Payout {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                super::PayoutAccountType,
-                super::PayoutStatus,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::PayoutAccountType>,
+                ::openapi_runtime::de::Required<super::PayoutStatus>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                String,
-                i64,
-                i64,
-                i64,
-                String,
-                i64,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
                 Option<String>,
-                bool,
-                ::uuid::Uuid,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
             ),
-            (Vec<super::TransactionEmbedded>, Vec<super::PayoutAttempt>),
+            (
+                ::openapi_runtime::de::Required<Vec<super::TransactionEmbedded>>,
+                ::openapi_runtime::de::Required<Vec<super::PayoutAttempt>>,
+            ),
         ),
     >;
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -237,32 +243,16 @@ impl ::openapi_runtime::de::Object for Payout {
             Some(v15),
             Some(v16),
             Some(v17),
-        ) = (
-            slots.0.0.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.10.take(),
-            slots.0.11.take(),
-            slots.0.12.take(),
-            slots.0.14.take(),
-            slots.0.15.take(),
-            slots.1.0.take(),
-            slots.1.1.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v6, v7, v8, v9, v10, v11, v12, v14, v15, v16, v17) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.0.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             processor: v3,
             status: v4,
-            paid_at: slots.0.5.take().unwrap_or_default(),
+            paid_at: v5,
             currency: v6,
             amount: v7,
             fees_amount: v8,
@@ -270,7 +260,7 @@ impl ::openapi_runtime::de::Object for Payout {
             account_currency: v10,
             account_amount: v11,
             account_id: v12,
-            invoice_number: slots.0.13.take().unwrap_or_default(),
+            invoice_number: v13,
             is_invoice_generated: v14,
             transaction_id: v15,
             fees_transactions: v16,

@@ -19,6 +19,7 @@ pub enum PayoutAccountStatus {
 
 impl PayoutAccountStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Incomplete => "incomplete",
@@ -32,6 +33,7 @@ impl PayoutAccountStatus {
 
 impl From<&str> for PayoutAccountStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "incomplete" => Self::Incomplete,
@@ -44,6 +46,7 @@ impl From<&str> for PayoutAccountStatus {
 }
 
 impl ::std::fmt::Display for PayoutAccountStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for PayoutAccountStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["incomplete", "under_review", "paused", "ready"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["incomplete", "under_review", "paused", "ready"],
+                )?,
+            ),
         )
     }
 }

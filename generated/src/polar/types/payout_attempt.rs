@@ -150,47 +150,59 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 6, 7, 8];
     const NULLABLE: &'static [usize] = &[1, 5, 9, 10];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
-        super::PayoutAccountType,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::PayoutAccountType>,
         Option<String>,
-        super::PayoutAttemptStatus,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<super::PayoutAttemptStatus>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7), Some(v8)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
+            v0,
+            v2,
+            v3,
+            v4,
+            v6,
+            v7,
+            v8,
         ) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             payout_id: v3,
             processor: v4,
-            processor_id: slots.5.take().unwrap_or_default(),
+            processor_id: v5,
             status: v6,
             amount: v7,
             currency: v8,
-            failed_reason: slots.9.take().unwrap_or_default(),
-            paid_at: slots.10.take().unwrap_or_default(),
+            failed_reason: v9,
+            paid_at: v10,
         })
     }
 }

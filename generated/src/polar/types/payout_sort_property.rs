@@ -31,6 +31,7 @@ pub enum PayoutSortProperty {
 
 impl PayoutSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -50,6 +51,7 @@ impl PayoutSortProperty {
 
 impl From<&str> for PayoutSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
@@ -68,6 +70,7 @@ impl From<&str> for PayoutSortProperty {
 }
 
 impl ::std::fmt::Display for PayoutSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for PayoutSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "created_at",
-                "-created_at",
-                "amount",
-                "-amount",
-                "fees_amount",
-                "-fees_amount",
-                "status",
-                "-status",
-                "payout_account_id",
-                "-payout_account_id",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "created_at",
+                        "-created_at",
+                        "amount",
+                        "-amount",
+                        "fees_amount",
+                        "-fees_amount",
+                        "status",
+                        "-status",
+                        "payout_account_id",
+                        "-payout_account_id",
+                    ],
+                )?,
+            ),
         )
     }
 }

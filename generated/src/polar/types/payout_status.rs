@@ -23,6 +23,7 @@ pub enum PayoutStatus {
 
 impl PayoutStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -38,6 +39,7 @@ impl PayoutStatus {
 
 impl From<&str> for PayoutStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -52,6 +54,7 @@ impl From<&str> for PayoutStatus {
 }
 
 impl ::std::fmt::Display for PayoutStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,9 +74,13 @@ impl ::openapi_runtime::json::Decode for PayoutStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["pending", "in_transit", "succeeded", "failed", "canceled", "held"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["pending", "in_transit", "succeeded", "failed", "canceled", "held"],
+                )?,
+            ),
         )
     }
 }

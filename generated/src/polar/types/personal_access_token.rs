@@ -123,36 +123,39 @@ impl ::openapi_runtime::de::Object for PersonalAccessToken {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 5];
     const NULLABLE: &'static [usize] = &[1, 4, 6];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        Vec<super::Scope>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::Scope>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v5)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v5)) = (v0, v2, v3, v5) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             scopes: v3,
-            expires_at: slots.4.take().unwrap_or_default(),
+            expires_at: v4,
             comment: v5,
-            last_used_at: slots.6.take().unwrap_or_default(),
+            last_used_at: v6,
         })
     }
 }

@@ -31,6 +31,7 @@ pub enum PlatformFeeType {
 
 impl PlatformFeeType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payment => "payment",
@@ -50,6 +51,7 @@ impl PlatformFeeType {
 
 impl From<&str> for PlatformFeeType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "payment" => Self::Payment,
@@ -68,6 +70,7 @@ impl From<&str> for PlatformFeeType {
 }
 
 impl ::std::fmt::Display for PlatformFeeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,20 +90,24 @@ impl ::openapi_runtime::json::Decode for PlatformFeeType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "payment",
-                "international_payment",
-                "subscription",
-                "invoice",
-                "cross_border_transfer",
-                "payout",
-                "account",
-                "dispute",
-                "fee_credit",
-                "platform",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "payment",
+                        "international_payment",
+                        "subscription",
+                        "invoice",
+                        "cross_border_transfer",
+                        "payout",
+                        "account",
+                        "dispute",
+                        "fee_credit",
+                        "platform",
+                    ],
+                )?,
+            ),
         )
     }
 }

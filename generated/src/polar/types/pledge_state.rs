@@ -25,6 +25,7 @@ pub enum PledgeState {
 
 impl PledgeState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -41,6 +42,7 @@ impl PledgeState {
 
 impl From<&str> for PledgeState {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "initiated" => Self::Initiated,
@@ -56,6 +58,7 @@ impl From<&str> for PledgeState {
 }
 
 impl ::std::fmt::Display for PledgeState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,17 +78,21 @@ impl ::openapi_runtime::json::Decode for PledgeState {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "initiated",
-                "created",
-                "pending",
-                "refunded",
-                "disputed",
-                "charge_disputed",
-                "cancelled",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "initiated",
+                        "created",
+                        "pending",
+                        "refunded",
+                        "disputed",
+                        "charge_disputed",
+                        "cancelled",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -108,33 +108,29 @@ impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
     const REQUIRED: &'static [usize] = &[0, 2, 3];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
             return None;
         };
         Some(Self {
             r#type: v0,
-            name: slots.1.take().unwrap_or_default(),
+            name: v1,
             email: v2,
             customer_id: v3,
-            member_id: slots.4.take().unwrap_or_default(),
-            role: slots.5.take().unwrap_or_default(),
+            member_id: v4,
+            role: v5,
         })
     }
 }

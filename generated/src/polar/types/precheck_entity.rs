@@ -19,6 +19,7 @@ pub enum PrecheckEntity {
 
 impl PrecheckEntity {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Products => "products",
@@ -32,6 +33,7 @@ impl PrecheckEntity {
 
 impl From<&str> for PrecheckEntity {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "products" => Self::Products,
@@ -44,6 +46,7 @@ impl From<&str> for PrecheckEntity {
 }
 
 impl ::std::fmt::Display for PrecheckEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for PrecheckEntity {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["products", "prices", "customers", "subscriptions"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["products", "prices", "customers", "subscriptions"],
+                )?,
+            ),
         )
     }
 }

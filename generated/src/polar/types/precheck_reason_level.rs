@@ -15,6 +15,7 @@ pub enum PrecheckReasonLevel {
 
 impl PrecheckReasonLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionRequired => "action_required",
@@ -26,6 +27,7 @@ impl PrecheckReasonLevel {
 
 impl From<&str> for PrecheckReasonLevel {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "action_required" => Self::ActionRequired,
@@ -36,6 +38,7 @@ impl From<&str> for PrecheckReasonLevel {
 }
 
 impl ::std::fmt::Display for PrecheckReasonLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,11 @@ impl ::openapi_runtime::json::Decode for PrecheckReasonLevel {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["action_required", "info"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["action_required", "info"])?,
+            ),
+        )
     }
 }
 

@@ -15,6 +15,7 @@ pub enum ProductBillingType {
 
 impl ProductBillingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OneTime => "one_time",
@@ -26,6 +27,7 @@ impl ProductBillingType {
 
 impl From<&str> for ProductBillingType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "one_time" => Self::OneTime,
@@ -36,6 +38,7 @@ impl From<&str> for ProductBillingType {
 }
 
 impl ::std::fmt::Display for ProductBillingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,11 @@ impl ::openapi_runtime::json::Decode for ProductBillingType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["one_time", "recurring"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["one_time", "recurring"])?,
+            ),
+        )
     }
 }
 

@@ -16,6 +16,7 @@ pub enum ProductCreate {
 
 impl ProductCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -29,6 +30,7 @@ impl ProductCreate {
     }
 
     /// `name`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Recurring(v) => Some(v.name.as_str()),
@@ -38,6 +40,7 @@ impl ProductCreate {
     }
 
     /// `visibility`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn visibility(&self) -> Option<&super::ProductVisibility> {
         match self {
             Self::Recurring(v) => v.visibility.as_ref(),
@@ -47,6 +50,7 @@ impl ProductCreate {
     }
 
     /// `prices`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn prices(&self) -> Option<&Vec<super::ProductCreateRecurringPricesItem>> {
         match self {
             Self::Recurring(v) => Some(&v.prices),
@@ -56,6 +60,7 @@ impl ProductCreate {
     }
 
     /// `attached_custom_fields`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn attached_custom_fields(
         &self,
     ) -> Option<&Vec<super::AttachedCustomFieldCreate>> {
@@ -159,12 +164,14 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
 }
 
 impl From<super::ProductCreateRecurring> for ProductCreate {
+    #[inline]
     fn from(value: super::ProductCreateRecurring) -> Self {
         Self::Recurring(value)
     }
 }
 
 impl From<super::ProductCreateOneTime> for ProductCreate {
+    #[inline]
     fn from(value: super::ProductCreateOneTime) -> Self {
         Self::OneTime(value)
     }

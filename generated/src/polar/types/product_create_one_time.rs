@@ -190,10 +190,10 @@ impl ::openapi_runtime::de::Object for ProductCreateOneTime {
     const REQUIRED: &'static [usize] = &[1, 4];
     type Fields = (
         Option<::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         Option<super::ProductVisibility>,
-        Vec<ProductCreateOneTimePricesItem>,
+        ::openapi_runtime::de::Required<Vec<ProductCreateOneTimePricesItem>>,
         ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
         Option<Vec<super::AttachedCustomFieldCreate>>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -203,23 +203,34 @@ impl ::openapi_runtime::de::Object for ProductCreateOneTime {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4)) = (slots.1.take(), slots.4.take()) else {
+        let (Some(v1), Some(v4)) = (v1, v4) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             name: v1,
-            description: slots.2.take().unwrap_or_default(),
-            visibility: slots.3.take().unwrap_or_default(),
+            description: v2,
+            visibility: v3,
             prices: v4,
-            medias: slots.5.take().unwrap_or_default(),
-            attached_custom_fields: slots.6.take().unwrap_or_default(),
-            organization_id: slots.7.take().unwrap_or_default(),
-            recurring_interval: slots.8.take().unwrap_or_default(),
-            recurring_interval_count: slots.9.take().unwrap_or_default(),
+            medias: v5,
+            attached_custom_fields: v6,
+            organization_id: v7,
+            recurring_interval: v8,
+            recurring_interval_count: v9,
         })
     }
 }

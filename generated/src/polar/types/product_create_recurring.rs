@@ -266,16 +266,16 @@ impl ::openapi_runtime::de::Object for ProductCreateRecurring {
         Option<
             ::std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
         >,
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
         Option<super::ProductVisibility>,
-        Vec<ProductCreateRecurringPricesItem>,
+        ::openapi_runtime::de::Required<Vec<ProductCreateRecurringPricesItem>>,
         ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
         Option<Vec<super::AttachedCustomFieldCreate>>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<super::TrialInterval>,
         ::openapi_runtime::Patch<i64>,
-        super::RecurringInterval,
+        ::openapi_runtime::de::Required<super::RecurringInterval>,
         Option<i64>,
         ::openapi_runtime::Patch<super::RecurringInterval>,
         ::openapi_runtime::Patch<i64>,
@@ -283,31 +283,42 @@ impl ::openapi_runtime::de::Object for ProductCreateRecurring {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4), Some(v10)) = (
-            slots.1.take(),
-            slots.4.take(),
-            slots.10.take(),
-        ) else {
+        let (Some(v1), Some(v4), Some(v10)) = (v1, v4, v10) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             name: v1,
-            description: slots.2.take().unwrap_or_default(),
-            visibility: slots.3.take().unwrap_or_default(),
+            description: v2,
+            visibility: v3,
             prices: v4,
-            medias: slots.5.take().unwrap_or_default(),
-            attached_custom_fields: slots.6.take().unwrap_or_default(),
-            organization_id: slots.7.take().unwrap_or_default(),
-            trial_interval: slots.8.take().unwrap_or_default(),
-            trial_interval_count: slots.9.take().unwrap_or_default(),
+            medias: v5,
+            attached_custom_fields: v6,
+            organization_id: v7,
+            trial_interval: v8,
+            trial_interval_count: v9,
             recurring_interval: v10,
-            recurring_interval_count: slots.11.take().unwrap_or_default(),
-            meter_interval: slots.12.take().unwrap_or_default(),
-            meter_interval_count: slots.13.take().unwrap_or_default(),
+            recurring_interval_count: v11,
+            meter_interval: v12,
+            meter_interval_count: v13,
         })
     }
 }

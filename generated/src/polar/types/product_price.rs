@@ -20,6 +20,7 @@ pub enum ProductPrice {
 
 impl ProductPrice {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Fixed(v) => Some(v.created_at),
@@ -31,6 +32,7 @@ impl ProductPrice {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Fixed(v) => v.modified_at,
@@ -42,6 +44,7 @@ impl ProductPrice {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Fixed(v) => Some(v.id),
@@ -53,6 +56,7 @@ impl ProductPrice {
     }
 
     /// `source`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn source(&self) -> Option<&super::ProductPriceSource> {
         match self {
             Self::Fixed(v) => Some(&v.source),
@@ -64,6 +68,7 @@ impl ProductPrice {
     }
 
     /// `price_currency`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn price_currency(&self) -> Option<&str> {
         match self {
             Self::Fixed(v) => Some(v.price_currency.as_str()),
@@ -75,6 +80,7 @@ impl ProductPrice {
     }
 
     /// `tax_behavior`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
         match self {
             Self::Fixed(v) => v.tax_behavior.as_ref(),
@@ -86,6 +92,7 @@ impl ProductPrice {
     }
 
     /// `is_archived`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn is_archived(&self) -> Option<bool> {
         match self {
             Self::Fixed(v) => Some(v.is_archived),
@@ -97,6 +104,7 @@ impl ProductPrice {
     }
 
     /// `product_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn product_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Fixed(v) => Some(v.product_id),
@@ -162,24 +170,28 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
 }
 
 impl From<super::ProductPriceFixed> for ProductPrice {
+    #[inline]
     fn from(value: super::ProductPriceFixed) -> Self {
         Self::Fixed(value)
     }
 }
 
 impl From<super::ProductPriceCustom> for ProductPrice {
+    #[inline]
     fn from(value: super::ProductPriceCustom) -> Self {
         Self::Custom(value)
     }
 }
 
 impl From<super::ProductPriceSeatBased> for ProductPrice {
+    #[inline]
     fn from(value: super::ProductPriceSeatBased) -> Self {
         Self::SeatBased(value)
     }
 }
 
 impl From<super::ProductPriceMeteredUnit> for ProductPrice {
+    #[inline]
     fn from(value: super::ProductPriceMeteredUnit) -> Self {
         Self::MeteredUnit(value)
     }

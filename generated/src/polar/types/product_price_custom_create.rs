@@ -407,7 +407,7 @@ impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        ProductPriceCustomCreateAmountType,
+        ::openapi_runtime::de::Required<ProductPriceCustomCreateAmountType>,
         Option<super::PresentmentCurrency>,
         ::openapi_runtime::Patch<super::TaxBehaviorOption>,
         Option<i64>,
@@ -417,19 +417,19 @@ impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             amount_type: v0,
-            price_currency: slots.1.take().unwrap_or_default(),
-            tax_behavior: slots.2.take().unwrap_or_default(),
-            minimum_amount: slots.3.take().unwrap_or_default(),
-            maximum_amount: slots.4.take().unwrap_or_default(),
-            preset_amount: slots.5.take().unwrap_or_default(),
+            price_currency: v1,
+            tax_behavior: v2,
+            minimum_amount: v3,
+            maximum_amount: v4,
+            preset_amount: v5,
         })
     }
 }

@@ -133,21 +133,32 @@ impl ::openapi_runtime::de::Object for ProductPriceFixed {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 7, 8, 9];
     const NULLABLE: &'static [usize] = &[1, 6];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::ProductPriceSource,
-        ProductPriceFixedAmountType,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::ProductPriceSource>,
+        ::openapi_runtime::de::Required<ProductPriceFixedAmountType>,
+        ::openapi_runtime::de::Required<String>,
         Option<super::TaxBehaviorOption>,
-        bool,
-        ::uuid::Uuid,
-        i64,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -159,26 +170,17 @@ impl ::openapi_runtime::de::Object for ProductPriceFixed {
             Some(v7),
             Some(v8),
             Some(v9),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v7, v8, v9) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             source: v3,
             amount_type: v4,
             price_currency: v5,
-            tax_behavior: slots.6.take().unwrap_or_default(),
+            tax_behavior: v6,
             is_archived: v7,
             product_id: v8,
             price_amount: v9,

@@ -227,24 +227,24 @@ impl ::openapi_runtime::de::Object for ProductPriceFixedCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 3];
     type Fields = (
-        ProductPriceFixedCreateAmountType,
+        ::openapi_runtime::de::Required<ProductPriceFixedCreateAmountType>,
         Option<super::PresentmentCurrency>,
         ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (slots.0.take(), slots.3.take()) else {
+        let (Some(v0), Some(v3)) = (v0, v3) else {
             return None;
         };
         Some(Self {
             amount_type: v0,
-            price_currency: slots.1.take().unwrap_or_default(),
-            tax_behavior: slots.2.take().unwrap_or_default(),
+            price_currency: v1,
+            tax_behavior: v2,
             price_amount: v3,
         })
     }

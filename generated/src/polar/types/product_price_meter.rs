@@ -95,26 +95,28 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const NULLABLE: &'static [usize] = &[3, 4];
-    type Fields = (::uuid::Uuid, String, super::MeterUnit, Option<String>, Option<i64>);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::MeterUnit>,
+        Option<String>,
+        Option<i64>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             id: v0,
             name: v1,
             unit: v2,
-            custom_label: slots.3.take().unwrap_or_default(),
-            custom_multiplier: slots.4.take().unwrap_or_default(),
+            custom_label: v3,
+            custom_multiplier: v4,
         })
     }
 }

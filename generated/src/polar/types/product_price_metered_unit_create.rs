@@ -120,33 +120,29 @@ impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 3, 4];
     type Fields = (
-        ProductPriceMeteredUnitCreateAmountType,
+        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateAmountType>,
         Option<super::PresentmentCurrency>,
         ::openapi_runtime::Patch<super::TaxBehaviorOption>,
-        ::uuid::Uuid,
-        ProductPriceMeteredUnitCreateUnitAmount,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateUnitAmount>,
         ::openapi_runtime::Patch<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3), Some(v4)) = (
-            slots.0.take(),
-            slots.3.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v3), Some(v4)) = (v0, v3, v4) else {
             return None;
         };
         Some(Self {
             amount_type: v0,
-            price_currency: slots.1.take().unwrap_or_default(),
-            tax_behavior: slots.2.take().unwrap_or_default(),
+            price_currency: v1,
+            tax_behavior: v2,
             meter_id: v3,
             unit_amount: v4,
-            cap_amount: slots.5.take().unwrap_or_default(),
+            cap_amount: v5,
         })
     }
 }

@@ -82,19 +82,23 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
         "price_per_seat",
     ];
     const REQUIRED: &'static [usize] = &[0, 2];
-    type Fields = (i64, ::openapi_runtime::Patch<i64>, i64);
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::Patch<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             min_seats: v0,
-            max_seats: slots.1.take().unwrap_or_default(),
+            max_seats: v1,
             price_per_seat: v2,
         })
     }

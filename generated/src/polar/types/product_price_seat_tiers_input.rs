@@ -75,18 +75,21 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersInput {
     const NAME: &'static str = "ProductPriceSeatTiersInput";
     const WIRE_NAMES: &'static [&'static str] = &["seat_tier_type", "tiers"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<super::SeatTierType>, Vec<super::ProductPriceSeatTier>);
+    type Fields = (
+        Option<super::SeatTierType>,
+        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            seat_tier_type: slots.0.take().unwrap_or_default(),
+            seat_tier_type: v0,
             tiers: v1,
         })
     }

@@ -105,24 +105,24 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
     const NULLABLE: &'static [usize] = &[3];
     type Fields = (
         Option<super::SeatTierType>,
-        Vec<super::ProductPriceSeatTier>,
-        i64,
+        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
+        ::openapi_runtime::de::Required<i64>,
         Option<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            seat_tier_type: slots.0.take().unwrap_or_default(),
+            seat_tier_type: v0,
             tiers: v1,
             minimum_seats: v2,
-            maximum_seats: slots.3.take().unwrap_or_default(),
+            maximum_seats: v3,
         })
     }
 }

@@ -253,22 +253,35 @@ impl ::openapi_runtime::de::Object for ProductUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            trial_interval: slots.1.take().unwrap_or_default(),
-            trial_interval_count: slots.2.take().unwrap_or_default(),
-            name: slots.3.take().unwrap_or_default(),
-            description: slots.4.take().unwrap_or_default(),
-            recurring_interval: slots.5.take().unwrap_or_default(),
-            recurring_interval_count: slots.6.take().unwrap_or_default(),
-            is_archived: slots.7.take().unwrap_or_default(),
-            visibility: slots.8.take().unwrap_or_default(),
-            prices: slots.9.take().unwrap_or_default(),
-            medias: slots.10.take().unwrap_or_default(),
-            attached_custom_fields: slots.11.take().unwrap_or_default(),
+            metadata: v0,
+            trial_interval: v1,
+            trial_interval_count: v2,
+            name: v3,
+            description: v4,
+            recurring_interval: v5,
+            recurring_interval_count: v6,
+            is_archived: v7,
+            visibility: v8,
+            prices: v9,
+            medias: v10,
+            attached_custom_fields: v11,
         })
     }
 }
@@ -338,12 +351,14 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
 }
 
 impl From<super::ExistingProductPrice> for ProductUpdatePricesItem {
+    #[inline]
     fn from(value: super::ExistingProductPrice) -> Self {
         Self::ExistingProductPrice(value)
     }
 }
 
 impl From<ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
+    #[inline]
     fn from(value: ProductUpdatePricesItemVariant2) -> Self {
         Self::Variant2(value)
     }

@@ -61,14 +61,17 @@ impl ::openapi_runtime::de::Object for PropertyAggregation {
     const NAME: &'static str = "PropertyAggregation";
     const WIRE_NAMES: &'static [&'static str] = &["func", "property"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (PropertyAggregationFunc, String);
+    type Fields = (
+        ::openapi_runtime::de::Required<PropertyAggregationFunc>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self { func: v0, property: v1 })
@@ -93,6 +96,7 @@ pub enum PropertyAggregationFunc {
 
 impl PropertyAggregationFunc {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sum => "sum",
@@ -106,6 +110,7 @@ impl PropertyAggregationFunc {
 
 impl From<&str> for PropertyAggregationFunc {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sum" => Self::Sum,
@@ -118,6 +123,7 @@ impl From<&str> for PropertyAggregationFunc {
 }
 
 impl ::std::fmt::Display for PropertyAggregationFunc {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -137,7 +143,11 @@ impl ::openapi_runtime::json::Decode for PropertyAggregationFunc {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["sum", "max", "min", "avg"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["sum", "max", "min", "avg"])?,
+            ),
+        )
     }
 }
 

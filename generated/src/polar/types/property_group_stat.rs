@@ -86,29 +86,25 @@ impl ::openapi_runtime::de::Object for PropertyGroupStat {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        String,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
         Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             value: v0,
             occurrences: v1,
             customers: v2,
-            totals: slots.3.take().unwrap_or_default(),
+            totals: v3,
         })
     }
 }

@@ -166,26 +166,42 @@ impl ::openapi_runtime::de::Object for Refund {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13];
     const NULLABLE: &'static [usize] = &[1, 11, 14];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        super::MetadataOutputType,
-        super::RefundStatus,
-        super::RefundReason,
-        i64,
-        i64,
-        String,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<super::RefundStatus>,
+        ::openapi_runtime::de::Required<super::RefundReason>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<::uuid::Uuid>,
-        ::uuid::Uuid,
-        bool,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
         Option<super::RefundDispute>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -201,25 +217,12 @@ impl ::openapi_runtime::de::Object for Refund {
             Some(v10),
             Some(v12),
             Some(v13),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-            slots.10.take(),
-            slots.12.take(),
-            slots.13.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v9, v10, v12, v13) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             metadata: v3,
             status: v4,
@@ -229,10 +232,10 @@ impl ::openapi_runtime::de::Object for Refund {
             currency: v8,
             organization_id: v9,
             order_id: v10,
-            subscription_id: slots.11.take().unwrap_or_default(),
+            subscription_id: v11,
             customer_id: v12,
             revoke_benefits: v13,
-            dispute: slots.14.take().unwrap_or_default(),
+            dispute: v14,
         })
     }
 }

@@ -137,32 +137,28 @@ impl ::openapi_runtime::de::Object for RefundCreate {
     const REQUIRED: &'static [usize] = &[1, 2, 3];
     type Fields = (
         Option<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
-        ::uuid::Uuid,
-        RefundCreateReason,
-        i64,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<RefundCreateReason>,
+        ::openapi_runtime::de::Required<i64>,
         ::openapi_runtime::Patch<String>,
         Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3)) = (
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v1), Some(v2), Some(v3)) = (v1, v2, v3) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             order_id: v1,
             reason: v2,
             amount: v3,
-            comment: slots.4.take().unwrap_or_default(),
-            revoke_benefits: slots.5.take().unwrap_or_default(),
+            comment: v4,
+            revoke_benefits: v5,
         })
     }
 }
@@ -196,6 +192,7 @@ pub enum RefundCreateReason {
 
 impl RefundCreateReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Duplicate => "duplicate",
@@ -211,6 +208,7 @@ impl RefundCreateReason {
 
 impl From<&str> for RefundCreateReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "duplicate" => Self::Duplicate,
@@ -225,6 +223,7 @@ impl From<&str> for RefundCreateReason {
 }
 
 impl ::std::fmt::Display for RefundCreateReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -244,16 +243,20 @@ impl ::openapi_runtime::json::Decode for RefundCreateReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "duplicate",
-                "fraudulent",
-                "customer_request",
-                "service_disruption",
-                "satisfaction_guarantee",
-                "other",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "duplicate",
+                        "fraudulent",
+                        "customer_request",
+                        "service_disruption",
+                        "satisfaction_guarantee",
+                        "other",
+                    ],
+                )?,
+            ),
         )
     }
 }

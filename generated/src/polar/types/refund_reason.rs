@@ -25,6 +25,7 @@ pub enum RefundReason {
 
 impl RefundReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Duplicate => "duplicate",
@@ -41,6 +42,7 @@ impl RefundReason {
 
 impl From<&str> for RefundReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "duplicate" => Self::Duplicate,
@@ -56,6 +58,7 @@ impl From<&str> for RefundReason {
 }
 
 impl ::std::fmt::Display for RefundReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,17 +78,21 @@ impl ::openapi_runtime::json::Decode for RefundReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "duplicate",
-                "fraudulent",
-                "customer_request",
-                "service_disruption",
-                "satisfaction_guarantee",
-                "dispute_prevention",
-                "other",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "duplicate",
+                        "fraudulent",
+                        "customer_request",
+                        "service_disruption",
+                        "satisfaction_guarantee",
+                        "dispute_prevention",
+                        "other",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -19,6 +19,7 @@ pub enum RefundStatus {
 
 impl RefundStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -32,6 +33,7 @@ impl RefundStatus {
 
 impl From<&str> for RefundStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -44,6 +46,7 @@ impl From<&str> for RefundStatus {
 }
 
 impl ::std::fmt::Display for RefundStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for RefundStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["pending", "succeeded", "failed", "canceled"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["pending", "succeeded", "failed", "canceled"],
+                )?,
+            ),
         )
     }
 }

@@ -86,27 +86,23 @@ impl ::openapi_runtime::de::Object for RevokeTokenRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
             return None;
         };
         Some(Self {
             token: v0,
-            token_type_hint: slots.1.take().unwrap_or_default(),
+            token_type_hint: v1,
             client_id: v2,
             client_secret: v3,
         })

@@ -78,22 +78,22 @@ impl ::openapi_runtime::de::Object for S3DownloadUrl {
     const WIRE_NAMES: &'static [&'static str] = &["url", "headers", "expires_at"];
     const REQUIRED: &'static [usize] = &[0, 2];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<::std::collections::BTreeMap<String, String>>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             url: v0,
-            headers: slots.1.take().unwrap_or_default(),
+            headers: v1,
             expires_at: v2,
         })
     }

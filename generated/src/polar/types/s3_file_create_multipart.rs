@@ -52,14 +52,14 @@ impl ::openapi_runtime::de::Object for S3FileCreateMultipart {
     const NAME: &'static str = "S3FileCreateMultipart";
     const WIRE_NAMES: &'static [&'static str] = &["parts"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (Vec<super::S3FileCreatePart>,);
+    type Fields = (::openapi_runtime::de::Required<Vec<super::S3FileCreatePart>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { parts: v0 })

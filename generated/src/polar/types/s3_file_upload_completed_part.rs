@@ -74,20 +74,24 @@ impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const NULLABLE: &'static [usize] = &[2];
-    type Fields = (i64, String, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             number: v0,
             checksum_etag: v1,
-            checksum_sha256_base64: slots.2.take().unwrap_or_default(),
+            checksum_sha256_base64: v2,
         })
     }
 }

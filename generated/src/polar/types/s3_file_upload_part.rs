@@ -112,37 +112,40 @@ impl ::openapi_runtime::de::Object for S3FileUploadPart {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5];
     type Fields = (
-        i64,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
-        String,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::std::collections::BTreeMap<String, String>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (v0, v1, v2, v4, v5)
+        else {
             return None;
         };
         Some(Self {
             number: v0,
             chunk_start: v1,
             chunk_end: v2,
-            checksum_sha256_base64: slots.3.take().unwrap_or_default(),
+            checksum_sha256_base64: v3,
             url: v4,
             expires_at: v5,
-            headers: slots.6.take().unwrap_or_default(),
+            headers: v6,
         })
     }
 }

@@ -92,24 +92,24 @@ impl ::openapi_runtime::de::Object for SearchResultCustomer {
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
         Option<SearchResultCustomerType>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             id: v1,
-            name: slots.2.take().unwrap_or_default(),
-            email: slots.3.take().unwrap_or_default(),
+            name: v2,
+            email: v3,
         })
     }
 }

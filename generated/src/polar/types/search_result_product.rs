@@ -84,24 +84,24 @@ impl ::openapi_runtime::de::Object for SearchResultProduct {
     const REQUIRED: &'static [usize] = &[1, 2];
     type Fields = (
         Option<SearchResultProductType>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             id: v1,
             name: v2,
-            description: slots.3.take().unwrap_or_default(),
+            description: v3,
         })
     }
 }

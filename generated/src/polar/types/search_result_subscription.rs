@@ -123,34 +123,38 @@ impl ::openapi_runtime::de::Object for SearchResultSubscription {
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
         Option<SearchResultSubscriptionType>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
         Option<String>,
-        String,
-        String,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            slots.1.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-        ) else {
+        let (Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (v1, v4, v5, v6, v7)
+        else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             id: v1,
-            customer_name: slots.2.take().unwrap_or_default(),
-            customer_email: slots.3.take().unwrap_or_default(),
+            customer_name: v2,
+            customer_email: v3,
             product_name: v4,
             status: v5,
             amount: v6,

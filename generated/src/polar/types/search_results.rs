@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for SearchResults {
     const NAME: &'static str = "SearchResults";
     const WIRE_NAMES: &'static [&'static str] = &["results"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (Vec<SearchResultsResultsItem>,);
+    type Fields = (::openapi_runtime::de::Required<Vec<SearchResultsResultsItem>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { results: v0 })
@@ -83,6 +83,7 @@ pub enum SearchResultsResultsItem {
 
 impl SearchResultsResultsItem {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Product(v) => Some(v.id),
@@ -214,24 +215,28 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
 }
 
 impl From<super::SearchResultProduct> for SearchResultsResultsItem {
+    #[inline]
     fn from(value: super::SearchResultProduct) -> Self {
         Self::Product(value)
     }
 }
 
 impl From<super::SearchResultCustomer> for SearchResultsResultsItem {
+    #[inline]
     fn from(value: super::SearchResultCustomer) -> Self {
         Self::Customer(value)
     }
 }
 
 impl From<super::SearchResultOrder> for SearchResultsResultsItem {
+    #[inline]
     fn from(value: super::SearchResultOrder) -> Self {
         Self::Order(value)
     }
 }
 
 impl From<super::SearchResultSubscription> for SearchResultsResultsItem {
+    #[inline]
     fn from(value: super::SearchResultSubscription) -> Self {
         Self::Subscription(value)
     }

@@ -193,19 +193,29 @@ impl ::openapi_runtime::de::Object for SeatAssign {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            subscription_id: slots.0.take().unwrap_or_default(),
-            order_id: slots.1.take().unwrap_or_default(),
-            email: slots.2.take().unwrap_or_default(),
-            external_customer_id: slots.3.take().unwrap_or_default(),
-            customer_id: slots.4.take().unwrap_or_default(),
-            external_member_id: slots.5.take().unwrap_or_default(),
-            member_id: slots.6.take().unwrap_or_default(),
-            metadata: slots.7.take().unwrap_or_default(),
-            immediate_claim: slots.8.take().unwrap_or_default(),
+            subscription_id: v0,
+            order_id: v1,
+            email: v2,
+            external_customer_id: v3,
+            customer_id: v4,
+            external_member_id: v5,
+            member_id: v6,
+            metadata: v7,
+            immediate_claim: v8,
         })
     }
 }

@@ -218,16 +218,16 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                ::uuid::Uuid,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
@@ -241,7 +241,10 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16,),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -254,22 +257,12 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
             Some(v7),
             Some(v8),
             Some(v9),
-        ) = (
-            slots.0.0.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-        ) else {
+        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v9) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.0.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             organization_id: v3,
             display_name: v4,
@@ -278,13 +271,13 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
             client_id_last_4: v7,
             client_secret_last_4: v8,
             signing_secret_last_4: v9,
-            team_id: slots.0.10.take().unwrap_or_default(),
-            team_name: slots.0.11.take().unwrap_or_default(),
-            bot_user_id: slots.0.12.take().unwrap_or_default(),
-            authed_user_id: slots.0.13.take().unwrap_or_default(),
-            scopes: slots.0.14.take().unwrap_or_default(),
-            installed_at: slots.0.15.take().unwrap_or_default(),
-            revoked_at: slots.1.0.take().unwrap_or_default(),
+            team_id: v10,
+            team_name: v11,
+            bot_user_id: v12,
+            authed_user_id: v13,
+            scopes: v14,
+            installed_at: v15,
+            revoked_at: v16,
         })
     }
 }

@@ -110,19 +110,21 @@ impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
         "signing_secret",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
-    type Fields = (::uuid::Uuid, String, String, String, Option<String>, Option<String>);
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {
@@ -130,8 +132,8 @@ impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
             display_name: v1,
             slack_app_id: v2,
             client_id: v3,
-            client_secret: slots.4.take().unwrap_or_default(),
-            signing_secret: slots.5.take().unwrap_or_default(),
+            client_secret: v4,
+            signing_secret: v5,
         })
     }
 }

@@ -99,22 +99,28 @@ impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
         "is_admin",
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Fields = (String, String, Option<String>, Option<String>, Option<bool>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (slots.0.take(), slots.1.take()) else {
+        let (Some(v0), Some(v1)) = (v0, v1) else {
             return None;
         };
         Some(Self {
             id: v0,
             name: v1,
-            real_name: slots.2.take().unwrap_or_default(),
-            image_url: slots.3.take().unwrap_or_default(),
-            is_admin: slots.4.take().unwrap_or_default(),
+            real_name: v2,
+            image_url: v3,
+            is_admin: v4,
         })
     }
 }

@@ -50,14 +50,14 @@ impl ::openapi_runtime::de::Object for SlackWorkspaceUsersResponse {
     const NAME: &'static str = "SlackWorkspaceUsersResponse";
     const WIRE_NAMES: &'static [&'static str] = &["users"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (Vec<super::SlackWorkspaceUser>,);
+    type Fields = (::openapi_runtime::de::Required<Vec<super::SlackWorkspaceUser>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { users: v0 })

@@ -91,21 +91,26 @@ impl ::openapi_runtime::de::Object for SsoFactor {
     ];
     const REQUIRED: &'static [usize] = &[1, 2];
     const NULLABLE: &'static [usize] = &[3];
-    type Fields = (Option<SsoFactorType>, ::uuid::Uuid, String, Option<String>);
+    type Fields = (
+        Option<SsoFactorType>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             connection_id: v1,
             organization_slug: v2,
-            name: slots.3.take().unwrap_or_default(),
+            name: v3,
         })
     }
 }

@@ -69,19 +69,19 @@ impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const NULLABLE: &'static [usize] = &[1];
-    type Fields = (bool, Option<i64>);
+    type Fields = (::openapi_runtime::de::Required<bool>, Option<i64>);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             stops_collection: v0,
-            outstanding_amount: slots.1.take().unwrap_or_default(),
+            outstanding_amount: v1,
         })
     }
 }

@@ -155,46 +155,58 @@ impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4, 5, 8];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        i64,
-        String,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v8)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.8.take(),
+            v0,
+            v2,
+            v3,
+            v4,
+            v5,
+            v8,
         ) else {
             return None;
         };
         Some(Self {
             subscription_id: v0,
-            product_id: slots.1.take().unwrap_or_default(),
+            product_id: v1,
             amount: v2,
             currency: v3,
             recurring_interval: v4,
             recurring_interval_count: v5,
-            customer_cancellation_reason: slots.6.take().unwrap_or_default(),
-            customer_cancellation_comment: slots.7.take().unwrap_or_default(),
+            customer_cancellation_reason: v6,
+            customer_cancellation_comment: v7,
             canceled_at: v8,
-            ends_at: slots.9.take().unwrap_or_default(),
-            cancel_at_period_end: slots.10.take().unwrap_or_default(),
+            ends_at: v9,
+            cancel_at_period_end: v10,
         })
     }
 }

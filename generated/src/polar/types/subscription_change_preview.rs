@@ -16,6 +16,7 @@ pub enum SubscriptionChangePreview {
 
 impl SubscriptionChangePreview {
     /// `proration_behavior`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn proration_behavior(&self) -> Option<&super::SubscriptionProrationBehavior> {
         match self {
             Self::Product(v) => v.proration_behavior.as_ref(),
@@ -85,12 +86,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreview {
 }
 
 impl From<super::SubscriptionChangePreviewProduct> for SubscriptionChangePreview {
+    #[inline]
     fn from(value: super::SubscriptionChangePreviewProduct) -> Self {
         Self::Product(value)
     }
 }
 
 impl From<super::SubscriptionChangePreviewSeats> for SubscriptionChangePreview {
+    #[inline]
     fn from(value: super::SubscriptionChangePreviewSeats) -> Self {
         Self::Seats(value)
     }

@@ -70,19 +70,22 @@ impl ::openapi_runtime::de::Object for SubscriptionChangePreviewSeats {
     const NAME: &'static str = "SubscriptionChangePreviewSeats";
     const WIRE_NAMES: &'static [&'static str] = &["seats", "proration_behavior"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (i64, Option<super::SubscriptionProrationBehavior>);
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        Option<super::SubscriptionProrationBehavior>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             seats: v0,
-            proration_behavior: slots.1.take().unwrap_or_default(),
+            proration_behavior: v1,
         })
     }
 }

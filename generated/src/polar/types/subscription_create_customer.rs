@@ -103,20 +103,20 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
         Option<
             ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
         >,
-        ::uuid::Uuid,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (slots.1.take(), slots.2.take()) else {
+        let (Some(v1), Some(v2)) = (v1, v2) else {
             return None;
         };
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
+            metadata: v0,
             product_id: v1,
             customer_id: v2,
         })

@@ -55,6 +55,7 @@ pub enum SubscriptionExportColumn {
 
 impl SubscriptionExportColumn {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -86,6 +87,7 @@ impl SubscriptionExportColumn {
 
 impl From<&str> for SubscriptionExportColumn {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -116,6 +118,7 @@ impl From<&str> for SubscriptionExportColumn {
 }
 
 impl ::std::fmt::Display for SubscriptionExportColumn {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -135,32 +138,36 @@ impl ::openapi_runtime::json::Decode for SubscriptionExportColumn {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "email",
-                "started_at",
-                "product",
-                "amount",
-                "currency",
-                "status",
-                "recurring_interval",
-                "customer_name",
-                "billing_name",
-                "billing_country",
-                "net_amount",
-                "discount",
-                "seats",
-                "current_period_start",
-                "current_period_end",
-                "cancel_at_period_end",
-                "canceled_at",
-                "ends_at",
-                "ended_at",
-                "cancellation_reason",
-                "trial_start",
-                "trial_end",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "email",
+                        "started_at",
+                        "product",
+                        "amount",
+                        "currency",
+                        "status",
+                        "recurring_interval",
+                        "customer_name",
+                        "billing_name",
+                        "billing_country",
+                        "net_amount",
+                        "discount",
+                        "seats",
+                        "current_period_start",
+                        "current_period_end",
+                        "cancel_at_period_end",
+                        "canceled_at",
+                        "ends_at",
+                        "ended_at",
+                        "cancellation_reason",
+                        "trial_start",
+                        "trial_end",
+                    ],
+                )?,
+            ),
         )
     }
 }

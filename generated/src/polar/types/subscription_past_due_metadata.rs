@@ -125,9 +125,9 @@ impl ::openapi_runtime::de::Object for SubscriptionPastDueMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 2];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<i64>,
         Option<String>,
         Option<String>,
@@ -136,20 +136,28 @@ impl ::openapi_runtime::de::Object for SubscriptionPastDueMetadata {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             subscription_id: v0,
-            product_id: slots.1.take().unwrap_or_default(),
+            product_id: v1,
             past_due_at: v2,
-            amount: slots.3.take().unwrap_or_default(),
-            currency: slots.4.take().unwrap_or_default(),
-            recurring_interval: slots.5.take().unwrap_or_default(),
-            recurring_interval_count: slots.6.take().unwrap_or_default(),
+            amount: v3,
+            currency: v4,
+            recurring_interval: v5,
+            recurring_interval_count: v6,
         })
     }
 }

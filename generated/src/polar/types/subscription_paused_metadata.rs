@@ -137,33 +137,42 @@ impl ::openapi_runtime::de::Object for SubscriptionPausedMetadata {
     ];
     const REQUIRED: &'static [usize] = &[0, 6];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
         Option<i64>,
         Option<String>,
         Option<String>,
         Option<i64>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v6)) = (slots.0.take(), slots.6.take()) else {
+        let (Some(v0), Some(v6)) = (v0, v6) else {
             return None;
         };
         Some(Self {
             subscription_id: v0,
-            product_id: slots.1.take().unwrap_or_default(),
-            amount: slots.2.take().unwrap_or_default(),
-            currency: slots.3.take().unwrap_or_default(),
-            recurring_interval: slots.4.take().unwrap_or_default(),
-            recurring_interval_count: slots.5.take().unwrap_or_default(),
+            product_id: v1,
+            amount: v2,
+            currency: v3,
+            recurring_interval: v4,
+            recurring_interval_count: v5,
             paused_at: v6,
-            resumes_at: slots.7.take().unwrap_or_default(),
+            resumes_at: v7,
         })
     }
 }

@@ -19,6 +19,7 @@ pub enum SubscriptionProrationBehavior {
 
 impl SubscriptionProrationBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invoice => "invoice",
@@ -32,6 +33,7 @@ impl SubscriptionProrationBehavior {
 
 impl From<&str> for SubscriptionProrationBehavior {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "invoice" => Self::Invoice,
@@ -44,6 +46,7 @@ impl From<&str> for SubscriptionProrationBehavior {
 }
 
 impl ::std::fmt::Display for SubscriptionProrationBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,9 +66,13 @@ impl ::openapi_runtime::json::Decode for SubscriptionProrationBehavior {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &["invoice", "prorate", "next_period", "reset"],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["invoice", "prorate", "next_period", "reset"],
+                )?,
+            ),
         )
     }
 }

@@ -115,20 +115,20 @@ impl ::openapi_runtime::de::Object for SubscriptionRevoke {
     type Fields = (
         ::openapi_runtime::Patch<super::CustomerCancellationReason>,
         ::openapi_runtime::Patch<String>,
-        SubscriptionRevokeRevoke,
+        ::openapi_runtime::de::Required<SubscriptionRevokeRevoke>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (slots.2.take(),) else {
+        let (Some(v2),) = (v2,) else {
             return None;
         };
         Some(Self {
-            customer_cancellation_reason: slots.0.take().unwrap_or_default(),
-            customer_cancellation_comment: slots.1.take().unwrap_or_default(),
+            customer_cancellation_reason: v0,
+            customer_cancellation_comment: v1,
             revoke: v2,
         })
     }

@@ -76,19 +76,19 @@ impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
         "proration_behavior",
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
-    type Fields = (String, i64, i64, String);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {

@@ -47,6 +47,7 @@ pub enum SubscriptionSortProperty {
 
 impl SubscriptionSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
@@ -74,6 +75,7 @@ impl SubscriptionSortProperty {
 
 impl From<&str> for SubscriptionSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "customer" => Self::Customer,
@@ -100,6 +102,7 @@ impl From<&str> for SubscriptionSortProperty {
 }
 
 impl ::std::fmt::Display for SubscriptionSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -119,28 +122,32 @@ impl ::openapi_runtime::json::Decode for SubscriptionSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "customer",
-                "-customer",
-                "status",
-                "-status",
-                "started_at",
-                "-started_at",
-                "current_period_end",
-                "-current_period_end",
-                "ended_at",
-                "-ended_at",
-                "ends_at",
-                "-ends_at",
-                "amount",
-                "-amount",
-                "product",
-                "-product",
-                "discount",
-                "-discount",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "customer",
+                        "-customer",
+                        "status",
+                        "-status",
+                        "started_at",
+                        "-started_at",
+                        "current_period_end",
+                        "-current_period_end",
+                        "ended_at",
+                        "-ended_at",
+                        "ends_at",
+                        "-ends_at",
+                        "amount",
+                        "-amount",
+                        "product",
+                        "-product",
+                        "discount",
+                        "-discount",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -27,6 +27,7 @@ pub enum SubscriptionStatus {
 
 impl SubscriptionStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Incomplete => "incomplete",
@@ -44,6 +45,7 @@ impl SubscriptionStatus {
 
 impl From<&str> for SubscriptionStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "incomplete" => Self::Incomplete,
@@ -60,6 +62,7 @@ impl From<&str> for SubscriptionStatus {
 }
 
 impl ::std::fmt::Display for SubscriptionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,18 +82,22 @@ impl ::openapi_runtime::json::Decode for SubscriptionStatus {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "incomplete",
-                "incomplete_expired",
-                "trialing",
-                "active",
-                "past_due",
-                "canceled",
-                "unpaid",
-                "paused",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "incomplete",
+                        "incomplete_expired",
+                        "trialing",
+                        "active",
+                        "past_due",
+                        "canceled",
+                        "unpaid",
+                        "paused",
+                    ],
+                )?,
+            ),
         )
     }
 }

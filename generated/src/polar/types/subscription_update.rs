@@ -161,48 +161,56 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
 }
 
 impl From<super::SubscriptionRevoke> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionRevoke) -> Self {
         Self::SubscriptionRevoke(value)
     }
 }
 
 impl From<super::SubscriptionResume> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionResume) -> Self {
         Self::SubscriptionResume(value)
     }
 }
 
 impl From<super::SubscriptionCancel> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionCancel) -> Self {
         Self::SubscriptionCancel(value)
     }
 }
 
 impl From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
 
 impl From<super::SubscriptionPause> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionPause) -> Self {
         Self::SubscriptionPause(value)
     }
 }
 
 impl From<super::SubscriptionUpdateBillingPeriod> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionUpdateBillingPeriod) -> Self {
         Self::BillingPeriod(value)
     }
 }
 
 impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
 
 impl From<super::SubscriptionUpdateBase> for SubscriptionUpdate {
+    #[inline]
     fn from(value: super::SubscriptionUpdateBase) -> Self {
         Self::Base(value)
     }

@@ -146,15 +146,15 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            metadata: slots.0.take().unwrap_or_default(),
-            product_id: slots.1.take().unwrap_or_default(),
-            proration_behavior: slots.2.take().unwrap_or_default(),
-            discount_id: slots.3.take().unwrap_or_default(),
-            trial_end: slots.4.take().unwrap_or_default(),
+            metadata: v0,
+            product_id: v1,
+            proration_behavior: v2,
+            discount_id: v3,
+            trial_end: v4,
         })
     }
 }
@@ -224,12 +224,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
 }
 
 impl From<SubscriptionUpdateBaseTrialEndVariant2> for SubscriptionUpdateBaseTrialEnd {
+    #[inline]
     fn from(value: SubscriptionUpdateBaseTrialEndVariant2) -> Self {
         Self::Variant2(value)
     }
 }
 
 impl From<::chrono::DateTime<::chrono::Utc>> for SubscriptionUpdateBaseTrialEnd {
+    #[inline]
     fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }

@@ -56,14 +56,14 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
     const NAME: &'static str = "SubscriptionUpdateBillingPeriod";
     const WIRE_NAMES: &'static [&'static str] = &["current_billing_period_end"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (::chrono::DateTime<::chrono::Utc>,);
+    type Fields = (::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,);
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {

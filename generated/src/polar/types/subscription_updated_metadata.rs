@@ -138,24 +138,32 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
         Option<String>,
         Option<i64>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v6),) = (slots.6.take(),) else {
+        let (Some(v6),) = (v6,) else {
             return None;
         };
         Some(Self {
-            product_id: slots.0.take().unwrap_or_default(),
-            proration_behavior: slots.1.take().unwrap_or_default(),
-            discount_id: slots.2.take().unwrap_or_default(),
-            trial_end: slots.3.take().unwrap_or_default(),
-            seats: slots.4.take().unwrap_or_default(),
-            billing_period_end: slots.5.take().unwrap_or_default(),
+            product_id: v0,
+            proration_behavior: v1,
+            discount_id: v2,
+            trial_end: v3,
+            seats: v4,
+            billing_period_end: v5,
             subscription_id: v6,
         })
     }

@@ -16,6 +16,7 @@ pub enum SubscriptionsCreateRequest {
 
 impl SubscriptionsCreateRequest {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> Option<
@@ -32,6 +33,7 @@ impl SubscriptionsCreateRequest {
     }
 
     /// `product_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn product_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::SubscriptionCreateCustomer(v) => Some(v.product_id),
@@ -108,12 +110,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
 }
 
 impl From<super::SubscriptionCreateCustomer> for SubscriptionsCreateRequest {
+    #[inline]
     fn from(value: super::SubscriptionCreateCustomer) -> Self {
         Self::SubscriptionCreateCustomer(value)
     }
 }
 
 impl From<super::SubscriptionCreateExternalCustomer> for SubscriptionsCreateRequest {
+    #[inline]
     fn from(value: super::SubscriptionCreateExternalCustomer) -> Self {
         Self::SubscriptionCreateExternalCustomer(value)
     }

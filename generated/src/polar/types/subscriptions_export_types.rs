@@ -86,12 +86,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsExportColumns {
 }
 
 impl From<Vec<super::SubscriptionExportColumn>> for SubscriptionsExportColumns {
+    #[inline]
     fn from(value: Vec<super::SubscriptionExportColumn>) -> Self {
         Self::SubscriptionExportColumnList(value)
     }
 }
 
 impl From<super::SubscriptionExportColumn> for SubscriptionsExportColumns {
+    #[inline]
     fn from(value: super::SubscriptionExportColumn) -> Self {
         Self::SubscriptionExportColumn(value)
     }

@@ -61,12 +61,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
 }
 
 impl From<Vec<::uuid::Uuid>> for SubscriptionsListOrganizationId {
+    #[inline]
     fn from(value: Vec<::uuid::Uuid>) -> Self {
         Self::UuidList(value)
     }
 }
 
 impl From<::uuid::Uuid> for SubscriptionsListOrganizationId {
+    #[inline]
     fn from(value: ::uuid::Uuid) -> Self {
         Self::Uuid(value)
     }
@@ -218,6 +220,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
     )
 )]
 impl From<Vec<String>> for SubscriptionsListExternalCustomerId {
+    #[inline]
     fn from(value: Vec<String>) -> Self {
         Self::StringList(value)
     }
@@ -238,6 +241,7 @@ impl From<Vec<String>> for SubscriptionsListExternalCustomerId {
     )
 )]
 impl From<String> for SubscriptionsListExternalCustomerId {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
@@ -320,6 +324,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
 
 #[cfg(feature = "polar-subscriptions")]
 impl From<Vec<super::SubscriptionStatus>> for SubscriptionsListStatus {
+    #[inline]
     fn from(value: Vec<super::SubscriptionStatus>) -> Self {
         Self::SubscriptionStatusList(value)
     }
@@ -327,6 +332,7 @@ impl From<Vec<super::SubscriptionStatus>> for SubscriptionsListStatus {
 
 #[cfg(feature = "polar-subscriptions")]
 impl From<super::SubscriptionStatus> for SubscriptionsListStatus {
+    #[inline]
     fn from(value: super::SubscriptionStatus) -> Self {
         Self::SubscriptionStatus(value)
     }
@@ -402,6 +408,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationRea
 #[cfg(feature = "polar-subscriptions")]
 impl From<Vec<super::CustomerCancellationReason>>
 for SubscriptionsListCustomerCancellationReason {
+    #[inline]
     fn from(value: Vec<super::CustomerCancellationReason>) -> Self {
         Self::CustomerCancellationReasonList(value)
     }
@@ -410,6 +417,7 @@ for SubscriptionsListCustomerCancellationReason {
 #[cfg(feature = "polar-subscriptions")]
 impl From<super::CustomerCancellationReason>
 for SubscriptionsListCustomerCancellationReason {
+    #[inline]
     fn from(value: super::CustomerCancellationReason) -> Self {
         Self::CustomerCancellationReason(value)
     }

@@ -16,6 +16,7 @@ pub enum SubscriptionsUpdateError403 {
 
 impl SubscriptionsUpdateError403 {
     /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::AlreadyCanceledSubscription(v) => Some(v.detail.as_str()),
@@ -79,12 +80,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
 }
 
 impl From<super::AlreadyCanceledSubscription> for SubscriptionsUpdateError403 {
+    #[inline]
     fn from(value: super::AlreadyCanceledSubscription) -> Self {
         Self::AlreadyCanceledSubscription(value)
     }
 }
 
 impl From<super::InactiveSubscription> for SubscriptionsUpdateError403 {
+    #[inline]
     fn from(value: super::InactiveSubscription) -> Self {
         Self::InactiveSubscription(value)
     }

@@ -16,6 +16,7 @@ pub enum SupportCaseListItem {
 
 impl SupportCaseListItem {
     /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Dispute(v) => Some(v.created_at),
@@ -25,6 +26,7 @@ impl SupportCaseListItem {
     }
 
     /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::Dispute(v) => v.modified_at,
@@ -34,6 +36,7 @@ impl SupportCaseListItem {
     }
 
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::Dispute(v) => Some(v.id),
@@ -89,12 +92,14 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
 }
 
 impl From<super::DisputeSupportCaseListItem> for SupportCaseListItem {
+    #[inline]
     fn from(value: super::DisputeSupportCaseListItem) -> Self {
         Self::Dispute(value)
     }
 }
 
 impl From<super::ReviewAppealSupportCaseListItem> for SupportCaseListItem {
+    #[inline]
     fn from(value: super::ReviewAppealSupportCaseListItem) -> Self {
         Self::ReviewAppeal(value)
     }

@@ -16,6 +16,7 @@ pub enum SupportCaseMessageCreate {
 
 impl SupportCaseMessageCreate {
     /// `body`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn body(&self) -> Option<&str> {
         match self {
             Self::ReviewAppeal(v) => v.body.as_deref(),
@@ -25,6 +26,7 @@ impl SupportCaseMessageCreate {
     }
 
     /// `file_ids`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn file_ids(&self) -> Option<&Vec<::uuid::Uuid>> {
         match self {
             Self::ReviewAppeal(v) => v.file_ids.as_ref(),
@@ -80,12 +82,14 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
 }
 
 impl From<super::ReviewAppealSupportCaseMessageCreate> for SupportCaseMessageCreate {
+    #[inline]
     fn from(value: super::ReviewAppealSupportCaseMessageCreate) -> Self {
         Self::ReviewAppeal(value)
     }
 }
 
 impl From<super::DisputeSupportCaseMessageCreate> for SupportCaseMessageCreate {
+    #[inline]
     fn from(value: super::DisputeSupportCaseMessageCreate) -> Self {
         Self::Dispute(value)
     }

@@ -45,6 +45,7 @@ pub enum SupportCaseMessageType {
 
 impl SupportCaseMessageType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
@@ -70,6 +71,7 @@ impl SupportCaseMessageType {
 
 impl From<&str> for SupportCaseMessageType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "chat" => Self::Chat,
@@ -94,6 +96,7 @@ impl From<&str> for SupportCaseMessageType {
 }
 
 impl ::std::fmt::Display for SupportCaseMessageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -113,26 +116,30 @@ impl ::openapi_runtime::json::Decode for SupportCaseMessageType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "chat",
-                "opened",
-                "closed",
-                "assigned",
-                "released",
-                "appeal_approved",
-                "appeal_denied",
-                "info_requested",
-                "dispute_under_review",
-                "dispute_won",
-                "dispute_lost",
-                "dispute_prevented",
-                "merchant_accepted",
-                "dispute_auto_accept_scheduled",
-                "dispute_auto_accept_canceled",
-                "dispute_auto_accepted",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "chat",
+                        "opened",
+                        "closed",
+                        "assigned",
+                        "released",
+                        "appeal_approved",
+                        "appeal_denied",
+                        "info_requested",
+                        "dispute_under_review",
+                        "dispute_won",
+                        "dispute_lost",
+                        "dispute_prevented",
+                        "merchant_accepted",
+                        "dispute_auto_accept_scheduled",
+                        "dispute_auto_accept_canceled",
+                        "dispute_auto_accepted",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -77,23 +77,18 @@ impl ::openapi_runtime::de::Object for SupportCaseThread {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        super::SupportCase,
-        Vec<super::SupportCaseMessage>,
-        Vec<super::SupportCaseAttachment>,
-        bool,
+        ::openapi_runtime::de::Required<super::SupportCase>,
+        ::openapi_runtime::de::Required<Vec<super::SupportCaseMessage>>,
+        ::openapi_runtime::de::Required<Vec<super::SupportCaseAttachment>>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {

@@ -15,6 +15,7 @@ pub enum SupportCaseType {
 
 impl SupportCaseType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReviewAppeal => "review_appeal",
@@ -26,6 +27,7 @@ impl SupportCaseType {
 
 impl From<&str> for SupportCaseType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "review_appeal" => Self::ReviewAppeal,
@@ -36,6 +38,7 @@ impl From<&str> for SupportCaseType {
 }
 
 impl ::std::fmt::Display for SupportCaseType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,11 @@ impl ::openapi_runtime::json::Decode for SupportCaseType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["review_appeal", "dispute"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["review_appeal", "dispute"])?,
+            ),
+        )
     }
 }
 

@@ -82,6 +82,7 @@ pub enum SystemEvent {
 
 impl SystemEvent {
     /// `id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MeterCredited(v) => Some(v.id),
@@ -124,6 +125,7 @@ impl SystemEvent {
     }
 
     /// `timestamp`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn timestamp(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
             Self::MeterCredited(v) => Some(v.timestamp),
@@ -166,6 +168,7 @@ impl SystemEvent {
     }
 
     /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn organization_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MeterCredited(v) => Some(v.organization_id),
@@ -208,6 +211,7 @@ impl SystemEvent {
     }
 
     /// `customer_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn customer_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MeterCredited(v) => v.customer_id,
@@ -250,6 +254,7 @@ impl SystemEvent {
     }
 
     /// `customer`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn customer(&self) -> Option<&super::Customer> {
         match self {
             Self::MeterCredited(v) => v.customer.as_ref(),
@@ -292,6 +297,7 @@ impl SystemEvent {
     }
 
     /// `external_customer_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn external_customer_id(&self) -> Option<&str> {
         match self {
             Self::MeterCredited(v) => v.external_customer_id.as_deref(),
@@ -336,6 +342,7 @@ impl SystemEvent {
     }
 
     /// `member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn member_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MeterCredited(v) => v.member_id,
@@ -378,6 +385,7 @@ impl SystemEvent {
     }
 
     /// `external_member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn external_member_id(&self) -> Option<&str> {
         match self {
             Self::MeterCredited(v) => v.external_member_id.as_deref(),
@@ -420,6 +428,7 @@ impl SystemEvent {
     }
 
     /// `child_count`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn child_count(&self) -> Option<i64> {
         match self {
             Self::MeterCredited(v) => v.child_count,
@@ -462,6 +471,7 @@ impl SystemEvent {
     }
 
     /// `parent_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    #[inline]
     pub fn parent_id(&self) -> Option<::uuid::Uuid> {
         match self {
             Self::MeterCredited(v) => v.parent_id,
@@ -504,6 +514,7 @@ impl SystemEvent {
     }
 
     /// `label`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         match self {
             Self::MeterCredited(v) => Some(v.label.as_str()),
@@ -546,6 +557,7 @@ impl SystemEvent {
     }
 
     /// `source`, which every variant has: `None` only for a value that matched no variant.
+    #[inline]
     pub fn source(&self) -> Option<&super::MeterCreditEventSource> {
         match self {
             Self::MeterCredited(v) => Some(&v.source),
@@ -840,210 +852,245 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
 }
 
 impl From<super::MeterCreditEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::MeterCreditEvent) -> Self {
         Self::MeterCredited(value)
     }
 }
 
 impl From<super::MeterResetEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::MeterResetEvent) -> Self {
         Self::MeterReset(value)
     }
 }
 
 impl From<super::BenefitGrantedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BenefitGrantedEvent) -> Self {
         Self::BenefitGranted(value)
     }
 }
 
 impl From<super::BenefitCycledEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BenefitCycledEvent) -> Self {
         Self::BenefitCycled(value)
     }
 }
 
 impl From<super::BenefitUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BenefitUpdatedEvent) -> Self {
         Self::BenefitUpdated(value)
     }
 }
 
 impl From<super::BenefitRevokedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BenefitRevokedEvent) -> Self {
         Self::BenefitRevoked(value)
     }
 }
 
 impl From<super::SubscriptionCreatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionCreatedEvent) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
 
 impl From<super::SubscriptionUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionUpdatedEvent) -> Self {
         Self::SubscriptionUpdated(value)
     }
 }
 
 impl From<super::SubscriptionCycledEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionCycledEvent) -> Self {
         Self::SubscriptionCycled(value)
     }
 }
 
 impl From<super::SubscriptionCanceledEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionCanceledEvent) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
 
 impl From<super::SubscriptionRevokedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionRevokedEvent) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
 
 impl From<super::SubscriptionPastDueEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionPastDueEvent) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
 
 impl From<super::SubscriptionReactivatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionReactivatedEvent) -> Self {
         Self::SubscriptionReactivated(value)
     }
 }
 
 impl From<super::SubscriptionReinstatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionReinstatedEvent) -> Self {
         Self::SubscriptionReinstated(value)
     }
 }
 
 impl From<super::SubscriptionPausedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionPausedEvent) -> Self {
         Self::SubscriptionPaused(value)
     }
 }
 
 impl From<super::SubscriptionResumedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionResumedEvent) -> Self {
         Self::SubscriptionResumed(value)
     }
 }
 
 impl From<super::SubscriptionUncanceledEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionUncanceledEvent) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
 
 impl From<super::SubscriptionProductUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionProductUpdatedEvent) -> Self {
         Self::SubscriptionProductUpdated(value)
     }
 }
 
 impl From<super::SubscriptionSeatsUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionSeatsUpdatedEvent) -> Self {
         Self::SubscriptionSeatsUpdated(value)
     }
 }
 
 impl From<super::SubscriptionBillingPeriodUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionBillingPeriodUpdatedEvent) -> Self {
         Self::SubscriptionBillingPeriodUpdated(value)
     }
 }
 
 impl From<super::SubscriptionUpdateClearedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::SubscriptionUpdateClearedEvent) -> Self {
         Self::SubscriptionUpdateCleared(value)
     }
 }
 
 impl From<super::OrderPaidEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::OrderPaidEvent) -> Self {
         Self::OrderPaid(value)
     }
 }
 
 impl From<super::OrderRefundedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::OrderRefundedEvent) -> Self {
         Self::OrderRefunded(value)
     }
 }
 
 impl From<super::OrderVoidedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::OrderVoidedEvent) -> Self {
         Self::OrderVoided(value)
     }
 }
 
 impl From<super::OrderUnvoidedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::OrderUnvoidedEvent) -> Self {
         Self::OrderUnvoided(value)
     }
 }
 
 impl From<super::CheckoutCreatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::CheckoutCreatedEvent) -> Self {
         Self::CheckoutCreated(value)
     }
 }
 
 impl From<super::CustomerCreatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::CustomerCreatedEvent) -> Self {
         Self::CustomerCreated(value)
     }
 }
 
 impl From<super::CustomerUpdatedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::CustomerUpdatedEvent) -> Self {
         Self::CustomerUpdated(value)
     }
 }
 
 impl From<super::CustomerDeletedEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::CustomerDeletedEvent) -> Self {
         Self::CustomerDeleted(value)
     }
 }
 
 impl From<super::BalanceOrderEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceOrderEvent) -> Self {
         Self::BalanceOrder(value)
     }
 }
 
 impl From<super::BalanceCreditOrderEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceCreditOrderEvent) -> Self {
         Self::BalanceCreditOrder(value)
     }
 }
 
 impl From<super::BalanceRefundEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceRefundEvent) -> Self {
         Self::BalanceRefund(value)
     }
 }
 
 impl From<super::BalanceRefundReversalEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceRefundReversalEvent) -> Self {
         Self::BalanceRefundReversal(value)
     }
 }
 
 impl From<super::BalanceDisputeEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceDisputeEvent) -> Self {
         Self::BalanceDispute(value)
     }
 }
 
 impl From<super::BalanceDisputeReversalEvent> for SystemEvent {
+    #[inline]
     fn from(value: super::BalanceDisputeReversalEvent) -> Self {
         Self::BalanceDisputeReversal(value)
     }

@@ -123,40 +123,49 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
     const REQUIRED: &'static [usize] = &[0, 1, 3, 4, 5, 6];
     const NULLABLE: &'static [usize] = &[7];
     type Fields = (
-        String,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        String,
-        i64,
-        i64,
-        String,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.3.take(),
-            slots.4.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v3,
+            v4,
+            v5,
+            v6,
         ) else {
             return None;
         };
         Some(Self {
             id: v0,
             country: v1,
-            state: slots.2.take().unwrap_or_default(),
+            state: v2,
             currency: v3,
             tax_amount: v4,
             order_count: v5,
             country_name: v6,
-            state_name: slots.7.take().unwrap_or_default(),
+            state_name: v7,
         })
     }
 }

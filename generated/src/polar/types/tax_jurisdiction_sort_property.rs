@@ -23,6 +23,7 @@ pub enum TaxJurisdictionSortProperty {
 
 impl TaxJurisdictionSortProperty {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TaxAmount => "tax_amount",
@@ -38,6 +39,7 @@ impl TaxJurisdictionSortProperty {
 
 impl From<&str> for TaxJurisdictionSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "tax_amount" => Self::TaxAmount,
@@ -52,6 +54,7 @@ impl From<&str> for TaxJurisdictionSortProperty {
 }
 
 impl ::std::fmt::Display for TaxJurisdictionSortProperty {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,16 +74,20 @@ impl ::openapi_runtime::json::Decode for TaxJurisdictionSortProperty {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "tax_amount",
-                "-tax_amount",
-                "order_count",
-                "-order_count",
-                "country",
-                "-country",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "tax_amount",
+                        "-tax_amount",
+                        "order_count",
+                        "-order_count",
+                        "country",
+                        "-country",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -21,6 +21,7 @@ pub enum TimeInterval {
 
 impl TimeInterval {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "year",
@@ -35,6 +36,7 @@ impl TimeInterval {
 
 impl From<&str> for TimeInterval {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "year" => Self::Year,
@@ -48,6 +50,7 @@ impl From<&str> for TimeInterval {
 }
 
 impl ::std::fmt::Display for TimeInterval {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,7 +70,14 @@ impl ::openapi_runtime::json::Decode for TimeInterval {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["year", "month", "week", "day", "hour"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &["year", "month", "week", "day", "hour"],
+                )?,
+            ),
+        )
     }
 }
 

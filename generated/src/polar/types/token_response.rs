@@ -100,34 +100,29 @@ impl ::openapi_runtime::de::Object for TokenResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 4];
     type Fields = (
-        String,
-        TokenResponseTokenType,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<TokenResponseTokenType>,
+        ::openapi_runtime::de::Required<i64>,
         Option<String>,
-        String,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (v0, v1, v2, v4) else {
             return None;
         };
         Some(Self {
             access_token: v0,
             token_type: v1,
             expires_in: v2,
-            refresh_token: slots.3.take().unwrap_or_default(),
+            refresh_token: v3,
             scope: v4,
-            id_token: slots.5.take().unwrap_or_default(),
+            id_token: v5,
         })
     }
 }

@@ -116,31 +116,27 @@ impl ::openapi_runtime::de::Object for TopCustomer {
     const REQUIRED: &'static [usize] = &[0, 4, 5];
     const NULLABLE: &'static [usize] = &[1, 2, 3];
     type Fields = (
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<String>,
         Option<String>,
         Option<String>,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4, v5): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4), Some(v5)) = (
-            slots.0.take(),
-            slots.4.take(),
-            slots.5.take(),
-        ) else {
+        let (Some(v0), Some(v4), Some(v5)) = (v0, v4, v5) else {
             return None;
         };
         Some(Self {
             id: v0,
-            email: slots.1.take().unwrap_or_default(),
-            name: slots.2.take().unwrap_or_default(),
-            avatar_url: slots.3.take().unwrap_or_default(),
+            email: v1,
+            name: v2,
+            avatar_url: v3,
             order_count: v4,
             net_revenue: v5,
         })

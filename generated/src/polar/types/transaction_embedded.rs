@@ -262,16 +262,16 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                super::TransactionType,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::TransactionType>,
                 Option<super::Processor>,
-                String,
-                i64,
-                i64,
-                String,
-                i64,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<i64>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<i64>,
                 Option<i64>,
                 Option<i64>,
                 Option<String>,
@@ -290,7 +290,10 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18, v19),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -302,39 +305,30 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
             Some(v7),
             Some(v8),
             Some(v9),
-        ) = (
-            slots.0.0.take(),
-            slots.0.2.take(),
-            slots.0.3.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-        ) else {
+        ) = (v0, v2, v3, v5, v6, v7, v8, v9) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.0.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             r#type: v3,
-            processor: slots.0.4.take().unwrap_or_default(),
+            processor: v4,
             currency: v5,
             amount: v6,
             tax_amount: v7,
             account_currency: v8,
             account_amount: v9,
-            presentment_amount: slots.0.10.take().unwrap_or_default(),
-            presentment_tax_amount: slots.0.11.take().unwrap_or_default(),
-            presentment_currency: slots.0.12.take().unwrap_or_default(),
-            exchange_rate: slots.0.13.take().unwrap_or_default(),
-            platform_fee_type: slots.0.14.take().unwrap_or_default(),
-            pledge_id: slots.0.15.take().unwrap_or_default(),
-            issue_reward_id: slots.1.0.take().unwrap_or_default(),
-            order_id: slots.1.1.take().unwrap_or_default(),
-            payout_transaction_id: slots.1.2.take().unwrap_or_default(),
-            incurred_by_transaction_id: slots.1.3.take().unwrap_or_default(),
+            presentment_amount: v10,
+            presentment_tax_amount: v11,
+            presentment_currency: v12,
+            exchange_rate: v13,
+            platform_fee_type: v14,
+            pledge_id: v15,
+            issue_reward_id: v16,
+            order_id: v17,
+            payout_transaction_id: v18,
+            incurred_by_transaction_id: v19,
         })
     }
 }

@@ -105,27 +105,27 @@ impl ::openapi_runtime::de::Object for TransactionOrder {
     const REQUIRED: &'static [usize] = &[0, 2];
     const NULLABLE: &'static [usize] = &[1, 3, 4];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<super::TransactionProduct>,
         Option<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (slots.0.take(), slots.2.take()) else {
+        let (Some(v0), Some(v2)) = (v0, v2) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
-            product: slots.3.take().unwrap_or_default(),
-            subscription_id: slots.4.take().unwrap_or_default(),
+            product: v3,
+            subscription_id: v4,
         })
     }
 }

@@ -129,10 +129,10 @@ impl ::openapi_runtime::de::Object for TransactionProduct {
     const REQUIRED: &'static [usize] = &[0, 2, 3];
     const NULLABLE: &'static [usize] = &[1, 4, 5, 6];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<super::RecurringInterval>,
         Option<::uuid::Uuid>,
         Option<super::TransactionOrganization>,
@@ -140,24 +140,28 @@ impl ::openapi_runtime::de::Object for TransactionProduct {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             name: v3,
-            recurring_interval: slots.4.take().unwrap_or_default(),
-            organization_id: slots.5.take().unwrap_or_default(),
-            organization: slots.6.take().unwrap_or_default(),
+            recurring_interval: v4,
+            organization_id: v5,
+            organization: v6,
         })
     }
 }

@@ -29,6 +29,7 @@ pub enum TransactionType {
 
 impl TransactionType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payment => "payment",
@@ -47,6 +48,7 @@ impl TransactionType {
 
 impl From<&str> for TransactionType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "payment" => Self::Payment,
@@ -64,6 +66,7 @@ impl From<&str> for TransactionType {
 }
 
 impl ::std::fmt::Display for TransactionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,19 +86,23 @@ impl ::openapi_runtime::json::Decode for TransactionType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "payment",
-                "processor_fee",
-                "refund",
-                "refund_reversal",
-                "dispute",
-                "dispute_reversal",
-                "balance",
-                "payout",
-                "payout_reversal",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "payment",
+                        "processor_fee",
+                        "refund",
+                        "refund_reversal",
+                        "dispute",
+                        "dispute_reversal",
+                        "balance",
+                        "payout",
+                        "payout_reversal",
+                    ],
+                )?,
+            ),
         )
     }
 }

@@ -120,28 +120,37 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6];
     const NULLABLE: &'static [usize] = &[4, 7];
     type Fields = (
-        String,
-        i64,
-        String,
-        i64,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        i64,
-        i64,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-            slots.6.take(),
+            v0,
+            v1,
+            v2,
+            v3,
+            v5,
+            v6,
         ) else {
             return None;
         };
@@ -150,10 +159,10 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
             amount: v1,
             account_currency: v2,
             account_amount: v3,
-            next_release_at: slots.4.take().unwrap_or_default(),
+            next_release_at: v4,
             next_release_amount: v5,
             next_release_account_amount: v6,
-            fully_available_at: slots.7.take().unwrap_or_default(),
+            fully_available_at: v7,
         })
     }
 }

@@ -67,20 +67,20 @@ impl ::openapi_runtime::de::Object for UniqueAggregation {
     const NAME: &'static str = "UniqueAggregation";
     const WIRE_NAMES: &'static [&'static str] = &["func", "property"];
     const REQUIRED: &'static [usize] = &[1];
-    type Fields = (Option<UniqueAggregationFunc>, String);
+    type Fields = (
+        Option<UniqueAggregationFunc>,
+        ::openapi_runtime::de::Required<String>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
-        Some(Self {
-            func: slots.0.take().unwrap_or_default(),
-            property: v1,
-        })
+        Some(Self { func: v0, property: v1 })
     }
 }
 

@@ -13,6 +13,7 @@ pub enum UserDeletionBlockedReason {
 
 impl UserDeletionBlockedReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HasActiveOrganizations => "has_active_organizations",
@@ -23,6 +24,7 @@ impl UserDeletionBlockedReason {
 
 impl From<&str> for UserDeletionBlockedReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "has_active_organizations" => Self::HasActiveOrganizations,
@@ -32,6 +34,7 @@ impl From<&str> for UserDeletionBlockedReason {
 }
 
 impl ::std::fmt::Display for UserDeletionBlockedReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -51,7 +54,11 @@ impl ::openapi_runtime::json::Decode for UserDeletionBlockedReason {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["has_active_organizations"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["has_active_organizations"])?,
+            ),
+        )
     }
 }
 

@@ -87,23 +87,23 @@ impl ::openapi_runtime::de::Object for UserDeletionResponse {
     ];
     const REQUIRED: &'static [usize] = &[0];
     type Fields = (
-        bool,
+        ::openapi_runtime::de::Required<bool>,
         Option<Vec<super::UserDeletionBlockedReason>>,
         Option<Vec<super::BlockingOrganization>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             deleted: v0,
-            blocked_reasons: slots.1.take().unwrap_or_default(),
-            blocking_organizations: slots.2.take().unwrap_or_default(),
+            blocked_reasons: v1,
+            blocking_organizations: v2,
         })
     }
 }

@@ -92,21 +92,26 @@ impl ::openapi_runtime::de::Object for UserInfoUser {
         "email_verified",
     ];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (String, Option<String>, Option<String>, Option<bool>);
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self {
             sub: v0,
-            name: slots.1.take().unwrap_or_default(),
-            email: slots.2.take().unwrap_or_default(),
-            email_verified: slots.3.take().unwrap_or_default(),
+            name: v1,
+            email: v2,
+            email_verified: v3,
         })
     }
 }

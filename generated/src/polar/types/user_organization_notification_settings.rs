@@ -54,14 +54,16 @@ impl ::openapi_runtime::de::Object for UserOrganizationNotificationSettings {
     const NAME: &'static str = "UserOrganizationNotificationSettings";
     const WIRE_NAMES: &'static [&'static str] = &["notification_settings"];
     const REQUIRED: &'static [usize] = &[0];
-    type Fields = (super::OrganizationNotificationSettings,);
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationNotificationSettings>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0,): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (slots.0.take(),) else {
+        let (Some(v0),) = (v0,) else {
             return None;
         };
         Some(Self { notification_settings: v0 })

@@ -256,21 +256,21 @@ impl ::openapi_runtime::de::Object for UserRead {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                String,
+                ::openapi_runtime::de::Required<String>,
                 Option<String>,
                 Option<::uuid::Uuid>,
-                ::uuid::Uuid,
-                bool,
-                bool,
-                bool,
-                super::IdentityVerificationStatus,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<bool>,
+                ::openapi_runtime::de::Required<super::IdentityVerificationStatus>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<::chrono::NaiveDate>,
-                Vec<super::OAuthAccountRead>,
+                ::openapi_runtime::de::Required<Vec<super::OAuthAccountRead>>,
                 Option<Vec<super::OrganizationWithRole>>,
             ),
             (Option<Vec<super::MemberOrganization>>, Option<bool>, Option<String>),
@@ -279,7 +279,10 @@ impl ::openapi_runtime::de::Object for UserRead {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16, v17, v18),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -291,38 +294,29 @@ impl ::openapi_runtime::de::Object for UserRead {
             Some(v8),
             Some(v9),
             Some(v14),
-        ) = (
-            slots.0.0.take(),
-            slots.0.2.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.14.take(),
-        ) else {
+        ) = (v0, v2, v5, v6, v7, v8, v9, v14) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.0.1.take().unwrap_or_default(),
+            modified_at: v1,
             email: v2,
-            avatar_url: slots.0.3.take().unwrap_or_default(),
-            account_id: slots.0.4.take().unwrap_or_default(),
+            avatar_url: v3,
+            account_id: v4,
             id: v5,
             accepted_terms_of_service: v6,
             is_admin: v7,
             identity_verified: v8,
             identity_verification_status: v9,
-            first_name: slots.0.10.take().unwrap_or_default(),
-            last_name: slots.0.11.take().unwrap_or_default(),
-            country: slots.0.12.take().unwrap_or_default(),
-            date_of_birth: slots.0.13.take().unwrap_or_default(),
+            first_name: v10,
+            last_name: v11,
+            country: v12,
+            date_of_birth: v13,
             oauth_accounts: v14,
-            organizations: slots.0.15.take().unwrap_or_default(),
-            member_organizations: slots.1.0.take().unwrap_or_default(),
-            organization_scoped: slots.1.1.take().unwrap_or_default(),
-            email_hash: slots.1.2.take().unwrap_or_default(),
+            organizations: v15,
+            member_organizations: v16,
+            organization_scoped: v17,
+            email_hash: v18,
         })
     }
 }

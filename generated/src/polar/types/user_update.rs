@@ -109,15 +109,15 @@ impl ::openapi_runtime::de::Object for UserUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            first_name: slots.0.take().unwrap_or_default(),
-            last_name: slots.1.take().unwrap_or_default(),
-            country: slots.2.take().unwrap_or_default(),
-            date_of_birth: slots.3.take().unwrap_or_default(),
-            accepted_terms_of_service: slots.4.take().unwrap_or_default(),
+            first_name: v0,
+            last_name: v1,
+            country: v2,
+            date_of_birth: v3,
+            accepted_terms_of_service: v4,
         })
     }
 }

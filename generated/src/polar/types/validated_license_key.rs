@@ -209,20 +209,20 @@ impl ::openapi_runtime::de::Object for ValidatedLicenseKey {
     type Fields = ::openapi_runtime::de::Tables<
         (
             (
-                ::uuid::Uuid,
-                ::chrono::DateTime<::chrono::Utc>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                ::uuid::Uuid,
-                ::uuid::Uuid,
-                super::LicenseKeyCustomer,
-                ::uuid::Uuid,
-                String,
-                String,
-                super::LicenseKeyStatus,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<super::LicenseKeyCustomer>,
+                ::openapi_runtime::de::Required<::uuid::Uuid>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<String>,
+                ::openapi_runtime::de::Required<super::LicenseKeyStatus>,
                 Option<i64>,
-                i64,
+                ::openapi_runtime::de::Required<i64>,
                 Option<i64>,
-                i64,
+                ::openapi_runtime::de::Required<i64>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
             ),
@@ -232,7 +232,10 @@ impl ::openapi_runtime::de::Object for ValidatedLicenseKey {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+            (v16,),
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -247,25 +250,13 @@ impl ::openapi_runtime::de::Object for ValidatedLicenseKey {
             Some(v9),
             Some(v11),
             Some(v13),
-        ) = (
-            slots.0.0.take(),
-            slots.0.1.take(),
-            slots.0.3.take(),
-            slots.0.4.take(),
-            slots.0.5.take(),
-            slots.0.6.take(),
-            slots.0.7.take(),
-            slots.0.8.take(),
-            slots.0.9.take(),
-            slots.0.11.take(),
-            slots.0.13.take(),
-        ) else {
+        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v11, v13) else {
             return None;
         };
         Some(Self {
             id: v0,
             created_at: v1,
-            modified_at: slots.0.2.take().unwrap_or_default(),
+            modified_at: v2,
             organization_id: v3,
             customer_id: v4,
             customer: v5,
@@ -273,13 +264,13 @@ impl ::openapi_runtime::de::Object for ValidatedLicenseKey {
             key: v7,
             display_key: v8,
             status: v9,
-            limit_activations: slots.0.10.take().unwrap_or_default(),
+            limit_activations: v10,
             usage: v11,
-            limit_usage: slots.0.12.take().unwrap_or_default(),
+            limit_usage: v12,
             validations: v13,
-            last_validated_at: slots.0.14.take().unwrap_or_default(),
-            expires_at: slots.0.15.take().unwrap_or_default(),
-            activation: slots.1.0.take().unwrap_or_default(),
+            last_validated_at: v14,
+            expires_at: v15,
+            activation: v16,
         })
     }
 }

@@ -92,31 +92,27 @@ impl ::openapi_runtime::de::Object for ValidationError {
     const WIRE_NAMES: &'static [&'static str] = &["loc", "msg", "type", "input", "ctx"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        Vec<ValidationErrorLocItem>,
-        String,
-        String,
+        ::openapi_runtime::de::Required<Vec<ValidationErrorLocItem>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<::serde_json::Value>,
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {
             loc: v0,
             msg: v1,
             r#type: v2,
-            input: slots.3.take().unwrap_or_default(),
-            ctx: slots.4.take().unwrap_or_default(),
+            input: v3,
+            ctx: v4,
         })
     }
 }
@@ -179,12 +175,14 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
 }
 
 impl From<String> for ValidationErrorLocItem {
+    #[inline]
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
 impl From<i64> for ValidationErrorLocItem {
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }

@@ -141,11 +141,11 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
     const REQUIRED: &'static [usize] = &[0, 1, 4];
     const NULLABLE: &'static [usize] = &[2, 3];
     type Fields = (
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<::uuid::Uuid>,
         Option<String>,
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::std::collections::BTreeMap<String, String>>,
         Option<::std::collections::BTreeMap<String, String>>,
         Option<::std::collections::BTreeMap<String, String>>,
@@ -153,25 +153,30 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.4.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v4)) = (v0, v1, v4) else {
             return None;
         };
         Some(Self {
             event_id: v0,
             name: v1,
-            customer_id: slots.2.take().unwrap_or_default(),
-            external_customer_id: slots.3.take().unwrap_or_default(),
+            customer_id: v2,
+            external_customer_id: v3,
             timestamp: v4,
-            values: slots.5.take().unwrap_or_default(),
-            averages: slots.6.take().unwrap_or_default(),
-            p99: slots.7.take().unwrap_or_default(),
+            values: v5,
+            averages: v6,
+            p99: v7,
         })
     }
 }

@@ -84,20 +84,24 @@ impl ::openapi_runtime::de::Object for ViewCostsAction {
     const WIRE_NAMES: &'static [&'static str] = &["type", "label", "event_id"];
     const REQUIRED: &'static [usize] = &[1];
     const NULLABLE: &'static [usize] = &[2];
-    type Fields = (Option<ViewCostsActionType>, String, Option<::uuid::Uuid>);
+    type Fields = (
+        Option<ViewCostsActionType>,
+        ::openapi_runtime::de::Required<String>,
+        Option<::uuid::Uuid>,
+    );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (slots.1.take(),) else {
+        let (Some(v1),) = (v1,) else {
             return None;
         };
         Some(Self {
-            r#type: slots.0.take().unwrap_or_default(),
+            r#type: v0,
             label: v1,
-            event_id: slots.2.take().unwrap_or_default(),
+            event_id: v2,
         })
     }
 }

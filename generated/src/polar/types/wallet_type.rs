@@ -15,6 +15,7 @@ pub enum WalletType {
 
 impl WalletType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Usage => "usage",
@@ -26,6 +27,7 @@ impl WalletType {
 
 impl From<&str> for WalletType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "usage" => Self::Usage,
@@ -36,6 +38,7 @@ impl From<&str> for WalletType {
 }
 
 impl ::std::fmt::Display for WalletType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -55,7 +58,7 @@ impl ::openapi_runtime::json::Decode for WalletType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["usage", "billing"])
+        Ok(Self::from(&*::openapi_runtime::de::string_enum(r, &["usage", "billing"])?))
     }
 }
 

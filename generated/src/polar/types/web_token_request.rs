@@ -120,10 +120,10 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     type Fields = (
-        WebTokenRequestGrantType,
-        String,
-        String,
-        String,
+        ::openapi_runtime::de::Required<WebTokenRequestGrantType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
         Option<WebTokenRequestSubType>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
         ::openapi_runtime::Patch<String>,
@@ -131,15 +131,18 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
             return None;
         };
         Some(Self {
@@ -147,9 +150,9 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
             client_id: v1,
             client_secret: v2,
             session_token: v3,
-            sub_type: slots.4.take().unwrap_or_default(),
-            sub: slots.5.take().unwrap_or_default(),
-            scope: slots.6.take().unwrap_or_default(),
+            sub_type: v4,
+            sub: v5,
+            scope: v6,
         })
     }
 }

@@ -117,35 +117,38 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 6];
     const NULLABLE: &'static [usize] = &[1, 4, 5];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        bool,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
         Option<i64>,
         Option<String>,
-        super::WebhookEvent,
+        ::openapi_runtime::de::Required<super::WebhookEvent>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v6)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.6.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3), Some(v6)) = (v0, v2, v3, v6) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             succeeded: v3,
-            http_code: slots.4.take().unwrap_or_default(),
-            response: slots.5.take().unwrap_or_default(),
+            http_code: v4,
+            response: v5,
             webhook_event: v6,
         })
     }

@@ -134,21 +134,32 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
     const REQUIRED: &'static [usize] = &[0, 2, 3, 5, 6, 7, 8, 9];
     const NULLABLE: &'static [usize] = &[1];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
-        String,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
         Option<String>,
-        super::WebhookFormat,
-        String,
-        ::uuid::Uuid,
-        Vec<super::WebhookEventType>,
-        bool,
+        ::openapi_runtime::de::Required<super::WebhookFormat>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         let (
@@ -160,24 +171,15 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
             Some(v7),
             Some(v8),
             Some(v9),
-        ) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-            slots.5.take(),
-            slots.6.take(),
-            slots.7.take(),
-            slots.8.take(),
-            slots.9.take(),
-        ) else {
+        ) = (v0, v2, v3, v5, v6, v7, v8, v9) else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
             url: v3,
-            name: slots.4.take().unwrap_or_default(),
+            name: v4,
             format: v5,
             secret: v6,
             organization_id: v7,

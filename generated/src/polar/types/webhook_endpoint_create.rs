@@ -103,31 +103,27 @@ impl ::openapi_runtime::de::Object for WebhookEndpointCreate {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3];
     type Fields = (
-        String,
+        ::openapi_runtime::de::Required<String>,
         ::openapi_runtime::Patch<String>,
-        super::WebhookFormat,
-        Vec<super::WebhookEventType>,
+        ::openapi_runtime::de::Required<super::WebhookFormat>,
+        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
         ::openapi_runtime::Patch<::uuid::Uuid>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.3.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
             return None;
         };
         Some(Self {
             url: v0,
-            name: slots.1.take().unwrap_or_default(),
+            name: v1,
             format: v2,
             events: v3,
-            organization_id: slots.4.take().unwrap_or_default(),
+            organization_id: v4,
         })
     }
 }

@@ -126,15 +126,15 @@ impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2, v3, v4): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
         Some(Self {
-            url: slots.0.take().unwrap_or_default(),
-            name: slots.1.take().unwrap_or_default(),
-            format: slots.2.take().unwrap_or_default(),
-            events: slots.3.take().unwrap_or_default(),
-            enabled: slots.4.take().unwrap_or_default(),
+            url: v0,
+            name: v1,
+            format: v2,
+            events: v3,
+            enabled: v4,
         })
     }
 }

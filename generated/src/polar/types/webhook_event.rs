@@ -141,39 +141,44 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
     const REQUIRED: &'static [usize] = &[0, 2, 5, 7, 8];
     const NULLABLE: &'static [usize] = &[1, 6];
     type Fields = (
-        ::chrono::DateTime<::chrono::Utc>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        ::uuid::Uuid,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
         Option<i64>,
         Option<bool>,
-        bool,
+        ::openapi_runtime::de::Required<bool>,
         Option<String>,
-        super::WebhookEventType,
-        bool,
+        ::openapi_runtime::de::Required<super::WebhookEventType>,
+        ::openapi_runtime::de::Required<bool>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+        ): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v5), Some(v7), Some(v8)) = (
-            slots.0.take(),
-            slots.2.take(),
-            slots.5.take(),
-            slots.7.take(),
-            slots.8.take(),
-        ) else {
+        let (Some(v0), Some(v2), Some(v5), Some(v7), Some(v8)) = (v0, v2, v5, v7, v8)
+        else {
             return None;
         };
         Some(Self {
             created_at: v0,
-            modified_at: slots.1.take().unwrap_or_default(),
+            modified_at: v1,
             id: v2,
-            last_http_code: slots.3.take().unwrap_or_default(),
-            succeeded: slots.4.take().unwrap_or_default(),
+            last_http_code: v3,
+            succeeded: v4,
             skipped: v5,
-            payload: slots.6.take().unwrap_or_default(),
+            payload: v6,
             r#type: v7,
             is_archived: v8,
         })

@@ -93,6 +93,7 @@ pub enum WebhookEventType {
 
 impl WebhookEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CheckoutCreated => "checkout.created",
@@ -143,6 +144,7 @@ impl WebhookEventType {
 
 impl From<&str> for WebhookEventType {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "checkout.created" => Self::CheckoutCreated,
@@ -192,6 +194,7 @@ impl From<&str> for WebhookEventType {
 }
 
 impl ::std::fmt::Display for WebhookEventType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -211,51 +214,55 @@ impl ::openapi_runtime::json::Decode for WebhookEventType {
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(
-            r,
-            &[
-                "checkout.created",
-                "checkout.updated",
-                "checkout.expired",
-                "customer.created",
-                "customer.updated",
-                "customer.deleted",
-                "customer.state_changed",
-                "customer_seat.assigned",
-                "customer_seat.claimed",
-                "customer_seat.revoked",
-                "member.created",
-                "member.updated",
-                "member.deleted",
-                "order.created",
-                "order.updated",
-                "order.paid",
-                "order.refunded",
-                "subscription.created",
-                "subscription.updated",
-                "subscription.active",
-                "subscription.canceled",
-                "subscription.uncanceled",
-                "subscription.cycled",
-                "subscription.revoked",
-                "subscription.past_due",
-                "subscription.paused",
-                "subscription.resumed",
-                "refund.created",
-                "refund.updated",
-                "product.created",
-                "product.updated",
-                "discount.created",
-                "discount.updated",
-                "discount.deleted",
-                "benefit.created",
-                "benefit.updated",
-                "benefit_grant.created",
-                "benefit_grant.cycled",
-                "benefit_grant.updated",
-                "benefit_grant.revoked",
-                "organization.updated",
-            ],
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(
+                    r,
+                    &[
+                        "checkout.created",
+                        "checkout.updated",
+                        "checkout.expired",
+                        "customer.created",
+                        "customer.updated",
+                        "customer.deleted",
+                        "customer.state_changed",
+                        "customer_seat.assigned",
+                        "customer_seat.claimed",
+                        "customer_seat.revoked",
+                        "member.created",
+                        "member.updated",
+                        "member.deleted",
+                        "order.created",
+                        "order.updated",
+                        "order.paid",
+                        "order.refunded",
+                        "subscription.created",
+                        "subscription.updated",
+                        "subscription.active",
+                        "subscription.canceled",
+                        "subscription.uncanceled",
+                        "subscription.cycled",
+                        "subscription.revoked",
+                        "subscription.past_due",
+                        "subscription.paused",
+                        "subscription.resumed",
+                        "refund.created",
+                        "refund.updated",
+                        "product.created",
+                        "product.updated",
+                        "discount.created",
+                        "discount.updated",
+                        "discount.deleted",
+                        "benefit.created",
+                        "benefit.updated",
+                        "benefit_grant.created",
+                        "benefit_grant.cycled",
+                        "benefit_grant.updated",
+                        "benefit_grant.revoked",
+                        "organization.updated",
+                    ],
+                )?,
+            ),
         )
     }
 }

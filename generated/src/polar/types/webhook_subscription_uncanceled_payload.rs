@@ -75,21 +75,17 @@ impl ::openapi_runtime::de::Object for WebhookSubscriptionUncanceledPayload {
     const WIRE_NAMES: &'static [&'static str] = &["type", "timestamp", "data"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     type Fields = (
-        WebhookSubscriptionUncanceledPayloadType,
-        ::chrono::DateTime<::chrono::Utc>,
-        super::Subscription,
+        ::openapi_runtime::de::Required<WebhookSubscriptionUncanceledPayloadType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<super::Subscription>,
     );
     type Rest = ::openapi_runtime::de::Ignored;
     #[inline]
     fn build(
-        slots: &mut <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
+        (v0, v1, v2): <Self::Fields as ::openapi_runtime::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (
-            slots.0.take(),
-            slots.1.take(),
-            slots.2.take(),
-        ) else {
+        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
             return None;
         };
         Some(Self {

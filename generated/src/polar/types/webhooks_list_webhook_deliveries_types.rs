@@ -26,6 +26,7 @@ pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
 
 impl WebhooksListWebhookDeliveriesHttpCodeClass {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V2xx => "2xx",
@@ -39,6 +40,7 @@ impl WebhooksListWebhookDeliveriesHttpCodeClass {
 
 impl From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
     /// The variant for a wire value; values the spec does not list become `Other`.
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "2xx" => Self::V2xx,
@@ -51,6 +53,7 @@ impl From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
 }
 
 impl ::std::fmt::Display for WebhooksListWebhookDeliveriesHttpCodeClass {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -70,7 +73,11 @@ impl ::openapi_runtime::json::Decode for WebhooksListWebhookDeliveriesHttpCodeCl
     fn decode(
         r: &mut ::openapi_runtime::json::Reader<'_>,
     ) -> Result<Self, ::openapi_runtime::json::Error> {
-        ::openapi_runtime::de::string_enum(r, &["2xx", "3xx", "4xx", "5xx"])
+        Ok(
+            Self::from(
+                &*::openapi_runtime::de::string_enum(r, &["2xx", "3xx", "4xx", "5xx"])?,
+            ),
+        )
     }
 }
 
@@ -146,12 +153,14 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
 }
 
 impl From<Vec<super::WebhookEventType>> for WebhooksListWebhookDeliveriesEventType {
+    #[inline]
     fn from(value: Vec<super::WebhookEventType>) -> Self {
         Self::WebhookEventTypeList(value)
     }
 }
 
 impl From<super::WebhookEventType> for WebhooksListWebhookDeliveriesEventType {
+    #[inline]
     fn from(value: super::WebhookEventType) -> Self {
         Self::WebhookEventType(value)
     }
