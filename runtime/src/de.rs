@@ -81,6 +81,7 @@ pub trait Object: Sized {
 }
 
 /// Decodes an object type (what its [`Decode`] impl calls).
+#[allow(clippy::question_mark)] // a `?` would add functions per type
 pub fn object<T: Object>(r: &mut Reader<'_>) -> Result<T, Error> {
     let mut reading = Reading::<T::Fields, T::Rest> {
         slots: T::Fields::EMPTY,

@@ -105,6 +105,7 @@ pub fn path(text: &[u8], error: &Error) -> String {
 }
 
 /// Decodes a whole JSON text as a `T`: one value, then only whitespace.
+#[allow(clippy::question_mark)] // a `?` would add functions per type
 pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, Error> {
     // Matches rather than `?`: this is compiled per type decoded, and each
     // `?` would add two functions per type.
