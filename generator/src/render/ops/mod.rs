@@ -205,7 +205,8 @@ impl<'a> OpsRender<'a> {
             api: self.api,
             module: "",
             runtime: self.runtime.clone(),
-            types_path: quote! { super::super::types },
+            // Each operations file imports the types module once.
+            types_path: quote! { types },
             links: self.links(),
         }
     }
@@ -278,7 +279,11 @@ impl<'a> OpsRender<'a> {
             } else {
                 format!(" Operations under `client.{}()`.", naming::file_stem(&file))
             };
-            let tokens = quote! { #![doc = #doc] }.chain(items.into_iter().collect());
+            let items: TokenStream = items.into_iter().collect();
+            // The types module, imported once for the paths that name it.
+            let uses_types = mentions_types(items.clone());
+            let import = uses_types.then(|| quote! { use super::super::types; });
+            let tokens = quote! { #![doc = #doc] #import }.chain(items);
             files.push((path, tokens));
             let m = ident(&file);
             let cfg = file_cfgs.get(&file);
@@ -444,4 +449,25 @@ fn body_type(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
         Some((_, t)) => ctx.ty(t),
         None => ctx.ty(&TypeRef::Any),
     }
+}
+
+/// Whether `stream` names the types module (`types::X`, also in doc links).
+fn mentions_types(stream: TokenStream) -> bool {
+    let mut prev_types = false;
+    for tree in stream {
+        let hit = match &tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                prev_types = i == "types";
+                continue;
+            }
+            proc_macro2::TokenTree::Punct(p) => prev_types && p.as_char() == ':',
+            proc_macro2::TokenTree::Group(g) => mentions_types(g.stream()),
+            proc_macro2::TokenTree::Literal(l) => l.to_string().contains("](types::"),
+        };
+        if hit {
+            return true;
+        }
+        prev_types = false;
+    }
+    false
 }

@@ -39,11 +39,8 @@ impl<'a> OpsRender<'a> {
     /// the request, parameters, result, errors, auth, pagination and an example.
     pub(super) fn op_page(&self, builder: &str, op: &Operation, at_root: bool) -> Vec<String> {
         let links = self.links();
-        let types = if at_root {
-            "super::types"
-        } else {
-            "super::super::types"
-        };
+        // A group's file imports the types module once (see `OpsRender::files`).
+        let types = if at_root { "super::types" } else { "types" };
         let module = if at_root {
             format!("super::operations::{}", "root")
         } else {
