@@ -13,7 +13,8 @@
 //! - [`paginate`]: lazy streams of pages and items.
 //! - [`stream`]: responses read as they arrive: server-sent events
 //!   ([`stream::Events`]) and JSON Lines ([`stream::JsonLines`]), typed.
-//! - [`Operation`]: what a generated request builder is; [`ResponseFuture`],
+//! - [`Operation`]: what a generated request builder is (its [`Call`] and an
+//!   operation's parameters, an [`Endpoint`]); [`ResponseFuture`],
 //!   [`BodyFuture`], [`operation::pages`] and [`operation::items`] send one.
 //! - [`json`]: the JSON reader responses, streamed items and webhook
 //!   deliveries are decoded with ([`json::Decode`], one decoder per type).
@@ -125,8 +126,8 @@ pub use error::{
 };
 pub use multipart::FilePart;
 pub use operation::{
-    BodyFuture, Call, ItemStream, MakeStream, Operation, PageStream, Paginated, ResponseFuture,
-    StreamFuture,
+    BodyFuture, Call, Endpoint, ItemStream, MakeStream, Operation, PageStream, Paginated,
+    ResponseFuture, StreamFuture,
 };
 pub use paginate::Page;
 pub use patch::Patch;

@@ -3,7 +3,8 @@
 //!
 //! A generated builder holds its parameters and a [`Call`] (the client and
 //! per-call settings); it describes its request ([`Operation::request`]) and
-//! how each status decodes ([`Operation::decode`]). Everything else is here,
+//! how each status decodes ([`Operation::decode`]), which its parameters say
+//! ([`Endpoint`]). Everything else is here,
 //! written once: sending goes through the one, non-generic [`Client::execute`]
 //! (retries, time-outs), and [`ResponseFuture`], [`BodyFuture`], [`pages`] and
 //! [`items`] only glue the builder's decode table onto it. They are generic
@@ -61,6 +62,36 @@ impl Call {
     /// with [`Error::Request`] when sent, never a panic).
     pub fn add_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.options.headers.push((name.into(), value.into()));
+    }
+}
+
+/// What one operation sends and how its responses decode, implemented by
+/// each generated operation's parameters. A generated API's one generic
+/// request builder pairs them with a [`Call`] and is the [`Operation`]; it
+/// delegates these items here.
+pub trait Endpoint {
+    /// The decoded success body.
+    type Output;
+    /// The operation's enum of documented error responses.
+    type Error;
+
+    /// The request these parameters describe.
+    fn request(&self) -> Request;
+
+    /// Decodes a response by its status (see [`Operation::decode`]).
+    fn decode(raw: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>>;
+
+    /// Whether the success is read as it arrives (see [`Operation::STREAMED`]).
+    const STREAMED: bool = false;
+
+    /// Decodes a 2xx response whose body is still arriving (see
+    /// [`Operation::decode_live`]).
+    fn decode_live(
+        raw: RawResponse,
+        body: LiveBody,
+    ) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        drop(body);
+        Self::decode(raw)
     }
 }
 

@@ -85,12 +85,14 @@ impl AuditLogs {
     ) -> self::AuditLogsGetAuditlogs {
         self::AuditLogsGetAuditlogs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            config_id: None,
-            environment_id: None,
-            audit_log_type: None,
-            from_utc_date_time: None,
-            to_utc_date_time: None,
+            params: self::AuditLogsGetAuditlogsParams {
+                product_id: product_id.into(),
+                config_id: None,
+                environment_id: None,
+                audit_log_type: None,
+                from_utc_date_time: None,
+                to_utc_date_time: None,
+            },
         }
     }
 
@@ -159,14 +161,16 @@ impl AuditLogs {
     ) -> self::AuditLogsGetAuditlogsV2 {
         self::AuditLogsGetAuditlogsV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            config_id: None,
-            environment_id: None,
-            audit_log_type: None,
-            from_utc_date_time: None,
-            to_utc_date_time: None,
-            page_number: None,
-            page_size: None,
+            params: self::AuditLogsGetAuditlogsV2Params {
+                product_id: product_id.into(),
+                config_id: None,
+                environment_id: None,
+                audit_log_type: None,
+                from_utc_date_time: None,
+                to_utc_date_time: None,
+                page_number: None,
+                page_size: None,
+            },
         }
     }
 
@@ -224,7 +228,9 @@ impl AuditLogs {
     ) -> self::AuditLogsGetDeletedSettings {
         self::AuditLogsGetDeletedSettings {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
+            params: self::AuditLogsGetDeletedSettingsParams {
+                config_id: config_id.into(),
+            },
         }
     }
 
@@ -300,13 +306,15 @@ impl AuditLogs {
     ) -> self::AuditLogsGetOrganizationAuditlogs {
         self::AuditLogsGetOrganizationAuditlogs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            product_id: None,
-            config_id: None,
-            environment_id: None,
-            audit_log_type: None,
-            from_utc_date_time: None,
-            to_utc_date_time: None,
+            params: self::AuditLogsGetOrganizationAuditlogsParams {
+                organization_id: organization_id.into(),
+                product_id: None,
+                config_id: None,
+                environment_id: None,
+                audit_log_type: None,
+                from_utc_date_time: None,
+                to_utc_date_time: None,
+            },
         }
     }
 
@@ -376,28 +384,31 @@ impl AuditLogs {
     ) -> self::AuditLogsGetOrganizationAuditlogsV2 {
         self::AuditLogsGetOrganizationAuditlogsV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            product_id: None,
-            config_id: None,
-            environment_id: None,
-            audit_log_type: None,
-            from_utc_date_time: None,
-            to_utc_date_time: None,
-            page_number: None,
-            page_size: None,
+            params: self::AuditLogsGetOrganizationAuditlogsV2Params {
+                organization_id: organization_id.into(),
+                product_id: None,
+                config_id: None,
+                environment_id: None,
+                audit_log_type: None,
+                from_utc_date_time: None,
+                to_utc_date_time: None,
+                page_number: None,
+                page_size: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Audit log items for Product
 ///
 /// `GET /v1/products/{productId}/auditlogs` (operation `get-auditlogs`), made by [`AuditLogs::get_auditlogs`](AuditLogs::get_auditlogs); see there for parameters, errors and an example.
+pub type AuditLogsGetAuditlogs = super::RequestBuilder<AuditLogsGetAuditlogsParams>;
+
+/// The parameters of [`AuditLogsGetAuditlogs`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct AuditLogsGetAuditlogs {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct AuditLogsGetAuditlogsParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: Option<::uuid::Uuid>,
     pub(crate) environment_id: Option<::uuid::Uuid>,
@@ -445,19 +456,19 @@ impl ::std::error::Error for AuditLogsGetAuditlogsError {}
 impl AuditLogsGetAuditlogs {
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.config_id = Some(value.into());
+        self.params.config_id = Some(value.into());
         self
     }
 
     /// The identifier of the Environment.
     pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.environment_id = Some(value.into());
+        self.params.environment_id = Some(value.into());
         self
     }
 
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(mut self, value: impl Into<types::AuditLogType>) -> Self {
-        self.audit_log_type = Some(value.into());
+        self.params.audit_log_type = Some(value.into());
         self
     }
 
@@ -466,7 +477,7 @@ impl AuditLogsGetAuditlogs {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = Some(value.into());
+        self.params.from_utc_date_time = Some(value.into());
         self
     }
 
@@ -475,56 +486,14 @@ impl AuditLogsGetAuditlogs {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = Some(value.into());
+        self.params.to_utc_date_time = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
+impl ::openapi_runtime::Endpoint for AuditLogsGetAuditlogsParams {
     type Output = Vec<types::AuditLogItemModel>;
     type Error = AuditLogsGetAuditlogsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -581,27 +550,16 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
     }
 }
 
-impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
-    type Output = Result<
-        Vec<types::AuditLogItemModel>,
-        ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/products/{productId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/products/{productId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Audit log items for Product (V2)
 ///
 /// `GET /v2/products/{productId}/auditlogs` (operation `get-auditlogs-v2`), made by [`AuditLogs::get_auditlogs_v2`](AuditLogs::get_auditlogs_v2); see there for parameters, errors and an example.
+pub type AuditLogsGetAuditlogsV2 = super::RequestBuilder<AuditLogsGetAuditlogsV2Params>;
+
+/// The parameters of [`AuditLogsGetAuditlogsV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct AuditLogsGetAuditlogsV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct AuditLogsGetAuditlogsV2Params {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: Option<::uuid::Uuid>,
     pub(crate) environment_id: Option<::uuid::Uuid>,
@@ -651,19 +609,19 @@ impl ::std::error::Error for AuditLogsGetAuditlogsV2Error {}
 impl AuditLogsGetAuditlogsV2 {
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.config_id = Some(value.into());
+        self.params.config_id = Some(value.into());
         self
     }
 
     /// The identifier of the Environment.
     pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.environment_id = Some(value.into());
+        self.params.environment_id = Some(value.into());
         self
     }
 
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(mut self, value: impl Into<types::AuditLogType>) -> Self {
-        self.audit_log_type = Some(value.into());
+        self.params.audit_log_type = Some(value.into());
         self
     }
 
@@ -672,7 +630,7 @@ impl AuditLogsGetAuditlogsV2 {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = Some(value.into());
+        self.params.from_utc_date_time = Some(value.into());
         self
     }
 
@@ -681,7 +639,7 @@ impl AuditLogsGetAuditlogsV2 {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = Some(value.into());
+        self.params.to_utc_date_time = Some(value.into());
         self
     }
 
@@ -689,7 +647,7 @@ impl AuditLogsGetAuditlogsV2 {
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
     pub fn page_number(mut self, value: impl Into<i32>) -> Self {
-        self.page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 
@@ -697,56 +655,14 @@ impl AuditLogsGetAuditlogsV2 {
     ///
     /// Value at least 1 and at most 100; default `100`.
     pub fn page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for AuditLogsGetAuditlogsV2 {
+impl ::openapi_runtime::Endpoint for AuditLogsGetAuditlogsV2Params {
     type Output = types::AuditLogItemModelPagedList;
     type Error = AuditLogsGetAuditlogsV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -815,27 +731,18 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogsV2 {
     }
 }
 
-impl ::std::future::IntoFuture for AuditLogsGetAuditlogsV2 {
-    type Output = Result<
-        types::AuditLogItemModelPagedList,
-        ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/configs/{configId}/deleted-settings`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/configs/{configId}/deleted-settings`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Deleted Settings
 ///
 /// `GET /v1/configs/{configId}/deleted-settings` (operation `get-deleted-settings`), made by [`AuditLogs::get_deleted_settings`](AuditLogs::get_deleted_settings); see there for parameters, errors and an example.
+pub type AuditLogsGetDeletedSettings = super::RequestBuilder<
+    AuditLogsGetDeletedSettingsParams,
+>;
+
+/// The parameters of [`AuditLogsGetDeletedSettings`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct AuditLogsGetDeletedSettings {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct AuditLogsGetDeletedSettingsParams {
     pub(crate) config_id: ::uuid::Uuid,
 }
 
@@ -875,53 +782,9 @@ impl ::std::fmt::Display for AuditLogsGetDeletedSettingsError {
 }
 
 impl ::std::error::Error for AuditLogsGetDeletedSettingsError {}
-impl AuditLogsGetDeletedSettings {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
+impl ::openapi_runtime::Endpoint for AuditLogsGetDeletedSettingsParams {
     type Output = Vec<types::DeletedSettingModel>;
     type Error = AuditLogsGetDeletedSettingsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -948,27 +811,18 @@ impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
     }
 }
 
-impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
-    type Output = Result<
-        Vec<types::DeletedSettingModel>,
-        ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Audit log items for Organization
 ///
 /// `GET /v1/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs`), made by [`AuditLogs::get_organization_auditlogs`](AuditLogs::get_organization_auditlogs); see there for parameters, errors and an example.
+pub type AuditLogsGetOrganizationAuditlogs = super::RequestBuilder<
+    AuditLogsGetOrganizationAuditlogsParams,
+>;
+
+/// The parameters of [`AuditLogsGetOrganizationAuditlogs`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct AuditLogsGetOrganizationAuditlogs {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct AuditLogsGetOrganizationAuditlogsParams {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) product_id: Option<::uuid::Uuid>,
     pub(crate) config_id: Option<::uuid::Uuid>,
@@ -1017,25 +871,25 @@ impl ::std::error::Error for AuditLogsGetOrganizationAuditlogsError {}
 impl AuditLogsGetOrganizationAuditlogs {
     /// The identifier of the Product.
     pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.config_id = Some(value.into());
+        self.params.config_id = Some(value.into());
         self
     }
 
     /// The identifier of the Environment.
     pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.environment_id = Some(value.into());
+        self.params.environment_id = Some(value.into());
         self
     }
 
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(mut self, value: impl Into<types::AuditLogType>) -> Self {
-        self.audit_log_type = Some(value.into());
+        self.params.audit_log_type = Some(value.into());
         self
     }
 
@@ -1044,7 +898,7 @@ impl AuditLogsGetOrganizationAuditlogs {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = Some(value.into());
+        self.params.from_utc_date_time = Some(value.into());
         self
     }
 
@@ -1053,56 +907,14 @@ impl AuditLogsGetOrganizationAuditlogs {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = Some(value.into());
+        self.params.to_utc_date_time = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
+impl ::openapi_runtime::Endpoint for AuditLogsGetOrganizationAuditlogsParams {
     type Output = Vec<types::AuditLogItemModel>;
     type Error = AuditLogsGetOrganizationAuditlogsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1170,27 +982,18 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
     }
 }
 
-impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
-    type Output = Result<
-        Vec<types::AuditLogItemModel>,
-        ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Audit log items for Organization (V2)
 ///
 /// `GET /v2/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs-v2`), made by [`AuditLogs::get_organization_auditlogs_v2`](AuditLogs::get_organization_auditlogs_v2); see there for parameters, errors and an example.
+pub type AuditLogsGetOrganizationAuditlogsV2 = super::RequestBuilder<
+    AuditLogsGetOrganizationAuditlogsV2Params,
+>;
+
+/// The parameters of [`AuditLogsGetOrganizationAuditlogsV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct AuditLogsGetOrganizationAuditlogsV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct AuditLogsGetOrganizationAuditlogsV2Params {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) product_id: Option<::uuid::Uuid>,
     pub(crate) config_id: Option<::uuid::Uuid>,
@@ -1241,25 +1044,25 @@ impl ::std::error::Error for AuditLogsGetOrganizationAuditlogsV2Error {}
 impl AuditLogsGetOrganizationAuditlogsV2 {
     /// The identifier of the Product.
     pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.config_id = Some(value.into());
+        self.params.config_id = Some(value.into());
         self
     }
 
     /// The identifier of the Environment.
     pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.environment_id = Some(value.into());
+        self.params.environment_id = Some(value.into());
         self
     }
 
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(mut self, value: impl Into<types::AuditLogType>) -> Self {
-        self.audit_log_type = Some(value.into());
+        self.params.audit_log_type = Some(value.into());
         self
     }
 
@@ -1268,7 +1071,7 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = Some(value.into());
+        self.params.from_utc_date_time = Some(value.into());
         self
     }
 
@@ -1277,7 +1080,7 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = Some(value.into());
+        self.params.to_utc_date_time = Some(value.into());
         self
     }
 
@@ -1285,7 +1088,7 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
     pub fn page_number(mut self, value: impl Into<i32>) -> Self {
-        self.page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 
@@ -1293,56 +1096,14 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
     ///
     /// Value at least 1 and at most 100; default `100`.
     pub fn page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogsV2 {
+impl ::openapi_runtime::Endpoint for AuditLogsGetOrganizationAuditlogsV2Params {
     type Output = types::AuditLogItemModelPagedList;
     type Error = AuditLogsGetOrganizationAuditlogsV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1421,17 +1182,5 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogsV2 {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogsV2 {
-    type Output = Result<
-        types::AuditLogItemModelPagedList,
-        ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -67,7 +67,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsGetChangeRequest {
         self::ChangeRequestsGetChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsGetChangeRequestParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -127,8 +129,10 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsUpdateChangeRequest {
         self::ChangeRequestsUpdateChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            body: body.into(),
+            params: self::ChangeRequestsUpdateChangeRequestParams {
+                change_request_id: change_request_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -198,16 +202,18 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsGetChangeRequests {
         self::ChangeRequestsGetChangeRequests {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            config_id: None,
-            environment_id: None,
-            setting_id: None,
-            change_request_status_filter: None,
-            schedule_filter: None,
-            approve_required_filter: None,
-            needs_attention_filter: None,
-            page_number: None,
-            page_size: None,
+            params: self::ChangeRequestsGetChangeRequestsParams {
+                product_id: product_id.into(),
+                config_id: None,
+                environment_id: None,
+                setting_id: None,
+                change_request_status_filter: None,
+                schedule_filter: None,
+                approve_required_filter: None,
+                needs_attention_filter: None,
+                page_number: None,
+                page_size: None,
+            },
         }
     }
 
@@ -269,8 +275,10 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsGetChangeRequestProposedChanges {
         self::ChangeRequestsGetChangeRequestProposedChanges {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            setting_id: None,
+            params: self::ChangeRequestsGetChangeRequestProposedChangesParams {
+                change_request_id: change_request_id.into(),
+                setting_id: None,
+            },
         }
     }
 
@@ -335,9 +343,11 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsUpdateChangeRequestProposedChanges {
         self::ChangeRequestsUpdateChangeRequestProposedChanges {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            setting_id: None,
-            body: body.into(),
+            params: self::ChangeRequestsUpdateChangeRequestProposedChangesParams {
+                change_request_id: change_request_id.into(),
+                setting_id: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -398,8 +408,10 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsAddChangeRequestComment {
         self::ChangeRequestsAddChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            body: body.into(),
+            params: self::ChangeRequestsAddChangeRequestCommentParams {
+                change_request_id: change_request_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -456,7 +468,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsApplyChangeRequest {
         self::ChangeRequestsApplyChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsApplyChangeRequestParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -513,7 +527,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsApproveChangeRequest {
         self::ChangeRequestsApproveChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsApproveChangeRequestParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -571,7 +587,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsClaimChangeRequestOwnership {
         self::ChangeRequestsClaimChangeRequestOwnership {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsClaimChangeRequestOwnershipParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -628,7 +646,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsCloseChangeRequest {
         self::ChangeRequestsCloseChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsCloseChangeRequestParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -691,9 +711,11 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsCreateChangeRequest {
         self::ChangeRequestsCreateChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
-            body: body.into(),
+            params: self::ChangeRequestsCreateChangeRequestParams {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -751,7 +773,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsRemoveChangeRequestApproval {
         self::ChangeRequestsRemoveChangeRequestApproval {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
+            params: self::ChangeRequestsRemoveChangeRequestApprovalParams {
+                change_request_id: change_request_id.into(),
+            },
         }
     }
 
@@ -815,9 +839,11 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsResolveChangeRequestSettingConflicts {
         self::ChangeRequestsResolveChangeRequestSettingConflicts {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            setting_id: setting_id.into(),
-            body: body.into(),
+            params: self::ChangeRequestsResolveChangeRequestSettingConflictsParams {
+                change_request_id: change_request_id.into(),
+                setting_id: setting_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -878,8 +904,10 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsUpdateChangeRequestComment {
         self::ChangeRequestsUpdateChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            comment_id: comment_id.into(),
-            body: body.into(),
+            params: self::ChangeRequestsUpdateChangeRequestCommentParams {
+                comment_id: comment_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -936,7 +964,9 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsDeleteChangeRequestComment {
         self::ChangeRequestsDeleteChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            comment_id: comment_id.into(),
+            params: self::ChangeRequestsDeleteChangeRequestCommentParams {
+                comment_id: comment_id.into(),
+            },
         }
     }
 
@@ -997,21 +1027,26 @@ impl ChangeRequests {
     ) -> self::ChangeRequestsDeleteChangeRequestProposedChange {
         self::ChangeRequestsDeleteChangeRequestProposedChange {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            change_request_id: change_request_id.into(),
-            setting_id: setting_id.into(),
+            params: self::ChangeRequestsDeleteChangeRequestProposedChangeParams {
+                change_request_id: change_request_id.into(),
+                setting_id: setting_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v2/change-requests/{changeRequestId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/change-requests/{changeRequestId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Change Request
 ///
 /// `GET /v2/change-requests/{changeRequestId}` (operation `get-change-request`), made by [`ChangeRequests::get_change_request`](ChangeRequests::get_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsGetChangeRequest = super::RequestBuilder<
+    ChangeRequestsGetChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsGetChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsGetChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsGetChangeRequestParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -1051,53 +1086,9 @@ impl ::std::fmt::Display for ChangeRequestsGetChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsGetChangeRequestError {}
-impl ChangeRequestsGetChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsGetChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsGetChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1123,27 +1114,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v2/change-requests/{changeRequestId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v2/change-requests/{changeRequestId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Change Request
 ///
 /// `PUT /v2/change-requests/{changeRequestId}` (operation `update-change-request`), made by [`ChangeRequests::update_change_request`](ChangeRequests::update_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsUpdateChangeRequest = super::RequestBuilder<
+    ChangeRequestsUpdateChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsUpdateChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsUpdateChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsUpdateChangeRequestParams {
     pub(crate) change_request_id: i64,
     pub(crate) body: types::UpdateChangeRequestModel,
 }
@@ -1184,53 +1166,9 @@ impl ::std::fmt::Display for ChangeRequestsUpdateChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsUpdateChangeRequestError {}
-impl ChangeRequestsUpdateChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsUpdateChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsUpdateChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1259,27 +1197,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/products/{productId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/products/{productId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Change Requests
 ///
 /// `GET /v2/products/{productId}/change-requests` (operation `get-change-requests`), made by [`ChangeRequests::get_change_requests`](ChangeRequests::get_change_requests); see there for parameters, errors and an example.
+pub type ChangeRequestsGetChangeRequests = super::RequestBuilder<
+    ChangeRequestsGetChangeRequestsParams,
+>;
+
+/// The parameters of [`ChangeRequestsGetChangeRequests`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsGetChangeRequests {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsGetChangeRequestsParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: Option<::uuid::Uuid>,
     pub(crate) environment_id: Option<::uuid::Uuid>,
@@ -1333,19 +1262,19 @@ impl ::std::error::Error for ChangeRequestsGetChangeRequestsError {}
 impl ChangeRequestsGetChangeRequests {
     /// Filter Change Requests by Config identifier.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.config_id = Some(value.into());
+        self.params.config_id = Some(value.into());
         self
     }
 
     /// Filter Change Requests by Environment identifier.
     pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.environment_id = Some(value.into());
+        self.params.environment_id = Some(value.into());
         self
     }
 
     /// Filter Change Requests by Setting identifier.
     pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
-        self.setting_id = Some(value.into());
+        self.params.setting_id = Some(value.into());
         self
     }
 
@@ -1354,7 +1283,7 @@ impl ChangeRequestsGetChangeRequests {
         mut self,
         value: impl Into<Vec<types::ChangeRequestStatus>>,
     ) -> Self {
-        self.change_request_status_filter = Some(value.into());
+        self.params.change_request_status_filter = Some(value.into());
         self
     }
 
@@ -1363,7 +1292,7 @@ impl ChangeRequestsGetChangeRequests {
         mut self,
         value: impl Into<types::ChangeRequestScheduleFilter>,
     ) -> Self {
-        self.schedule_filter = Some(value.into());
+        self.params.schedule_filter = Some(value.into());
         self
     }
 
@@ -1372,7 +1301,7 @@ impl ChangeRequestsGetChangeRequests {
         mut self,
         value: impl Into<types::ChangeRequestApproveRequiredFilter>,
     ) -> Self {
-        self.approve_required_filter = Some(value.into());
+        self.params.approve_required_filter = Some(value.into());
         self
     }
 
@@ -1381,7 +1310,7 @@ impl ChangeRequestsGetChangeRequests {
         mut self,
         value: impl Into<types::NeedsAttentionFilter>,
     ) -> Self {
-        self.needs_attention_filter = Some(value.into());
+        self.params.needs_attention_filter = Some(value.into());
         self
     }
 
@@ -1389,7 +1318,7 @@ impl ChangeRequestsGetChangeRequests {
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
     pub fn page_number(mut self, value: impl Into<i32>) -> Self {
-        self.page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 
@@ -1397,56 +1326,14 @@ impl ChangeRequestsGetChangeRequests {
     ///
     /// Value at least 1 and at most 100; default `25`.
     pub fn page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequests {
+impl ::openapi_runtime::Endpoint for ChangeRequestsGetChangeRequestsParams {
     type Output = types::ChangeRequestsModel;
     type Error = ChangeRequestsGetChangeRequestsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1527,27 +1414,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequests {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
-    type Output = Result<
-        types::ChangeRequestsModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Settings included in Change Request
 ///
 /// `GET /v2/change-requests/{changeRequestId}/proposed-changes` (operation `get-change-request-proposed-changes`), made by [`ChangeRequests::get_change_request_proposed_changes`](ChangeRequests::get_change_request_proposed_changes); see there for parameters, errors and an example.
+pub type ChangeRequestsGetChangeRequestProposedChanges = super::RequestBuilder<
+    ChangeRequestsGetChangeRequestProposedChangesParams,
+>;
+
+/// The parameters of [`ChangeRequestsGetChangeRequestProposedChanges`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsGetChangeRequestProposedChanges {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsGetChangeRequestProposedChangesParams {
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: Option<i32>,
 }
@@ -1596,56 +1474,15 @@ impl ::std::error::Error for ChangeRequestsGetChangeRequestProposedChangesError 
 impl ChangeRequestsGetChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
     pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
-        self.setting_id = Some(value.into());
+        self.params.setting_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChanges {
+impl ::openapi_runtime::Endpoint
+for ChangeRequestsGetChangeRequestProposedChangesParams {
     type Output = types::ChangeRequestProposedChangesModel;
     type Error = ChangeRequestsGetChangeRequestProposedChangesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1663,7 +1500,6 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChan
                 true,
             )
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -1693,27 +1529,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChan
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges {
-    type Output = Result<
-        types::ChangeRequestProposedChangesModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestProposedChangesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Settings included in Change Request
 ///
 /// `PUT /v2/change-requests/{changeRequestId}/proposed-changes` (operation `update-change-request-proposed-changes`), made by [`ChangeRequests::update_change_request_proposed_changes`](ChangeRequests::update_change_request_proposed_changes); see there for parameters, errors and an example.
+pub type ChangeRequestsUpdateChangeRequestProposedChanges = super::RequestBuilder<
+    ChangeRequestsUpdateChangeRequestProposedChangesParams,
+>;
+
+/// The parameters of [`ChangeRequestsUpdateChangeRequestProposedChanges`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsUpdateChangeRequestProposedChanges {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsUpdateChangeRequestProposedChangesParams {
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: Option<i32>,
     pub(crate) body: types::UpdateChangeRequestProposedChangesModel,
@@ -1763,56 +1590,15 @@ impl ::std::error::Error for ChangeRequestsUpdateChangeRequestProposedChangesErr
 impl ChangeRequestsUpdateChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
     pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
-        self.setting_id = Some(value.into());
+        self.params.setting_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedChanges {
+impl ::openapi_runtime::Endpoint
+for ChangeRequestsUpdateChangeRequestProposedChangesParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsUpdateChangeRequestProposedChangesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1831,7 +1617,6 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedC
             )
             .json(&self.body)
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -1861,27 +1646,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedC
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestProposedChanges {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/comments`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/comments`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Add Comment
 ///
 /// `POST /v2/change-requests/{changeRequestId}/comments` (operation `add-change-request-comment`), made by [`ChangeRequests::add_change_request_comment`](ChangeRequests::add_change_request_comment); see there for parameters, errors and an example.
+pub type ChangeRequestsAddChangeRequestComment = super::RequestBuilder<
+    ChangeRequestsAddChangeRequestCommentParams,
+>;
+
+/// The parameters of [`ChangeRequestsAddChangeRequestComment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsAddChangeRequestComment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsAddChangeRequestCommentParams {
     pub(crate) change_request_id: i64,
     pub(crate) body: types::AddChangeRequestCommentModel,
 }
@@ -1922,53 +1698,9 @@ impl ::std::fmt::Display for ChangeRequestsAddChangeRequestCommentError {
 }
 
 impl ::std::error::Error for ChangeRequestsAddChangeRequestCommentError {}
-impl ChangeRequestsAddChangeRequestComment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsAddChangeRequestComment {
+impl ::openapi_runtime::Endpoint for ChangeRequestsAddChangeRequestCommentParams {
     type Output = types::ChangeRequestCommentModel;
     type Error = ChangeRequestsAddChangeRequestCommentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2005,27 +1737,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsAddChangeRequestComment {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsAddChangeRequestComment {
-    type Output = Result<
-        types::ChangeRequestCommentModel,
-        ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/apply`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/apply`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Apply Change Request
 ///
 /// `POST /v2/change-requests/{changeRequestId}/apply` (operation `apply-change-request`), made by [`ChangeRequests::apply_change_request`](ChangeRequests::apply_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsApplyChangeRequest = super::RequestBuilder<
+    ChangeRequestsApplyChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsApplyChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsApplyChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsApplyChangeRequestParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -2065,53 +1788,9 @@ impl ::std::fmt::Display for ChangeRequestsApplyChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsApplyChangeRequestError {}
-impl ChangeRequestsApplyChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsApplyChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsApplyChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsApplyChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2143,27 +1822,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsApplyChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsApplyChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/approve`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/approve`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Approve Change Request
 ///
 /// `POST /v2/change-requests/{changeRequestId}/approve` (operation `approve-change-request`), made by [`ChangeRequests::approve_change_request`](ChangeRequests::approve_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsApproveChangeRequest = super::RequestBuilder<
+    ChangeRequestsApproveChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsApproveChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsApproveChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsApproveChangeRequestParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -2203,53 +1873,9 @@ impl ::std::fmt::Display for ChangeRequestsApproveChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsApproveChangeRequestError {}
-impl ChangeRequestsApproveChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsApproveChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsApproveChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsApproveChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2281,27 +1907,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsApproveChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsApproveChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/claim-ownership`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/claim-ownership`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Claim Ownership
 ///
 /// `POST /v2/change-requests/{changeRequestId}/claim-ownership` (operation `claim-change-request-ownership`), made by [`ChangeRequests::claim_change_request_ownership`](ChangeRequests::claim_change_request_ownership); see there for parameters, errors and an example.
+pub type ChangeRequestsClaimChangeRequestOwnership = super::RequestBuilder<
+    ChangeRequestsClaimChangeRequestOwnershipParams,
+>;
+
+/// The parameters of [`ChangeRequestsClaimChangeRequestOwnership`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsClaimChangeRequestOwnership {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsClaimChangeRequestOwnershipParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -2343,53 +1960,9 @@ impl ::std::fmt::Display for ChangeRequestsClaimChangeRequestOwnershipError {
 }
 
 impl ::std::error::Error for ChangeRequestsClaimChangeRequestOwnershipError {}
-impl ChangeRequestsClaimChangeRequestOwnership {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsClaimChangeRequestOwnership {
+impl ::openapi_runtime::Endpoint for ChangeRequestsClaimChangeRequestOwnershipParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsClaimChangeRequestOwnershipError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2429,27 +2002,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsClaimChangeRequestOwnership 
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsClaimChangeRequestOwnership {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/close`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/close`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Close Change Request
 ///
 /// `POST /v2/change-requests/{changeRequestId}/close` (operation `close-change-request`), made by [`ChangeRequests::close_change_request`](ChangeRequests::close_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsCloseChangeRequest = super::RequestBuilder<
+    ChangeRequestsCloseChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsCloseChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsCloseChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsCloseChangeRequestParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -2489,53 +2053,9 @@ impl ::std::fmt::Display for ChangeRequestsCloseChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsCloseChangeRequestError {}
-impl ChangeRequestsCloseChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsCloseChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsCloseChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsCloseChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2567,27 +2087,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsCloseChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsCloseChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/configs/{configId}/environments/{environmentId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/configs/{configId}/environments/{environmentId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Change Request
 ///
 /// `POST /v2/configs/{configId}/environments/{environmentId}/change-requests` (operation `create-change-request`), made by [`ChangeRequests::create_change_request`](ChangeRequests::create_change_request); see there for parameters, errors and an example.
+pub type ChangeRequestsCreateChangeRequest = super::RequestBuilder<
+    ChangeRequestsCreateChangeRequestParams,
+>;
+
+/// The parameters of [`ChangeRequestsCreateChangeRequest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsCreateChangeRequest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsCreateChangeRequestParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: types::CreateChangeRequestModel,
@@ -2629,53 +2140,9 @@ impl ::std::fmt::Display for ChangeRequestsCreateChangeRequestError {
 }
 
 impl ::std::error::Error for ChangeRequestsCreateChangeRequestError {}
-impl ChangeRequestsCreateChangeRequest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsCreateChangeRequest {
+impl ::openapi_runtime::Endpoint for ChangeRequestsCreateChangeRequestParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsCreateChangeRequestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2710,27 +2177,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsCreateChangeRequest {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsCreateChangeRequest {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/remove-approval`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/remove-approval`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Remove Approval
 ///
 /// `POST /v2/change-requests/{changeRequestId}/remove-approval` (operation `remove-change-request-approval`), made by [`ChangeRequests::remove_change_request_approval`](ChangeRequests::remove_change_request_approval); see there for parameters, errors and an example.
+pub type ChangeRequestsRemoveChangeRequestApproval = super::RequestBuilder<
+    ChangeRequestsRemoveChangeRequestApprovalParams,
+>;
+
+/// The parameters of [`ChangeRequestsRemoveChangeRequestApproval`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsRemoveChangeRequestApproval {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsRemoveChangeRequestApprovalParams {
     pub(crate) change_request_id: i64,
 }
 
@@ -2772,53 +2230,9 @@ impl ::std::fmt::Display for ChangeRequestsRemoveChangeRequestApprovalError {
 }
 
 impl ::std::error::Error for ChangeRequestsRemoveChangeRequestApprovalError {}
-impl ChangeRequestsRemoveChangeRequestApproval {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsRemoveChangeRequestApproval {
+impl ::openapi_runtime::Endpoint for ChangeRequestsRemoveChangeRequestApprovalParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsRemoveChangeRequestApprovalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2858,27 +2272,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsRemoveChangeRequestApproval 
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsRemoveChangeRequestApproval {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Resolve Setting Conflicts
 ///
 /// `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts` (operation `resolve-change-request-setting-conflicts`), made by [`ChangeRequests::resolve_change_request_setting_conflicts`](ChangeRequests::resolve_change_request_setting_conflicts); see there for parameters, errors and an example.
+pub type ChangeRequestsResolveChangeRequestSettingConflicts = super::RequestBuilder<
+    ChangeRequestsResolveChangeRequestSettingConflictsParams,
+>;
+
+/// The parameters of [`ChangeRequestsResolveChangeRequestSettingConflicts`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsResolveChangeRequestSettingConflicts {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsResolveChangeRequestSettingConflictsParams {
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: i32,
     pub(crate) body: types::ResolveChangeRequestSettingConflictsModel,
@@ -2925,53 +2330,10 @@ impl ::std::fmt::Display for ChangeRequestsResolveChangeRequestSettingConflictsE
 }
 
 impl ::std::error::Error for ChangeRequestsResolveChangeRequestSettingConflictsError {}
-impl ChangeRequestsResolveChangeRequestSettingConflicts {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation
-for ChangeRequestsResolveChangeRequestSettingConflicts {
+impl ::openapi_runtime::Endpoint
+for ChangeRequestsResolveChangeRequestSettingConflictsParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsResolveChangeRequestSettingConflictsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3015,27 +2377,18 @@ for ChangeRequestsResolveChangeRequestSettingConflicts {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsResolveChangeRequestSettingConflicts {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Comment
 ///
 /// `PUT /v2/change-request-comments/{commentId}` (operation `update-change-request-comment`), made by [`ChangeRequests::update_change_request_comment`](ChangeRequests::update_change_request_comment); see there for parameters, errors and an example.
+pub type ChangeRequestsUpdateChangeRequestComment = super::RequestBuilder<
+    ChangeRequestsUpdateChangeRequestCommentParams,
+>;
+
+/// The parameters of [`ChangeRequestsUpdateChangeRequestComment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsUpdateChangeRequestComment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsUpdateChangeRequestCommentParams {
     pub(crate) comment_id: i64,
     pub(crate) body: types::UpdateChangeRequestCommentModel,
 }
@@ -3078,53 +2431,9 @@ impl ::std::fmt::Display for ChangeRequestsUpdateChangeRequestCommentError {
 }
 
 impl ::std::error::Error for ChangeRequestsUpdateChangeRequestCommentError {}
-impl ChangeRequestsUpdateChangeRequestComment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestComment {
+impl ::openapi_runtime::Endpoint for ChangeRequestsUpdateChangeRequestCommentParams {
     type Output = types::ChangeRequestCommentModel;
     type Error = ChangeRequestsUpdateChangeRequestCommentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -3164,27 +2473,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestComment {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestComment {
-    type Output = Result<
-        types::ChangeRequestCommentModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Comment
 ///
 /// `DELETE /v2/change-request-comments/{commentId}` (operation `delete-change-request-comment`), made by [`ChangeRequests::delete_change_request_comment`](ChangeRequests::delete_change_request_comment); see there for parameters, errors and an example.
+pub type ChangeRequestsDeleteChangeRequestComment = super::RequestBuilder<
+    ChangeRequestsDeleteChangeRequestCommentParams,
+>;
+
+/// The parameters of [`ChangeRequestsDeleteChangeRequestComment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsDeleteChangeRequestComment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsDeleteChangeRequestCommentParams {
     pub(crate) comment_id: i64,
 }
 
@@ -3226,53 +2526,9 @@ impl ::std::fmt::Display for ChangeRequestsDeleteChangeRequestCommentError {
 }
 
 impl ::std::error::Error for ChangeRequestsDeleteChangeRequestCommentError {}
-impl ChangeRequestsDeleteChangeRequestComment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestComment {
+impl ::openapi_runtime::Endpoint for ChangeRequestsDeleteChangeRequestCommentParams {
     type Output = ();
     type Error = ChangeRequestsDeleteChangeRequestCommentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -3311,27 +2567,18 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestComment {
     }
 }
 
-impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestComment {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Setting from Change Request
 ///
 /// `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}` (operation `delete-change-request-proposed-change`), made by [`ChangeRequests::delete_change_request_proposed_change`](ChangeRequests::delete_change_request_proposed_change); see there for parameters, errors and an example.
+pub type ChangeRequestsDeleteChangeRequestProposedChange = super::RequestBuilder<
+    ChangeRequestsDeleteChangeRequestProposedChangeParams,
+>;
+
+/// The parameters of [`ChangeRequestsDeleteChangeRequestProposedChange`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ChangeRequestsDeleteChangeRequestProposedChange {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ChangeRequestsDeleteChangeRequestProposedChangeParams {
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: i32,
 }
@@ -3377,53 +2624,10 @@ impl ::std::fmt::Display for ChangeRequestsDeleteChangeRequestProposedChangeErro
 }
 
 impl ::std::error::Error for ChangeRequestsDeleteChangeRequestProposedChangeError {}
-impl ChangeRequestsDeleteChangeRequestProposedChange {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedChange {
+impl ::openapi_runtime::Endpoint
+for ChangeRequestsDeleteChangeRequestProposedChangeParams {
     type Output = types::ChangeRequestModel;
     type Error = ChangeRequestsDeleteChangeRequestProposedChangeError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -3436,7 +2640,6 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedC
             .path("/proposed-changes/")
             .path_param("settingId", &self.setting_id)
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -3463,17 +2666,5 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedC
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestProposedChange {
-    type Output = Result<
-        types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

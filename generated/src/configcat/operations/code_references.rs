@@ -67,7 +67,9 @@ impl CodeReferences {
     ) -> self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
         self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
+            params: self::CodeReferencesGetV1SettingsBySettingIdCodeReferencesParams {
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -123,7 +125,9 @@ impl CodeReferences {
     ) -> self::CodeReferencesPostV1CodeReferencesDeleteReports {
         self::CodeReferencesPostV1CodeReferencesDeleteReports {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CodeReferencesPostV1CodeReferencesDeleteReportsParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -179,20 +183,25 @@ impl CodeReferences {
     ) -> self::CodeReferencesPostV1CodeReferences {
         self::CodeReferencesPostV1CodeReferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CodeReferencesPostV1CodeReferencesParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/settings/{settingId}/code-references`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/settings/{settingId}/code-references`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get References for Feature Flag or Setting
 ///
 /// `GET /v1/settings/{settingId}/code-references` (operation `get_v1_settings_by_setting_id_code_references`), made by [`CodeReferences::get_v1_settings_by_setting_id_code_references`](CodeReferences::get_v1_settings_by_setting_id_code_references); see there for parameters, errors and an example.
+pub type CodeReferencesGetV1SettingsBySettingIdCodeReferences = super::RequestBuilder<
+    CodeReferencesGetV1SettingsBySettingIdCodeReferencesParams,
+>;
+
+/// The parameters of [`CodeReferencesGetV1SettingsBySettingIdCodeReferences`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CodeReferencesGetV1SettingsBySettingIdCodeReferencesParams {
     pub(crate) setting_id: i32,
 }
 
@@ -237,53 +246,10 @@ impl ::std::fmt::Display for CodeReferencesGetV1SettingsBySettingIdCodeReference
 }
 
 impl ::std::error::Error for CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {}
-impl CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation
-for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
+impl ::openapi_runtime::Endpoint
+for CodeReferencesGetV1SettingsBySettingIdCodeReferencesParams {
     type Output = Vec<types::CodeReferenceModel>;
     type Error = CodeReferencesGetV1SettingsBySettingIdCodeReferencesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -326,29 +292,18 @@ for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
     }
 }
 
-impl ::std::future::IntoFuture for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    type Output = Result<
-        Vec<types::CodeReferenceModel>,
-        ::openapi_runtime::Error<
-            CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
-        >,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/code-references/delete-reports`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/code-references/delete-reports`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Reference reports
 ///
 /// `POST /v1/code-references/delete-reports` (operation `post_v1_code_references_delete_reports`), made by [`CodeReferences::post_v1_code_references_delete_reports`](CodeReferences::post_v1_code_references_delete_reports); see there for parameters, errors and an example.
+pub type CodeReferencesPostV1CodeReferencesDeleteReports = super::RequestBuilder<
+    CodeReferencesPostV1CodeReferencesDeleteReportsParams,
+>;
+
+/// The parameters of [`CodeReferencesPostV1CodeReferencesDeleteReports`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CodeReferencesPostV1CodeReferencesDeleteReports {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CodeReferencesPostV1CodeReferencesDeleteReportsParams {
     pub(crate) body: types::DeleteRepositoryReportsRequest,
 }
 
@@ -393,53 +348,10 @@ impl ::std::fmt::Display for CodeReferencesPostV1CodeReferencesDeleteReportsErro
 }
 
 impl ::std::error::Error for CodeReferencesPostV1CodeReferencesDeleteReportsError {}
-impl CodeReferencesPostV1CodeReferencesDeleteReports {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteReports {
+impl ::openapi_runtime::Endpoint
+for CodeReferencesPostV1CodeReferencesDeleteReportsParams {
     type Output = ();
     type Error = CodeReferencesPostV1CodeReferencesDeleteReportsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -450,7 +362,6 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteRe
             .path("/v1/code-references/delete-reports")
             .json(&self.body)
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -480,27 +391,18 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteRe
     }
 }
 
-impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferencesDeleteReports {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/code-references`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/code-references`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Upload References
 ///
 /// `POST /v1/code-references` (operation `post_v1_code_references`), made by [`CodeReferences::post_v1_code_references`](CodeReferences::post_v1_code_references); see there for parameters, errors and an example.
+pub type CodeReferencesPostV1CodeReferences = super::RequestBuilder<
+    CodeReferencesPostV1CodeReferencesParams,
+>;
+
+/// The parameters of [`CodeReferencesPostV1CodeReferences`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CodeReferencesPostV1CodeReferences {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CodeReferencesPostV1CodeReferencesParams {
     pub(crate) body: types::CodeReferenceRequest,
 }
 
@@ -540,53 +442,9 @@ impl ::std::fmt::Display for CodeReferencesPostV1CodeReferencesError {
 }
 
 impl ::std::error::Error for CodeReferencesPostV1CodeReferencesError {}
-impl CodeReferencesPostV1CodeReferences {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferences {
+impl ::openapi_runtime::Endpoint for CodeReferencesPostV1CodeReferencesParams {
     type Output = ();
     type Error = CodeReferencesPostV1CodeReferencesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -611,17 +469,5 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferences {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferences {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

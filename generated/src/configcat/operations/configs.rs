@@ -69,7 +69,9 @@ impl Configs {
     ) -> self::ConfigsGetConfigs {
         self::ConfigsGetConfigs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::ConfigsGetConfigsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -130,8 +132,10 @@ impl Configs {
     ) -> self::ConfigsCreateConfig {
         self::ConfigsCreateConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::ConfigsCreateConfigParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -189,7 +193,9 @@ impl Configs {
     ) -> self::ConfigsGetConfig {
         self::ConfigsGetConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
+            params: self::ConfigsGetConfigParams {
+                config_id: config_id.into(),
+            },
         }
     }
 
@@ -249,8 +255,10 @@ impl Configs {
     ) -> self::ConfigsUpdateConfig {
         self::ConfigsUpdateConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            body: body.into(),
+            params: self::ConfigsUpdateConfigParams {
+                config_id: config_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -306,20 +314,23 @@ impl Configs {
     ) -> self::ConfigsDeleteConfig {
         self::ConfigsDeleteConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
+            params: self::ConfigsDeleteConfigParams {
+                config_id: config_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/configs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/configs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Configs
 ///
 /// `GET /v1/products/{productId}/configs` (operation `get-configs`), made by [`Configs::get_configs`](Configs::get_configs); see there for parameters, errors and an example.
+pub type ConfigsGetConfigs = super::RequestBuilder<ConfigsGetConfigsParams>;
+
+/// The parameters of [`ConfigsGetConfigs`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ConfigsGetConfigs {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ConfigsGetConfigsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -359,53 +370,9 @@ impl ::std::fmt::Display for ConfigsGetConfigsError {
 }
 
 impl ::std::error::Error for ConfigsGetConfigsError {}
-impl ConfigsGetConfigs {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ConfigsGetConfigs {
+impl ::openapi_runtime::Endpoint for ConfigsGetConfigsParams {
     type Output = Vec<types::ConfigModel>;
     type Error = ConfigsGetConfigsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -432,27 +399,16 @@ impl ::openapi_runtime::Operation for ConfigsGetConfigs {
     }
 }
 
-impl ::std::future::IntoFuture for ConfigsGetConfigs {
-    type Output = Result<
-        Vec<types::ConfigModel>,
-        ::openapi_runtime::Error<ConfigsGetConfigsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/configs`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/configs`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Config
 ///
 /// `POST /v1/products/{productId}/configs` (operation `create-config`), made by [`Configs::create_config`](Configs::create_config); see there for parameters, errors and an example.
+pub type ConfigsCreateConfig = super::RequestBuilder<ConfigsCreateConfigParams>;
+
+/// The parameters of [`ConfigsCreateConfig`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ConfigsCreateConfig {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ConfigsCreateConfigParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreateConfigRequest,
 }
@@ -493,53 +449,9 @@ impl ::std::fmt::Display for ConfigsCreateConfigError {
 }
 
 impl ::std::error::Error for ConfigsCreateConfigError {}
-impl ConfigsCreateConfig {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ConfigsCreateConfig {
+impl ::openapi_runtime::Endpoint for ConfigsCreateConfigParams {
     type Output = types::ConfigModel;
     type Error = ConfigsCreateConfigError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -567,27 +479,16 @@ impl ::openapi_runtime::Operation for ConfigsCreateConfig {
     }
 }
 
-impl ::std::future::IntoFuture for ConfigsCreateConfig {
-    type Output = Result<
-        types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsCreateConfigError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Config
 ///
 /// `GET /v1/configs/{configId}` (operation `get-config`), made by [`Configs::get_config`](Configs::get_config); see there for parameters, errors and an example.
+pub type ConfigsGetConfig = super::RequestBuilder<ConfigsGetConfigParams>;
+
+/// The parameters of [`ConfigsGetConfig`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ConfigsGetConfig {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ConfigsGetConfigParams {
     pub(crate) config_id: ::uuid::Uuid,
 }
 
@@ -627,53 +528,9 @@ impl ::std::fmt::Display for ConfigsGetConfigError {
 }
 
 impl ::std::error::Error for ConfigsGetConfigError {}
-impl ConfigsGetConfig {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ConfigsGetConfig {
+impl ::openapi_runtime::Endpoint for ConfigsGetConfigParams {
     type Output = types::ConfigModel;
     type Error = ConfigsGetConfigError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -699,27 +556,16 @@ impl ::openapi_runtime::Operation for ConfigsGetConfig {
     }
 }
 
-impl ::std::future::IntoFuture for ConfigsGetConfig {
-    type Output = Result<
-        types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsGetConfigError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Config
 ///
 /// `PUT /v1/configs/{configId}` (operation `update-config`), made by [`Configs::update_config`](Configs::update_config); see there for parameters, errors and an example.
+pub type ConfigsUpdateConfig = super::RequestBuilder<ConfigsUpdateConfigParams>;
+
+/// The parameters of [`ConfigsUpdateConfig`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ConfigsUpdateConfig {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ConfigsUpdateConfigParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) body: types::UpdateConfigRequest,
 }
@@ -760,53 +606,9 @@ impl ::std::fmt::Display for ConfigsUpdateConfigError {
 }
 
 impl ::std::error::Error for ConfigsUpdateConfigError {}
-impl ConfigsUpdateConfig {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ConfigsUpdateConfig {
+impl ::openapi_runtime::Endpoint for ConfigsUpdateConfigParams {
     type Output = types::ConfigModel;
     type Error = ConfigsUpdateConfigError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -833,27 +635,16 @@ impl ::openapi_runtime::Operation for ConfigsUpdateConfig {
     }
 }
 
-impl ::std::future::IntoFuture for ConfigsUpdateConfig {
-    type Output = Result<
-        types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsUpdateConfigError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Config
 ///
 /// `DELETE /v1/configs/{configId}` (operation `delete-config`), made by [`Configs::delete_config`](Configs::delete_config); see there for parameters, errors and an example.
+pub type ConfigsDeleteConfig = super::RequestBuilder<ConfigsDeleteConfigParams>;
+
+/// The parameters of [`ConfigsDeleteConfig`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ConfigsDeleteConfig {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ConfigsDeleteConfigParams {
     pub(crate) config_id: ::uuid::Uuid,
 }
 
@@ -893,53 +684,9 @@ impl ::std::fmt::Display for ConfigsDeleteConfigError {
 }
 
 impl ::std::error::Error for ConfigsDeleteConfigError {}
-impl ConfigsDeleteConfig {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ConfigsDeleteConfig {
+impl ::openapi_runtime::Endpoint for ConfigsDeleteConfigParams {
     type Output = ();
     type Error = ConfigsDeleteConfigError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -962,14 +709,5 @@ impl ::openapi_runtime::Operation for ConfigsDeleteConfig {
             429 => raw.error_empty(ConfigsDeleteConfigError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ConfigsDeleteConfig {
-    type Output = Result<(), ::openapi_runtime::Error<ConfigsDeleteConfigError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -69,7 +69,9 @@ impl Environments {
     ) -> self::EnvironmentsGetEnvironments {
         self::EnvironmentsGetEnvironments {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::EnvironmentsGetEnvironmentsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -130,8 +132,10 @@ impl Environments {
     ) -> self::EnvironmentsCreateEnvironment {
         self::EnvironmentsCreateEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::EnvironmentsCreateEnvironmentParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -189,7 +193,9 @@ impl Environments {
     ) -> self::EnvironmentsGetEnvironment {
         self::EnvironmentsGetEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
+            params: self::EnvironmentsGetEnvironmentParams {
+                environment_id: environment_id.into(),
+            },
         }
     }
 
@@ -249,8 +255,10 @@ impl Environments {
     ) -> self::EnvironmentsUpdateEnvironment {
         self::EnvironmentsUpdateEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            body: body.into(),
+            params: self::EnvironmentsUpdateEnvironmentParams {
+                environment_id: environment_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -312,21 +320,26 @@ impl Environments {
     ) -> self::EnvironmentsDeleteEnvironment {
         self::EnvironmentsDeleteEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            cleanup_audit_logs: None,
+            params: self::EnvironmentsDeleteEnvironmentParams {
+                environment_id: environment_id.into(),
+                cleanup_audit_logs: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/environments`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/environments`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Environments
 ///
 /// `GET /v1/products/{productId}/environments` (operation `get-environments`), made by [`Environments::get_environments`](Environments::get_environments); see there for parameters, errors and an example.
+pub type EnvironmentsGetEnvironments = super::RequestBuilder<
+    EnvironmentsGetEnvironmentsParams,
+>;
+
+/// The parameters of [`EnvironmentsGetEnvironments`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EnvironmentsGetEnvironments {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EnvironmentsGetEnvironmentsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -366,53 +379,9 @@ impl ::std::fmt::Display for EnvironmentsGetEnvironmentsError {
 }
 
 impl ::std::error::Error for EnvironmentsGetEnvironmentsError {}
-impl EnvironmentsGetEnvironments {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
+impl ::openapi_runtime::Endpoint for EnvironmentsGetEnvironmentsParams {
     type Output = Vec<types::EnvironmentModel>;
     type Error = EnvironmentsGetEnvironmentsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -439,27 +408,18 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
     }
 }
 
-impl ::std::future::IntoFuture for EnvironmentsGetEnvironments {
-    type Output = Result<
-        Vec<types::EnvironmentModel>,
-        ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/environments`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/environments`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Environment
 ///
 /// `POST /v1/products/{productId}/environments` (operation `create-environment`), made by [`Environments::create_environment`](Environments::create_environment); see there for parameters, errors and an example.
+pub type EnvironmentsCreateEnvironment = super::RequestBuilder<
+    EnvironmentsCreateEnvironmentParams,
+>;
+
+/// The parameters of [`EnvironmentsCreateEnvironment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EnvironmentsCreateEnvironment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EnvironmentsCreateEnvironmentParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreateEnvironmentModel,
 }
@@ -500,53 +460,9 @@ impl ::std::fmt::Display for EnvironmentsCreateEnvironmentError {
 }
 
 impl ::std::error::Error for EnvironmentsCreateEnvironmentError {}
-impl EnvironmentsCreateEnvironment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EnvironmentsCreateEnvironment {
+impl ::openapi_runtime::Endpoint for EnvironmentsCreateEnvironmentParams {
     type Output = types::EnvironmentModel;
     type Error = EnvironmentsCreateEnvironmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -574,27 +490,18 @@ impl ::openapi_runtime::Operation for EnvironmentsCreateEnvironment {
     }
 }
 
-impl ::std::future::IntoFuture for EnvironmentsCreateEnvironment {
-    type Output = Result<
-        types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Environment
 ///
 /// `GET /v1/environments/{environmentId}` (operation `get-environment`), made by [`Environments::get_environment`](Environments::get_environment); see there for parameters, errors and an example.
+pub type EnvironmentsGetEnvironment = super::RequestBuilder<
+    EnvironmentsGetEnvironmentParams,
+>;
+
+/// The parameters of [`EnvironmentsGetEnvironment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EnvironmentsGetEnvironment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EnvironmentsGetEnvironmentParams {
     pub(crate) environment_id: ::uuid::Uuid,
 }
 
@@ -634,53 +541,9 @@ impl ::std::fmt::Display for EnvironmentsGetEnvironmentError {
 }
 
 impl ::std::error::Error for EnvironmentsGetEnvironmentError {}
-impl EnvironmentsGetEnvironment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EnvironmentsGetEnvironment {
+impl ::openapi_runtime::Endpoint for EnvironmentsGetEnvironmentParams {
     type Output = types::EnvironmentModel;
     type Error = EnvironmentsGetEnvironmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -706,27 +569,18 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironment {
     }
 }
 
-impl ::std::future::IntoFuture for EnvironmentsGetEnvironment {
-    type Output = Result<
-        types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Environment
 ///
 /// `PUT /v1/environments/{environmentId}` (operation `update-environment`), made by [`Environments::update_environment`](Environments::update_environment); see there for parameters, errors and an example.
+pub type EnvironmentsUpdateEnvironment = super::RequestBuilder<
+    EnvironmentsUpdateEnvironmentParams,
+>;
+
+/// The parameters of [`EnvironmentsUpdateEnvironment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EnvironmentsUpdateEnvironment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EnvironmentsUpdateEnvironmentParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: types::UpdateEnvironmentModel,
 }
@@ -767,53 +621,9 @@ impl ::std::fmt::Display for EnvironmentsUpdateEnvironmentError {
 }
 
 impl ::std::error::Error for EnvironmentsUpdateEnvironmentError {}
-impl EnvironmentsUpdateEnvironment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EnvironmentsUpdateEnvironment {
+impl ::openapi_runtime::Endpoint for EnvironmentsUpdateEnvironmentParams {
     type Output = types::EnvironmentModel;
     type Error = EnvironmentsUpdateEnvironmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -840,27 +650,18 @@ impl ::openapi_runtime::Operation for EnvironmentsUpdateEnvironment {
     }
 }
 
-impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
-    type Output = Result<
-        types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Environment
 ///
 /// `DELETE /v1/environments/{environmentId}` (operation `delete-environment`), made by [`Environments::delete_environment`](Environments::delete_environment); see there for parameters, errors and an example.
+pub type EnvironmentsDeleteEnvironment = super::RequestBuilder<
+    EnvironmentsDeleteEnvironmentParams,
+>;
+
+/// The parameters of [`EnvironmentsDeleteEnvironment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EnvironmentsDeleteEnvironment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EnvironmentsDeleteEnvironmentParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) cleanup_audit_logs: Option<bool>,
 }
@@ -904,56 +705,14 @@ impl ::std::error::Error for EnvironmentsDeleteEnvironmentError {}
 impl EnvironmentsDeleteEnvironment {
     /// An optional flag which indicates whether the audit log records related to the environment should be deleted or not.
     pub fn cleanup_audit_logs(mut self, value: impl Into<bool>) -> Self {
-        self.cleanup_audit_logs = Some(value.into());
+        self.params.cleanup_audit_logs = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for EnvironmentsDeleteEnvironment {
+impl ::openapi_runtime::Endpoint for EnvironmentsDeleteEnvironmentParams {
     type Output = ();
     type Error = EnvironmentsDeleteEnvironmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -982,17 +741,5 @@ impl ::openapi_runtime::Operation for EnvironmentsDeleteEnvironment {
             429 => raw.error_empty(EnvironmentsDeleteEnvironmentError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for EnvironmentsDeleteEnvironment {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -69,7 +69,9 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsGetSettings {
         self::FeatureFlagsGetSettings {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
+            params: self::FeatureFlagsGetSettingsParams {
+                config_id: config_id.into(),
+            },
         }
     }
 
@@ -133,8 +135,10 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsCreateSetting {
         self::FeatureFlagsCreateSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            body: body.into(),
+            params: self::FeatureFlagsCreateSettingParams {
+                config_id: config_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -191,7 +195,9 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsGetPredefinedVariations {
         self::FeatureFlagsGetPredefinedVariations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
+            params: self::FeatureFlagsGetPredefinedVariationsParams {
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -253,8 +259,10 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsUpdatePredefinedVariations {
         self::FeatureFlagsUpdatePredefinedVariations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
-            body: body.into(),
+            params: self::FeatureFlagsUpdatePredefinedVariationsParams {
+                setting_id: setting_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -313,7 +321,9 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsGetSetting {
         self::FeatureFlagsGetSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
+            params: self::FeatureFlagsGetSettingParams {
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -378,8 +388,10 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsReplaceSetting {
         self::FeatureFlagsReplaceSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
-            body: body.into(),
+            params: self::FeatureFlagsReplaceSettingParams {
+                setting_id: setting_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -437,7 +449,9 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsDeleteSetting {
         self::FeatureFlagsDeleteSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
+            params: self::FeatureFlagsDeleteSettingParams {
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -561,21 +575,24 @@ impl FeatureFlags {
     ) -> self::FeatureFlagsUpdateSetting {
         self::FeatureFlagsUpdateSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_id: setting_id.into(),
-            body: body.into(),
+            params: self::FeatureFlagsUpdateSettingParams {
+                setting_id: setting_id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/configs/{configId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/configs/{configId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Flags
 ///
 /// `GET /v1/configs/{configId}/settings` (operation `get-settings`), made by [`FeatureFlags::get_settings`](FeatureFlags::get_settings); see there for parameters, errors and an example.
+pub type FeatureFlagsGetSettings = super::RequestBuilder<FeatureFlagsGetSettingsParams>;
+
+/// The parameters of [`FeatureFlagsGetSettings`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsGetSettings {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsGetSettingsParams {
     pub(crate) config_id: ::uuid::Uuid,
 }
 
@@ -615,53 +632,9 @@ impl ::std::fmt::Display for FeatureFlagsGetSettingsError {
 }
 
 impl ::std::error::Error for FeatureFlagsGetSettingsError {}
-impl FeatureFlagsGetSettings {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
+impl ::openapi_runtime::Endpoint for FeatureFlagsGetSettingsParams {
     type Output = Vec<types::SettingModel>;
     type Error = FeatureFlagsGetSettingsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -688,27 +661,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsGetSettings {
-    type Output = Result<
-        Vec<types::SettingModel>,
-        ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/configs/{configId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/configs/{configId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Flag
 ///
 /// `POST /v1/configs/{configId}/settings` (operation `create-setting`), made by [`FeatureFlags::create_setting`](FeatureFlags::create_setting); see there for parameters, errors and an example.
+pub type FeatureFlagsCreateSetting = super::RequestBuilder<
+    FeatureFlagsCreateSettingParams,
+>;
+
+/// The parameters of [`FeatureFlagsCreateSetting`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsCreateSetting {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsCreateSettingParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) body: types::CreateSettingInitialValues,
 }
@@ -749,53 +713,9 @@ impl ::std::fmt::Display for FeatureFlagsCreateSettingError {
 }
 
 impl ::std::error::Error for FeatureFlagsCreateSettingError {}
-impl FeatureFlagsCreateSetting {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsCreateSetting {
+impl ::openapi_runtime::Endpoint for FeatureFlagsCreateSettingParams {
     type Output = types::SettingModel;
     type Error = FeatureFlagsCreateSettingError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -823,27 +743,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsCreateSetting {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsCreateSetting {
-    type Output = Result<
-        types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get predefined variations
 ///
 /// `GET /v1/settings/{settingId}/predefined-variations` (operation `get-predefined-variations`), made by [`FeatureFlags::get_predefined_variations`](FeatureFlags::get_predefined_variations); see there for parameters, errors and an example.
+pub type FeatureFlagsGetPredefinedVariations = super::RequestBuilder<
+    FeatureFlagsGetPredefinedVariationsParams,
+>;
+
+/// The parameters of [`FeatureFlagsGetPredefinedVariations`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsGetPredefinedVariations {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsGetPredefinedVariationsParams {
     pub(crate) setting_id: i32,
 }
 
@@ -883,53 +794,9 @@ impl ::std::fmt::Display for FeatureFlagsGetPredefinedVariationsError {
 }
 
 impl ::std::error::Error for FeatureFlagsGetPredefinedVariationsError {}
-impl FeatureFlagsGetPredefinedVariations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsGetPredefinedVariations {
+impl ::openapi_runtime::Endpoint for FeatureFlagsGetPredefinedVariationsParams {
     type Output = types::PredefinedVariationsWithUsagesModel;
     type Error = FeatureFlagsGetPredefinedVariationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -963,27 +830,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetPredefinedVariations {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsGetPredefinedVariations {
-    type Output = Result<
-        types::PredefinedVariationsWithUsagesModel,
-        ::openapi_runtime::Error<FeatureFlagsGetPredefinedVariationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update predefined variations
 ///
 /// `PUT /v1/settings/{settingId}/predefined-variations` (operation `update-predefined-variations`), made by [`FeatureFlags::update_predefined_variations`](FeatureFlags::update_predefined_variations); see there for parameters, errors and an example.
+pub type FeatureFlagsUpdatePredefinedVariations = super::RequestBuilder<
+    FeatureFlagsUpdatePredefinedVariationsParams,
+>;
+
+/// The parameters of [`FeatureFlagsUpdatePredefinedVariations`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsUpdatePredefinedVariations {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsUpdatePredefinedVariationsParams {
     pub(crate) setting_id: i32,
     pub(crate) body: types::UpdatePredefinedVariationsRequest,
 }
@@ -1026,53 +884,9 @@ impl ::std::fmt::Display for FeatureFlagsUpdatePredefinedVariationsError {
 }
 
 impl ::std::error::Error for FeatureFlagsUpdatePredefinedVariationsError {}
-impl FeatureFlagsUpdatePredefinedVariations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsUpdatePredefinedVariations {
+impl ::openapi_runtime::Endpoint for FeatureFlagsUpdatePredefinedVariationsParams {
     type Output = types::PredefinedVariationsModel;
     type Error = FeatureFlagsUpdatePredefinedVariationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1109,27 +923,16 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdatePredefinedVariations {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsUpdatePredefinedVariations {
-    type Output = Result<
-        types::PredefinedVariationsModel,
-        ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Flag
 ///
 /// `GET /v1/settings/{settingId}` (operation `get-setting`), made by [`FeatureFlags::get_setting`](FeatureFlags::get_setting); see there for parameters, errors and an example.
+pub type FeatureFlagsGetSetting = super::RequestBuilder<FeatureFlagsGetSettingParams>;
+
+/// The parameters of [`FeatureFlagsGetSetting`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsGetSetting {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsGetSettingParams {
     pub(crate) setting_id: i32,
 }
 
@@ -1169,53 +972,9 @@ impl ::std::fmt::Display for FeatureFlagsGetSettingError {
 }
 
 impl ::std::error::Error for FeatureFlagsGetSettingError {}
-impl FeatureFlagsGetSetting {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsGetSetting {
+impl ::openapi_runtime::Endpoint for FeatureFlagsGetSettingParams {
     type Output = types::SettingModel;
     type Error = FeatureFlagsGetSettingError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1241,27 +1000,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSetting {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsGetSetting {
-    type Output = Result<
-        types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace Flag
 ///
 /// `PUT /v1/settings/{settingId}` (operation `replace-setting`), made by [`FeatureFlags::replace_setting`](FeatureFlags::replace_setting); see there for parameters, errors and an example.
+pub type FeatureFlagsReplaceSetting = super::RequestBuilder<
+    FeatureFlagsReplaceSettingParams,
+>;
+
+/// The parameters of [`FeatureFlagsReplaceSetting`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsReplaceSetting {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsReplaceSettingParams {
     pub(crate) setting_id: i32,
     pub(crate) body: types::ReplaceSettingModel,
 }
@@ -1302,53 +1052,9 @@ impl ::std::fmt::Display for FeatureFlagsReplaceSettingError {
 }
 
 impl ::std::error::Error for FeatureFlagsReplaceSettingError {}
-impl FeatureFlagsReplaceSetting {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsReplaceSetting {
+impl ::openapi_runtime::Endpoint for FeatureFlagsReplaceSettingParams {
     type Output = types::SettingModel;
     type Error = FeatureFlagsReplaceSettingError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1375,27 +1081,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsReplaceSetting {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsReplaceSetting {
-    type Output = Result<
-        types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Flag
 ///
 /// `DELETE /v1/settings/{settingId}` (operation `delete-setting`), made by [`FeatureFlags::delete_setting`](FeatureFlags::delete_setting); see there for parameters, errors and an example.
+pub type FeatureFlagsDeleteSetting = super::RequestBuilder<
+    FeatureFlagsDeleteSettingParams,
+>;
+
+/// The parameters of [`FeatureFlagsDeleteSetting`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsDeleteSetting {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsDeleteSettingParams {
     pub(crate) setting_id: i32,
 }
 
@@ -1435,53 +1132,9 @@ impl ::std::fmt::Display for FeatureFlagsDeleteSettingError {
 }
 
 impl ::std::error::Error for FeatureFlagsDeleteSettingError {}
-impl FeatureFlagsDeleteSetting {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsDeleteSetting {
+impl ::openapi_runtime::Endpoint for FeatureFlagsDeleteSettingParams {
     type Output = ();
     type Error = FeatureFlagsDeleteSettingError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1507,24 +1160,18 @@ impl ::openapi_runtime::Operation for FeatureFlagsDeleteSetting {
     }
 }
 
-impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
-    type Output = Result<(), ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Flag
 ///
 /// `PATCH /v1/settings/{settingId}` (operation `update-setting`), made by [`FeatureFlags::update_setting`](FeatureFlags::update_setting); see there for parameters, errors and an example.
+pub type FeatureFlagsUpdateSetting = super::RequestBuilder<
+    FeatureFlagsUpdateSettingParams,
+>;
+
+/// The parameters of [`FeatureFlagsUpdateSetting`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FeatureFlagsUpdateSetting {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FeatureFlagsUpdateSettingParams {
     pub(crate) setting_id: i32,
     pub(crate) body: Vec<types::JsonPatchOperation>,
 }
@@ -1565,53 +1212,9 @@ impl ::std::fmt::Display for FeatureFlagsUpdateSettingError {
 }
 
 impl ::std::error::Error for FeatureFlagsUpdateSettingError {}
-impl FeatureFlagsUpdateSetting {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FeatureFlagsUpdateSetting {
+impl ::openapi_runtime::Endpoint for FeatureFlagsUpdateSettingParams {
     type Output = types::SettingModel;
     type Error = FeatureFlagsUpdateSettingError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1635,17 +1238,5 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdateSetting {
             429 => raw.error_empty(FeatureFlagsUpdateSettingError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for FeatureFlagsUpdateSetting {
-    type Output = Result<
-        types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

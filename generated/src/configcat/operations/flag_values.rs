@@ -81,8 +81,10 @@ impl FlagValues {
     ) -> self::FlagValuesGetSettingValue {
         self::FlagValuesGetSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
+            params: self::FlagValuesGetSettingValueParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -193,10 +195,12 @@ impl FlagValues {
     ) -> self::FlagValuesReplaceSettingValue {
         self::FlagValuesReplaceSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            reason: None,
-            body: body.into(),
+            params: self::FlagValuesReplaceSettingValueParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                reason: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -323,10 +327,12 @@ impl FlagValues {
     ) -> self::FlagValuesUpdateSettingValue {
         self::FlagValuesUpdateSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            reason: None,
-            body: body.into(),
+            params: self::FlagValuesUpdateSettingValueParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                reason: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -397,8 +403,10 @@ impl FlagValues {
     ) -> self::FlagValuesGetSettingValues {
         self::FlagValuesGetSettingValues {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
+            params: self::FlagValuesGetSettingValuesParams {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+            },
         }
     }
 
@@ -528,23 +536,28 @@ impl FlagValues {
     ) -> self::FlagValuesPostSettingValues {
         self::FlagValuesPostSettingValues {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
-            reason: None,
-            body: body.into(),
+            params: self::FlagValuesPostSettingValuesParams {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+                reason: None,
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get value
 ///
 /// `GET /v1/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value`), made by [`FlagValues::get_setting_value`](FlagValues::get_setting_value); see there for parameters, errors and an example.
+pub type FlagValuesGetSettingValue = super::RequestBuilder<
+    FlagValuesGetSettingValueParams,
+>;
+
+/// The parameters of [`FlagValuesGetSettingValue`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesGetSettingValue {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesGetSettingValueParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
 }
@@ -585,53 +598,9 @@ impl ::std::fmt::Display for FlagValuesGetSettingValueError {
 }
 
 impl ::std::error::Error for FlagValuesGetSettingValueError {}
-impl FlagValuesGetSettingValue {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FlagValuesGetSettingValue {
+impl ::openapi_runtime::Endpoint for FlagValuesGetSettingValueParams {
     type Output = types::SettingValueModel;
     type Error = FlagValuesGetSettingValueError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -663,27 +632,18 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValue {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesGetSettingValue {
-    type Output = Result<
-        types::SettingValueModel,
-        ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace value
 ///
 /// `PUT /v1/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value`), made by [`FlagValues::replace_setting_value`](FlagValues::replace_setting_value); see there for parameters, errors and an example.
+pub type FlagValuesReplaceSettingValue = super::RequestBuilder<
+    FlagValuesReplaceSettingValueParams,
+>;
+
+/// The parameters of [`FlagValuesReplaceSettingValue`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesReplaceSettingValue {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesReplaceSettingValueParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: Option<String>,
@@ -729,56 +689,14 @@ impl ::std::error::Error for FlagValuesReplaceSettingValueError {}
 impl FlagValuesReplaceSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesReplaceSettingValue {
+impl ::openapi_runtime::Endpoint for FlagValuesReplaceSettingValueParams {
     type Output = types::SettingValueModel;
     type Error = FlagValuesReplaceSettingValueError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -812,27 +730,18 @@ impl ::openapi_runtime::Operation for FlagValuesReplaceSettingValue {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesReplaceSettingValue {
-    type Output = Result<
-        types::SettingValueModel,
-        ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update value
 ///
 /// `PATCH /v1/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value`), made by [`FlagValues::update_setting_value`](FlagValues::update_setting_value); see there for parameters, errors and an example.
+pub type FlagValuesUpdateSettingValue = super::RequestBuilder<
+    FlagValuesUpdateSettingValueParams,
+>;
+
+/// The parameters of [`FlagValuesUpdateSettingValue`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesUpdateSettingValue {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesUpdateSettingValueParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: Option<String>,
@@ -878,56 +787,14 @@ impl ::std::error::Error for FlagValuesUpdateSettingValueError {}
 impl FlagValuesUpdateSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
+impl ::openapi_runtime::Endpoint for FlagValuesUpdateSettingValueParams {
     type Output = Option<types::SettingValueModel>;
     type Error = FlagValuesUpdateSettingValueError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -962,27 +829,18 @@ impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
-    type Output = Result<
-        Option<types::SettingValueModel>,
-        ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get values
 ///
 /// `GET /v1/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values`), made by [`FlagValues::get_setting_values`](FlagValues::get_setting_values); see there for parameters, errors and an example.
+pub type FlagValuesGetSettingValues = super::RequestBuilder<
+    FlagValuesGetSettingValuesParams,
+>;
+
+/// The parameters of [`FlagValuesGetSettingValues`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesGetSettingValues {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesGetSettingValuesParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -1023,53 +881,9 @@ impl ::std::fmt::Display for FlagValuesGetSettingValuesError {
 }
 
 impl ::std::error::Error for FlagValuesGetSettingValuesError {}
-impl FlagValuesGetSettingValues {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FlagValuesGetSettingValues {
+impl ::openapi_runtime::Endpoint for FlagValuesGetSettingValuesParams {
     type Output = types::ConfigSettingValuesModel;
     type Error = FlagValuesGetSettingValuesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1101,27 +915,18 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValues {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesGetSettingValues {
-    type Output = Result<
-        types::ConfigSettingValuesModel,
-        ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Post values
 ///
 /// `POST /v1/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values`), made by [`FlagValues::post_setting_values`](FlagValues::post_setting_values); see there for parameters, errors and an example.
+pub type FlagValuesPostSettingValues = super::RequestBuilder<
+    FlagValuesPostSettingValuesParams,
+>;
+
+/// The parameters of [`FlagValuesPostSettingValues`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesPostSettingValues {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesPostSettingValuesParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) reason: Option<String>,
@@ -1167,56 +972,14 @@ impl ::std::error::Error for FlagValuesPostSettingValuesError {}
 impl FlagValuesPostSettingValues {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesPostSettingValues {
+impl ::openapi_runtime::Endpoint for FlagValuesPostSettingValuesParams {
     type Output = types::ConfigSettingValuesModel;
     type Error = FlagValuesPostSettingValuesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1247,17 +1010,5 @@ impl ::openapi_runtime::Operation for FlagValuesPostSettingValues {
             429 => raw.error_empty(FlagValuesPostSettingValuesError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for FlagValuesPostSettingValues {
-    type Output = Result<
-        types::ConfigSettingValuesModel,
-        ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -83,8 +83,10 @@ impl FlagValuesV2 {
     ) -> self::FlagValuesV2GetSettingValueV2 {
         self::FlagValuesV2GetSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
+            params: self::FlagValuesV2GetSettingValueV2Params {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+            },
         }
     }
 
@@ -206,12 +208,14 @@ impl FlagValuesV2 {
     ) -> self::FlagValuesV2ReplaceSettingValueV2 {
         self::FlagValuesV2ReplaceSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            reason: None,
-            bypass_approval: None,
-            latest_version_id: None,
-            body: body.into(),
+            params: self::FlagValuesV2ReplaceSettingValueV2Params {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                reason: None,
+                bypass_approval: None,
+                latest_version_id: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -356,12 +360,14 @@ impl FlagValuesV2 {
     ) -> self::FlagValuesV2UpdateSettingValueV2 {
         self::FlagValuesV2UpdateSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            reason: None,
-            bypass_approval: None,
-            latest_version_id: None,
-            body: body.into(),
+            params: self::FlagValuesV2UpdateSettingValueV2Params {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                reason: None,
+                bypass_approval: None,
+                latest_version_id: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -434,8 +440,10 @@ impl FlagValuesV2 {
     ) -> self::FlagValuesV2GetSettingValuesV2 {
         self::FlagValuesV2GetSettingValuesV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
+            params: self::FlagValuesV2GetSettingValuesV2Params {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+            },
         }
     }
 
@@ -575,25 +583,30 @@ impl FlagValuesV2 {
     ) -> self::FlagValuesV2PostSettingValuesV2 {
         self::FlagValuesV2PostSettingValuesV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
-            reason: None,
-            bypass_approval: None,
-            latest_version_id: None,
-            body: body.into(),
+            params: self::FlagValuesV2PostSettingValuesV2Params {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+                reason: None,
+                bypass_approval: None,
+                latest_version_id: None,
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get value
 ///
 /// `GET /v2/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value-v2`), made by [`FlagValuesV2::get_setting_value_v2`](FlagValuesV2::get_setting_value_v2); see there for parameters, errors and an example.
+pub type FlagValuesV2GetSettingValueV2 = super::RequestBuilder<
+    FlagValuesV2GetSettingValueV2Params,
+>;
+
+/// The parameters of [`FlagValuesV2GetSettingValueV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesV2GetSettingValueV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesV2GetSettingValueV2Params {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
 }
@@ -634,53 +647,9 @@ impl ::std::fmt::Display for FlagValuesV2GetSettingValueV2Error {
 }
 
 impl ::std::error::Error for FlagValuesV2GetSettingValueV2Error {}
-impl FlagValuesV2GetSettingValueV2 {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValueV2 {
+impl ::openapi_runtime::Endpoint for FlagValuesV2GetSettingValueV2Params {
     type Output = types::SettingFormulaModel;
     type Error = FlagValuesV2GetSettingValueV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -712,27 +681,18 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValueV2 {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesV2GetSettingValueV2 {
-    type Output = Result<
-        types::SettingFormulaModel,
-        ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace value
 ///
 /// `PUT /v2/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value-v2`), made by [`FlagValuesV2::replace_setting_value_v2`](FlagValuesV2::replace_setting_value_v2); see there for parameters, errors and an example.
+pub type FlagValuesV2ReplaceSettingValueV2 = super::RequestBuilder<
+    FlagValuesV2ReplaceSettingValueV2Params,
+>;
+
+/// The parameters of [`FlagValuesV2ReplaceSettingValueV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesV2ReplaceSettingValueV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesV2ReplaceSettingValueV2Params {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: Option<String>,
@@ -780,68 +740,26 @@ impl ::std::error::Error for FlagValuesV2ReplaceSettingValueV2Error {}
 impl FlagValuesV2ReplaceSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
     pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_approval = Some(value.into());
+        self.params.bypass_approval = Some(value.into());
         self
     }
 
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.latest_version_id = Some(value.into());
+        self.params.latest_version_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesV2ReplaceSettingValueV2 {
+impl ::openapi_runtime::Endpoint for FlagValuesV2ReplaceSettingValueV2Params {
     type Output = types::SettingFormulaModel;
     type Error = FlagValuesV2ReplaceSettingValueV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -889,27 +807,18 @@ impl ::openapi_runtime::Operation for FlagValuesV2ReplaceSettingValueV2 {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesV2ReplaceSettingValueV2 {
-    type Output = Result<
-        types::SettingFormulaModel,
-        ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update value
 ///
 /// `PATCH /v2/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value-v2`), made by [`FlagValuesV2::update_setting_value_v2`](FlagValuesV2::update_setting_value_v2); see there for parameters, errors and an example.
+pub type FlagValuesV2UpdateSettingValueV2 = super::RequestBuilder<
+    FlagValuesV2UpdateSettingValueV2Params,
+>;
+
+/// The parameters of [`FlagValuesV2UpdateSettingValueV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesV2UpdateSettingValueV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesV2UpdateSettingValueV2Params {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: Option<String>,
@@ -957,68 +866,26 @@ impl ::std::error::Error for FlagValuesV2UpdateSettingValueV2Error {}
 impl FlagValuesV2UpdateSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
     pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_approval = Some(value.into());
+        self.params.bypass_approval = Some(value.into());
         self
     }
 
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.latest_version_id = Some(value.into());
+        self.params.latest_version_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
+impl ::openapi_runtime::Endpoint for FlagValuesV2UpdateSettingValueV2Params {
     type Output = Option<types::SettingFormulaModel>;
     type Error = FlagValuesV2UpdateSettingValueV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1067,27 +934,18 @@ impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
-    type Output = Result<
-        Option<types::SettingFormulaModel>,
-        ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get values
 ///
 /// `GET /v2/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values-v2`), made by [`FlagValuesV2::get_setting_values_v2`](FlagValuesV2::get_setting_values_v2); see there for parameters, errors and an example.
+pub type FlagValuesV2GetSettingValuesV2 = super::RequestBuilder<
+    FlagValuesV2GetSettingValuesV2Params,
+>;
+
+/// The parameters of [`FlagValuesV2GetSettingValuesV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesV2GetSettingValuesV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesV2GetSettingValuesV2Params {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -1128,53 +986,9 @@ impl ::std::fmt::Display for FlagValuesV2GetSettingValuesV2Error {
 }
 
 impl ::std::error::Error for FlagValuesV2GetSettingValuesV2Error {}
-impl FlagValuesV2GetSettingValuesV2 {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValuesV2 {
+impl ::openapi_runtime::Endpoint for FlagValuesV2GetSettingValuesV2Params {
     type Output = types::ConfigSettingFormulasModel;
     type Error = FlagValuesV2GetSettingValuesV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1206,27 +1020,18 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValuesV2 {
     }
 }
 
-impl ::std::future::IntoFuture for FlagValuesV2GetSettingValuesV2 {
-    type Output = Result<
-        types::ConfigSettingFormulasModel,
-        ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Post values
 ///
 /// `POST /v2/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values-v2`), made by [`FlagValuesV2::post_setting_values_v2`](FlagValuesV2::post_setting_values_v2); see there for parameters, errors and an example.
+pub type FlagValuesV2PostSettingValuesV2 = super::RequestBuilder<
+    FlagValuesV2PostSettingValuesV2Params,
+>;
+
+/// The parameters of [`FlagValuesV2PostSettingValuesV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FlagValuesV2PostSettingValuesV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FlagValuesV2PostSettingValuesV2Params {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) reason: Option<String>,
@@ -1274,68 +1079,26 @@ impl ::std::error::Error for FlagValuesV2PostSettingValuesV2Error {}
 impl FlagValuesV2PostSettingValuesV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
     pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_approval = Some(value.into());
+        self.params.bypass_approval = Some(value.into());
         self
     }
 
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.latest_version_id = Some(value.into());
+        self.params.latest_version_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for FlagValuesV2PostSettingValuesV2 {
+impl ::openapi_runtime::Endpoint for FlagValuesV2PostSettingValuesV2Params {
     type Output = types::ConfigSettingFormulasModel;
     type Error = FlagValuesV2PostSettingValuesV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1378,17 +1141,5 @@ impl ::openapi_runtime::Operation for FlagValuesV2PostSettingValuesV2 {
             429 => raw.error_empty(FlagValuesV2PostSettingValuesV2Error::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for FlagValuesV2PostSettingValuesV2 {
-    type Output = Result<
-        types::ConfigSettingFormulasModel,
-        ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

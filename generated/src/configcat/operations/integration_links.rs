@@ -70,8 +70,10 @@ impl IntegrationLinks {
     ) -> self::IntegrationLinksGetIntegrationLinkDetails {
         self::IntegrationLinksGetIntegrationLinkDetails {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            integration_link_type: integration_link_type.into(),
-            key: key.into(),
+            params: self::IntegrationLinksGetIntegrationLinkDetailsParams {
+                integration_link_type: integration_link_type.into(),
+                key: key.into(),
+            },
         }
     }
 
@@ -140,11 +142,13 @@ impl IntegrationLinks {
     ) -> self::IntegrationLinksAddOrUpdateIntegrationLink {
         self::IntegrationLinksAddOrUpdateIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            integration_link_type: integration_link_type.into(),
-            key: key.into(),
-            body: None,
+            params: self::IntegrationLinksAddOrUpdateIntegrationLinkParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                integration_link_type: integration_link_type.into(),
+                key: key.into(),
+                body: None,
+            },
         }
     }
 
@@ -209,10 +213,12 @@ impl IntegrationLinks {
     ) -> self::IntegrationLinksDeleteIntegrationLink {
         self::IntegrationLinksDeleteIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            integration_link_type: integration_link_type.into(),
-            key: key.into(),
+            params: self::IntegrationLinksDeleteIntegrationLinkParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                integration_link_type: integration_link_type.into(),
+                key: key.into(),
+            },
         }
     }
 
@@ -277,10 +283,12 @@ impl IntegrationLinks {
     ) -> self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
         self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            environment_id: environment_id.into(),
-            setting_id: setting_id.into(),
-            key: key.into(),
-            body: None,
+            params: self::IntegrationLinksJiraAddOrUpdateIntegrationLinkParams {
+                environment_id: environment_id.into(),
+                setting_id: setting_id.into(),
+                key: key.into(),
+                body: None,
+            },
         }
     }
 
@@ -331,20 +339,25 @@ impl IntegrationLinks {
     pub fn jira_connect(&self) -> self::IntegrationLinksJiraConnect {
         self::IntegrationLinksJiraConnect {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: None,
+            params: self::IntegrationLinksJiraConnectParams {
+                body: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/integrationLink/{integrationLinkType}/{key}/details`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/integrationLink/{integrationLinkType}/{key}/details`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Integration link
 ///
 /// `GET /v1/integrationLink/{integrationLinkType}/{key}/details` (operation `get-integration-link-details`), made by [`IntegrationLinks::get_integration_link_details`](IntegrationLinks::get_integration_link_details); see there for parameters, errors and an example.
+pub type IntegrationLinksGetIntegrationLinkDetails = super::RequestBuilder<
+    IntegrationLinksGetIntegrationLinkDetailsParams,
+>;
+
+/// The parameters of [`IntegrationLinksGetIntegrationLinkDetails`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationLinksGetIntegrationLinkDetails {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationLinksGetIntegrationLinkDetailsParams {
     pub(crate) integration_link_type: types::IntegrationLinkType,
     pub(crate) key: String,
 }
@@ -387,53 +400,9 @@ impl ::std::fmt::Display for IntegrationLinksGetIntegrationLinkDetailsError {
 }
 
 impl ::std::error::Error for IntegrationLinksGetIntegrationLinkDetailsError {}
-impl IntegrationLinksGetIntegrationLinkDetails {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationLinksGetIntegrationLinkDetails {
+impl ::openapi_runtime::Endpoint for IntegrationLinksGetIntegrationLinkDetailsParams {
     type Output = types::IntegrationLinkDetailsModel;
     type Error = IntegrationLinksGetIntegrationLinkDetailsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -475,27 +444,18 @@ impl ::openapi_runtime::Operation for IntegrationLinksGetIntegrationLinkDetails 
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationLinksGetIntegrationLinkDetails {
-    type Output = Result<
-        types::IntegrationLinkDetailsModel,
-        ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Add or update Integration link
 ///
 /// `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `add-or-update-integration-link`), made by [`IntegrationLinks::add_or_update_integration_link`](IntegrationLinks::add_or_update_integration_link); see there for parameters, errors and an example.
+pub type IntegrationLinksAddOrUpdateIntegrationLink = super::RequestBuilder<
+    IntegrationLinksAddOrUpdateIntegrationLinkParams,
+>;
+
+/// The parameters of [`IntegrationLinksAddOrUpdateIntegrationLink`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationLinksAddOrUpdateIntegrationLink {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationLinksAddOrUpdateIntegrationLinkParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: types::IntegrationLinkType,
@@ -549,56 +509,14 @@ impl IntegrationLinksAddOrUpdateIntegrationLink {
         mut self,
         value: impl Into<types::AddOrUpdateIntegrationLinkModel>,
     ) -> Self {
-        self.body = Some(value.into());
+        self.params.body = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink {
+impl ::openapi_runtime::Endpoint for IntegrationLinksAddOrUpdateIntegrationLinkParams {
     type Output = types::IntegrationLinkModel;
     type Error = IntegrationLinksAddOrUpdateIntegrationLinkError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -646,27 +564,18 @@ impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationLinksAddOrUpdateIntegrationLink {
-    type Output = Result<
-        types::IntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Integration link
 ///
 /// `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `delete-integration-link`), made by [`IntegrationLinks::delete_integration_link`](IntegrationLinks::delete_integration_link); see there for parameters, errors and an example.
+pub type IntegrationLinksDeleteIntegrationLink = super::RequestBuilder<
+    IntegrationLinksDeleteIntegrationLinkParams,
+>;
+
+/// The parameters of [`IntegrationLinksDeleteIntegrationLink`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationLinksDeleteIntegrationLink {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationLinksDeleteIntegrationLinkParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: types::IntegrationLinkType,
@@ -709,53 +618,9 @@ impl ::std::fmt::Display for IntegrationLinksDeleteIntegrationLinkError {
 }
 
 impl ::std::error::Error for IntegrationLinksDeleteIntegrationLinkError {}
-impl IntegrationLinksDeleteIntegrationLink {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationLinksDeleteIntegrationLink {
+impl ::openapi_runtime::Endpoint for IntegrationLinksDeleteIntegrationLinkParams {
     type Output = types::DeleteIntegrationLinkModel;
     type Error = IntegrationLinksDeleteIntegrationLinkError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -796,27 +661,18 @@ impl ::openapi_runtime::Operation for IntegrationLinksDeleteIntegrationLink {
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationLinksDeleteIntegrationLink {
-    type Output = Result<
-        types::DeleteIntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// `jira-add-or-update-integration-link`
 ///
 /// `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}` (operation `jira-add-or-update-integration-link`), made by [`IntegrationLinks::jira_add_or_update_integration_link`](IntegrationLinks::jira_add_or_update_integration_link); see there for parameters, errors and an example.
+pub type IntegrationLinksJiraAddOrUpdateIntegrationLink = super::RequestBuilder<
+    IntegrationLinksJiraAddOrUpdateIntegrationLinkParams,
+>;
+
+/// The parameters of [`IntegrationLinksJiraAddOrUpdateIntegrationLink`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationLinksJiraAddOrUpdateIntegrationLink {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationLinksJiraAddOrUpdateIntegrationLinkParams {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) key: String,
@@ -870,56 +726,15 @@ impl IntegrationLinksJiraAddOrUpdateIntegrationLink {
         mut self,
         value: impl Into<types::AddOrUpdateJiraIntegrationLinkModel>,
     ) -> Self {
-        self.body = Some(value.into());
+        self.params.body = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegrationLink {
+impl ::openapi_runtime::Endpoint
+for IntegrationLinksJiraAddOrUpdateIntegrationLinkParams {
     type Output = types::IntegrationLinkModel;
     type Error = IntegrationLinksJiraAddOrUpdateIntegrationLinkError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -935,7 +750,6 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegration
             .path_param("key", &self.key)
             .with(self.body.as_ref(), |r, body| r.json(body))
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -965,27 +779,18 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegration
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLink {
-    type Output = Result<
-        types::IntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/jira/connect`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/jira/connect`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// `jira-connect`
 ///
 /// `POST /v1/jira/connect` (operation `jira-connect`), made by [`IntegrationLinks::jira_connect`](IntegrationLinks::jira_connect); see there for parameters, errors and an example.
+pub type IntegrationLinksJiraConnect = super::RequestBuilder<
+    IntegrationLinksJiraConnectParams,
+>;
+
+/// The parameters of [`IntegrationLinksJiraConnect`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationLinksJiraConnect {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationLinksJiraConnectParams {
     pub(crate) body: Option<types::ConnectRequest>,
 }
 
@@ -1022,56 +827,14 @@ impl ::std::error::Error for IntegrationLinksJiraConnectError {}
 impl IntegrationLinksJiraConnect {
     /// The request body.
     pub fn body(mut self, value: impl Into<types::ConnectRequest>) -> Self {
-        self.body = Some(value.into());
+        self.params.body = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
+impl ::openapi_runtime::Endpoint for IntegrationLinksJiraConnectParams {
     type Output = ();
     type Error = IntegrationLinksJiraConnectError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1092,14 +855,5 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
             429 => raw.error_empty(IntegrationLinksJiraConnectError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for IntegrationLinksJiraConnect {
-    type Output = Result<(), ::openapi_runtime::Error<IntegrationLinksJiraConnectError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -69,7 +69,9 @@ impl Integrations {
     ) -> self::IntegrationsGetIntegrations {
         self::IntegrationsGetIntegrations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::IntegrationsGetIntegrationsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -151,8 +153,10 @@ impl Integrations {
     ) -> self::IntegrationsCreateIntegration {
         self::IntegrationsCreateIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::IntegrationsCreateIntegrationParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -210,7 +214,9 @@ impl Integrations {
     ) -> self::IntegrationsGetIntegration {
         self::IntegrationsGetIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            integration_id: integration_id.into(),
+            params: self::IntegrationsGetIntegrationParams {
+                integration_id: integration_id.into(),
+            },
         }
     }
 
@@ -291,8 +297,10 @@ impl Integrations {
     ) -> self::IntegrationsUpdateIntegration {
         self::IntegrationsUpdateIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            integration_id: integration_id.into(),
-            body: body.into(),
+            params: self::IntegrationsUpdateIntegrationParams {
+                integration_id: integration_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -348,20 +356,25 @@ impl Integrations {
     ) -> self::IntegrationsDeleteIntegration {
         self::IntegrationsDeleteIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            integration_id: integration_id.into(),
+            params: self::IntegrationsDeleteIntegrationParams {
+                integration_id: integration_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/integrations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/integrations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Integrations
 ///
 /// `GET /v1/products/{productId}/integrations` (operation `get-integrations`), made by [`Integrations::get_integrations`](Integrations::get_integrations); see there for parameters, errors and an example.
+pub type IntegrationsGetIntegrations = super::RequestBuilder<
+    IntegrationsGetIntegrationsParams,
+>;
+
+/// The parameters of [`IntegrationsGetIntegrations`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationsGetIntegrations {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationsGetIntegrationsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -401,53 +414,9 @@ impl ::std::fmt::Display for IntegrationsGetIntegrationsError {
 }
 
 impl ::std::error::Error for IntegrationsGetIntegrationsError {}
-impl IntegrationsGetIntegrations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationsGetIntegrations {
+impl ::openapi_runtime::Endpoint for IntegrationsGetIntegrationsParams {
     type Output = types::IntegrationsModel;
     type Error = IntegrationsGetIntegrationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -474,27 +443,18 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegrations {
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationsGetIntegrations {
-    type Output = Result<
-        types::IntegrationsModel,
-        ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/integrations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/integrations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Integration
 ///
 /// `POST /v1/products/{productId}/integrations` (operation `create-integration`), made by [`Integrations::create_integration`](Integrations::create_integration); see there for parameters, errors and an example.
+pub type IntegrationsCreateIntegration = super::RequestBuilder<
+    IntegrationsCreateIntegrationParams,
+>;
+
+/// The parameters of [`IntegrationsCreateIntegration`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationsCreateIntegration {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationsCreateIntegrationParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreateIntegrationModel,
 }
@@ -535,53 +495,9 @@ impl ::std::fmt::Display for IntegrationsCreateIntegrationError {
 }
 
 impl ::std::error::Error for IntegrationsCreateIntegrationError {}
-impl IntegrationsCreateIntegration {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationsCreateIntegration {
+impl ::openapi_runtime::Endpoint for IntegrationsCreateIntegrationParams {
     type Output = types::IntegrationModel;
     type Error = IntegrationsCreateIntegrationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -609,27 +525,18 @@ impl ::openapi_runtime::Operation for IntegrationsCreateIntegration {
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationsCreateIntegration {
-    type Output = Result<
-        types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Integration
 ///
 /// `GET /v1/integrations/{integrationId}` (operation `get-integration`), made by [`Integrations::get_integration`](Integrations::get_integration); see there for parameters, errors and an example.
+pub type IntegrationsGetIntegration = super::RequestBuilder<
+    IntegrationsGetIntegrationParams,
+>;
+
+/// The parameters of [`IntegrationsGetIntegration`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationsGetIntegration {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationsGetIntegrationParams {
     pub(crate) integration_id: ::uuid::Uuid,
 }
 
@@ -669,53 +576,9 @@ impl ::std::fmt::Display for IntegrationsGetIntegrationError {
 }
 
 impl ::std::error::Error for IntegrationsGetIntegrationError {}
-impl IntegrationsGetIntegration {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationsGetIntegration {
+impl ::openapi_runtime::Endpoint for IntegrationsGetIntegrationParams {
     type Output = types::IntegrationModel;
     type Error = IntegrationsGetIntegrationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -741,27 +604,18 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegration {
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationsGetIntegration {
-    type Output = Result<
-        types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Integration
 ///
 /// `PUT /v1/integrations/{integrationId}` (operation `update-integration`), made by [`Integrations::update_integration`](Integrations::update_integration); see there for parameters, errors and an example.
+pub type IntegrationsUpdateIntegration = super::RequestBuilder<
+    IntegrationsUpdateIntegrationParams,
+>;
+
+/// The parameters of [`IntegrationsUpdateIntegration`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationsUpdateIntegration {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationsUpdateIntegrationParams {
     pub(crate) integration_id: ::uuid::Uuid,
     pub(crate) body: types::ModifyIntegrationRequest,
 }
@@ -802,53 +656,9 @@ impl ::std::fmt::Display for IntegrationsUpdateIntegrationError {
 }
 
 impl ::std::error::Error for IntegrationsUpdateIntegrationError {}
-impl IntegrationsUpdateIntegration {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationsUpdateIntegration {
+impl ::openapi_runtime::Endpoint for IntegrationsUpdateIntegrationParams {
     type Output = types::IntegrationModel;
     type Error = IntegrationsUpdateIntegrationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -875,27 +685,18 @@ impl ::openapi_runtime::Operation for IntegrationsUpdateIntegration {
     }
 }
 
-impl ::std::future::IntoFuture for IntegrationsUpdateIntegration {
-    type Output = Result<
-        types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Integration
 ///
 /// `DELETE /v1/integrations/{integrationId}` (operation `delete-integration`), made by [`Integrations::delete_integration`](Integrations::delete_integration); see there for parameters, errors and an example.
+pub type IntegrationsDeleteIntegration = super::RequestBuilder<
+    IntegrationsDeleteIntegrationParams,
+>;
+
+/// The parameters of [`IntegrationsDeleteIntegration`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct IntegrationsDeleteIntegration {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct IntegrationsDeleteIntegrationParams {
     pub(crate) integration_id: ::uuid::Uuid,
 }
 
@@ -935,53 +736,9 @@ impl ::std::fmt::Display for IntegrationsDeleteIntegrationError {
 }
 
 impl ::std::error::Error for IntegrationsDeleteIntegrationError {}
-impl IntegrationsDeleteIntegration {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for IntegrationsDeleteIntegration {
+impl ::openapi_runtime::Endpoint for IntegrationsDeleteIntegrationParams {
     type Output = ();
     type Error = IntegrationsDeleteIntegrationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1004,17 +761,5 @@ impl ::openapi_runtime::Operation for IntegrationsDeleteIntegration {
             429 => raw.error_empty(IntegrationsDeleteIntegrationError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for IntegrationsDeleteIntegration {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -57,21 +57,21 @@ impl Me {
     pub fn get_me(&self) -> self::MeGetMe {
         self::MeGetMe {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::MeGetMeParams {},
         }
     }
 }
 
-/// Request builder for `GET /v1/me`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/me`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get authenticated user details
 ///
 /// `GET /v1/me` (operation `get-me`), made by [`Me::get_me`](Me::get_me); see there for parameters, errors and an example.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MeGetMe {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type MeGetMe = super::RequestBuilder<MeGetMeParams>;
 
+/// The parameters of [`MeGetMe`].
+#[derive(Debug, Clone)]
+pub struct MeGetMeParams {}
 /// Documented error responses of `GET /v1/me`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -102,53 +102,9 @@ impl ::std::fmt::Display for MeGetMeError {
 }
 
 impl ::std::error::Error for MeGetMeError {}
-impl MeGetMe {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MeGetMe {
+impl ::openapi_runtime::Endpoint for MeGetMeParams {
     type Output = types::MeModel;
     type Error = MeGetMeError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -168,14 +124,5 @@ impl ::openapi_runtime::Operation for MeGetMe {
             429 => raw.error_empty(MeGetMeError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for MeGetMe {
-    type Output = Result<types::MeModel, ::openapi_runtime::Error<MeGetMeError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -76,7 +76,9 @@ impl Members {
     ) -> self::MembersGetOrganizationMembers {
         self::MembersGetOrganizationMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
+            params: self::MembersGetOrganizationMembersParams {
+                organization_id: organization_id.into(),
+            },
         }
     }
 
@@ -140,7 +142,9 @@ impl Members {
     ) -> self::MembersGetOrganizationMembersV2 {
         self::MembersGetOrganizationMembersV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
+            params: self::MembersGetOrganizationMembersV2Params {
+                organization_id: organization_id.into(),
+            },
         }
     }
 
@@ -199,7 +203,9 @@ impl Members {
     ) -> self::MembersGetPendingInvitationsOrg {
         self::MembersGetPendingInvitationsOrg {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
+            params: self::MembersGetPendingInvitationsOrgParams {
+                organization_id: organization_id.into(),
+            },
         }
     }
 
@@ -258,7 +264,9 @@ impl Members {
     ) -> self::MembersGetPendingInvitations {
         self::MembersGetPendingInvitations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::MembersGetPendingInvitationsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -317,7 +325,9 @@ impl Members {
     ) -> self::MembersGetProductMembers {
         self::MembersGetProductMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::MembersGetProductMembersParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -376,8 +386,10 @@ impl Members {
     ) -> self::MembersInviteMember {
         self::MembersInviteMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::MembersInviteMemberParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -442,9 +454,11 @@ impl Members {
     ) -> self::MembersAddMemberToGroup {
         self::MembersAddMemberToGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
+            params: self::MembersAddMemberToGroupParams {
+                organization_id: organization_id.into(),
+                user_id: user_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -505,8 +519,10 @@ impl Members {
     ) -> self::MembersDeleteOrganizationMember {
         self::MembersDeleteOrganizationMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            user_id: user_id.into(),
+            params: self::MembersDeleteOrganizationMemberParams {
+                organization_id: organization_id.into(),
+                user_id: user_id.into(),
+            },
         }
     }
 
@@ -562,7 +578,9 @@ impl Members {
     ) -> self::MembersDeleteInvitation {
         self::MembersDeleteInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            invitation_id: invitation_id.into(),
+            params: self::MembersDeleteInvitationParams {
+                invitation_id: invitation_id.into(),
+            },
         }
     }
 
@@ -623,21 +641,26 @@ impl Members {
     ) -> self::MembersDeleteProductMember {
         self::MembersDeleteProductMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            user_id: user_id.into(),
+            params: self::MembersDeleteProductMemberParams {
+                product_id: product_id.into(),
+                user_id: user_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/organizations/{organizationId}/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{organizationId}/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Organization Members
 ///
 /// `GET /v1/organizations/{organizationId}/members` (operation `get-organization-members`), made by [`Members::get_organization_members`](Members::get_organization_members); see there for parameters, errors and an example.
+pub type MembersGetOrganizationMembers = super::RequestBuilder<
+    MembersGetOrganizationMembersParams,
+>;
+
+/// The parameters of [`MembersGetOrganizationMembers`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersGetOrganizationMembers {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersGetOrganizationMembersParams {
     pub(crate) organization_id: ::uuid::Uuid,
 }
 
@@ -677,53 +700,9 @@ impl ::std::fmt::Display for MembersGetOrganizationMembersError {
 }
 
 impl ::std::error::Error for MembersGetOrganizationMembersError {}
-impl MembersGetOrganizationMembers {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
+impl ::openapi_runtime::Endpoint for MembersGetOrganizationMembersParams {
     type Output = Vec<types::UserModel>;
     type Error = MembersGetOrganizationMembersError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -753,27 +732,18 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
     }
 }
 
-impl ::std::future::IntoFuture for MembersGetOrganizationMembers {
-    type Output = Result<
-        Vec<types::UserModel>,
-        ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v2/organizations/{organizationId}/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/organizations/{organizationId}/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Organization Members
 ///
 /// `GET /v2/organizations/{organizationId}/members` (operation `get-organization-members-v2`), made by [`Members::get_organization_members_v2`](Members::get_organization_members_v2); see there for parameters, errors and an example.
+pub type MembersGetOrganizationMembersV2 = super::RequestBuilder<
+    MembersGetOrganizationMembersV2Params,
+>;
+
+/// The parameters of [`MembersGetOrganizationMembersV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersGetOrganizationMembersV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersGetOrganizationMembersV2Params {
     pub(crate) organization_id: ::uuid::Uuid,
 }
 
@@ -813,53 +783,9 @@ impl ::std::fmt::Display for MembersGetOrganizationMembersV2Error {
 }
 
 impl ::std::error::Error for MembersGetOrganizationMembersV2Error {}
-impl MembersGetOrganizationMembersV2 {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersGetOrganizationMembersV2 {
+impl ::openapi_runtime::Endpoint for MembersGetOrganizationMembersV2Params {
     type Output = types::OrganizationMembersModel;
     type Error = MembersGetOrganizationMembersV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -889,27 +815,18 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembersV2 {
     }
 }
 
-impl ::std::future::IntoFuture for MembersGetOrganizationMembersV2 {
-    type Output = Result<
-        types::OrganizationMembersModel,
-        ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/organizations/{organizationId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{organizationId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Pending Invitations in Organization
 ///
 /// `GET /v1/organizations/{organizationId}/invitations` (operation `get-pending-invitations-org`), made by [`Members::get_pending_invitations_org`](Members::get_pending_invitations_org); see there for parameters, errors and an example.
+pub type MembersGetPendingInvitationsOrg = super::RequestBuilder<
+    MembersGetPendingInvitationsOrgParams,
+>;
+
+/// The parameters of [`MembersGetPendingInvitationsOrg`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersGetPendingInvitationsOrg {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersGetPendingInvitationsOrgParams {
     pub(crate) organization_id: ::uuid::Uuid,
 }
 
@@ -949,53 +866,9 @@ impl ::std::fmt::Display for MembersGetPendingInvitationsOrgError {
 }
 
 impl ::std::error::Error for MembersGetPendingInvitationsOrgError {}
-impl MembersGetPendingInvitationsOrg {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
+impl ::openapi_runtime::Endpoint for MembersGetPendingInvitationsOrgParams {
     type Output = Vec<types::OrganizationInvitationModel>;
     type Error = MembersGetPendingInvitationsOrgError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1025,27 +898,18 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
     }
 }
 
-impl ::std::future::IntoFuture for MembersGetPendingInvitationsOrg {
-    type Output = Result<
-        Vec<types::OrganizationInvitationModel>,
-        ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/products/{productId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Pending Invitations in Product
 ///
 /// `GET /v1/products/{productId}/invitations` (operation `get-pending-invitations`), made by [`Members::get_pending_invitations`](Members::get_pending_invitations); see there for parameters, errors and an example.
+pub type MembersGetPendingInvitations = super::RequestBuilder<
+    MembersGetPendingInvitationsParams,
+>;
+
+/// The parameters of [`MembersGetPendingInvitations`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersGetPendingInvitations {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersGetPendingInvitationsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -1085,53 +949,9 @@ impl ::std::fmt::Display for MembersGetPendingInvitationsError {
 }
 
 impl ::std::error::Error for MembersGetPendingInvitationsError {}
-impl MembersGetPendingInvitations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
+impl ::openapi_runtime::Endpoint for MembersGetPendingInvitationsParams {
     type Output = Vec<types::InvitationModel>;
     type Error = MembersGetPendingInvitationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1158,27 +978,18 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
     }
 }
 
-impl ::std::future::IntoFuture for MembersGetPendingInvitations {
-    type Output = Result<
-        Vec<types::InvitationModel>,
-        ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/products/{productId}/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Product Members
 ///
 /// `GET /v1/products/{productId}/members` (operation `get-product-members`), made by [`Members::get_product_members`](Members::get_product_members); see there for parameters, errors and an example.
+pub type MembersGetProductMembers = super::RequestBuilder<
+    MembersGetProductMembersParams,
+>;
+
+/// The parameters of [`MembersGetProductMembers`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersGetProductMembers {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersGetProductMembersParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -1218,53 +1029,9 @@ impl ::std::fmt::Display for MembersGetProductMembersError {
 }
 
 impl ::std::error::Error for MembersGetProductMembersError {}
-impl MembersGetProductMembers {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersGetProductMembers {
+impl ::openapi_runtime::Endpoint for MembersGetProductMembersParams {
     type Output = Vec<types::MemberModel>;
     type Error = MembersGetProductMembersError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1291,27 +1058,16 @@ impl ::openapi_runtime::Operation for MembersGetProductMembers {
     }
 }
 
-impl ::std::future::IntoFuture for MembersGetProductMembers {
-    type Output = Result<
-        Vec<types::MemberModel>,
-        ::openapi_runtime::Error<MembersGetProductMembersError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/members/invite`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/members/invite`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Invite Member
 ///
 /// `POST /v1/products/{productId}/members/invite` (operation `invite-member`), made by [`Members::invite_member`](Members::invite_member); see there for parameters, errors and an example.
+pub type MembersInviteMember = super::RequestBuilder<MembersInviteMemberParams>;
+
+/// The parameters of [`MembersInviteMember`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersInviteMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersInviteMemberParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::InviteMembersRequest,
 }
@@ -1352,53 +1108,9 @@ impl ::std::fmt::Display for MembersInviteMemberError {
 }
 
 impl ::std::error::Error for MembersInviteMemberError {}
-impl MembersInviteMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersInviteMember {
+impl ::openapi_runtime::Endpoint for MembersInviteMemberParams {
     type Output = ();
     type Error = MembersInviteMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1426,24 +1138,16 @@ impl ::openapi_runtime::Operation for MembersInviteMember {
     }
 }
 
-impl ::std::future::IntoFuture for MembersInviteMember {
-    type Output = Result<(), ::openapi_runtime::Error<MembersInviteMemberError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Member Permissions
 ///
 /// `POST /v1/organizations/{organizationId}/members/{userId}` (operation `add-member-to-group`), made by [`Members::add_member_to_group`](Members::add_member_to_group); see there for parameters, errors and an example.
+pub type MembersAddMemberToGroup = super::RequestBuilder<MembersAddMemberToGroupParams>;
+
+/// The parameters of [`MembersAddMemberToGroup`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersAddMemberToGroup {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersAddMemberToGroupParams {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) user_id: String,
     pub(crate) body: types::UpdateMemberPermissionsRequest,
@@ -1485,53 +1189,9 @@ impl ::std::fmt::Display for MembersAddMemberToGroupError {
 }
 
 impl ::std::error::Error for MembersAddMemberToGroupError {}
-impl MembersAddMemberToGroup {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersAddMemberToGroup {
+impl ::openapi_runtime::Endpoint for MembersAddMemberToGroupParams {
     type Output = ();
     type Error = MembersAddMemberToGroupError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1563,24 +1223,18 @@ impl ::openapi_runtime::Operation for MembersAddMemberToGroup {
     }
 }
 
-impl ::std::future::IntoFuture for MembersAddMemberToGroup {
-    type Output = Result<(), ::openapi_runtime::Error<MembersAddMemberToGroupError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Member from Organization
 ///
 /// `DELETE /v1/organizations/{organizationId}/members/{userId}` (operation `delete-organization-member`), made by [`Members::delete_organization_member`](Members::delete_organization_member); see there for parameters, errors and an example.
+pub type MembersDeleteOrganizationMember = super::RequestBuilder<
+    MembersDeleteOrganizationMemberParams,
+>;
+
+/// The parameters of [`MembersDeleteOrganizationMember`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersDeleteOrganizationMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersDeleteOrganizationMemberParams {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) user_id: String,
 }
@@ -1621,53 +1275,9 @@ impl ::std::fmt::Display for MembersDeleteOrganizationMemberError {
 }
 
 impl ::std::error::Error for MembersDeleteOrganizationMemberError {}
-impl MembersDeleteOrganizationMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersDeleteOrganizationMember {
+impl ::openapi_runtime::Endpoint for MembersDeleteOrganizationMemberParams {
     type Output = ();
     type Error = MembersDeleteOrganizationMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1698,27 +1308,16 @@ impl ::openapi_runtime::Operation for MembersDeleteOrganizationMember {
     }
 }
 
-impl ::std::future::IntoFuture for MembersDeleteOrganizationMember {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/invitations/{invitationId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/invitations/{invitationId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Invitation
 ///
 /// `DELETE /v1/invitations/{invitationId}` (operation `delete-invitation`), made by [`Members::delete_invitation`](Members::delete_invitation); see there for parameters, errors and an example.
+pub type MembersDeleteInvitation = super::RequestBuilder<MembersDeleteInvitationParams>;
+
+/// The parameters of [`MembersDeleteInvitation`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersDeleteInvitation {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersDeleteInvitationParams {
     pub(crate) invitation_id: ::uuid::Uuid,
 }
 
@@ -1758,53 +1357,9 @@ impl ::std::fmt::Display for MembersDeleteInvitationError {
 }
 
 impl ::std::error::Error for MembersDeleteInvitationError {}
-impl MembersDeleteInvitation {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersDeleteInvitation {
+impl ::openapi_runtime::Endpoint for MembersDeleteInvitationParams {
     type Output = ();
     type Error = MembersDeleteInvitationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1830,24 +1385,18 @@ impl ::openapi_runtime::Operation for MembersDeleteInvitation {
     }
 }
 
-impl ::std::future::IntoFuture for MembersDeleteInvitation {
-    type Output = Result<(), ::openapi_runtime::Error<MembersDeleteInvitationError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/products/{productId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/products/{productId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Member from Product
 ///
 /// `DELETE /v1/products/{productId}/members/{userId}` (operation `delete-product-member`), made by [`Members::delete_product_member`](Members::delete_product_member); see there for parameters, errors and an example.
+pub type MembersDeleteProductMember = super::RequestBuilder<
+    MembersDeleteProductMemberParams,
+>;
+
+/// The parameters of [`MembersDeleteProductMember`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersDeleteProductMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersDeleteProductMemberParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) user_id: String,
 }
@@ -1888,53 +1437,9 @@ impl ::std::fmt::Display for MembersDeleteProductMemberError {
 }
 
 impl ::std::error::Error for MembersDeleteProductMemberError {}
-impl MembersDeleteProductMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MembersDeleteProductMember {
+impl ::openapi_runtime::Endpoint for MembersDeleteProductMemberParams {
     type Output = ();
     type Error = MembersDeleteProductMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1962,14 +1467,5 @@ impl ::openapi_runtime::Operation for MembersDeleteProductMember {
             429 => raw.error_empty(MembersDeleteProductMemberError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for MembersDeleteProductMember {
-    type Output = Result<(), ::openapi_runtime::Error<MembersDeleteProductMemberError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -69,3 +69,116 @@ pub mod webhooks;
 
 #[cfg(feature = "configcat-zombie-flags")]
 pub mod zombie_flags;
+
+/// A request builder: one operation's parameters (`P`) and this
+/// call's settings. Each operation's builder is one of these
+/// under its own name (`pub type CustomersList =
+/// RequestBuilder<CustomersListParams>`-style aliases); set optional
+/// parameters by name, then `.send().await` (or just `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct RequestBuilder<P> {
+    pub(crate) call: ::openapi_runtime::Call,
+    pub(crate) params: P,
+}
+
+impl<P> RequestBuilder<P> {
+    /// Time limit for each attempt of this call (overrides the client's).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.call.set_timeout(timeout);
+        self
+    }
+
+    /// Retry policy for this call (overrides the client's).
+    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
+        self.call.set_retry(policy);
+        self
+    }
+
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
+}
+
+impl<P: ::openapi_runtime::Endpoint> RequestBuilder<P> {
+    /// Sends the request and returns the decoded body.
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+
+    /// Sends the request and returns the decoded body with the status and headers.
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+
+impl<P> RequestBuilder<P>
+where
+    Self: ::openapi_runtime::Paginated,
+    <Self as ::openapi_runtime::Operation>::Output: ::std::marker::Send + 'static,
+    <<Self as ::openapi_runtime::Operation>::Output as ::openapi_runtime::Page>::Item: ::std::marker::Send
+        + 'static,
+    <Self as ::openapi_runtime::Operation>::Error: ::std::marker::Send + 'static,
+{
+    /// Every page from the current one on, fetched lazily, one request per page.
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+
+impl<P: ::openapi_runtime::Endpoint> ::openapi_runtime::Operation for RequestBuilder<P> {
+    type Output = P::Output;
+    type Error = P::Error;
+    const STREAMED: bool = P::STREAMED;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+
+    #[inline]
+    fn request(&self) -> ::openapi_runtime::Request {
+        self.params.request()
+    }
+
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
+    ) -> Result<
+        ::openapi_runtime::Response<P::Output>,
+        ::openapi_runtime::Error<P::Error>,
+    > {
+        P::decode(raw)
+    }
+
+    #[inline]
+    fn decode_live(
+        raw: ::openapi_runtime::RawResponse,
+        body: ::openapi_runtime::LiveBody,
+    ) -> Result<
+        ::openapi_runtime::Response<P::Output>,
+        ::openapi_runtime::Error<P::Error>,
+    > {
+        P::decode_live(raw, body)
+    }
+}
+
+impl<P: ::openapi_runtime::Endpoint> ::std::future::IntoFuture for RequestBuilder<P> {
+    type Output = Result<P::Output, ::openapi_runtime::Error<P::Error>>;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+}

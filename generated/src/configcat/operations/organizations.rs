@@ -58,6 +58,8 @@ impl Organizations {
     pub fn get_organizations(&self) -> self::OrganizationsGetOrganizations {
         self::OrganizationsGetOrganizations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::OrganizationsGetOrganizationsParams {
+            },
         }
     }
 
@@ -112,22 +114,25 @@ impl Organizations {
     ) -> self::OrganizationsGetOrganizationLimitations {
         self::OrganizationsGetOrganizationLimitations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
+            params: self::OrganizationsGetOrganizationLimitationsParams {
+                organization_id: organization_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/organizations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Organizations
 ///
 /// `GET /v1/organizations` (operation `get-organizations`), made by [`Organizations::get_organizations`](Organizations::get_organizations); see there for parameters, errors and an example.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsGetOrganizations {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type OrganizationsGetOrganizations = super::RequestBuilder<
+    OrganizationsGetOrganizationsParams,
+>;
 
+/// The parameters of [`OrganizationsGetOrganizations`].
+#[derive(Debug, Clone)]
+pub struct OrganizationsGetOrganizationsParams {}
 /// Documented error responses of `GET /v1/organizations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -158,53 +163,9 @@ impl ::std::fmt::Display for OrganizationsGetOrganizationsError {
 }
 
 impl ::std::error::Error for OrganizationsGetOrganizationsError {}
-impl OrganizationsGetOrganizations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
+impl ::openapi_runtime::Endpoint for OrganizationsGetOrganizationsParams {
     type Output = Vec<types::OrganizationModel>;
     type Error = OrganizationsGetOrganizationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -227,27 +188,18 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
     }
 }
 
-impl ::std::future::IntoFuture for OrganizationsGetOrganizations {
-    type Output = Result<
-        Vec<types::OrganizationModel>,
-        ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/organizations/{organizationId}/organization-limitations`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{organizationId}/organization-limitations`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Organization limitations
 ///
 /// `GET /v1/organizations/{organizationId}/organization-limitations` (operation `get-organization-limitations`), made by [`Organizations::get_organization_limitations`](Organizations::get_organization_limitations); see there for parameters, errors and an example.
+pub type OrganizationsGetOrganizationLimitations = super::RequestBuilder<
+    OrganizationsGetOrganizationLimitationsParams,
+>;
+
+/// The parameters of [`OrganizationsGetOrganizationLimitations`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsGetOrganizationLimitations {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrganizationsGetOrganizationLimitationsParams {
     pub(crate) organization_id: ::uuid::Uuid,
 }
 
@@ -281,53 +233,9 @@ impl ::std::fmt::Display for OrganizationsGetOrganizationLimitationsError {
 }
 
 impl ::std::error::Error for OrganizationsGetOrganizationLimitationsError {}
-impl OrganizationsGetOrganizationLimitations {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrganizationsGetOrganizationLimitations {
+impl ::openapi_runtime::Endpoint for OrganizationsGetOrganizationLimitationsParams {
     type Output = types::OrganizationLimitations;
     type Error = OrganizationsGetOrganizationLimitationsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -356,17 +264,5 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizationLimitations {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for OrganizationsGetOrganizationLimitations {
-    type Output = Result<
-        types::OrganizationLimitations,
-        ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

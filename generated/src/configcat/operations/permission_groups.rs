@@ -69,7 +69,9 @@ impl PermissionGroups {
     ) -> self::PermissionGroupsGetPermissionGroups {
         self::PermissionGroupsGetPermissionGroups {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::PermissionGroupsGetPermissionGroupsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -130,8 +132,10 @@ impl PermissionGroups {
     ) -> self::PermissionGroupsCreatePermissionGroup {
         self::PermissionGroupsCreatePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::PermissionGroupsCreatePermissionGroupParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -189,7 +193,9 @@ impl PermissionGroups {
     ) -> self::PermissionGroupsGetPermissionGroup {
         self::PermissionGroupsGetPermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            permission_group_id: permission_group_id.into(),
+            params: self::PermissionGroupsGetPermissionGroupParams {
+                permission_group_id: permission_group_id.into(),
+            },
         }
     }
 
@@ -249,8 +255,10 @@ impl PermissionGroups {
     ) -> self::PermissionGroupsUpdatePermissionGroup {
         self::PermissionGroupsUpdatePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            permission_group_id: permission_group_id.into(),
-            body: body.into(),
+            params: self::PermissionGroupsUpdatePermissionGroupParams {
+                permission_group_id: permission_group_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -306,20 +314,25 @@ impl PermissionGroups {
     ) -> self::PermissionGroupsDeletePermissionGroup {
         self::PermissionGroupsDeletePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            permission_group_id: permission_group_id.into(),
+            params: self::PermissionGroupsDeletePermissionGroupParams {
+                permission_group_id: permission_group_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/permissions`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/permissions`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Permission Groups
 ///
 /// `GET /v1/products/{productId}/permissions` (operation `get-permission-groups`), made by [`PermissionGroups::get_permission_groups`](PermissionGroups::get_permission_groups); see there for parameters, errors and an example.
+pub type PermissionGroupsGetPermissionGroups = super::RequestBuilder<
+    PermissionGroupsGetPermissionGroupsParams,
+>;
+
+/// The parameters of [`PermissionGroupsGetPermissionGroups`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PermissionGroupsGetPermissionGroups {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PermissionGroupsGetPermissionGroupsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -359,53 +372,9 @@ impl ::std::fmt::Display for PermissionGroupsGetPermissionGroupsError {
 }
 
 impl ::std::error::Error for PermissionGroupsGetPermissionGroupsError {}
-impl PermissionGroupsGetPermissionGroups {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
+impl ::openapi_runtime::Endpoint for PermissionGroupsGetPermissionGroupsParams {
     type Output = Vec<types::PermissionGroupModel>;
     type Error = PermissionGroupsGetPermissionGroupsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -436,27 +405,18 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
     }
 }
 
-impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroups {
-    type Output = Result<
-        Vec<types::PermissionGroupModel>,
-        ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/permissions`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/permissions`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Permission Group
 ///
 /// `POST /v1/products/{productId}/permissions` (operation `create-permission-group`), made by [`PermissionGroups::create_permission_group`](PermissionGroups::create_permission_group); see there for parameters, errors and an example.
+pub type PermissionGroupsCreatePermissionGroup = super::RequestBuilder<
+    PermissionGroupsCreatePermissionGroupParams,
+>;
+
+/// The parameters of [`PermissionGroupsCreatePermissionGroup`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PermissionGroupsCreatePermissionGroup {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PermissionGroupsCreatePermissionGroupParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreatePermissionGroupRequest,
 }
@@ -497,53 +457,9 @@ impl ::std::fmt::Display for PermissionGroupsCreatePermissionGroupError {
 }
 
 impl ::std::error::Error for PermissionGroupsCreatePermissionGroupError {}
-impl PermissionGroupsCreatePermissionGroup {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PermissionGroupsCreatePermissionGroup {
+impl ::openapi_runtime::Endpoint for PermissionGroupsCreatePermissionGroupParams {
     type Output = types::PermissionGroupModel;
     type Error = PermissionGroupsCreatePermissionGroupError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -577,27 +493,18 @@ impl ::openapi_runtime::Operation for PermissionGroupsCreatePermissionGroup {
     }
 }
 
-impl ::std::future::IntoFuture for PermissionGroupsCreatePermissionGroup {
-    type Output = Result<
-        types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Permission Group
 ///
 /// `GET /v1/permissions/{permissionGroupId}` (operation `get-permission-group`), made by [`PermissionGroups::get_permission_group`](PermissionGroups::get_permission_group); see there for parameters, errors and an example.
+pub type PermissionGroupsGetPermissionGroup = super::RequestBuilder<
+    PermissionGroupsGetPermissionGroupParams,
+>;
+
+/// The parameters of [`PermissionGroupsGetPermissionGroup`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PermissionGroupsGetPermissionGroup {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PermissionGroupsGetPermissionGroupParams {
     pub(crate) permission_group_id: i64,
 }
 
@@ -637,53 +544,9 @@ impl ::std::fmt::Display for PermissionGroupsGetPermissionGroupError {
 }
 
 impl ::std::error::Error for PermissionGroupsGetPermissionGroupError {}
-impl PermissionGroupsGetPermissionGroup {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroup {
+impl ::openapi_runtime::Endpoint for PermissionGroupsGetPermissionGroupParams {
     type Output = types::PermissionGroupModel;
     type Error = PermissionGroupsGetPermissionGroupError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -711,27 +574,18 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroup {
     }
 }
 
-impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroup {
-    type Output = Result<
-        types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Permission Group
 ///
 /// `PUT /v1/permissions/{permissionGroupId}` (operation `update-permission-group`), made by [`PermissionGroups::update_permission_group`](PermissionGroups::update_permission_group); see there for parameters, errors and an example.
+pub type PermissionGroupsUpdatePermissionGroup = super::RequestBuilder<
+    PermissionGroupsUpdatePermissionGroupParams,
+>;
+
+/// The parameters of [`PermissionGroupsUpdatePermissionGroup`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PermissionGroupsUpdatePermissionGroup {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PermissionGroupsUpdatePermissionGroupParams {
     pub(crate) permission_group_id: i64,
     pub(crate) body: types::UpdatePermissionGroupRequest,
 }
@@ -772,53 +626,9 @@ impl ::std::fmt::Display for PermissionGroupsUpdatePermissionGroupError {
 }
 
 impl ::std::error::Error for PermissionGroupsUpdatePermissionGroupError {}
-impl PermissionGroupsUpdatePermissionGroup {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PermissionGroupsUpdatePermissionGroup {
+impl ::openapi_runtime::Endpoint for PermissionGroupsUpdatePermissionGroupParams {
     type Output = types::PermissionGroupModel;
     type Error = PermissionGroupsUpdatePermissionGroupError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -851,27 +661,18 @@ impl ::openapi_runtime::Operation for PermissionGroupsUpdatePermissionGroup {
     }
 }
 
-impl ::std::future::IntoFuture for PermissionGroupsUpdatePermissionGroup {
-    type Output = Result<
-        types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Permission Group
 ///
 /// `DELETE /v1/permissions/{permissionGroupId}` (operation `delete-permission-group`), made by [`PermissionGroups::delete_permission_group`](PermissionGroups::delete_permission_group); see there for parameters, errors and an example.
+pub type PermissionGroupsDeletePermissionGroup = super::RequestBuilder<
+    PermissionGroupsDeletePermissionGroupParams,
+>;
+
+/// The parameters of [`PermissionGroupsDeletePermissionGroup`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PermissionGroupsDeletePermissionGroup {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PermissionGroupsDeletePermissionGroupParams {
     pub(crate) permission_group_id: i64,
 }
 
@@ -911,53 +712,9 @@ impl ::std::fmt::Display for PermissionGroupsDeletePermissionGroupError {
 }
 
 impl ::std::error::Error for PermissionGroupsDeletePermissionGroupError {}
-impl PermissionGroupsDeletePermissionGroup {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PermissionGroupsDeletePermissionGroup {
+impl ::openapi_runtime::Endpoint for PermissionGroupsDeletePermissionGroupParams {
     type Output = ();
     type Error = PermissionGroupsDeletePermissionGroupError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -986,17 +743,5 @@ impl ::openapi_runtime::Operation for PermissionGroupsDeletePermissionGroup {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for PermissionGroupsDeletePermissionGroup {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -58,6 +58,7 @@ impl Products {
     pub fn get_products(&self) -> self::ProductsGetProducts {
         self::ProductsGetProducts {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::ProductsGetProductsParams {},
         }
     }
 
@@ -115,7 +116,9 @@ impl Products {
     ) -> self::ProductsGetProduct {
         self::ProductsGetProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::ProductsGetProductParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -175,8 +178,10 @@ impl Products {
     ) -> self::ProductsUpdateProduct {
         self::ProductsUpdateProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::ProductsUpdateProductParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -232,7 +237,9 @@ impl Products {
     ) -> self::ProductsDeleteProduct {
         self::ProductsDeleteProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::ProductsDeleteProductParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -290,7 +297,9 @@ impl Products {
     ) -> self::ProductsGetProductPreferences {
         self::ProductsGetProductPreferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::ProductsGetProductPreferencesParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -350,8 +359,10 @@ impl Products {
     ) -> self::ProductsUpdateProductPreferences {
         self::ProductsUpdateProductPreferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::ProductsUpdateProductPreferencesParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -412,23 +423,24 @@ impl Products {
     ) -> self::ProductsCreateProduct {
         self::ProductsCreateProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            body: body.into(),
+            params: self::ProductsCreateProductParams {
+                organization_id: organization_id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Products
 ///
 /// `GET /v1/products` (operation `get-products`), made by [`Products::get_products`](Products::get_products); see there for parameters, errors and an example.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsGetProducts {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type ProductsGetProducts = super::RequestBuilder<ProductsGetProductsParams>;
 
+/// The parameters of [`ProductsGetProducts`].
+#[derive(Debug, Clone)]
+pub struct ProductsGetProductsParams {}
 /// Documented error responses of `GET /v1/products`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -459,53 +471,9 @@ impl ::std::fmt::Display for ProductsGetProductsError {
 }
 
 impl ::std::error::Error for ProductsGetProductsError {}
-impl ProductsGetProducts {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsGetProducts {
+impl ::openapi_runtime::Endpoint for ProductsGetProductsParams {
     type Output = Vec<types::ProductModel>;
     type Error = ProductsGetProductsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -528,27 +496,16 @@ impl ::openapi_runtime::Operation for ProductsGetProducts {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsGetProducts {
-    type Output = Result<
-        Vec<types::ProductModel>,
-        ::openapi_runtime::Error<ProductsGetProductsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Product
 ///
 /// `GET /v1/products/{productId}` (operation `get-product`), made by [`Products::get_product`](Products::get_product); see there for parameters, errors and an example.
+pub type ProductsGetProduct = super::RequestBuilder<ProductsGetProductParams>;
+
+/// The parameters of [`ProductsGetProduct`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsGetProduct {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsGetProductParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -588,53 +545,9 @@ impl ::std::fmt::Display for ProductsGetProductError {
 }
 
 impl ::std::error::Error for ProductsGetProductError {}
-impl ProductsGetProduct {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsGetProduct {
+impl ::openapi_runtime::Endpoint for ProductsGetProductParams {
     type Output = types::ProductModel;
     type Error = ProductsGetProductError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -660,27 +573,16 @@ impl ::openapi_runtime::Operation for ProductsGetProduct {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsGetProduct {
-    type Output = Result<
-        types::ProductModel,
-        ::openapi_runtime::Error<ProductsGetProductError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Product
 ///
 /// `PUT /v1/products/{productId}` (operation `update-product`), made by [`Products::update_product`](Products::update_product); see there for parameters, errors and an example.
+pub type ProductsUpdateProduct = super::RequestBuilder<ProductsUpdateProductParams>;
+
+/// The parameters of [`ProductsUpdateProduct`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsUpdateProduct {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsUpdateProductParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::UpdateProductRequest,
 }
@@ -721,53 +623,9 @@ impl ::std::fmt::Display for ProductsUpdateProductError {
 }
 
 impl ::std::error::Error for ProductsUpdateProductError {}
-impl ProductsUpdateProduct {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsUpdateProduct {
+impl ::openapi_runtime::Endpoint for ProductsUpdateProductParams {
     type Output = types::ProductModel;
     type Error = ProductsUpdateProductError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -794,27 +652,16 @@ impl ::openapi_runtime::Operation for ProductsUpdateProduct {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsUpdateProduct {
-    type Output = Result<
-        types::ProductModel,
-        ::openapi_runtime::Error<ProductsUpdateProductError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Product
 ///
 /// `DELETE /v1/products/{productId}` (operation `delete-product`), made by [`Products::delete_product`](Products::delete_product); see there for parameters, errors and an example.
+pub type ProductsDeleteProduct = super::RequestBuilder<ProductsDeleteProductParams>;
+
+/// The parameters of [`ProductsDeleteProduct`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsDeleteProduct {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsDeleteProductParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -854,53 +701,9 @@ impl ::std::fmt::Display for ProductsDeleteProductError {
 }
 
 impl ::std::error::Error for ProductsDeleteProductError {}
-impl ProductsDeleteProduct {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsDeleteProduct {
+impl ::openapi_runtime::Endpoint for ProductsDeleteProductParams {
     type Output = ();
     type Error = ProductsDeleteProductError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -926,24 +729,18 @@ impl ::openapi_runtime::Operation for ProductsDeleteProduct {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsDeleteProduct {
-    type Output = Result<(), ::openapi_runtime::Error<ProductsDeleteProductError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Product Preferences
 ///
 /// `GET /v1/products/{productId}/preferences` (operation `get-product-preferences`), made by [`Products::get_product_preferences`](Products::get_product_preferences); see there for parameters, errors and an example.
+pub type ProductsGetProductPreferences = super::RequestBuilder<
+    ProductsGetProductPreferencesParams,
+>;
+
+/// The parameters of [`ProductsGetProductPreferences`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsGetProductPreferences {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsGetProductPreferencesParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -983,53 +780,9 @@ impl ::std::fmt::Display for ProductsGetProductPreferencesError {
 }
 
 impl ::std::error::Error for ProductsGetProductPreferencesError {}
-impl ProductsGetProductPreferences {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsGetProductPreferences {
+impl ::openapi_runtime::Endpoint for ProductsGetProductPreferencesParams {
     type Output = types::PreferencesModel;
     type Error = ProductsGetProductPreferencesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1056,27 +809,18 @@ impl ::openapi_runtime::Operation for ProductsGetProductPreferences {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsGetProductPreferences {
-    type Output = Result<
-        types::PreferencesModel,
-        ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Product Preferences
 ///
 /// `POST /v1/products/{productId}/preferences` (operation `update-product-preferences`), made by [`Products::update_product_preferences`](Products::update_product_preferences); see there for parameters, errors and an example.
+pub type ProductsUpdateProductPreferences = super::RequestBuilder<
+    ProductsUpdateProductPreferencesParams,
+>;
+
+/// The parameters of [`ProductsUpdateProductPreferences`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsUpdateProductPreferences {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsUpdateProductPreferencesParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::UpdatePreferencesRequest,
 }
@@ -1117,53 +861,9 @@ impl ::std::fmt::Display for ProductsUpdateProductPreferencesError {
 }
 
 impl ::std::error::Error for ProductsUpdateProductPreferencesError {}
-impl ProductsUpdateProductPreferences {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsUpdateProductPreferences {
+impl ::openapi_runtime::Endpoint for ProductsUpdateProductPreferencesParams {
     type Output = types::PreferencesModel;
     type Error = ProductsUpdateProductPreferencesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1196,27 +896,16 @@ impl ::openapi_runtime::Operation for ProductsUpdateProductPreferences {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsUpdateProductPreferences {
-    type Output = Result<
-        types::PreferencesModel,
-        ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/organizations/{organizationId}/products`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/organizations/{organizationId}/products`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Product
 ///
 /// `POST /v1/organizations/{organizationId}/products` (operation `create-product`), made by [`Products::create_product`](Products::create_product); see there for parameters, errors and an example.
+pub type ProductsCreateProduct = super::RequestBuilder<ProductsCreateProductParams>;
+
+/// The parameters of [`ProductsCreateProduct`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsCreateProduct {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsCreateProductParams {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) body: types::CreateProductRequest,
 }
@@ -1257,53 +946,9 @@ impl ::std::fmt::Display for ProductsCreateProductError {
 }
 
 impl ::std::error::Error for ProductsCreateProductError {}
-impl ProductsCreateProduct {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsCreateProduct {
+impl ::openapi_runtime::Endpoint for ProductsCreateProductParams {
     type Output = types::ProductModel;
     type Error = ProductsCreateProductError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1328,17 +973,5 @@ impl ::openapi_runtime::Operation for ProductsCreateProduct {
             429 => raw.error_empty(ProductsCreateProductError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ProductsCreateProduct {
-    type Output = Result<
-        types::ProductModel,
-        ::openapi_runtime::Error<ProductsCreateProductError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -68,7 +68,9 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesGetProxyProfile {
         self::ProxyProfilesGetProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
+            params: self::ProxyProfilesGetProxyProfileParams {
+                proxy_profile_id: proxy_profile_id.into(),
+            },
         }
     }
 
@@ -131,8 +133,10 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesReplaceProxyProfile {
         self::ProxyProfilesReplaceProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
-            body: body.into(),
+            params: self::ProxyProfilesReplaceProxyProfileParams {
+                proxy_profile_id: proxy_profile_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -188,7 +192,9 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesDeleteProxyProfile {
         self::ProxyProfilesDeleteProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
+            params: self::ProxyProfilesDeleteProxyProfileParams {
+                proxy_profile_id: proxy_profile_id.into(),
+            },
         }
     }
 
@@ -301,8 +307,10 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesUpdateProxyProfile {
         self::ProxyProfilesUpdateProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
-            body: body.into(),
+            params: self::ProxyProfilesUpdateProxyProfileParams {
+                proxy_profile_id: proxy_profile_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -360,7 +368,9 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesGetProxyProfiles {
         self::ProxyProfilesGetProxyProfiles {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
+            params: self::ProxyProfilesGetProxyProfilesParams {
+                organization_id: organization_id.into(),
+            },
         }
     }
 
@@ -421,8 +431,10 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesCreateProxyProfile {
         self::ProxyProfilesCreateProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: organization_id.into(),
-            body: body.into(),
+            params: self::ProxyProfilesCreateProxyProfileParams {
+                organization_id: organization_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -481,7 +493,9 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesGetProxyProfileSdkKeys {
         self::ProxyProfilesGetProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
+            params: self::ProxyProfilesGetProxyProfileSdkKeysParams {
+                proxy_profile_id: proxy_profile_id.into(),
+            },
         }
     }
 
@@ -544,8 +558,10 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesDeselectProxyProfileSdkKeys {
         self::ProxyProfilesDeselectProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
-            body: body.into(),
+            params: self::ProxyProfilesDeselectProxyProfileSdkKeysParams {
+                proxy_profile_id: proxy_profile_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -603,7 +619,9 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesGenerateProxyProfileSecret {
         self::ProxyProfilesGenerateProxyProfileSecret {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
+            params: self::ProxyProfilesGenerateProxyProfileSecretParams {
+                proxy_profile_id: proxy_profile_id.into(),
+            },
         }
     }
 
@@ -666,21 +684,26 @@ impl ProxyProfiles {
     ) -> self::ProxyProfilesSelectProxyProfileSdkKeys {
         self::ProxyProfilesSelectProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            proxy_profile_id: proxy_profile_id.into(),
-            body: body.into(),
+            params: self::ProxyProfilesSelectProxyProfileSdkKeysParams {
+                proxy_profile_id: proxy_profile_id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Proxy Profile
 ///
 /// `GET /v1/proxy-profiles/{proxyProfileId}` (operation `get-proxy-profile`), made by [`ProxyProfiles::get_proxy_profile`](ProxyProfiles::get_proxy_profile); see there for parameters, errors and an example.
+pub type ProxyProfilesGetProxyProfile = super::RequestBuilder<
+    ProxyProfilesGetProxyProfileParams,
+>;
+
+/// The parameters of [`ProxyProfilesGetProxyProfile`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesGetProxyProfile {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesGetProxyProfileParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 
@@ -720,53 +743,9 @@ impl ::std::fmt::Display for ProxyProfilesGetProxyProfileError {
 }
 
 impl ::std::error::Error for ProxyProfilesGetProxyProfileError {}
-impl ProxyProfilesGetProxyProfile {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfile {
+impl ::openapi_runtime::Endpoint for ProxyProfilesGetProxyProfileParams {
     type Output = types::ProxyProfileModel;
     type Error = ProxyProfilesGetProxyProfileError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -792,27 +771,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfile {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfile {
-    type Output = Result<
-        types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace Proxy Profile
 ///
 /// `PUT /v1/proxy-profiles/{proxyProfileId}` (operation `replace-proxy-profile`), made by [`ProxyProfiles::replace_proxy_profile`](ProxyProfiles::replace_proxy_profile); see there for parameters, errors and an example.
+pub type ProxyProfilesReplaceProxyProfile = super::RequestBuilder<
+    ProxyProfilesReplaceProxyProfileParams,
+>;
+
+/// The parameters of [`ProxyProfilesReplaceProxyProfile`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesReplaceProxyProfile {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesReplaceProxyProfileParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: types::CreateOrUpdateProxyProfileRequest,
 }
@@ -853,53 +823,9 @@ impl ::std::fmt::Display for ProxyProfilesReplaceProxyProfileError {
 }
 
 impl ::std::error::Error for ProxyProfilesReplaceProxyProfileError {}
-impl ProxyProfilesReplaceProxyProfile {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesReplaceProxyProfile {
+impl ::openapi_runtime::Endpoint for ProxyProfilesReplaceProxyProfileParams {
     type Output = types::ProxyProfileModel;
     type Error = ProxyProfilesReplaceProxyProfileError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -928,27 +854,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesReplaceProxyProfile {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesReplaceProxyProfile {
-    type Output = Result<
-        types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Proxy Profile
 ///
 /// `DELETE /v1/proxy-profiles/{proxyProfileId}` (operation `delete-proxy-profile`), made by [`ProxyProfiles::delete_proxy_profile`](ProxyProfiles::delete_proxy_profile); see there for parameters, errors and an example.
+pub type ProxyProfilesDeleteProxyProfile = super::RequestBuilder<
+    ProxyProfilesDeleteProxyProfileParams,
+>;
+
+/// The parameters of [`ProxyProfilesDeleteProxyProfile`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesDeleteProxyProfile {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesDeleteProxyProfileParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 
@@ -988,53 +905,9 @@ impl ::std::fmt::Display for ProxyProfilesDeleteProxyProfileError {
 }
 
 impl ::std::error::Error for ProxyProfilesDeleteProxyProfileError {}
-impl ProxyProfilesDeleteProxyProfile {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesDeleteProxyProfile {
+impl ::openapi_runtime::Endpoint for ProxyProfilesDeleteProxyProfileParams {
     type Output = ();
     type Error = ProxyProfilesDeleteProxyProfileError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1060,27 +933,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeleteProxyProfile {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Proxy Profile
 ///
 /// `PATCH /v1/proxy-profiles/{proxyProfileId}` (operation `update-proxy-profile`), made by [`ProxyProfiles::update_proxy_profile`](ProxyProfiles::update_proxy_profile); see there for parameters, errors and an example.
+pub type ProxyProfilesUpdateProxyProfile = super::RequestBuilder<
+    ProxyProfilesUpdateProxyProfileParams,
+>;
+
+/// The parameters of [`ProxyProfilesUpdateProxyProfile`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesUpdateProxyProfile {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesUpdateProxyProfileParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: Vec<types::JsonPatchOperation>,
 }
@@ -1121,53 +985,9 @@ impl ::std::fmt::Display for ProxyProfilesUpdateProxyProfileError {
 }
 
 impl ::std::error::Error for ProxyProfilesUpdateProxyProfileError {}
-impl ProxyProfilesUpdateProxyProfile {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesUpdateProxyProfile {
+impl ::openapi_runtime::Endpoint for ProxyProfilesUpdateProxyProfileParams {
     type Output = types::ProxyProfileModel;
     type Error = ProxyProfilesUpdateProxyProfileError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1194,27 +1014,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesUpdateProxyProfile {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesUpdateProxyProfile {
-    type Output = Result<
-        types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Proxy Profiles
 ///
 /// `GET /v1/organizations/{organizationId}/proxy-profiles` (operation `get-proxy-profiles`), made by [`ProxyProfiles::get_proxy_profiles`](ProxyProfiles::get_proxy_profiles); see there for parameters, errors and an example.
+pub type ProxyProfilesGetProxyProfiles = super::RequestBuilder<
+    ProxyProfilesGetProxyProfilesParams,
+>;
+
+/// The parameters of [`ProxyProfilesGetProxyProfiles`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesGetProxyProfiles {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesGetProxyProfilesParams {
     pub(crate) organization_id: ::uuid::Uuid,
 }
 
@@ -1254,53 +1065,9 @@ impl ::std::fmt::Display for ProxyProfilesGetProxyProfilesError {
 }
 
 impl ::std::error::Error for ProxyProfilesGetProxyProfilesError {}
-impl ProxyProfilesGetProxyProfiles {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfiles {
+impl ::openapi_runtime::Endpoint for ProxyProfilesGetProxyProfilesParams {
     type Output = types::ProxyProfileListModel;
     type Error = ProxyProfilesGetProxyProfilesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1330,27 +1097,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfiles {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfiles {
-    type Output = Result<
-        types::ProxyProfileListModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Proxy Profile
 ///
 /// `POST /v1/organizations/{organizationId}/proxy-profiles` (operation `create-proxy-profile`), made by [`ProxyProfiles::create_proxy_profile`](ProxyProfiles::create_proxy_profile); see there for parameters, errors and an example.
+pub type ProxyProfilesCreateProxyProfile = super::RequestBuilder<
+    ProxyProfilesCreateProxyProfileParams,
+>;
+
+/// The parameters of [`ProxyProfilesCreateProxyProfile`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesCreateProxyProfile {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesCreateProxyProfileParams {
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) body: types::CreateOrUpdateProxyProfileRequest,
 }
@@ -1391,53 +1149,9 @@ impl ::std::fmt::Display for ProxyProfilesCreateProxyProfileError {
 }
 
 impl ::std::error::Error for ProxyProfilesCreateProxyProfileError {}
-impl ProxyProfilesCreateProxyProfile {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesCreateProxyProfile {
+impl ::openapi_runtime::Endpoint for ProxyProfilesCreateProxyProfileParams {
     type Output = types::ProxyProfileModel;
     type Error = ProxyProfilesCreateProxyProfileError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1468,27 +1182,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesCreateProxyProfile {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesCreateProxyProfile {
-    type Output = Result<
-        types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get selected SDK keys
 ///
 /// `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys` (operation `get-proxy-profile-sdk-keys`), made by [`ProxyProfiles::get_proxy_profile_sdk_keys`](ProxyProfiles::get_proxy_profile_sdk_keys); see there for parameters, errors and an example.
+pub type ProxyProfilesGetProxyProfileSdkKeys = super::RequestBuilder<
+    ProxyProfilesGetProxyProfileSdkKeysParams,
+>;
+
+/// The parameters of [`ProxyProfilesGetProxyProfileSdkKeys`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesGetProxyProfileSdkKeys {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesGetProxyProfileSdkKeysParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 
@@ -1528,53 +1233,9 @@ impl ::std::fmt::Display for ProxyProfilesGetProxyProfileSdkKeysError {
 }
 
 impl ::std::error::Error for ProxyProfilesGetProxyProfileSdkKeysError {}
-impl ProxyProfilesGetProxyProfileSdkKeys {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfileSdkKeys {
+impl ::openapi_runtime::Endpoint for ProxyProfilesGetProxyProfileSdkKeysParams {
     type Output = types::ProxyProfileSdkKeysListModel;
     type Error = ProxyProfilesGetProxyProfileSdkKeysError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1608,27 +1269,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfileSdkKeys {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfileSdkKeys {
-    type Output = Result<
-        types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Deselect SDK keys
 ///
 /// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect` (operation `deselect-proxy-profile-sdk-keys`), made by [`ProxyProfiles::deselect_proxy_profile_sdk_keys`](ProxyProfiles::deselect_proxy_profile_sdk_keys); see there for parameters, errors and an example.
+pub type ProxyProfilesDeselectProxyProfileSdkKeys = super::RequestBuilder<
+    ProxyProfilesDeselectProxyProfileSdkKeysParams,
+>;
+
+/// The parameters of [`ProxyProfilesDeselectProxyProfileSdkKeys`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesDeselectProxyProfileSdkKeys {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesDeselectProxyProfileSdkKeysParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: types::ProxyProfileSdkKeysRequest,
 }
@@ -1676,53 +1328,9 @@ impl ::std::fmt::Display for ProxyProfilesDeselectProxyProfileSdkKeysError {
 }
 
 impl ::std::error::Error for ProxyProfilesDeselectProxyProfileSdkKeysError {}
-impl ProxyProfilesDeselectProxyProfileSdkKeys {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesDeselectProxyProfileSdkKeys {
+impl ::openapi_runtime::Endpoint for ProxyProfilesDeselectProxyProfileSdkKeysParams {
     type Output = types::ProxyProfileSdkKeysListModel;
     type Error = ProxyProfilesDeselectProxyProfileSdkKeysError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1766,27 +1374,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeselectProxyProfileSdkKeys {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesDeselectProxyProfileSdkKeys {
-    type Output = Result<
-        types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/secret`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/proxy-profiles/{proxyProfileId}/secret`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Generate Secret
 ///
 /// `POST /v1/proxy-profiles/{proxyProfileId}/secret` (operation `generate-proxy-profile-secret`), made by [`ProxyProfiles::generate_proxy_profile_secret`](ProxyProfiles::generate_proxy_profile_secret); see there for parameters, errors and an example.
+pub type ProxyProfilesGenerateProxyProfileSecret = super::RequestBuilder<
+    ProxyProfilesGenerateProxyProfileSecretParams,
+>;
+
+/// The parameters of [`ProxyProfilesGenerateProxyProfileSecret`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesGenerateProxyProfileSecret {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesGenerateProxyProfileSecretParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 
@@ -1828,53 +1427,9 @@ impl ::std::fmt::Display for ProxyProfilesGenerateProxyProfileSecretError {
 }
 
 impl ::std::error::Error for ProxyProfilesGenerateProxyProfileSecretError {}
-impl ProxyProfilesGenerateProxyProfileSecret {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesGenerateProxyProfileSecret {
+impl ::openapi_runtime::Endpoint for ProxyProfilesGenerateProxyProfileSecretParams {
     type Output = types::ProxyProfileSecretModel;
     type Error = ProxyProfilesGenerateProxyProfileSecretError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1912,27 +1467,18 @@ impl ::openapi_runtime::Operation for ProxyProfilesGenerateProxyProfileSecret {
     }
 }
 
-impl ::std::future::IntoFuture for ProxyProfilesGenerateProxyProfileSecret {
-    type Output = Result<
-        types::ProxyProfileSecretModel,
-        ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Select SDK keys
 ///
 /// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select` (operation `select-proxy-profile-sdk-keys`), made by [`ProxyProfiles::select_proxy_profile_sdk_keys`](ProxyProfiles::select_proxy_profile_sdk_keys); see there for parameters, errors and an example.
+pub type ProxyProfilesSelectProxyProfileSdkKeys = super::RequestBuilder<
+    ProxyProfilesSelectProxyProfileSdkKeysParams,
+>;
+
+/// The parameters of [`ProxyProfilesSelectProxyProfileSdkKeys`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProxyProfilesSelectProxyProfileSdkKeys {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProxyProfilesSelectProxyProfileSdkKeysParams {
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: types::ProxyProfileSdkKeysRequest,
 }
@@ -1980,53 +1526,9 @@ impl ::std::fmt::Display for ProxyProfilesSelectProxyProfileSdkKeysError {
 }
 
 impl ::std::error::Error for ProxyProfilesSelectProxyProfileSdkKeysError {}
-impl ProxyProfilesSelectProxyProfileSdkKeys {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProxyProfilesSelectProxyProfileSdkKeys {
+impl ::openapi_runtime::Endpoint for ProxyProfilesSelectProxyProfileSdkKeysParams {
     type Output = types::ProxyProfileSdkKeysListModel;
     type Error = ProxyProfilesSelectProxyProfileSdkKeysError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2063,17 +1565,5 @@ impl ::openapi_runtime::Operation for ProxyProfilesSelectProxyProfileSdkKeys {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ProxyProfilesSelectProxyProfileSdkKeys {
-    type Output = Result<
-        types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -82,8 +82,10 @@ impl SdkKeyFlagValues {
     ) -> self::SdkKeyFlagValuesGetSettingValueBySdkkey {
         self::SdkKeyFlagValuesGetSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            x_configcat_sdkkey: None,
+            params: self::SdkKeyFlagValuesGetSettingValueBySdkkeyParams {
+                setting_key_or_id: setting_key_or_id.into(),
+                x_configcat_sdkkey: None,
+            },
         }
     }
 
@@ -188,10 +190,12 @@ impl SdkKeyFlagValues {
     ) -> self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            reason: None,
-            x_configcat_sdkkey: None,
-            body: body.into(),
+            params: self::SdkKeyFlagValuesReplaceSettingValueBySdkkeyParams {
+                setting_key_or_id: setting_key_or_id.into(),
+                reason: None,
+                x_configcat_sdkkey: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -312,23 +316,28 @@ impl SdkKeyFlagValues {
     ) -> self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            reason: None,
-            x_configcat_sdkkey: None,
-            body: body.into(),
+            params: self::SdkKeyFlagValuesUpdateSettingValueBySdkkeyParams {
+                setting_key_or_id: setting_key_or_id.into(),
+                reason: None,
+                x_configcat_sdkkey: None,
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get value
 ///
 /// `GET /v1/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::get_setting_value_by_sdkkey`](SdkKeyFlagValues::get_setting_value_by_sdkkey); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesGetSettingValueBySdkkey = super::RequestBuilder<
+    SdkKeyFlagValuesGetSettingValueBySdkkeyParams,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesGetSettingValueBySdkkey`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesGetSettingValueBySdkkey {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesGetSettingValueBySdkkeyParams {
     pub(crate) setting_key_or_id: String,
     pub(crate) x_configcat_sdkkey: Option<String>,
 }
@@ -374,56 +383,14 @@ impl ::std::error::Error for SdkKeyFlagValuesGetSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesGetSettingValueBySdkkey {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
+impl ::openapi_runtime::Endpoint for SdkKeyFlagValuesGetSettingValueBySdkkeyParams {
     type Output = types::SettingValueModel;
     type Error = SdkKeyFlagValuesGetSettingValueBySdkkeyError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -462,27 +429,18 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
     }
 }
 
-impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
-    type Output = Result<
-        types::SettingValueModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace value
 ///
 /// `PUT /v1/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::replace_setting_value_by_sdkkey`](SdkKeyFlagValues::replace_setting_value_by_sdkkey); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesReplaceSettingValueBySdkkey = super::RequestBuilder<
+    SdkKeyFlagValuesReplaceSettingValueBySdkkeyParams,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesReplaceSettingValueBySdkkey`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkey {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkeyParams {
     pub(crate) setting_key_or_id: String,
     pub(crate) reason: Option<String>,
     pub(crate) x_configcat_sdkkey: Option<String>,
@@ -532,62 +490,20 @@ impl ::std::error::Error for SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
+impl ::openapi_runtime::Endpoint for SdkKeyFlagValuesReplaceSettingValueBySdkkeyParams {
     type Output = types::SettingValueModel;
     type Error = SdkKeyFlagValuesReplaceSettingValueBySdkkeyError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -632,27 +548,18 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkke
     }
 }
 
-impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
-    type Output = Result<
-        types::SettingValueModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update value
 ///
 /// `PATCH /v1/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::update_setting_value_by_sdkkey`](SdkKeyFlagValues::update_setting_value_by_sdkkey); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesUpdateSettingValueBySdkkey = super::RequestBuilder<
+    SdkKeyFlagValuesUpdateSettingValueBySdkkeyParams,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesUpdateSettingValueBySdkkey`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkeyParams {
     pub(crate) setting_key_or_id: String,
     pub(crate) reason: Option<String>,
     pub(crate) x_configcat_sdkkey: Option<String>,
@@ -702,62 +609,20 @@ impl ::std::error::Error for SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
+impl ::openapi_runtime::Endpoint for SdkKeyFlagValuesUpdateSettingValueBySdkkeyParams {
     type Output = Option<types::SettingValueModel>;
     type Error = SdkKeyFlagValuesUpdateSettingValueBySdkkeyError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -800,17 +665,5 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-    type Output = Result<
-        Option<types::SettingValueModel>,
-        ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -84,8 +84,10 @@ impl SdkKeyFlagValuesV2 {
     ) -> self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            x_configcat_sdkkey: None,
+            params: self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Params {
+                setting_key_or_id: setting_key_or_id.into(),
+                x_configcat_sdkkey: None,
+            },
         }
     }
 
@@ -205,12 +207,14 @@ impl SdkKeyFlagValuesV2 {
     ) -> self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            reason: None,
-            bypass_approval: None,
-            latest_version_id: None,
-            x_configcat_sdkkey: None,
-            body: body.into(),
+            params: self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Params {
+                setting_key_or_id: setting_key_or_id.into(),
+                reason: None,
+                bypass_approval: None,
+                latest_version_id: None,
+                x_configcat_sdkkey: None,
+                body: body.into(),
+            },
         }
     }
 
@@ -353,25 +357,30 @@ impl SdkKeyFlagValuesV2 {
     ) -> self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            setting_key_or_id: setting_key_or_id.into(),
-            reason: None,
-            bypass_approval: None,
-            latest_version_id: None,
-            x_configcat_sdkkey: None,
-            body: body.into(),
+            params: self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Params {
+                setting_key_or_id: setting_key_or_id.into(),
+                reason: None,
+                bypass_approval: None,
+                latest_version_id: None,
+                x_configcat_sdkkey: None,
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get value
 ///
 /// `GET /v2/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::get_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::get_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 = super::RequestBuilder<
+    SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Params,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Params {
     pub(crate) setting_key_or_id: String,
     pub(crate) x_configcat_sdkkey: Option<String>,
 }
@@ -419,56 +428,14 @@ impl ::std::error::Error for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {}
 impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
+impl ::openapi_runtime::Endpoint for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Params {
     type Output = types::SettingFormulaModel;
     type Error = SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -511,27 +478,18 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV
     }
 }
 
-impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-    type Output = Result<
-        types::SettingFormulaModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace value
 ///
 /// `PUT /v2/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::replace_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::replace_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 = super::RequestBuilder<
+    SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Params,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Params {
     pub(crate) setting_key_or_id: String,
     pub(crate) reason: Option<String>,
     pub(crate) bypass_approval: Option<bool>,
@@ -584,74 +542,33 @@ impl ::std::error::Error for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Erro
 impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
     pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_approval = Some(value.into());
+        self.params.bypass_approval = Some(value.into());
         self
     }
 
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.latest_version_id = Some(value.into());
+        self.params.latest_version_id = Some(value.into());
         self
     }
 
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
+impl ::openapi_runtime::Endpoint
+for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Params {
     type Output = types::SettingFormulaModel;
     type Error = SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -678,7 +595,6 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdk
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -708,27 +624,18 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdk
     }
 }
 
-impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
-    type Output = Result<
-        types::SettingFormulaModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update value
 ///
 /// `PATCH /v2/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::update_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::update_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
+pub type SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 = super::RequestBuilder<
+    SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Params,
+>;
+
+/// The parameters of [`SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Params {
     pub(crate) setting_key_or_id: String,
     pub(crate) reason: Option<String>,
     pub(crate) bypass_approval: Option<bool>,
@@ -781,74 +688,33 @@ impl ::std::error::Error for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error
 impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.params.reason = Some(value.into());
         self
     }
 
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
     pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_approval = Some(value.into());
+        self.params.bypass_approval = Some(value.into());
         self
     }
 
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.latest_version_id = Some(value.into());
+        self.params.latest_version_id = Some(value.into());
         self
     }
 
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
-        self.x_configcat_sdkkey = Some(value.into());
+        self.params.x_configcat_sdkkey = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
+impl ::openapi_runtime::Endpoint
+for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Params {
     type Output = Option<types::SettingFormulaModel>;
     type Error = SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -875,7 +741,6 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkk
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -903,17 +768,5 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkk
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-    type Output = Result<
-        Option<types::SettingFormulaModel>,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -71,21 +71,24 @@ impl SdkKeys {
     ) -> self::SdkKeysGetSdkKeys {
         self::SdkKeysGetSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
+            params: self::SdkKeysGetSdkKeysParams {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/configs/{configId}/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/configs/{configId}/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get SDK Key
 ///
 /// `GET /v1/configs/{configId}/environments/{environmentId}` (operation `get-sdk-keys`), made by [`SdkKeys::get_sdk_keys`](SdkKeys::get_sdk_keys); see there for parameters, errors and an example.
+pub type SdkKeysGetSdkKeys = super::RequestBuilder<SdkKeysGetSdkKeysParams>;
+
+/// The parameters of [`SdkKeysGetSdkKeys`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SdkKeysGetSdkKeys {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SdkKeysGetSdkKeysParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -126,53 +129,9 @@ impl ::std::fmt::Display for SdkKeysGetSdkKeysError {
 }
 
 impl ::std::error::Error for SdkKeysGetSdkKeysError {}
-impl SdkKeysGetSdkKeys {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SdkKeysGetSdkKeys {
+impl ::openapi_runtime::Endpoint for SdkKeysGetSdkKeysParams {
     type Output = types::SdkKeysModel;
     type Error = SdkKeysGetSdkKeysError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -200,17 +159,5 @@ impl ::openapi_runtime::Operation for SdkKeysGetSdkKeys {
             429 => raw.error_empty(SdkKeysGetSdkKeysError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for SdkKeysGetSdkKeys {
-    type Output = Result<
-        types::SdkKeysModel,
-        ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -69,7 +69,9 @@ impl Segments {
     ) -> self::SegmentsGetSegments {
         self::SegmentsGetSegments {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::SegmentsGetSegmentsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -130,8 +132,10 @@ impl Segments {
     ) -> self::SegmentsCreateSegment {
         self::SegmentsCreateSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::SegmentsCreateSegmentParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -189,7 +193,9 @@ impl Segments {
     ) -> self::SegmentsGetSegment {
         self::SegmentsGetSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            segment_id: segment_id.into(),
+            params: self::SegmentsGetSegmentParams {
+                segment_id: segment_id.into(),
+            },
         }
     }
 
@@ -249,8 +255,10 @@ impl Segments {
     ) -> self::SegmentsUpdateSegment {
         self::SegmentsUpdateSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            segment_id: segment_id.into(),
-            body: body.into(),
+            params: self::SegmentsUpdateSegmentParams {
+                segment_id: segment_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -306,20 +314,23 @@ impl Segments {
     ) -> self::SegmentsDeleteSegment {
         self::SegmentsDeleteSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            segment_id: segment_id.into(),
+            params: self::SegmentsDeleteSegmentParams {
+                segment_id: segment_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/segments`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/segments`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Segments
 ///
 /// `GET /v1/products/{productId}/segments` (operation `get-segments`), made by [`Segments::get_segments`](Segments::get_segments); see there for parameters, errors and an example.
+pub type SegmentsGetSegments = super::RequestBuilder<SegmentsGetSegmentsParams>;
+
+/// The parameters of [`SegmentsGetSegments`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SegmentsGetSegments {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SegmentsGetSegmentsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -359,53 +370,9 @@ impl ::std::fmt::Display for SegmentsGetSegmentsError {
 }
 
 impl ::std::error::Error for SegmentsGetSegmentsError {}
-impl SegmentsGetSegments {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SegmentsGetSegments {
+impl ::openapi_runtime::Endpoint for SegmentsGetSegmentsParams {
     type Output = Vec<types::SegmentListModel>;
     type Error = SegmentsGetSegmentsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -432,27 +399,16 @@ impl ::openapi_runtime::Operation for SegmentsGetSegments {
     }
 }
 
-impl ::std::future::IntoFuture for SegmentsGetSegments {
-    type Output = Result<
-        Vec<types::SegmentListModel>,
-        ::openapi_runtime::Error<SegmentsGetSegmentsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/segments`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/segments`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Segment
 ///
 /// `POST /v1/products/{productId}/segments` (operation `create-segment`), made by [`Segments::create_segment`](Segments::create_segment); see there for parameters, errors and an example.
+pub type SegmentsCreateSegment = super::RequestBuilder<SegmentsCreateSegmentParams>;
+
+/// The parameters of [`SegmentsCreateSegment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SegmentsCreateSegment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SegmentsCreateSegmentParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreateSegmentModel,
 }
@@ -493,53 +449,9 @@ impl ::std::fmt::Display for SegmentsCreateSegmentError {
 }
 
 impl ::std::error::Error for SegmentsCreateSegmentError {}
-impl SegmentsCreateSegment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SegmentsCreateSegment {
+impl ::openapi_runtime::Endpoint for SegmentsCreateSegmentParams {
     type Output = types::SegmentModel;
     type Error = SegmentsCreateSegmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -567,27 +479,16 @@ impl ::openapi_runtime::Operation for SegmentsCreateSegment {
     }
 }
 
-impl ::std::future::IntoFuture for SegmentsCreateSegment {
-    type Output = Result<
-        types::SegmentModel,
-        ::openapi_runtime::Error<SegmentsCreateSegmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Segment
 ///
 /// `GET /v1/segments/{segmentId}` (operation `get-segment`), made by [`Segments::get_segment`](Segments::get_segment); see there for parameters, errors and an example.
+pub type SegmentsGetSegment = super::RequestBuilder<SegmentsGetSegmentParams>;
+
+/// The parameters of [`SegmentsGetSegment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SegmentsGetSegment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SegmentsGetSegmentParams {
     pub(crate) segment_id: ::uuid::Uuid,
 }
 
@@ -627,53 +528,9 @@ impl ::std::fmt::Display for SegmentsGetSegmentError {
 }
 
 impl ::std::error::Error for SegmentsGetSegmentError {}
-impl SegmentsGetSegment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SegmentsGetSegment {
+impl ::openapi_runtime::Endpoint for SegmentsGetSegmentParams {
     type Output = types::SegmentModel;
     type Error = SegmentsGetSegmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -699,27 +556,16 @@ impl ::openapi_runtime::Operation for SegmentsGetSegment {
     }
 }
 
-impl ::std::future::IntoFuture for SegmentsGetSegment {
-    type Output = Result<
-        types::SegmentModel,
-        ::openapi_runtime::Error<SegmentsGetSegmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Segment
 ///
 /// `PUT /v1/segments/{segmentId}` (operation `update-segment`), made by [`Segments::update_segment`](Segments::update_segment); see there for parameters, errors and an example.
+pub type SegmentsUpdateSegment = super::RequestBuilder<SegmentsUpdateSegmentParams>;
+
+/// The parameters of [`SegmentsUpdateSegment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SegmentsUpdateSegment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SegmentsUpdateSegmentParams {
     pub(crate) segment_id: ::uuid::Uuid,
     pub(crate) body: types::UpdateSegmentModel,
 }
@@ -760,53 +606,9 @@ impl ::std::fmt::Display for SegmentsUpdateSegmentError {
 }
 
 impl ::std::error::Error for SegmentsUpdateSegmentError {}
-impl SegmentsUpdateSegment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SegmentsUpdateSegment {
+impl ::openapi_runtime::Endpoint for SegmentsUpdateSegmentParams {
     type Output = types::SegmentModel;
     type Error = SegmentsUpdateSegmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -833,27 +635,16 @@ impl ::openapi_runtime::Operation for SegmentsUpdateSegment {
     }
 }
 
-impl ::std::future::IntoFuture for SegmentsUpdateSegment {
-    type Output = Result<
-        types::SegmentModel,
-        ::openapi_runtime::Error<SegmentsUpdateSegmentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/segments/{segmentId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Segment
 ///
 /// `DELETE /v1/segments/{segmentId}` (operation `delete-segment`), made by [`Segments::delete_segment`](Segments::delete_segment); see there for parameters, errors and an example.
+pub type SegmentsDeleteSegment = super::RequestBuilder<SegmentsDeleteSegmentParams>;
+
+/// The parameters of [`SegmentsDeleteSegment`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SegmentsDeleteSegment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SegmentsDeleteSegmentParams {
     pub(crate) segment_id: ::uuid::Uuid,
 }
 
@@ -893,53 +684,9 @@ impl ::std::fmt::Display for SegmentsDeleteSegmentError {
 }
 
 impl ::std::error::Error for SegmentsDeleteSegmentError {}
-impl SegmentsDeleteSegment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SegmentsDeleteSegment {
+impl ::openapi_runtime::Endpoint for SegmentsDeleteSegmentParams {
     type Output = ();
     type Error = SegmentsDeleteSegmentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -962,14 +709,5 @@ impl ::openapi_runtime::Operation for SegmentsDeleteSegment {
             429 => raw.error_empty(SegmentsDeleteSegmentError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for SegmentsDeleteSegment {
-    type Output = Result<(), ::openapi_runtime::Error<SegmentsDeleteSegmentError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

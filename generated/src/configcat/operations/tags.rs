@@ -64,7 +64,9 @@ impl Tags {
     pub fn get_tags(&self, product_id: impl Into<::uuid::Uuid>) -> self::TagsGetTags {
         self::TagsGetTags {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::TagsGetTagsParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -125,8 +127,10 @@ impl Tags {
     ) -> self::TagsCreateTag {
         self::TagsCreateTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            body: body.into(),
+            params: self::TagsCreateTagParams {
+                product_id: product_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -185,7 +189,9 @@ impl Tags {
     ) -> self::TagsGetSettingsByTag {
         self::TagsGetSettingsByTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            tag_id: tag_id.into(),
+            params: self::TagsGetSettingsByTagParams {
+                tag_id: tag_id.into(),
+            },
         }
     }
 
@@ -240,7 +246,9 @@ impl Tags {
     pub fn get_tag(&self, tag_id: impl Into<i64>) -> self::TagsGetTag {
         self::TagsGetTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            tag_id: tag_id.into(),
+            params: self::TagsGetTagParams {
+                tag_id: tag_id.into(),
+            },
         }
     }
 
@@ -300,8 +308,10 @@ impl Tags {
     ) -> self::TagsUpdateTag {
         self::TagsUpdateTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            tag_id: tag_id.into(),
-            body: body.into(),
+            params: self::TagsUpdateTagParams {
+                tag_id: tag_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -354,20 +364,23 @@ impl Tags {
     pub fn delete_tag(&self, tag_id: impl Into<i64>) -> self::TagsDeleteTag {
         self::TagsDeleteTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            tag_id: tag_id.into(),
+            params: self::TagsDeleteTagParams {
+                tag_id: tag_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/tags`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/tags`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Tags
 ///
 /// `GET /v1/products/{productId}/tags` (operation `get-tags`), made by [`Tags::get_tags`](Tags::get_tags); see there for parameters, errors and an example.
+pub type TagsGetTags = super::RequestBuilder<TagsGetTagsParams>;
+
+/// The parameters of [`TagsGetTags`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsGetTags {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsGetTagsParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -401,53 +414,9 @@ impl ::std::fmt::Display for TagsGetTagsError {
 }
 
 impl ::std::error::Error for TagsGetTagsError {}
-impl TagsGetTags {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsGetTags {
+impl ::openapi_runtime::Endpoint for TagsGetTagsParams {
     type Output = Vec<types::TagModel>;
     type Error = TagsGetTagsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -472,27 +441,16 @@ impl ::openapi_runtime::Operation for TagsGetTags {
     }
 }
 
-impl ::std::future::IntoFuture for TagsGetTags {
-    type Output = Result<
-        Vec<types::TagModel>,
-        ::openapi_runtime::Error<TagsGetTagsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{productId}/tags`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{productId}/tags`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Tag
 ///
 /// `POST /v1/products/{productId}/tags` (operation `create-tag`), made by [`Tags::create_tag`](Tags::create_tag); see there for parameters, errors and an example.
+pub type TagsCreateTag = super::RequestBuilder<TagsCreateTagParams>;
+
+/// The parameters of [`TagsCreateTag`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsCreateTag {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsCreateTagParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: types::CreateTagModel,
 }
@@ -533,53 +491,9 @@ impl ::std::fmt::Display for TagsCreateTagError {
 }
 
 impl ::std::error::Error for TagsCreateTagError {}
-impl TagsCreateTag {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsCreateTag {
+impl ::openapi_runtime::Endpoint for TagsCreateTagParams {
     type Output = types::TagModel;
     type Error = TagsCreateTagError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -607,24 +521,16 @@ impl ::openapi_runtime::Operation for TagsCreateTag {
     }
 }
 
-impl ::std::future::IntoFuture for TagsCreateTag {
-    type Output = Result<types::TagModel, ::openapi_runtime::Error<TagsCreateTagError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/tags/{tagId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/tags/{tagId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Settings by Tag
 ///
 /// `GET /v1/tags/{tagId}/settings` (operation `get-settings-by-tag`), made by [`Tags::get_settings_by_tag`](Tags::get_settings_by_tag); see there for parameters, errors and an example.
+pub type TagsGetSettingsByTag = super::RequestBuilder<TagsGetSettingsByTagParams>;
+
+/// The parameters of [`TagsGetSettingsByTag`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsGetSettingsByTag {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsGetSettingsByTagParams {
     pub(crate) tag_id: i64,
 }
 
@@ -664,53 +570,9 @@ impl ::std::fmt::Display for TagsGetSettingsByTagError {
 }
 
 impl ::std::error::Error for TagsGetSettingsByTagError {}
-impl TagsGetSettingsByTag {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
+impl ::openapi_runtime::Endpoint for TagsGetSettingsByTagParams {
     type Output = Vec<types::SettingModel>;
     type Error = TagsGetSettingsByTagError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -737,27 +599,16 @@ impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
     }
 }
 
-impl ::std::future::IntoFuture for TagsGetSettingsByTag {
-    type Output = Result<
-        Vec<types::SettingModel>,
-        ::openapi_runtime::Error<TagsGetSettingsByTagError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Tag
 ///
 /// `GET /v1/tags/{tagId}` (operation `get-tag`), made by [`Tags::get_tag`](Tags::get_tag); see there for parameters, errors and an example.
+pub type TagsGetTag = super::RequestBuilder<TagsGetTagParams>;
+
+/// The parameters of [`TagsGetTag`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsGetTag {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsGetTagParams {
     pub(crate) tag_id: i64,
 }
 
@@ -797,53 +648,9 @@ impl ::std::fmt::Display for TagsGetTagError {
 }
 
 impl ::std::error::Error for TagsGetTagError {}
-impl TagsGetTag {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsGetTag {
+impl ::openapi_runtime::Endpoint for TagsGetTagParams {
     type Output = types::TagModel;
     type Error = TagsGetTagError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -869,24 +676,16 @@ impl ::openapi_runtime::Operation for TagsGetTag {
     }
 }
 
-impl ::std::future::IntoFuture for TagsGetTag {
-    type Output = Result<types::TagModel, ::openapi_runtime::Error<TagsGetTagError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Tag
 ///
 /// `PUT /v1/tags/{tagId}` (operation `update-tag`), made by [`Tags::update_tag`](Tags::update_tag); see there for parameters, errors and an example.
+pub type TagsUpdateTag = super::RequestBuilder<TagsUpdateTagParams>;
+
+/// The parameters of [`TagsUpdateTag`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsUpdateTag {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsUpdateTagParams {
     pub(crate) tag_id: i64,
     pub(crate) body: types::UpdateTagModel,
 }
@@ -927,53 +726,9 @@ impl ::std::fmt::Display for TagsUpdateTagError {
 }
 
 impl ::std::error::Error for TagsUpdateTagError {}
-impl TagsUpdateTag {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsUpdateTag {
+impl ::openapi_runtime::Endpoint for TagsUpdateTagParams {
     type Output = types::TagModel;
     type Error = TagsUpdateTagError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1000,24 +755,16 @@ impl ::openapi_runtime::Operation for TagsUpdateTag {
     }
 }
 
-impl ::std::future::IntoFuture for TagsUpdateTag {
-    type Output = Result<types::TagModel, ::openapi_runtime::Error<TagsUpdateTagError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Tag
 ///
 /// `DELETE /v1/tags/{tagId}` (operation `delete-tag`), made by [`Tags::delete_tag`](Tags::delete_tag); see there for parameters, errors and an example.
+pub type TagsDeleteTag = super::RequestBuilder<TagsDeleteTagParams>;
+
+/// The parameters of [`TagsDeleteTag`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct TagsDeleteTag {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct TagsDeleteTagParams {
     pub(crate) tag_id: i64,
 }
 
@@ -1057,53 +804,9 @@ impl ::std::fmt::Display for TagsDeleteTagError {
 }
 
 impl ::std::error::Error for TagsDeleteTagError {}
-impl TagsDeleteTag {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for TagsDeleteTag {
+impl ::openapi_runtime::Endpoint for TagsDeleteTagParams {
     type Output = ();
     type Error = TagsDeleteTagError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1126,14 +829,5 @@ impl ::openapi_runtime::Operation for TagsDeleteTag {
             429 => raw.error_empty(TagsDeleteTagError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for TagsDeleteTag {
-    type Output = Result<(), ::openapi_runtime::Error<TagsDeleteTagError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

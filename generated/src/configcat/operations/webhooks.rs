@@ -67,7 +67,9 @@ impl Webhooks {
     ) -> self::WebhooksGetWebhooks {
         self::WebhooksGetWebhooks {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
+            params: self::WebhooksGetWebhooksParams {
+                product_id: product_id.into(),
+            },
         }
     }
 
@@ -122,7 +124,9 @@ impl Webhooks {
     pub fn get_webhook(&self, webhook_id: impl Into<i32>) -> self::WebhooksGetWebhook {
         self::WebhooksGetWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            webhook_id: webhook_id.into(),
+            params: self::WebhooksGetWebhookParams {
+                webhook_id: webhook_id.into(),
+            },
         }
     }
 
@@ -185,8 +189,10 @@ impl Webhooks {
     ) -> self::WebhooksReplaceWebhook {
         self::WebhooksReplaceWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            webhook_id: webhook_id.into(),
-            body: body.into(),
+            params: self::WebhooksReplaceWebhookParams {
+                webhook_id: webhook_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -242,7 +248,9 @@ impl Webhooks {
     ) -> self::WebhooksDeleteWebhook {
         self::WebhooksDeleteWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            webhook_id: webhook_id.into(),
+            params: self::WebhooksDeleteWebhookParams {
+                webhook_id: webhook_id.into(),
+            },
         }
     }
 
@@ -350,8 +358,10 @@ impl Webhooks {
     ) -> self::WebhooksUpdateWebhook {
         self::WebhooksUpdateWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            webhook_id: webhook_id.into(),
-            body: body.into(),
+            params: self::WebhooksUpdateWebhookParams {
+                webhook_id: webhook_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -413,7 +423,9 @@ impl Webhooks {
     ) -> self::WebhooksGetWebhookSigningKeys {
         self::WebhooksGetWebhookSigningKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            webhook_id: webhook_id.into(),
+            params: self::WebhooksGetWebhookSigningKeysParams {
+                webhook_id: webhook_id.into(),
+            },
         }
     }
 
@@ -477,22 +489,25 @@ impl Webhooks {
     ) -> self::WebhooksCreateWebhook {
         self::WebhooksCreateWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            config_id: config_id.into(),
-            environment_id: environment_id.into(),
-            body: body.into(),
+            params: self::WebhooksCreateWebhookParams {
+                config_id: config_id.into(),
+                environment_id: environment_id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/webhooks`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/webhooks`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Webhooks
 ///
 /// `GET /v1/products/{productId}/webhooks` (operation `get-webhooks`), made by [`Webhooks::get_webhooks`](Webhooks::get_webhooks); see there for parameters, errors and an example.
+pub type WebhooksGetWebhooks = super::RequestBuilder<WebhooksGetWebhooksParams>;
+
+/// The parameters of [`WebhooksGetWebhooks`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksGetWebhooks {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksGetWebhooksParams {
     pub(crate) product_id: ::uuid::Uuid,
 }
 
@@ -526,53 +541,9 @@ impl ::std::fmt::Display for WebhooksGetWebhooksError {
 }
 
 impl ::std::error::Error for WebhooksGetWebhooksError {}
-impl WebhooksGetWebhooks {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
+impl ::openapi_runtime::Endpoint for WebhooksGetWebhooksParams {
     type Output = Vec<types::WebhookResponseModel>;
     type Error = WebhooksGetWebhooksError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -597,27 +568,16 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksGetWebhooks {
-    type Output = Result<
-        Vec<types::WebhookResponseModel>,
-        ::openapi_runtime::Error<WebhooksGetWebhooksError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Webhook
 ///
 /// `GET /v1/webhooks/{webhookId}` (operation `get-webhook`), made by [`Webhooks::get_webhook`](Webhooks::get_webhook); see there for parameters, errors and an example.
+pub type WebhooksGetWebhook = super::RequestBuilder<WebhooksGetWebhookParams>;
+
+/// The parameters of [`WebhooksGetWebhook`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksGetWebhook {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksGetWebhookParams {
     pub(crate) webhook_id: i32,
 }
 
@@ -657,53 +617,9 @@ impl ::std::fmt::Display for WebhooksGetWebhookError {
 }
 
 impl ::std::error::Error for WebhooksGetWebhookError {}
-impl WebhooksGetWebhook {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksGetWebhook {
+impl ::openapi_runtime::Endpoint for WebhooksGetWebhookParams {
     type Output = types::WebhookResponseModel;
     type Error = WebhooksGetWebhookError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -729,27 +645,16 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhook {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksGetWebhook {
-    type Output = Result<
-        types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksGetWebhookError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Replace Webhook
 ///
 /// `PUT /v1/webhooks/{webhookId}` (operation `replace-webhook`), made by [`Webhooks::replace_webhook`](Webhooks::replace_webhook); see there for parameters, errors and an example.
+pub type WebhooksReplaceWebhook = super::RequestBuilder<WebhooksReplaceWebhookParams>;
+
+/// The parameters of [`WebhooksReplaceWebhook`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksReplaceWebhook {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksReplaceWebhookParams {
     pub(crate) webhook_id: i32,
     pub(crate) body: types::WebHookRequestModel,
 }
@@ -790,53 +695,9 @@ impl ::std::fmt::Display for WebhooksReplaceWebhookError {
 }
 
 impl ::std::error::Error for WebhooksReplaceWebhookError {}
-impl WebhooksReplaceWebhook {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
+impl ::openapi_runtime::Endpoint for WebhooksReplaceWebhookParams {
     type Output = types::WebhookResponseModel;
     type Error = WebhooksReplaceWebhookError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -863,27 +724,16 @@ impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksReplaceWebhook {
-    type Output = Result<
-        types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Webhook
 ///
 /// `DELETE /v1/webhooks/{webhookId}` (operation `delete-webhook`), made by [`Webhooks::delete_webhook`](Webhooks::delete_webhook); see there for parameters, errors and an example.
+pub type WebhooksDeleteWebhook = super::RequestBuilder<WebhooksDeleteWebhookParams>;
+
+/// The parameters of [`WebhooksDeleteWebhook`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksDeleteWebhook {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksDeleteWebhookParams {
     pub(crate) webhook_id: i32,
 }
 
@@ -923,53 +773,9 @@ impl ::std::fmt::Display for WebhooksDeleteWebhookError {
 }
 
 impl ::std::error::Error for WebhooksDeleteWebhookError {}
-impl WebhooksDeleteWebhook {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
+impl ::openapi_runtime::Endpoint for WebhooksDeleteWebhookParams {
     type Output = ();
     type Error = WebhooksDeleteWebhookError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -995,24 +801,16 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
-    type Output = Result<(), ::openapi_runtime::Error<WebhooksDeleteWebhookError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Webhook
 ///
 /// `PATCH /v1/webhooks/{webhookId}` (operation `update-webhook`), made by [`Webhooks::update_webhook`](Webhooks::update_webhook); see there for parameters, errors and an example.
+pub type WebhooksUpdateWebhook = super::RequestBuilder<WebhooksUpdateWebhookParams>;
+
+/// The parameters of [`WebhooksUpdateWebhook`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksUpdateWebhook {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksUpdateWebhookParams {
     pub(crate) webhook_id: i32,
     pub(crate) body: Vec<types::JsonPatchOperation>,
 }
@@ -1053,53 +851,9 @@ impl ::std::fmt::Display for WebhooksUpdateWebhookError {
 }
 
 impl ::std::error::Error for WebhooksUpdateWebhookError {}
-impl WebhooksUpdateWebhook {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
+impl ::openapi_runtime::Endpoint for WebhooksUpdateWebhookParams {
     type Output = types::WebhookResponseModel;
     type Error = WebhooksUpdateWebhookError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1126,27 +880,18 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksUpdateWebhook {
-    type Output = Result<
-        types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/webhooks/{webhookId}/keys`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/webhooks/{webhookId}/keys`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Webhook Signing Keys
 ///
 /// `GET /v1/webhooks/{webhookId}/keys` (operation `get-webhook-signing-keys`), made by [`Webhooks::get_webhook_signing_keys`](Webhooks::get_webhook_signing_keys); see there for parameters, errors and an example.
+pub type WebhooksGetWebhookSigningKeys = super::RequestBuilder<
+    WebhooksGetWebhookSigningKeysParams,
+>;
+
+/// The parameters of [`WebhooksGetWebhookSigningKeys`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksGetWebhookSigningKeys {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksGetWebhookSigningKeysParams {
     pub(crate) webhook_id: i32,
 }
 
@@ -1186,53 +931,9 @@ impl ::std::fmt::Display for WebhooksGetWebhookSigningKeysError {
 }
 
 impl ::std::error::Error for WebhooksGetWebhookSigningKeysError {}
-impl WebhooksGetWebhookSigningKeys {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
+impl ::openapi_runtime::Endpoint for WebhooksGetWebhookSigningKeysParams {
     type Output = types::WebhookSigningKeysModel;
     type Error = WebhooksGetWebhookSigningKeysError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1259,27 +960,16 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksGetWebhookSigningKeys {
-    type Output = Result<
-        types::WebhookSigningKeysModel,
-        ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/configs/{configId}/environments/{environmentId}/webhooks`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/configs/{configId}/environments/{environmentId}/webhooks`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Webhook
 ///
 /// `POST /v1/configs/{configId}/environments/{environmentId}/webhooks` (operation `create-webhook`), made by [`Webhooks::create_webhook`](Webhooks::create_webhook); see there for parameters, errors and an example.
+pub type WebhooksCreateWebhook = super::RequestBuilder<WebhooksCreateWebhookParams>;
+
+/// The parameters of [`WebhooksCreateWebhook`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksCreateWebhook {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksCreateWebhookParams {
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: types::WebHookRequestModel,
@@ -1321,53 +1011,9 @@ impl ::std::fmt::Display for WebhooksCreateWebhookError {
 }
 
 impl ::std::error::Error for WebhooksCreateWebhookError {}
-impl WebhooksCreateWebhook {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
+impl ::openapi_runtime::Endpoint for WebhooksCreateWebhookParams {
     type Output = types::WebhookResponseModel;
     type Error = WebhooksCreateWebhookError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1397,17 +1043,5 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
             429 => raw.error_empty(WebhooksCreateWebhookError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for WebhooksCreateWebhook {
-    type Output = Result<
-        types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksCreateWebhookError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -77,25 +77,30 @@ impl ZombieFlags {
     ) -> self::ZombieFlagsGetStaleflags {
         self::ZombieFlagsGetStaleflags {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: product_id.into(),
-            scope: None,
-            stale_flag_age_days: None,
-            stale_flag_stale_in_environments_type: None,
-            ignored_environment_ids: None,
-            ignored_tag_ids: None,
+            params: self::ZombieFlagsGetStaleflagsParams {
+                product_id: product_id.into(),
+                scope: None,
+                stale_flag_age_days: None,
+                stale_flag_stale_in_environments_type: None,
+                ignored_environment_ids: None,
+                ignored_tag_ids: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/{productId}/staleflags`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{productId}/staleflags`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Zombie (stale) flags for Product
 ///
 /// `GET /v1/products/{productId}/staleflags` (operation `get-staleflags`), made by [`ZombieFlags::get_staleflags`](ZombieFlags::get_staleflags); see there for parameters, errors and an example.
+pub type ZombieFlagsGetStaleflags = super::RequestBuilder<
+    ZombieFlagsGetStaleflagsParams,
+>;
+
+/// The parameters of [`ZombieFlagsGetStaleflags`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ZombieFlagsGetStaleflags {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ZombieFlagsGetStaleflagsParams {
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) scope: Option<types::StaleFlagReminderScope>,
     pub(crate) stale_flag_age_days: Option<i32>,
@@ -145,7 +150,7 @@ impl ::std::error::Error for ZombieFlagsGetStaleflagsError {}
 impl ZombieFlagsGetStaleflags {
     /// The scope of the report.
     pub fn scope(mut self, value: impl Into<types::StaleFlagReminderScope>) -> Self {
-        self.scope = Some(value.into());
+        self.params.scope = Some(value.into());
         self
     }
 
@@ -153,7 +158,7 @@ impl ZombieFlagsGetStaleflags {
     ///
     /// Value at least 7 and at most 90.
     pub fn stale_flag_age_days(mut self, value: impl Into<i32>) -> Self {
-        self.stale_flag_age_days = Some(value.into());
+        self.params.stale_flag_age_days = Some(value.into());
         self
     }
 
@@ -162,7 +167,7 @@ impl ZombieFlagsGetStaleflags {
         mut self,
         value: impl Into<types::StaleFlagStaleInEnvironmentsType>,
     ) -> Self {
-        self.stale_flag_stale_in_environments_type = Some(value.into());
+        self.params.stale_flag_stale_in_environments_type = Some(value.into());
         self
     }
 
@@ -171,62 +176,20 @@ impl ZombieFlagsGetStaleflags {
         mut self,
         value: impl Into<Vec<::uuid::Uuid>>,
     ) -> Self {
-        self.ignored_environment_ids = Some(value.into());
+        self.params.ignored_environment_ids = Some(value.into());
         self
     }
 
     /// Ignore feature flags from the report based on their tag identifiers.
     pub fn ignored_tag_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.ignored_tag_ids = Some(value.into());
+        self.params.ignored_tag_ids = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for ZombieFlagsGetStaleflags {
+impl ::openapi_runtime::Endpoint for ZombieFlagsGetStaleflagsParams {
     type Output = types::StaleFlagProductModel;
     type Error = ZombieFlagsGetStaleflagsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -275,17 +238,5 @@ impl ::openapi_runtime::Operation for ZombieFlagsGetStaleflags {
             429 => raw.error_empty(ZombieFlagsGetStaleflagsError::TooManyRequests),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ZombieFlagsGetStaleflags {
-    type Output = Result<
-        types::StaleFlagProductModel,
-        ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

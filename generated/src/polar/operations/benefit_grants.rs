@@ -82,26 +82,29 @@ impl BenefitGrants {
     pub fn list(&self) -> self::BenefitGrantsList {
         self::BenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            is_granted: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::BenefitGrantsListParams {
+                organization_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                is_granted: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/benefit-grants/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/benefit-grants/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Benefit Grants
 ///
 /// `GET /v1/benefit-grants/` (operation `benefit-grants:list`), made by [`BenefitGrants::list`](BenefitGrants::list); see there for parameters, errors and an example.
+pub type BenefitGrantsList = super::RequestBuilder<BenefitGrantsListParams>;
+
+/// The parameters of [`BenefitGrantsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitGrantsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitGrantsListParams {
     pub(crate) organization_id: Option<types::BenefitGrantsListOrganizationId>,
     pub(crate) customer_id: Option<types::BenefitGrantsListCustomerId>,
     pub(crate) external_customer_id: Option<types::BenefitGrantsListExternalCustomerId>,
@@ -151,7 +154,7 @@ impl BenefitGrantsList {
         mut self,
         value: impl Into<types::BenefitGrantsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -162,7 +165,7 @@ impl BenefitGrantsList {
         mut self,
         value: impl Into<types::BenefitGrantsListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -173,13 +176,13 @@ impl BenefitGrantsList {
         mut self,
         value: impl Into<types::BenefitGrantsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
     pub fn is_granted(mut self, value: impl Into<bool>) -> Self {
-        self.is_granted = Some(value.into());
+        self.params.is_granted = Some(value.into());
         self
     }
 
@@ -187,7 +190,7 @@ impl BenefitGrantsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -195,7 +198,7 @@ impl BenefitGrantsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -206,78 +209,24 @@ impl BenefitGrantsList {
         mut self,
         value: impl Into<Vec<types::BenefitGrantSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for BenefitGrantsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for BenefitGrantsList {
+impl ::openapi_runtime::Endpoint for BenefitGrantsListParams {
     type Output = types::ListResourceBenefitGrant;
     type Error = BenefitGrantsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -324,17 +273,5 @@ impl ::openapi_runtime::Operation for BenefitGrantsList {
             422 => raw.error_json(BenefitGrantsListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for BenefitGrantsList {
-    type Output = Result<
-        types::ListResourceBenefitGrant,
-        ::openapi_runtime::Error<BenefitGrantsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

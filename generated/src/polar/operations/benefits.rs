@@ -84,15 +84,17 @@ impl Benefits {
     pub fn list(&self) -> self::BenefitsList {
         self::BenefitsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            r#type: None,
-            id: None,
-            exclude_id: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::BenefitsListParams {
+                organization_id: None,
+                r#type: None,
+                id: None,
+                exclude_id: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -149,7 +151,9 @@ impl Benefits {
     pub fn create(&self, body: impl Into<types::BenefitCreate>) -> self::BenefitsCreate {
         self::BenefitsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::BenefitsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -207,7 +211,9 @@ impl Benefits {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGet {
         self::BenefitsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::BenefitsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -269,7 +275,9 @@ impl Benefits {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsDelete {
         self::BenefitsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::BenefitsDeleteParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -333,8 +341,10 @@ impl Benefits {
     ) -> self::BenefitsUpdate {
         self::BenefitsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::BenefitsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -404,9 +414,11 @@ impl Benefits {
     pub fn files(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsFiles {
         self::BenefitsFiles {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            page: None,
-            limit: None,
+            params: self::BenefitsFilesParams {
+                id: id.into(),
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -481,25 +493,28 @@ impl Benefits {
     pub fn grants(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGrants {
         self::BenefitsGrants {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            is_granted: None,
-            customer_id: None,
-            member_id: None,
-            page: None,
-            limit: None,
+            params: self::BenefitsGrantsParams {
+                id: id.into(),
+                is_granted: None,
+                customer_id: None,
+                member_id: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/benefits/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/benefits/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Benefits
 ///
 /// `GET /v1/benefits/` (operation `benefits:list`), made by [`Benefits::list`](Benefits::list); see there for parameters, errors and an example.
+pub type BenefitsList = super::RequestBuilder<BenefitsListParams>;
+
+/// The parameters of [`BenefitsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsListParams {
     pub(crate) organization_id: Option<types::BenefitsListOrganizationId>,
     pub(crate) r#type: Option<types::BenefitsListType>,
     pub(crate) id: Option<types::BenefitsListId>,
@@ -551,7 +566,7 @@ impl BenefitsList {
         mut self,
         value: impl Into<types::BenefitsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -559,7 +574,7 @@ impl BenefitsList {
     ///
     /// Filter by benefit type.
     pub fn r#type(mut self, value: impl Into<types::BenefitsListType>) -> Self {
-        self.r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
 
@@ -567,7 +582,7 @@ impl BenefitsList {
     ///
     /// Filter by benefit IDs.
     pub fn id(mut self, value: impl Into<types::BenefitsListId>) -> Self {
-        self.id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
 
@@ -575,13 +590,13 @@ impl BenefitsList {
     ///
     /// Exclude benefits with these IDs.
     pub fn exclude_id(mut self, value: impl Into<types::BenefitsListExcludeId>) -> Self {
-        self.exclude_id = Some(value.into());
+        self.params.exclude_id = Some(value.into());
         self
     }
 
     /// Filter by description.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -589,7 +604,7 @@ impl BenefitsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -597,7 +612,7 @@ impl BenefitsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -605,84 +620,30 @@ impl BenefitsList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::BenefitSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for BenefitsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for BenefitsList {
+impl ::openapi_runtime::Endpoint for BenefitsListParams {
     type Output = types::ListResourceBenefit;
     type Error = BenefitsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -729,27 +690,16 @@ impl ::openapi_runtime::Operation for BenefitsList {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsList {
-    type Output = Result<
-        types::ListResourceBenefit,
-        ::openapi_runtime::Error<BenefitsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/benefits/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/benefits/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Benefit
 ///
 /// `POST /v1/benefits/` (operation `benefits:create`), made by [`Benefits::create`](Benefits::create); see there for parameters, errors and an example.
+pub type BenefitsCreate = super::RequestBuilder<BenefitsCreateParams>;
+
+/// The parameters of [`BenefitsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsCreateParams {
     pub(crate) body: types::BenefitCreate,
 }
 
@@ -785,53 +735,9 @@ impl ::std::fmt::Display for BenefitsCreateError {
 }
 
 impl ::std::error::Error for BenefitsCreateError {}
-impl BenefitsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for BenefitsCreate {
+impl ::openapi_runtime::Endpoint for BenefitsCreateParams {
     type Output = types::Benefit;
     type Error = BenefitsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -855,24 +761,16 @@ impl ::openapi_runtime::Operation for BenefitsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsCreate {
-    type Output = Result<types::Benefit, ::openapi_runtime::Error<BenefitsCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Benefit
 ///
 /// `GET /v1/benefits/{id}` (operation `benefits:get`), made by [`Benefits::get`](Benefits::get); see there for parameters, errors and an example.
+pub type BenefitsGet = super::RequestBuilder<BenefitsGetParams>;
+
+/// The parameters of [`BenefitsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -914,53 +812,9 @@ impl ::std::fmt::Display for BenefitsGetError {
 }
 
 impl ::std::error::Error for BenefitsGetError {}
-impl BenefitsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for BenefitsGet {
+impl ::openapi_runtime::Endpoint for BenefitsGetParams {
     type Output = types::Benefit;
     type Error = BenefitsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -985,24 +839,16 @@ impl ::openapi_runtime::Operation for BenefitsGet {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsGet {
-    type Output = Result<types::Benefit, ::openapi_runtime::Error<BenefitsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Benefit
 ///
 /// `DELETE /v1/benefits/{id}` (operation `benefits:delete`), made by [`Benefits::delete`](Benefits::delete); see there for parameters, errors and an example.
+pub type BenefitsDelete = super::RequestBuilder<BenefitsDeleteParams>;
+
+/// The parameters of [`BenefitsDelete`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsDeleteParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1050,53 +896,9 @@ impl ::std::fmt::Display for BenefitsDeleteError {
 }
 
 impl ::std::error::Error for BenefitsDeleteError {}
-impl BenefitsDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for BenefitsDelete {
+impl ::openapi_runtime::Endpoint for BenefitsDeleteParams {
     type Output = ();
     type Error = BenefitsDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1122,24 +924,16 @@ impl ::openapi_runtime::Operation for BenefitsDelete {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsDelete {
-    type Output = Result<(), ::openapi_runtime::Error<BenefitsDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/benefits/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Benefit
 ///
 /// `PATCH /v1/benefits/{id}` (operation `benefits:update`), made by [`Benefits::update`](Benefits::update); see there for parameters, errors and an example.
+pub type BenefitsUpdate = super::RequestBuilder<BenefitsUpdateParams>;
+
+/// The parameters of [`BenefitsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::BenefitsUpdateRequest,
 }
@@ -1182,53 +976,9 @@ impl ::std::fmt::Display for BenefitsUpdateError {
 }
 
 impl ::std::error::Error for BenefitsUpdateError {}
-impl BenefitsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for BenefitsUpdate {
+impl ::openapi_runtime::Endpoint for BenefitsUpdateParams {
     type Output = types::Benefit;
     type Error = BenefitsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1254,24 +1004,16 @@ impl ::openapi_runtime::Operation for BenefitsUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsUpdate {
-    type Output = Result<types::Benefit, ::openapi_runtime::Error<BenefitsUpdateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/benefits/{id}/files`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/benefits/{id}/files`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Benefit Files
 ///
 /// `GET /v1/benefits/{id}/files` (operation `benefits:files`), made by [`Benefits::files`](Benefits::files); see there for parameters, errors and an example.
+pub type BenefitsFiles = super::RequestBuilder<BenefitsFilesParams>;
+
+/// The parameters of [`BenefitsFiles`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsFiles {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsFilesParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -1320,7 +1062,7 @@ impl BenefitsFiles {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -1328,78 +1070,24 @@ impl BenefitsFiles {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for BenefitsFiles {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for BenefitsFiles {
+impl ::openapi_runtime::Endpoint for BenefitsFilesParams {
     type Output = types::ListResourceBenefitDownloadableFile;
     type Error = BenefitsFilesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1427,27 +1115,16 @@ impl ::openapi_runtime::Operation for BenefitsFiles {
     }
 }
 
-impl ::std::future::IntoFuture for BenefitsFiles {
-    type Output = Result<
-        types::ListResourceBenefitDownloadableFile,
-        ::openapi_runtime::Error<BenefitsFilesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/benefits/{id}/grants`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/benefits/{id}/grants`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Benefit Grants
 ///
 /// `GET /v1/benefits/{id}/grants` (operation `benefits:grants`), made by [`Benefits::grants`](Benefits::grants); see there for parameters, errors and an example.
+pub type BenefitsGrants = super::RequestBuilder<BenefitsGrantsParams>;
+
+/// The parameters of [`BenefitsGrants`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct BenefitsGrants {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct BenefitsGrantsParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) is_granted: Option<bool>,
     pub(crate) customer_id: Option<types::BenefitsGrantsCustomerId>,
@@ -1497,7 +1174,7 @@ impl ::std::error::Error for BenefitsGrantsError {}
 impl BenefitsGrants {
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
     pub fn is_granted(mut self, value: impl Into<bool>) -> Self {
-        self.is_granted = Some(value.into());
+        self.params.is_granted = Some(value.into());
         self
     }
 
@@ -1508,7 +1185,7 @@ impl BenefitsGrants {
         mut self,
         value: impl Into<types::BenefitsGrantsCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -1516,7 +1193,7 @@ impl BenefitsGrants {
     ///
     /// Filter by member.
     pub fn member_id(mut self, value: impl Into<types::BenefitsGrantsMemberId>) -> Self {
-        self.member_id = Some(value.into());
+        self.params.member_id = Some(value.into());
         self
     }
 
@@ -1524,7 +1201,7 @@ impl BenefitsGrants {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -1532,78 +1209,24 @@ impl BenefitsGrants {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for BenefitsGrants {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for BenefitsGrants {
+impl ::openapi_runtime::Endpoint for BenefitsGrantsParams {
     type Output = types::ListResourceBenefitGrant;
     type Error = BenefitsGrantsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1646,17 +1269,5 @@ impl ::openapi_runtime::Operation for BenefitsGrants {
             422 => raw.error_json(BenefitsGrantsError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for BenefitsGrants {
-    type Output = Result<
-        types::ListResourceBenefitGrant,
-        ::openapi_runtime::Error<BenefitsGrantsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -80,11 +80,13 @@ impl CheckoutLinks {
     pub fn list(&self) -> self::CheckoutLinksList {
         self::CheckoutLinksList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CheckoutLinksListParams {
+                organization_id: None,
+                product_id: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -144,7 +146,9 @@ impl CheckoutLinks {
     ) -> self::CheckoutLinksCreate {
         self::CheckoutLinksCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CheckoutLinksCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -202,7 +206,9 @@ impl CheckoutLinks {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksGet {
         self::CheckoutLinksGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CheckoutLinksGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -259,7 +265,9 @@ impl CheckoutLinks {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksDelete {
         self::CheckoutLinksDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CheckoutLinksDeleteParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -323,21 +331,24 @@ impl CheckoutLinks {
     ) -> self::CheckoutLinksUpdate {
         self::CheckoutLinksUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CheckoutLinksUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/checkout-links/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/checkout-links/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Checkout Links
 ///
 /// `GET /v1/checkout-links/` (operation `checkout-links:list`), made by [`CheckoutLinks::list`](CheckoutLinks::list); see there for parameters, errors and an example.
+pub type CheckoutLinksList = super::RequestBuilder<CheckoutLinksListParams>;
+
+/// The parameters of [`CheckoutLinksList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutLinksList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutLinksListParams {
     pub(crate) organization_id: Option<types::CheckoutLinksListOrganizationId>,
     pub(crate) product_id: Option<types::CheckoutLinksListProductId>,
     pub(crate) page: Option<i64>,
@@ -385,7 +396,7 @@ impl CheckoutLinksList {
         mut self,
         value: impl Into<types::CheckoutLinksListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -396,7 +407,7 @@ impl CheckoutLinksList {
         mut self,
         value: impl Into<types::CheckoutLinksListProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -404,7 +415,7 @@ impl CheckoutLinksList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -412,7 +423,7 @@ impl CheckoutLinksList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -423,78 +434,24 @@ impl CheckoutLinksList {
         mut self,
         value: impl Into<Vec<types::CheckoutLinkSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for CheckoutLinksList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for CheckoutLinksList {
+impl ::openapi_runtime::Endpoint for CheckoutLinksListParams {
     type Output = types::ListResourceCheckoutLink;
     type Error = CheckoutLinksListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -532,27 +489,16 @@ impl ::openapi_runtime::Operation for CheckoutLinksList {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutLinksList {
-    type Output = Result<
-        types::ListResourceCheckoutLink,
-        ::openapi_runtime::Error<CheckoutLinksListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/checkout-links/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/checkout-links/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Checkout Link
 ///
 /// `POST /v1/checkout-links/` (operation `checkout-links:create`), made by [`CheckoutLinks::create`](CheckoutLinks::create); see there for parameters, errors and an example.
+pub type CheckoutLinksCreate = super::RequestBuilder<CheckoutLinksCreateParams>;
+
+/// The parameters of [`CheckoutLinksCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutLinksCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutLinksCreateParams {
     pub(crate) body: types::CheckoutLinkCreate,
 }
 
@@ -588,53 +534,9 @@ impl ::std::fmt::Display for CheckoutLinksCreateError {
 }
 
 impl ::std::error::Error for CheckoutLinksCreateError {}
-impl CheckoutLinksCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutLinksCreate {
+impl ::openapi_runtime::Endpoint for CheckoutLinksCreateParams {
     type Output = types::CheckoutLink;
     type Error = CheckoutLinksCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -658,27 +560,16 @@ impl ::openapi_runtime::Operation for CheckoutLinksCreate {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutLinksCreate {
-    type Output = Result<
-        types::CheckoutLink,
-        ::openapi_runtime::Error<CheckoutLinksCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Checkout Link
 ///
 /// `GET /v1/checkout-links/{id}` (operation `checkout-links:get`), made by [`CheckoutLinks::get`](CheckoutLinks::get); see there for parameters, errors and an example.
+pub type CheckoutLinksGet = super::RequestBuilder<CheckoutLinksGetParams>;
+
+/// The parameters of [`CheckoutLinksGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutLinksGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutLinksGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -720,53 +611,9 @@ impl ::std::fmt::Display for CheckoutLinksGetError {
 }
 
 impl ::std::error::Error for CheckoutLinksGetError {}
-impl CheckoutLinksGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutLinksGet {
+impl ::openapi_runtime::Endpoint for CheckoutLinksGetParams {
     type Output = types::CheckoutLink;
     type Error = CheckoutLinksGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -791,27 +638,16 @@ impl ::openapi_runtime::Operation for CheckoutLinksGet {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutLinksGet {
-    type Output = Result<
-        types::CheckoutLink,
-        ::openapi_runtime::Error<CheckoutLinksGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Checkout Link
 ///
 /// `DELETE /v1/checkout-links/{id}` (operation `checkout-links:delete`), made by [`CheckoutLinks::delete`](CheckoutLinks::delete); see there for parameters, errors and an example.
+pub type CheckoutLinksDelete = super::RequestBuilder<CheckoutLinksDeleteParams>;
+
+/// The parameters of [`CheckoutLinksDelete`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutLinksDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutLinksDeleteParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -853,53 +689,9 @@ impl ::std::fmt::Display for CheckoutLinksDeleteError {
 }
 
 impl ::std::error::Error for CheckoutLinksDeleteError {}
-impl CheckoutLinksDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutLinksDelete {
+impl ::openapi_runtime::Endpoint for CheckoutLinksDeleteParams {
     type Output = ();
     type Error = CheckoutLinksDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -924,24 +716,16 @@ impl ::openapi_runtime::Operation for CheckoutLinksDelete {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutLinksDelete {
-    type Output = Result<(), ::openapi_runtime::Error<CheckoutLinksDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/checkout-links/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Checkout Link
 ///
 /// `PATCH /v1/checkout-links/{id}` (operation `checkout-links:update`), made by [`CheckoutLinks::update`](CheckoutLinks::update); see there for parameters, errors and an example.
+pub type CheckoutLinksUpdate = super::RequestBuilder<CheckoutLinksUpdateParams>;
+
+/// The parameters of [`CheckoutLinksUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutLinksUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutLinksUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CheckoutLinkUpdate,
 }
@@ -984,53 +768,9 @@ impl ::std::fmt::Display for CheckoutLinksUpdateError {
 }
 
 impl ::std::error::Error for CheckoutLinksUpdateError {}
-impl CheckoutLinksUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutLinksUpdate {
+impl ::openapi_runtime::Endpoint for CheckoutLinksUpdateParams {
     type Output = types::CheckoutLink;
     type Error = CheckoutLinksUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1053,17 +793,5 @@ impl ::openapi_runtime::Operation for CheckoutLinksUpdate {
             422 => raw.error_json(CheckoutLinksUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CheckoutLinksUpdate {
-    type Output = Result<
-        types::CheckoutLink,
-        ::openapi_runtime::Error<CheckoutLinksUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -84,15 +84,17 @@ impl Checkouts {
     pub fn list(&self) -> self::CheckoutsList {
         self::CheckoutsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            status: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CheckoutsListParams {
+                organization_id: None,
+                product_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                status: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -152,7 +154,9 @@ impl Checkouts {
     ) -> self::CheckoutsCreate {
         self::CheckoutsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CheckoutsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -210,7 +214,9 @@ impl Checkouts {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutsGet {
         self::CheckoutsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CheckoutsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -275,8 +281,10 @@ impl Checkouts {
     ) -> self::CheckoutsUpdate {
         self::CheckoutsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CheckoutsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -332,7 +340,9 @@ impl Checkouts {
     ) -> self::CheckoutsClientGet {
         self::CheckoutsClientGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_secret: client_secret.into(),
+            params: self::CheckoutsClientGetParams {
+                client_secret: client_secret.into(),
+            },
         }
     }
 
@@ -392,8 +402,10 @@ impl Checkouts {
     ) -> self::CheckoutsClientUpdate {
         self::CheckoutsClientUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_secret: client_secret.into(),
-            body: body.into(),
+            params: self::CheckoutsClientUpdateParams {
+                client_secret: client_secret.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -459,21 +471,24 @@ impl Checkouts {
     ) -> self::CheckoutsClientConfirm {
         self::CheckoutsClientConfirm {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_secret: client_secret.into(),
-            body: body.into(),
+            params: self::CheckoutsClientConfirmParams {
+                client_secret: client_secret.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/checkouts/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/checkouts/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Checkout Sessions
 ///
 /// `GET /v1/checkouts/` (operation `checkouts:list`), made by [`Checkouts::list`](Checkouts::list); see there for parameters, errors and an example.
+pub type CheckoutsList = super::RequestBuilder<CheckoutsListParams>;
+
+/// The parameters of [`CheckoutsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsListParams {
     pub(crate) organization_id: Option<types::CheckoutsListOrganizationId>,
     pub(crate) product_id: Option<types::CheckoutsListProductId>,
     pub(crate) customer_id: Option<types::CheckoutsListCustomerId>,
@@ -525,7 +540,7 @@ impl CheckoutsList {
         mut self,
         value: impl Into<types::CheckoutsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -536,7 +551,7 @@ impl CheckoutsList {
         mut self,
         value: impl Into<types::CheckoutsListProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -547,7 +562,7 @@ impl CheckoutsList {
         mut self,
         value: impl Into<types::CheckoutsListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -558,7 +573,7 @@ impl CheckoutsList {
         mut self,
         value: impl Into<types::CheckoutsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -566,13 +581,13 @@ impl CheckoutsList {
     ///
     /// Filter by checkout session status.
     pub fn status(mut self, value: impl Into<types::CheckoutsListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
     /// Filter by customer email.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -580,7 +595,7 @@ impl CheckoutsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -588,7 +603,7 @@ impl CheckoutsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -599,78 +614,24 @@ impl CheckoutsList {
         mut self,
         value: impl Into<Vec<types::CheckoutSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for CheckoutsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for CheckoutsList {
+impl ::openapi_runtime::Endpoint for CheckoutsListParams {
     type Output = types::ListResourceCheckout;
     type Error = CheckoutsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -722,27 +683,16 @@ impl ::openapi_runtime::Operation for CheckoutsList {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsList {
-    type Output = Result<
-        types::ListResourceCheckout,
-        ::openapi_runtime::Error<CheckoutsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/checkouts/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/checkouts/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Checkout Session
 ///
 /// `POST /v1/checkouts/` (operation `checkouts:create`), made by [`Checkouts::create`](Checkouts::create); see there for parameters, errors and an example.
+pub type CheckoutsCreate = super::RequestBuilder<CheckoutsCreateParams>;
+
+/// The parameters of [`CheckoutsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsCreateParams {
     pub(crate) body: types::CheckoutCreate,
 }
 
@@ -778,53 +728,9 @@ impl ::std::fmt::Display for CheckoutsCreateError {
 }
 
 impl ::std::error::Error for CheckoutsCreateError {}
-impl CheckoutsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsCreate {
+impl ::openapi_runtime::Endpoint for CheckoutsCreateParams {
     type Output = types::Checkout;
     type Error = CheckoutsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -848,27 +754,16 @@ impl ::openapi_runtime::Operation for CheckoutsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsCreate {
-    type Output = Result<
-        types::Checkout,
-        ::openapi_runtime::Error<CheckoutsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/checkouts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/checkouts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Checkout Session
 ///
 /// `GET /v1/checkouts/{id}` (operation `checkouts:get`), made by [`Checkouts::get`](Checkouts::get); see there for parameters, errors and an example.
+pub type CheckoutsGet = super::RequestBuilder<CheckoutsGetParams>;
+
+/// The parameters of [`CheckoutsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -910,53 +805,9 @@ impl ::std::fmt::Display for CheckoutsGetError {
 }
 
 impl ::std::error::Error for CheckoutsGetError {}
-impl CheckoutsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsGet {
+impl ::openapi_runtime::Endpoint for CheckoutsGetParams {
     type Output = types::Checkout;
     type Error = CheckoutsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -981,24 +832,16 @@ impl ::openapi_runtime::Operation for CheckoutsGet {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsGet {
-    type Output = Result<types::Checkout, ::openapi_runtime::Error<CheckoutsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/checkouts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/checkouts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Checkout Session
 ///
 /// `PATCH /v1/checkouts/{id}` (operation `checkouts:update`), made by [`Checkouts::update`](Checkouts::update); see there for parameters, errors and an example.
+pub type CheckoutsUpdate = super::RequestBuilder<CheckoutsUpdateParams>;
+
+/// The parameters of [`CheckoutsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CheckoutUpdate,
 }
@@ -1047,53 +890,9 @@ impl ::std::fmt::Display for CheckoutsUpdateError {
 }
 
 impl ::std::error::Error for CheckoutsUpdateError {}
-impl CheckoutsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsUpdate {
+impl ::openapi_runtime::Endpoint for CheckoutsUpdateParams {
     type Output = types::Checkout;
     type Error = CheckoutsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1120,27 +919,16 @@ impl ::openapi_runtime::Operation for CheckoutsUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsUpdate {
-    type Output = Result<
-        types::Checkout,
-        ::openapi_runtime::Error<CheckoutsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/checkouts/client/{client_secret}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/checkouts/client/{client_secret}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Checkout Session from Client
 ///
 /// `GET /v1/checkouts/client/{client_secret}` (operation `checkouts:client_get`), made by [`Checkouts::client_get`](Checkouts::client_get); see there for parameters, errors and an example.
+pub type CheckoutsClientGet = super::RequestBuilder<CheckoutsClientGetParams>;
+
+/// The parameters of [`CheckoutsClientGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsClientGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsClientGetParams {
     pub(crate) client_secret: String,
 }
 
@@ -1188,53 +976,9 @@ impl ::std::fmt::Display for CheckoutsClientGetError {
 }
 
 impl ::std::error::Error for CheckoutsClientGetError {}
-impl CheckoutsClientGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsClientGet {
+impl ::openapi_runtime::Endpoint for CheckoutsClientGetParams {
     type Output = types::CheckoutPublic;
     type Error = CheckoutsClientGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1260,27 +1004,16 @@ impl ::openapi_runtime::Operation for CheckoutsClientGet {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsClientGet {
-    type Output = Result<
-        types::CheckoutPublic,
-        ::openapi_runtime::Error<CheckoutsClientGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/checkouts/client/{client_secret}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/checkouts/client/{client_secret}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Checkout Session from Client
 ///
 /// `PATCH /v1/checkouts/client/{client_secret}` (operation `checkouts:client_update`), made by [`Checkouts::client_update`](Checkouts::client_update); see there for parameters, errors and an example.
+pub type CheckoutsClientUpdate = super::RequestBuilder<CheckoutsClientUpdateParams>;
+
+/// The parameters of [`CheckoutsClientUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsClientUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsClientUpdateParams {
     pub(crate) client_secret: String,
     pub(crate) body: types::CheckoutUpdatePublic,
 }
@@ -1337,53 +1070,9 @@ impl ::std::fmt::Display for CheckoutsClientUpdateError {
 }
 
 impl ::std::error::Error for CheckoutsClientUpdateError {}
-impl CheckoutsClientUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsClientUpdate {
+impl ::openapi_runtime::Endpoint for CheckoutsClientUpdateParams {
     type Output = types::CheckoutPublic;
     type Error = CheckoutsClientUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1411,27 +1100,16 @@ impl ::openapi_runtime::Operation for CheckoutsClientUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for CheckoutsClientUpdate {
-    type Output = Result<
-        types::CheckoutPublic,
-        ::openapi_runtime::Error<CheckoutsClientUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/checkouts/client/{client_secret}/confirm`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/checkouts/client/{client_secret}/confirm`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Confirm Checkout Session from Client
 ///
 /// `POST /v1/checkouts/client/{client_secret}/confirm` (operation `checkouts:client_confirm`), made by [`Checkouts::client_confirm`](Checkouts::client_confirm); see there for parameters, errors and an example.
+pub type CheckoutsClientConfirm = super::RequestBuilder<CheckoutsClientConfirmParams>;
+
+/// The parameters of [`CheckoutsClientConfirm`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CheckoutsClientConfirm {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CheckoutsClientConfirmParams {
     pub(crate) client_secret: String,
     pub(crate) body: types::CheckoutConfirmStripe,
 }
@@ -1498,53 +1176,9 @@ impl ::std::fmt::Display for CheckoutsClientConfirmError {
 }
 
 impl ::std::error::Error for CheckoutsClientConfirmError {}
-impl CheckoutsClientConfirm {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CheckoutsClientConfirm {
+impl ::openapi_runtime::Endpoint for CheckoutsClientConfirmParams {
     type Output = types::CheckoutPublicConfirmed;
     type Error = CheckoutsClientConfirmError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1574,17 +1208,5 @@ impl ::openapi_runtime::Operation for CheckoutsClientConfirm {
             422 => raw.error_json(CheckoutsClientConfirmError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CheckoutsClientConfirm {
-    type Output = Result<
-        types::CheckoutPublicConfirmed,
-        ::openapi_runtime::Error<CheckoutsClientConfirmError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

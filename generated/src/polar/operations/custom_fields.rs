@@ -81,12 +81,14 @@ impl CustomFields {
     pub fn list(&self) -> self::CustomFieldsList {
         self::CustomFieldsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            query: None,
-            r#type: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomFieldsListParams {
+                organization_id: None,
+                query: None,
+                r#type: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -146,7 +148,9 @@ impl CustomFields {
     ) -> self::CustomFieldsCreate {
         self::CustomFieldsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomFieldsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -204,7 +208,9 @@ impl CustomFields {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsGet {
         self::CustomFieldsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomFieldsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -261,7 +267,9 @@ impl CustomFields {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsDelete {
         self::CustomFieldsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomFieldsDeleteParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -325,21 +333,24 @@ impl CustomFields {
     ) -> self::CustomFieldsUpdate {
         self::CustomFieldsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomFieldsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/custom-fields/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/custom-fields/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Custom Fields
 ///
 /// `GET /v1/custom-fields/` (operation `custom-fields:list`), made by [`CustomFields::list`](CustomFields::list); see there for parameters, errors and an example.
+pub type CustomFieldsList = super::RequestBuilder<CustomFieldsListParams>;
+
+/// The parameters of [`CustomFieldsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomFieldsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomFieldsListParams {
     pub(crate) organization_id: Option<types::CustomFieldsListOrganizationId>,
     pub(crate) query: Option<String>,
     pub(crate) r#type: Option<types::CustomFieldsListType>,
@@ -388,13 +399,13 @@ impl CustomFieldsList {
         mut self,
         value: impl Into<types::CustomFieldsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
     /// Filter by custom field name or slug.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -402,7 +413,7 @@ impl CustomFieldsList {
     ///
     /// Filter by custom field type.
     pub fn r#type(mut self, value: impl Into<types::CustomFieldsListType>) -> Self {
-        self.r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
 
@@ -410,7 +421,7 @@ impl CustomFieldsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -418,7 +429,7 @@ impl CustomFieldsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -429,78 +440,24 @@ impl CustomFieldsList {
         mut self,
         value: impl Into<Vec<types::CustomFieldSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for CustomFieldsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for CustomFieldsList {
+impl ::openapi_runtime::Endpoint for CustomFieldsListParams {
     type Output = types::ListResourceCustomField;
     type Error = CustomFieldsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -534,27 +491,16 @@ impl ::openapi_runtime::Operation for CustomFieldsList {
     }
 }
 
-impl ::std::future::IntoFuture for CustomFieldsList {
-    type Output = Result<
-        types::ListResourceCustomField,
-        ::openapi_runtime::Error<CustomFieldsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/custom-fields/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/custom-fields/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Custom Field
 ///
 /// `POST /v1/custom-fields/` (operation `custom-fields:create`), made by [`CustomFields::create`](CustomFields::create); see there for parameters, errors and an example.
+pub type CustomFieldsCreate = super::RequestBuilder<CustomFieldsCreateParams>;
+
+/// The parameters of [`CustomFieldsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomFieldsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomFieldsCreateParams {
     pub(crate) body: types::CustomFieldCreate,
 }
 
@@ -590,53 +536,9 @@ impl ::std::fmt::Display for CustomFieldsCreateError {
 }
 
 impl ::std::error::Error for CustomFieldsCreateError {}
-impl CustomFieldsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomFieldsCreate {
+impl ::openapi_runtime::Endpoint for CustomFieldsCreateParams {
     type Output = types::CustomField;
     type Error = CustomFieldsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -660,27 +562,16 @@ impl ::openapi_runtime::Operation for CustomFieldsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for CustomFieldsCreate {
-    type Output = Result<
-        types::CustomField,
-        ::openapi_runtime::Error<CustomFieldsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Custom Field
 ///
 /// `GET /v1/custom-fields/{id}` (operation `custom-fields:get`), made by [`CustomFields::get`](CustomFields::get); see there for parameters, errors and an example.
+pub type CustomFieldsGet = super::RequestBuilder<CustomFieldsGetParams>;
+
+/// The parameters of [`CustomFieldsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomFieldsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomFieldsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -722,53 +613,9 @@ impl ::std::fmt::Display for CustomFieldsGetError {
 }
 
 impl ::std::error::Error for CustomFieldsGetError {}
-impl CustomFieldsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomFieldsGet {
+impl ::openapi_runtime::Endpoint for CustomFieldsGetParams {
     type Output = types::CustomField;
     type Error = CustomFieldsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -793,27 +640,16 @@ impl ::openapi_runtime::Operation for CustomFieldsGet {
     }
 }
 
-impl ::std::future::IntoFuture for CustomFieldsGet {
-    type Output = Result<
-        types::CustomField,
-        ::openapi_runtime::Error<CustomFieldsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Custom Field
 ///
 /// `DELETE /v1/custom-fields/{id}` (operation `custom-fields:delete`), made by [`CustomFields::delete`](CustomFields::delete); see there for parameters, errors and an example.
+pub type CustomFieldsDelete = super::RequestBuilder<CustomFieldsDeleteParams>;
+
+/// The parameters of [`CustomFieldsDelete`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomFieldsDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomFieldsDeleteParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -855,53 +691,9 @@ impl ::std::fmt::Display for CustomFieldsDeleteError {
 }
 
 impl ::std::error::Error for CustomFieldsDeleteError {}
-impl CustomFieldsDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomFieldsDelete {
+impl ::openapi_runtime::Endpoint for CustomFieldsDeleteParams {
     type Output = ();
     type Error = CustomFieldsDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -926,24 +718,16 @@ impl ::openapi_runtime::Operation for CustomFieldsDelete {
     }
 }
 
-impl ::std::future::IntoFuture for CustomFieldsDelete {
-    type Output = Result<(), ::openapi_runtime::Error<CustomFieldsDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/custom-fields/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Custom Field
 ///
 /// `PATCH /v1/custom-fields/{id}` (operation `custom-fields:update`), made by [`CustomFields::update`](CustomFields::update); see there for parameters, errors and an example.
+pub type CustomFieldsUpdate = super::RequestBuilder<CustomFieldsUpdateParams>;
+
+/// The parameters of [`CustomFieldsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomFieldsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomFieldsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomFieldUpdate,
 }
@@ -986,53 +770,9 @@ impl ::std::fmt::Display for CustomFieldsUpdateError {
 }
 
 impl ::std::error::Error for CustomFieldsUpdateError {}
-impl CustomFieldsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomFieldsUpdate {
+impl ::openapi_runtime::Endpoint for CustomFieldsUpdateParams {
     type Output = types::CustomField;
     type Error = CustomFieldsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1055,17 +795,5 @@ impl ::openapi_runtime::Operation for CustomFieldsUpdate {
             422 => raw.error_json(CustomFieldsUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CustomFieldsUpdate {
-    type Output = Result<
-        types::CustomField,
-        ::openapi_runtime::Error<CustomFieldsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

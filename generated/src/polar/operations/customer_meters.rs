@@ -82,13 +82,15 @@ impl CustomerMeters {
     pub fn list(&self) -> self::CustomerMetersList {
         self::CustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            meter_id: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerMetersListParams {
+                organization_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                meter_id: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -146,20 +148,23 @@ impl CustomerMeters {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerMetersGet {
         self::CustomerMetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerMetersGetParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-meters/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-meters/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Customer Meters
 ///
 /// `GET /v1/customer-meters/` (operation `customer_meters:list`), made by [`CustomerMeters::list`](CustomerMeters::list); see there for parameters, errors and an example.
+pub type CustomerMetersList = super::RequestBuilder<CustomerMetersListParams>;
+
+/// The parameters of [`CustomerMetersList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerMetersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerMetersListParams {
     pub(crate) organization_id: Option<types::CustomerMetersListOrganizationId>,
     pub(crate) customer_id: Option<types::CustomerMetersListCustomerId>,
     pub(crate) external_customer_id: Option<types::CustomerMetersListExternalCustomerId>,
@@ -209,7 +214,7 @@ impl CustomerMetersList {
         mut self,
         value: impl Into<types::CustomerMetersListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -220,7 +225,7 @@ impl CustomerMetersList {
         mut self,
         value: impl Into<types::CustomerMetersListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -231,7 +236,7 @@ impl CustomerMetersList {
         mut self,
         value: impl Into<types::CustomerMetersListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -242,7 +247,7 @@ impl CustomerMetersList {
         mut self,
         value: impl Into<types::CustomerMetersListMeterId>,
     ) -> Self {
-        self.meter_id = Some(value.into());
+        self.params.meter_id = Some(value.into());
         self
     }
 
@@ -250,7 +255,7 @@ impl CustomerMetersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -258,7 +263,7 @@ impl CustomerMetersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -269,78 +274,24 @@ impl CustomerMetersList {
         mut self,
         value: impl Into<Vec<types::CustomerMeterSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for CustomerMetersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for CustomerMetersList {
+impl ::openapi_runtime::Endpoint for CustomerMetersListParams {
     type Output = types::ListResourceCustomerMeter;
     type Error = CustomerMetersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -385,27 +336,16 @@ impl ::openapi_runtime::Operation for CustomerMetersList {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerMetersList {
-    type Output = Result<
-        types::ListResourceCustomerMeter,
-        ::openapi_runtime::Error<CustomerMetersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer Meter
 ///
 /// `GET /v1/customer-meters/{id}` (operation `customer_meters:get`), made by [`CustomerMeters::get`](CustomerMeters::get); see there for parameters, errors and an example.
+pub type CustomerMetersGet = super::RequestBuilder<CustomerMetersGetParams>;
+
+/// The parameters of [`CustomerMetersGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerMetersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerMetersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -447,53 +387,9 @@ impl ::std::fmt::Display for CustomerMetersGetError {
 }
 
 impl ::std::error::Error for CustomerMetersGetError {}
-impl CustomerMetersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerMetersGet {
+impl ::openapi_runtime::Endpoint for CustomerMetersGetParams {
     type Output = types::CustomerMeter;
     type Error = CustomerMetersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -515,17 +411,5 @@ impl ::openapi_runtime::Operation for CustomerMetersGet {
             422 => raw.error_json(CustomerMetersGetError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CustomerMetersGet {
-    type Output = Result<
-        types::CustomerMeter,
-        ::openapi_runtime::Error<CustomerMetersGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -174,16 +174,18 @@ impl CustomerPortalBenefitGrants {
     pub fn list(&self) -> self::CustomerPortalBenefitGrantsList {
         self::CustomerPortalBenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            query: None,
-            r#type: None,
-            benefit_id: None,
-            checkout_id: None,
-            order_id: None,
-            subscription_id: None,
-            member_id: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerPortalBenefitGrantsListParams {
+                query: None,
+                r#type: None,
+                benefit_id: None,
+                checkout_id: None,
+                order_id: None,
+                subscription_id: None,
+                member_id: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -243,7 +245,9 @@ impl CustomerPortalBenefitGrants {
     ) -> self::CustomerPortalBenefitGrantsGet {
         self::CustomerPortalBenefitGrantsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalBenefitGrantsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -307,22 +311,28 @@ impl CustomerPortalBenefitGrants {
     ) -> self::CustomerPortalBenefitGrantsUpdate {
         self::CustomerPortalBenefitGrantsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomerPortalBenefitGrantsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/benefit-grants/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/benefit-grants/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Benefit Grants
 ///
 /// `GET /v1/customer-portal/benefit-grants/` (operation `customer_portal:benefit-grants:list`), made by [`CustomerPortalBenefitGrants::list`](CustomerPortalBenefitGrants::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
+pub type CustomerPortalBenefitGrantsList = super::RequestBuilder<
+    CustomerPortalBenefitGrantsListParams,
+>;
+
+/// The parameters of [`CustomerPortalBenefitGrantsList`].
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalBenefitGrantsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalBenefitGrantsListParams {
     pub(crate) query: Option<String>,
     pub(crate) r#type: Option<types::CustomerPortalBenefitGrantsListType>,
     pub(crate) benefit_id: Option<types::CustomerPortalBenefitGrantsListBenefitId>,
@@ -379,7 +389,7 @@ impl ::std::error::Error for CustomerPortalBenefitGrantsListError {}
 impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit description.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -390,7 +400,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListType>,
     ) -> Self {
-        self.r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
 
@@ -401,7 +411,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListBenefitId>,
     ) -> Self {
-        self.benefit_id = Some(value.into());
+        self.params.benefit_id = Some(value.into());
         self
     }
 
@@ -412,7 +422,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListCheckoutId>,
     ) -> Self {
-        self.checkout_id = Some(value.into());
+        self.params.checkout_id = Some(value.into());
         self
     }
 
@@ -423,7 +433,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListOrderId>,
     ) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
     }
 
@@ -434,7 +444,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
@@ -445,7 +455,7 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<types::CustomerPortalBenefitGrantsListMemberId>,
     ) -> Self {
-        self.member_id = Some(value.into());
+        self.params.member_id = Some(value.into());
         self
     }
 
@@ -453,7 +463,7 @@ impl CustomerPortalBenefitGrantsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -461,7 +471,7 @@ impl CustomerPortalBenefitGrantsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -472,80 +482,26 @@ impl CustomerPortalBenefitGrantsList {
         mut self,
         value: impl Into<Vec<types::CustomerBenefitGrantSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::openapi_runtime::Paginated for CustomerPortalBenefitGrantsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsList {
+impl ::openapi_runtime::Endpoint for CustomerPortalBenefitGrantsListParams {
     type Output = types::ListResourceCustomerBenefitGrant;
     type Error = CustomerPortalBenefitGrantsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -603,29 +559,20 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsList {
-    type Output = Result<
-        types::ListResourceCustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Benefit Grant
 ///
 /// `GET /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:get`), made by [`CustomerPortalBenefitGrants::get`](CustomerPortalBenefitGrants::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
+pub type CustomerPortalBenefitGrantsGet = super::RequestBuilder<
+    CustomerPortalBenefitGrantsGetParams,
+>;
+
+/// The parameters of [`CustomerPortalBenefitGrantsGet`].
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalBenefitGrantsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalBenefitGrantsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -676,54 +623,9 @@ impl ::std::fmt::Display for CustomerPortalBenefitGrantsGetError {
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::error::Error for CustomerPortalBenefitGrantsGetError {}
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl CustomerPortalBenefitGrantsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalBenefitGrantsGetParams {
     type Output = types::CustomerBenefitGrant;
     type Error = CustomerPortalBenefitGrantsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -753,29 +655,20 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsGet {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsGet {
-    type Output = Result<
-        types::CustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Benefit Grant
 ///
 /// `PATCH /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:update`), made by [`CustomerPortalBenefitGrants::update`](CustomerPortalBenefitGrants::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
+pub type CustomerPortalBenefitGrantsUpdate = super::RequestBuilder<
+    CustomerPortalBenefitGrantsUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalBenefitGrantsUpdate`].
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalBenefitGrantsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalBenefitGrantsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerBenefitGrantUpdate,
 }
@@ -835,54 +728,9 @@ impl ::std::fmt::Display for CustomerPortalBenefitGrantsUpdateError {
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::error::Error for CustomerPortalBenefitGrantsUpdateError {}
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl CustomerPortalBenefitGrantsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalBenefitGrantsUpdateParams {
     type Output = types::CustomerBenefitGrant;
     type Error = CustomerPortalBenefitGrantsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -913,19 +761,6 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsUpdate {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
-impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsUpdate {
-    type Output = Result<
-        types::CustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -1007,11 +842,13 @@ impl CustomerPortalCustomerMeters {
     pub fn list(&self) -> self::CustomerPortalCustomerMetersList {
         self::CustomerPortalCustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            meter_id: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerPortalCustomerMetersListParams {
+                meter_id: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -1071,21 +908,27 @@ impl CustomerPortalCustomerMeters {
     ) -> self::CustomerPortalCustomerMetersGet {
         self::CustomerPortalCustomerMetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalCustomerMetersGetParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/meters/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/meters/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Meters
 ///
 /// `GET /v1/customer-portal/meters/` (operation `customer_portal:customer_meters:list`), made by [`CustomerPortalCustomerMeters::list`](CustomerPortalCustomerMeters::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customer-meters")]
+pub type CustomerPortalCustomerMetersList = super::RequestBuilder<
+    CustomerPortalCustomerMetersListParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomerMetersList`].
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomerMetersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomerMetersListParams {
     pub(crate) meter_id: Option<types::CustomerPortalCustomerMetersListMeterId>,
     pub(crate) query: Option<String>,
     pub(crate) page: Option<i64>,
@@ -1140,13 +983,13 @@ impl CustomerPortalCustomerMetersList {
         mut self,
         value: impl Into<types::CustomerPortalCustomerMetersListMeterId>,
     ) -> Self {
-        self.meter_id = Some(value.into());
+        self.params.meter_id = Some(value.into());
         self
     }
 
     /// Filter by meter name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -1154,7 +997,7 @@ impl CustomerPortalCustomerMetersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -1162,7 +1005,7 @@ impl CustomerPortalCustomerMetersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -1173,80 +1016,26 @@ impl CustomerPortalCustomerMetersList {
         mut self,
         value: impl Into<Vec<types::CustomerCustomerMeterSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::openapi_runtime::Paginated for CustomerPortalCustomerMetersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-customer-meters")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersList {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomerMetersListParams {
     type Output = types::ListResourceCustomerCustomerMeter;
     type Error = CustomerPortalCustomerMetersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1281,29 +1070,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customer-meters")]
-impl ::std::future::IntoFuture for CustomerPortalCustomerMetersList {
-    type Output = Result<
-        types::ListResourceCustomerCustomerMeter,
-        ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer Meter
 ///
 /// `GET /v1/customer-portal/meters/{id}` (operation `customer_portal:customer_meters:get`), made by [`CustomerPortalCustomerMeters::get`](CustomerPortalCustomerMeters::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customer-meters")]
+pub type CustomerPortalCustomerMetersGet = super::RequestBuilder<
+    CustomerPortalCustomerMetersGetParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomerMetersGet`].
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomerMetersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomerMetersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1354,54 +1134,9 @@ impl ::std::fmt::Display for CustomerPortalCustomerMetersGetError {
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::std::error::Error for CustomerPortalCustomerMetersGetError {}
 #[cfg(feature = "polar-customer-portal-customer-meters")]
-impl CustomerPortalCustomerMetersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customer-meters")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomerMetersGetParams {
     type Output = types::CustomerCustomerMeter;
     type Error = CustomerPortalCustomerMetersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1428,19 +1163,6 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersGet {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customer-meters")]
-impl ::std::future::IntoFuture for CustomerPortalCustomerMetersGet {
-    type Output = Result<
-        types::CustomerCustomerMeter,
-        ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -1502,6 +1224,8 @@ impl CustomerPortalCustomerSession {
     pub fn introspect(&self) -> self::CustomerPortalCustomerSessionIntrospect {
         self::CustomerPortalCustomerSessionIntrospect {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::CustomerPortalCustomerSessionIntrospectParams {
+            },
         }
     }
 
@@ -1552,22 +1276,26 @@ impl CustomerPortalCustomerSession {
     ) -> self::CustomerPortalCustomerSessionGetAuthenticatedUser {
         self::CustomerPortalCustomerSessionGetAuthenticatedUser {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::CustomerPortalCustomerSessionGetAuthenticatedUserParams {
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/customer-session/introspect`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/customer-session/introspect`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Introspect Customer Session
 ///
 /// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`), made by [`CustomerPortalCustomerSession::introspect`](CustomerPortalCustomerSession::introspect); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customer-session")]
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomerSessionIntrospect {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type CustomerPortalCustomerSessionIntrospect = super::RequestBuilder<
+    CustomerPortalCustomerSessionIntrospectParams,
+>;
 
+/// The parameters of [`CustomerPortalCustomerSessionIntrospect`].
+#[cfg(feature = "polar-customer-portal-customer-session")]
+#[derive(Debug, Clone)]
+pub struct CustomerPortalCustomerSessionIntrospectParams {}
 /// Documented error responses of `GET /v1/customer-portal/customer-session/introspect`.
 #[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1590,54 +1318,9 @@ impl ::std::fmt::Display for CustomerPortalCustomerSessionIntrospectError {
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::error::Error for CustomerPortalCustomerSessionIntrospectError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
-impl CustomerPortalCustomerSessionIntrospect {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customer-session")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionIntrospect {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomerSessionIntrospectParams {
     type Output = types::CustomerCustomerSession;
     type Error = CustomerPortalCustomerSessionIntrospectError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1662,31 +1345,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionIntrospect {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customer-session")]
-impl ::std::future::IntoFuture for CustomerPortalCustomerSessionIntrospect {
-    type Output = Result<
-        types::CustomerCustomerSession,
-        ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/customer-session/user`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/customer-session/user`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Authenticated Portal User
 ///
 /// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`), made by [`CustomerPortalCustomerSession::get_authenticated_user`](CustomerPortalCustomerSession::get_authenticated_user); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customer-session")]
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type CustomerPortalCustomerSessionGetAuthenticatedUser = super::RequestBuilder<
+    CustomerPortalCustomerSessionGetAuthenticatedUserParams,
+>;
 
+/// The parameters of [`CustomerPortalCustomerSessionGetAuthenticatedUser`].
+#[cfg(feature = "polar-customer-portal-customer-session")]
+#[derive(Debug, Clone)]
+pub struct CustomerPortalCustomerSessionGetAuthenticatedUserParams {}
 /// Documented error responses of `GET /v1/customer-portal/customer-session/user`.
 #[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1710,54 +1382,10 @@ impl ::std::fmt::Display for CustomerPortalCustomerSessionGetAuthenticatedUserEr
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::error::Error for CustomerPortalCustomerSessionGetAuthenticatedUserError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
-impl CustomerPortalCustomerSessionGetAuthenticatedUser {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customer-session")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthenticatedUser {
+impl ::openapi_runtime::Endpoint
+for CustomerPortalCustomerSessionGetAuthenticatedUserParams {
     type Output = types::PortalAuthenticatedUser;
     type Error = CustomerPortalCustomerSessionGetAuthenticatedUserError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1767,7 +1395,6 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthentica
             )
             .path("/v1/customer-portal/customer-session/user")
     }
-
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
@@ -1779,19 +1406,6 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthentica
             200 => raw.json(),
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customer-session")]
-impl ::std::future::IntoFuture for CustomerPortalCustomerSessionGetAuthenticatedUser {
-    type Output = Result<
-        types::PortalAuthenticatedUser,
-        ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -1853,6 +1467,8 @@ impl CustomerPortalCustomers {
     pub fn get(&self) -> self::CustomerPortalCustomersGet {
         self::CustomerPortalCustomersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::CustomerPortalCustomersGetParams {
+            },
         }
     }
 
@@ -1909,7 +1525,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersUpdate {
         self::CustomerPortalCustomersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalCustomersUpdateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -1975,8 +1593,10 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersListPaymentMethods {
         self::CustomerPortalCustomersListPaymentMethods {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: None,
-            limit: None,
+            params: self::CustomerPortalCustomersListPaymentMethodsParams {
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -2034,7 +1654,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersAddPaymentMethod {
         self::CustomerPortalCustomersAddPaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalCustomersAddPaymentMethodParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -2092,7 +1714,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersConfirmPaymentMethod {
         self::CustomerPortalCustomersConfirmPaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalCustomersConfirmPaymentMethodParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -2150,7 +1774,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersDeletePaymentMethod {
         self::CustomerPortalCustomersDeletePaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalCustomersDeletePaymentMethodParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -2207,7 +1833,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersRequestEmailUpdate {
         self::CustomerPortalCustomersRequestEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalCustomersRequestEmailUpdateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -2261,7 +1889,9 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersCheckEmailUpdate {
         self::CustomerPortalCustomersCheckEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            token: token.into(),
+            params: self::CustomerPortalCustomersCheckEmailUpdateParams {
+                token: token.into(),
+            },
         }
     }
 
@@ -2316,23 +1946,27 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersVerifyEmailUpdate {
         self::CustomerPortalCustomersVerifyEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalCustomersVerifyEmailUpdateParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/customers/me`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/customers/me`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer
 ///
 /// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`), made by [`CustomerPortalCustomers::get`](CustomerPortalCustomers::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersGet {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type CustomerPortalCustomersGet = super::RequestBuilder<
+    CustomerPortalCustomersGetParams,
+>;
 
+/// The parameters of [`CustomerPortalCustomersGet`].
+#[cfg(feature = "polar-customer-portal-customers")]
+#[derive(Debug, Clone)]
+pub struct CustomerPortalCustomersGetParams {}
 /// Documented error responses of `GET /v1/customer-portal/customers/me`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2355,54 +1989,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersGetError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersGetError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersGetParams {
     type Output = types::CustomerPortalCustomer;
     type Error = CustomerPortalCustomersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2427,29 +2016,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersGet {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersGet {
-    type Output = Result<
-        types::CustomerPortalCustomer,
-        ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customer-portal/customers/me`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customer-portal/customers/me`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Customer
 ///
 /// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`), made by [`CustomerPortalCustomers::update`](CustomerPortalCustomers::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersUpdate = super::RequestBuilder<
+    CustomerPortalCustomersUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersUpdate`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersUpdateParams {
     pub(crate) body: types::CustomerPortalCustomerUpdate,
 }
 
@@ -2492,54 +2072,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersUpdateError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersUpdateParams {
     type Output = types::CustomerPortalCustomer;
     type Error = CustomerPortalCustomersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -2568,29 +2103,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersUpdate {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
-    type Output = Result<
-        types::CustomerPortalCustomer,
-        ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Customer Payment Methods
 ///
 /// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`), made by [`CustomerPortalCustomers::list_payment_methods`](CustomerPortalCustomers::list_payment_methods); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersListPaymentMethods = super::RequestBuilder<
+    CustomerPortalCustomersListPaymentMethodsParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersListPaymentMethods`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersListPaymentMethods {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersListPaymentMethodsParams {
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
 }
@@ -2639,7 +2165,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -2647,80 +2173,26 @@ impl CustomerPortalCustomersListPaymentMethods {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::openapi_runtime::Paginated for CustomerPortalCustomersListPaymentMethods {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersListPaymentMethods {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersListPaymentMethodsParams {
     type Output = types::ListResourceCustomerPaymentMethod;
     type Error = CustomerPortalCustomersListPaymentMethodsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2752,29 +2224,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersListPaymentMethods 
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersListPaymentMethods {
-    type Output = Result<
-        types::ListResourceCustomerPaymentMethod,
-        ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Add Customer Payment Method
 ///
 /// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`), made by [`CustomerPortalCustomers::add_payment_method`](CustomerPortalCustomers::add_payment_method); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersAddPaymentMethod = super::RequestBuilder<
+    CustomerPortalCustomersAddPaymentMethodParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersAddPaymentMethod`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersAddPaymentMethod {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersAddPaymentMethodParams {
     pub(crate) body: types::CustomerPaymentMethodCreate,
 }
 
@@ -2825,54 +2288,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersAddPaymentMethodError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersAddPaymentMethodError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersAddPaymentMethod {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersAddPaymentMethod {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersAddPaymentMethodParams {
     type Output = types::CustomerPaymentMethodCreateResponse;
     type Error = CustomerPortalCustomersAddPaymentMethodError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2906,29 +2324,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersAddPaymentMethod {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersAddPaymentMethod {
-    type Output = Result<
-        types::CustomerPaymentMethodCreateResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersAddPaymentMethodError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/customers/me/payment-methods/confirm`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/customers/me/payment-methods/confirm`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Confirm Customer Payment Method
 ///
 /// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`), made by [`CustomerPortalCustomers::confirm_payment_method`](CustomerPortalCustomers::confirm_payment_method); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersConfirmPaymentMethod = super::RequestBuilder<
+    CustomerPortalCustomersConfirmPaymentMethodParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersConfirmPaymentMethod`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersConfirmPaymentMethod {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersConfirmPaymentMethodParams {
     pub(crate) body: types::CustomerPaymentMethodConfirm,
 }
 
@@ -2979,54 +2388,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersConfirmPaymentMethodError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersConfirmPaymentMethodError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersConfirmPaymentMethod {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersConfirmPaymentMethod {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersConfirmPaymentMethodParams {
     type Output = types::CustomerPaymentMethodCreateResponse;
     type Error = CustomerPortalCustomersConfirmPaymentMethodError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3062,29 +2426,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersConfirmPaymentMetho
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersConfirmPaymentMethod {
-    type Output = Result<
-        types::CustomerPaymentMethodCreateResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersConfirmPaymentMethodError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customer-portal/customers/me/payment-methods/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customer-portal/customers/me/payment-methods/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Customer Payment Method
 ///
 /// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`), made by [`CustomerPortalCustomers::delete_payment_method`](CustomerPortalCustomers::delete_payment_method); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersDeletePaymentMethod = super::RequestBuilder<
+    CustomerPortalCustomersDeletePaymentMethodParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersDeletePaymentMethod`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersDeletePaymentMethod {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersDeletePaymentMethodParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -3143,54 +2498,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersDeletePaymentMethodError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersDeletePaymentMethodError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersDeletePaymentMethod {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersDeletePaymentMethod {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersDeletePaymentMethodParams {
     type Output = ();
     type Error = CustomerPortalCustomersDeletePaymentMethodError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -3229,29 +2539,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersDeletePaymentMethod
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersDeletePaymentMethod {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/customers/me/email-update/request`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/customers/me/email-update/request`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Request Email Change
 ///
 /// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`), made by [`CustomerPortalCustomers::request_email_update`](CustomerPortalCustomers::request_email_update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersRequestEmailUpdate = super::RequestBuilder<
+    CustomerPortalCustomersRequestEmailUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersRequestEmailUpdate`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersRequestEmailUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersRequestEmailUpdateParams {
     pub(crate) body: types::CustomerEmailUpdateRequest,
 }
 
@@ -3294,54 +2595,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersRequestEmailUpdateError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersRequestEmailUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersRequestEmailUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersRequestEmailUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersRequestEmailUpdateParams {
     type Output = ::serde_json::Value;
     type Error = CustomerPortalCustomersRequestEmailUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3372,29 +2628,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersRequestEmailUpdate 
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/customers/me/email-update/check`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/customers/me/email-update/check`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Check Email Change Token
 ///
 /// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`), made by [`CustomerPortalCustomers::check_email_update`](CustomerPortalCustomers::check_email_update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersCheckEmailUpdate = super::RequestBuilder<
+    CustomerPortalCustomersCheckEmailUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersCheckEmailUpdate`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersCheckEmailUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersCheckEmailUpdateParams {
     pub(crate) token: String,
 }
 
@@ -3443,54 +2690,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersCheckEmailUpdateError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersCheckEmailUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersCheckEmailUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersCheckEmailUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersCheckEmailUpdateParams {
     type Output = ();
     type Error = CustomerPortalCustomersCheckEmailUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -3526,29 +2728,20 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersCheckEmailUpdate {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersCheckEmailUpdate {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/customers/me/email-update/verify`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/customers/me/email-update/verify`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Verify Email Change
 ///
 /// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`), made by [`CustomerPortalCustomers::verify_email_update`](CustomerPortalCustomers::verify_email_update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-customers")]
+pub type CustomerPortalCustomersVerifyEmailUpdate = super::RequestBuilder<
+    CustomerPortalCustomersVerifyEmailUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalCustomersVerifyEmailUpdate`].
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalCustomersVerifyEmailUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalCustomersVerifyEmailUpdateParams {
     pub(crate) body: types::CustomerEmailUpdateVerifyRequest,
 }
 
@@ -3592,54 +2785,9 @@ impl ::std::fmt::Display for CustomerPortalCustomersVerifyEmailUpdateError {
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::error::Error for CustomerPortalCustomersVerifyEmailUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
-impl CustomerPortalCustomersVerifyEmailUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::openapi_runtime::Operation for CustomerPortalCustomersVerifyEmailUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalCustomersVerifyEmailUpdateParams {
     type Output = types::CustomerEmailUpdateVerifyResponse;
     type Error = CustomerPortalCustomersVerifyEmailUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3672,19 +2820,6 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersVerifyEmailUpdate {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-customers")]
-impl ::std::future::IntoFuture for CustomerPortalCustomersVerifyEmailUpdate {
-    type Output = Result<
-        types::CustomerEmailUpdateVerifyResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersVerifyEmailUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -3762,23 +2897,29 @@ impl CustomerPortalDownloadables {
     pub fn list(&self) -> self::CustomerPortalDownloadablesList {
         self::CustomerPortalDownloadablesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            benefit_id: None,
-            page: None,
-            limit: None,
+            params: self::CustomerPortalDownloadablesListParams {
+                benefit_id: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/downloadables/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/downloadables/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Downloadables
 ///
 /// `GET /v1/customer-portal/downloadables/` (operation `customer_portal:downloadables:list`), made by [`CustomerPortalDownloadables::list`](CustomerPortalDownloadables::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-downloadables")]
+pub type CustomerPortalDownloadablesList = super::RequestBuilder<
+    CustomerPortalDownloadablesListParams,
+>;
+
+/// The parameters of [`CustomerPortalDownloadablesList`].
+#[cfg(feature = "polar-customer-portal-downloadables")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalDownloadablesList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalDownloadablesListParams {
     pub(crate) benefit_id: Option<types::CustomerPortalDownloadablesListBenefitId>,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -3831,7 +2972,7 @@ impl CustomerPortalDownloadablesList {
         mut self,
         value: impl Into<types::CustomerPortalDownloadablesListBenefitId>,
     ) -> Self {
-        self.benefit_id = Some(value.into());
+        self.params.benefit_id = Some(value.into());
         self
     }
 
@@ -3839,7 +2980,7 @@ impl CustomerPortalDownloadablesList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -3847,80 +2988,26 @@ impl CustomerPortalDownloadablesList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-downloadables")]
 impl ::openapi_runtime::Paginated for CustomerPortalDownloadablesList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-downloadables")]
-impl ::openapi_runtime::Operation for CustomerPortalDownloadablesList {
+impl ::openapi_runtime::Endpoint for CustomerPortalDownloadablesListParams {
     type Output = types::ListResourceDownloadableRead;
     type Error = CustomerPortalDownloadablesListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -3953,19 +3040,6 @@ impl ::openapi_runtime::Operation for CustomerPortalDownloadablesList {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-downloadables")]
-impl ::std::future::IntoFuture for CustomerPortalDownloadablesList {
-    type Output = Result<
-        types::ListResourceDownloadableRead,
-        ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -4045,9 +3119,11 @@ impl CustomerPortalLicenseKeys {
     pub fn list(&self) -> self::CustomerPortalLicenseKeysList {
         self::CustomerPortalLicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            benefit_id: None,
-            page: None,
-            limit: None,
+            params: self::CustomerPortalLicenseKeysListParams {
+                benefit_id: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -4107,7 +3183,9 @@ impl CustomerPortalLicenseKeys {
     ) -> self::CustomerPortalLicenseKeysGet {
         self::CustomerPortalLicenseKeysGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalLicenseKeysGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -4167,7 +3245,9 @@ impl CustomerPortalLicenseKeys {
     ) -> self::CustomerPortalLicenseKeysValidate {
         self::CustomerPortalLicenseKeysValidate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalLicenseKeysValidateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -4228,7 +3308,9 @@ impl CustomerPortalLicenseKeys {
     ) -> self::CustomerPortalLicenseKeysActivate {
         self::CustomerPortalLicenseKeysActivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalLicenseKeysActivateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -4287,21 +3369,27 @@ impl CustomerPortalLicenseKeys {
     ) -> self::CustomerPortalLicenseKeysDeactivate {
         self::CustomerPortalLicenseKeysDeactivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalLicenseKeysDeactivateParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/license-keys/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/license-keys/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List License Keys
 ///
 /// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`), made by [`CustomerPortalLicenseKeys::list`](CustomerPortalLicenseKeys::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-license-keys")]
+pub type CustomerPortalLicenseKeysList = super::RequestBuilder<
+    CustomerPortalLicenseKeysListParams,
+>;
+
+/// The parameters of [`CustomerPortalLicenseKeysList`].
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalLicenseKeysList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalLicenseKeysListParams {
     pub(crate) benefit_id: Option<::uuid::Uuid>,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -4365,7 +3453,7 @@ impl ::std::error::Error for CustomerPortalLicenseKeysListError {}
 impl CustomerPortalLicenseKeysList {
     /// Filter by a specific benefit
     pub fn benefit_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.benefit_id = Some(value.into());
+        self.params.benefit_id = Some(value.into());
         self
     }
 
@@ -4373,7 +3461,7 @@ impl CustomerPortalLicenseKeysList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -4381,80 +3469,26 @@ impl CustomerPortalLicenseKeysList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::openapi_runtime::Paginated for CustomerPortalLicenseKeysList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysList {
+impl ::openapi_runtime::Endpoint for CustomerPortalLicenseKeysListParams {
     type Output = types::ListResourceLicenseKeyRead;
     type Error = CustomerPortalLicenseKeysListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -4492,29 +3526,20 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::std::future::IntoFuture for CustomerPortalLicenseKeysList {
-    type Output = Result<
-        types::ListResourceLicenseKeyRead,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get License Key
 ///
 /// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`), made by [`CustomerPortalLicenseKeys::get`](CustomerPortalLicenseKeys::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-license-keys")]
+pub type CustomerPortalLicenseKeysGet = super::RequestBuilder<
+    CustomerPortalLicenseKeysGetParams,
+>;
+
+/// The parameters of [`CustomerPortalLicenseKeysGet`].
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalLicenseKeysGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalLicenseKeysGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -4565,54 +3590,9 @@ impl ::std::fmt::Display for CustomerPortalLicenseKeysGetError {
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::error::Error for CustomerPortalLicenseKeysGetError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
-impl CustomerPortalLicenseKeysGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalLicenseKeysGetParams {
     type Output = types::LicenseKeyWithActivations;
     type Error = CustomerPortalLicenseKeysGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -4640,29 +3620,20 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysGet {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::std::future::IntoFuture for CustomerPortalLicenseKeysGet {
-    type Output = Result<
-        types::LicenseKeyWithActivations,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/license-keys/validate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/license-keys/validate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Validate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`), made by [`CustomerPortalLicenseKeys::validate`](CustomerPortalLicenseKeys::validate); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-license-keys")]
+pub type CustomerPortalLicenseKeysValidate = super::RequestBuilder<
+    CustomerPortalLicenseKeysValidateParams,
+>;
+
+/// The parameters of [`CustomerPortalLicenseKeysValidate`].
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalLicenseKeysValidate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalLicenseKeysValidateParams {
     pub(crate) body: types::LicenseKeyValidate,
 }
 
@@ -4713,54 +3684,9 @@ impl ::std::fmt::Display for CustomerPortalLicenseKeysValidateError {
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::error::Error for CustomerPortalLicenseKeysValidateError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
-impl CustomerPortalLicenseKeysValidate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysValidate {
+impl ::openapi_runtime::Endpoint for CustomerPortalLicenseKeysValidateParams {
     type Output = types::ValidatedLicenseKey;
     type Error = CustomerPortalLicenseKeysValidateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -4792,29 +3718,20 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysValidate {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::std::future::IntoFuture for CustomerPortalLicenseKeysValidate {
-    type Output = Result<
-        types::ValidatedLicenseKey,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/license-keys/activate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/license-keys/activate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Activate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`), made by [`CustomerPortalLicenseKeys::activate`](CustomerPortalLicenseKeys::activate); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-license-keys")]
+pub type CustomerPortalLicenseKeysActivate = super::RequestBuilder<
+    CustomerPortalLicenseKeysActivateParams,
+>;
+
+/// The parameters of [`CustomerPortalLicenseKeysActivate`].
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalLicenseKeysActivate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalLicenseKeysActivateParams {
     pub(crate) body: types::LicenseKeyActivate,
 }
 
@@ -4873,54 +3790,9 @@ impl ::std::fmt::Display for CustomerPortalLicenseKeysActivateError {
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::error::Error for CustomerPortalLicenseKeysActivateError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
-impl CustomerPortalLicenseKeysActivate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysActivate {
+impl ::openapi_runtime::Endpoint for CustomerPortalLicenseKeysActivateParams {
     type Output = types::LicenseKeyActivationRead;
     type Error = CustomerPortalLicenseKeysActivateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -4953,29 +3825,20 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysActivate {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::std::future::IntoFuture for CustomerPortalLicenseKeysActivate {
-    type Output = Result<
-        types::LicenseKeyActivationRead,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/license-keys/deactivate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/license-keys/deactivate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Deactivate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`), made by [`CustomerPortalLicenseKeys::deactivate`](CustomerPortalLicenseKeys::deactivate); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-license-keys")]
+pub type CustomerPortalLicenseKeysDeactivate = super::RequestBuilder<
+    CustomerPortalLicenseKeysDeactivateParams,
+>;
+
+/// The parameters of [`CustomerPortalLicenseKeysDeactivate`].
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalLicenseKeysDeactivate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalLicenseKeysDeactivateParams {
     pub(crate) body: types::LicenseKeyDeactivate,
 }
 
@@ -5026,54 +3889,9 @@ impl ::std::fmt::Display for CustomerPortalLicenseKeysDeactivateError {
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::error::Error for CustomerPortalLicenseKeysDeactivateError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
-impl CustomerPortalLicenseKeysDeactivate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysDeactivate {
+impl ::openapi_runtime::Endpoint for CustomerPortalLicenseKeysDeactivateParams {
     type Output = ();
     type Error = CustomerPortalLicenseKeysDeactivateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -5102,19 +3920,6 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysDeactivate {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-license-keys")]
-impl ::std::future::IntoFuture for CustomerPortalLicenseKeysDeactivate {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -5193,8 +3998,10 @@ impl CustomerPortalMembers {
     pub fn list_members(&self) -> self::CustomerPortalMembersListMembers {
         self::CustomerPortalMembersListMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: None,
-            limit: None,
+            params: self::CustomerPortalMembersListMembersParams {
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -5258,7 +4065,9 @@ impl CustomerPortalMembers {
     ) -> self::CustomerPortalMembersAddMember {
         self::CustomerPortalMembersAddMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalMembersAddMemberParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -5322,7 +4131,9 @@ impl CustomerPortalMembers {
     ) -> self::CustomerPortalMembersRemoveMember {
         self::CustomerPortalMembersRemoveMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalMembersRemoveMemberParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -5390,22 +4201,28 @@ impl CustomerPortalMembers {
     ) -> self::CustomerPortalMembersUpdateMember {
         self::CustomerPortalMembersUpdateMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomerPortalMembersUpdateMemberParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Members
 ///
 /// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`), made by [`CustomerPortalMembers::list_members`](CustomerPortalMembers::list_members); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-members")]
+pub type CustomerPortalMembersListMembers = super::RequestBuilder<
+    CustomerPortalMembersListMembersParams,
+>;
+
+/// The parameters of [`CustomerPortalMembersListMembers`].
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalMembersListMembers {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalMembersListMembersParams {
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
 }
@@ -5465,7 +4282,7 @@ impl CustomerPortalMembersListMembers {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -5473,80 +4290,26 @@ impl CustomerPortalMembersListMembers {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::openapi_runtime::Paginated for CustomerPortalMembersListMembers {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-members")]
-impl ::openapi_runtime::Operation for CustomerPortalMembersListMembers {
+impl ::openapi_runtime::Endpoint for CustomerPortalMembersListMembersParams {
     type Output = types::ListResourceCustomerPortalMember;
     type Error = CustomerPortalMembersListMembersError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -5580,29 +4343,20 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersListMembers {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::std::future::IntoFuture for CustomerPortalMembersListMembers {
-    type Output = Result<
-        types::ListResourceCustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Add Member
 ///
 /// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`), made by [`CustomerPortalMembers::add_member`](CustomerPortalMembers::add_member); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-members")]
+pub type CustomerPortalMembersAddMember = super::RequestBuilder<
+    CustomerPortalMembersAddMemberParams,
+>;
+
+/// The parameters of [`CustomerPortalMembersAddMember`].
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalMembersAddMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalMembersAddMemberParams {
     pub(crate) body: types::CustomerPortalMemberCreate,
 }
 
@@ -5661,54 +4415,9 @@ impl ::std::fmt::Display for CustomerPortalMembersAddMemberError {
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::error::Error for CustomerPortalMembersAddMemberError {}
 #[cfg(feature = "polar-customer-portal-members")]
-impl CustomerPortalMembersAddMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::openapi_runtime::Operation for CustomerPortalMembersAddMember {
+impl ::openapi_runtime::Endpoint for CustomerPortalMembersAddMemberParams {
     type Output = types::CustomerPortalMember;
     type Error = CustomerPortalMembersAddMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -5740,29 +4449,20 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersAddMember {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::std::future::IntoFuture for CustomerPortalMembersAddMember {
-    type Output = Result<
-        types::CustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Remove Member
 ///
 /// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`), made by [`CustomerPortalMembers::remove_member`](CustomerPortalMembers::remove_member); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-members")]
+pub type CustomerPortalMembersRemoveMember = super::RequestBuilder<
+    CustomerPortalMembersRemoveMemberParams,
+>;
+
+/// The parameters of [`CustomerPortalMembersRemoveMember`].
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalMembersRemoveMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalMembersRemoveMemberParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -5824,54 +4524,9 @@ impl ::std::fmt::Display for CustomerPortalMembersRemoveMemberError {
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::error::Error for CustomerPortalMembersRemoveMemberError {}
 #[cfg(feature = "polar-customer-portal-members")]
-impl CustomerPortalMembersRemoveMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::openapi_runtime::Operation for CustomerPortalMembersRemoveMember {
+impl ::openapi_runtime::Endpoint for CustomerPortalMembersRemoveMemberParams {
     type Output = ();
     type Error = CustomerPortalMembersRemoveMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -5906,29 +4561,20 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersRemoveMember {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::std::future::IntoFuture for CustomerPortalMembersRemoveMember {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Member
 ///
 /// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`), made by [`CustomerPortalMembers::update_member`](CustomerPortalMembers::update_member); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-members")]
+pub type CustomerPortalMembersUpdateMember = super::RequestBuilder<
+    CustomerPortalMembersUpdateMemberParams,
+>;
+
+/// The parameters of [`CustomerPortalMembersUpdateMember`].
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalMembersUpdateMember {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalMembersUpdateMemberParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerPortalMemberUpdate,
 }
@@ -5991,54 +4637,9 @@ impl ::std::fmt::Display for CustomerPortalMembersUpdateMemberError {
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::error::Error for CustomerPortalMembersUpdateMemberError {}
 #[cfg(feature = "polar-customer-portal-members")]
-impl CustomerPortalMembersUpdateMember {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::openapi_runtime::Operation for CustomerPortalMembersUpdateMember {
+impl ::openapi_runtime::Endpoint for CustomerPortalMembersUpdateMemberParams {
     type Output = types::CustomerPortalMember;
     type Error = CustomerPortalMembersUpdateMemberError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -6071,19 +4672,6 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersUpdateMember {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-members")]
-impl ::std::future::IntoFuture for CustomerPortalMembersUpdateMember {
-    type Output = Result<
-        types::CustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -6165,13 +4753,15 @@ impl CustomerPortalOrders {
     pub fn list(&self) -> self::CustomerPortalOrdersList {
         self::CustomerPortalOrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: None,
-            product_billing_type: None,
-            subscription_id: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerPortalOrdersListParams {
+                product_id: None,
+                product_billing_type: None,
+                subscription_id: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -6226,7 +4816,9 @@ impl CustomerPortalOrders {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalOrdersGet {
         self::CustomerPortalOrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalOrdersGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -6287,8 +4879,10 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersUpdate {
         self::CustomerPortalOrdersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomerPortalOrdersUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -6346,7 +4940,9 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersInvoice {
         self::CustomerPortalOrdersInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalOrdersInvoiceParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -6405,7 +5001,9 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersGenerateInvoice {
         self::CustomerPortalOrdersGenerateInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalOrdersGenerateInvoiceParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -6464,7 +5062,9 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersReceipt {
         self::CustomerPortalOrdersReceipt {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalOrdersReceiptParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -6522,7 +5122,9 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersGetPaymentStatus {
         self::CustomerPortalOrdersGetPaymentStatus {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalOrdersGetPaymentStatusParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -6584,22 +5186,28 @@ impl CustomerPortalOrders {
     ) -> self::CustomerPortalOrdersConfirmRetryPayment {
         self::CustomerPortalOrdersConfirmRetryPayment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomerPortalOrdersConfirmRetryPaymentParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/orders/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/orders/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Orders
 ///
 /// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`), made by [`CustomerPortalOrders::list`](CustomerPortalOrders::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersList = super::RequestBuilder<
+    CustomerPortalOrdersListParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersList`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersListParams {
     pub(crate) product_id: Option<types::CustomerPortalOrdersListProductId>,
     pub(crate) product_billing_type: Option<
         types::CustomerPortalOrdersListProductBillingType,
@@ -6658,7 +5266,7 @@ impl CustomerPortalOrdersList {
         mut self,
         value: impl Into<types::CustomerPortalOrdersListProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -6669,7 +5277,7 @@ impl CustomerPortalOrdersList {
         mut self,
         value: impl Into<types::CustomerPortalOrdersListProductBillingType>,
     ) -> Self {
-        self.product_billing_type = Some(value.into());
+        self.params.product_billing_type = Some(value.into());
         self
     }
 
@@ -6680,13 +5288,13 @@ impl CustomerPortalOrdersList {
         mut self,
         value: impl Into<types::CustomerPortalOrdersListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
     /// Search by product or organization name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -6694,7 +5302,7 @@ impl CustomerPortalOrdersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -6702,7 +5310,7 @@ impl CustomerPortalOrdersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -6713,80 +5321,26 @@ impl CustomerPortalOrdersList {
         mut self,
         value: impl Into<Vec<types::CustomerOrderSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::openapi_runtime::Paginated for CustomerPortalOrdersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersList {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersListParams {
     type Output = types::ListResourceCustomerOrder;
     type Error = CustomerPortalOrdersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -6831,29 +5385,18 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersList {
-    type Output = Result<
-        types::ListResourceCustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order
 ///
 /// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`), made by [`CustomerPortalOrders::get`](CustomerPortalOrders::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersGet = super::RequestBuilder<CustomerPortalOrdersGetParams>;
+
+/// The parameters of [`CustomerPortalOrdersGet`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -6902,54 +5445,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersGetError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersGetError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersGetParams {
     type Output = types::CustomerOrder;
     type Error = CustomerPortalOrdersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -6974,29 +5472,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGet {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersGet {
-    type Output = Result<
-        types::CustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Order
 ///
 /// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`), made by [`CustomerPortalOrders::update`](CustomerPortalOrders::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersUpdate = super::RequestBuilder<
+    CustomerPortalOrdersUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersUpdate`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerOrderUpdate,
 }
@@ -7046,54 +5535,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersUpdateError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersUpdateError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersUpdateParams {
     type Output = types::CustomerOrder;
     type Error = CustomerPortalOrdersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -7119,29 +5563,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersUpdate {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersUpdate {
-    type Output = Result<
-        types::CustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order Invoice
 ///
 /// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`), made by [`CustomerPortalOrders::invoice`](CustomerPortalOrders::invoice); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersInvoice = super::RequestBuilder<
+    CustomerPortalOrdersInvoiceParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersInvoice`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersInvoice {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersInvoiceParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -7190,54 +5625,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersInvoiceError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersInvoiceError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersInvoice {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersInvoice {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersInvoiceParams {
     type Output = types::CustomerOrderInvoice;
     type Error = CustomerPortalOrdersInvoiceError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -7266,29 +5656,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersInvoice {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersInvoice {
-    type Output = Result<
-        types::CustomerOrderInvoice,
-        ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Generate Order Invoice
 ///
 /// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`), made by [`CustomerPortalOrders::generate_invoice`](CustomerPortalOrders::generate_invoice); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersGenerateInvoice = super::RequestBuilder<
+    CustomerPortalOrdersGenerateInvoiceParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersGenerateInvoice`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersGenerateInvoice {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersGenerateInvoiceParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -7347,54 +5728,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersGenerateInvoiceError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersGenerateInvoiceError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersGenerateInvoice {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersGenerateInvoice {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersGenerateInvoiceParams {
     type Output = ::serde_json::Value;
     type Error = CustomerPortalOrdersGenerateInvoiceError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -7428,29 +5764,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGenerateInvoice {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersGenerateInvoice {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order Receipt
 ///
 /// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`), made by [`CustomerPortalOrders::receipt`](CustomerPortalOrders::receipt); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersReceipt = super::RequestBuilder<
+    CustomerPortalOrdersReceiptParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersReceipt`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersReceipt {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersReceiptParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -7499,54 +5826,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersReceiptError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersReceiptError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersReceipt {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersReceiptParams {
     type Output = Option<types::CustomerOrderReceipt>;
     type Error = CustomerPortalOrdersReceiptError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -7576,29 +5858,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
-    type Output = Result<
-        Option<types::CustomerOrderReceipt>,
-        ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/orders/{id}/payment-status`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/orders/{id}/payment-status`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order Payment Status
 ///
 /// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`), made by [`CustomerPortalOrders::get_payment_status`](CustomerPortalOrders::get_payment_status); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersGetPaymentStatus = super::RequestBuilder<
+    CustomerPortalOrdersGetPaymentStatusParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersGetPaymentStatus`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersGetPaymentStatus {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersGetPaymentStatusParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -7649,54 +5922,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersGetPaymentStatusError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersGetPaymentStatusError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersGetPaymentStatus {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersGetPaymentStatus {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersGetPaymentStatusParams {
     type Output = types::CustomerOrderPaymentStatus;
     type Error = CustomerPortalOrdersGetPaymentStatusError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -7729,29 +5957,20 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGetPaymentStatus {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersGetPaymentStatus {
-    type Output = Result<
-        types::CustomerOrderPaymentStatus,
-        ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/orders/{id}/confirm-payment`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/orders/{id}/confirm-payment`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Confirm Retry Payment
 ///
 /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`), made by [`CustomerPortalOrders::confirm_retry_payment`](CustomerPortalOrders::confirm_retry_payment); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-orders")]
+pub type CustomerPortalOrdersConfirmRetryPayment = super::RequestBuilder<
+    CustomerPortalOrdersConfirmRetryPaymentParams,
+>;
+
+/// The parameters of [`CustomerPortalOrdersConfirmRetryPayment`].
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrdersConfirmRetryPayment {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrdersConfirmRetryPaymentParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerOrderConfirmPayment,
 }
@@ -7819,54 +6038,9 @@ impl ::std::fmt::Display for CustomerPortalOrdersConfirmRetryPaymentError {
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::error::Error for CustomerPortalOrdersConfirmRetryPaymentError {}
 #[cfg(feature = "polar-customer-portal-orders")]
-impl CustomerPortalOrdersConfirmRetryPayment {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::openapi_runtime::Operation for CustomerPortalOrdersConfirmRetryPayment {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrdersConfirmRetryPaymentParams {
     type Output = types::CustomerOrderPaymentConfirmation;
     type Error = CustomerPortalOrdersConfirmRetryPaymentError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -7903,19 +6077,6 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersConfirmRetryPayment {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-orders")]
-impl ::std::future::IntoFuture for CustomerPortalOrdersConfirmRetryPayment {
-    type Output = Result<
-        types::CustomerOrderPaymentConfirmation,
-        ::openapi_runtime::Error<CustomerPortalOrdersConfirmRetryPaymentError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -7980,21 +6141,27 @@ impl CustomerPortalOrganizations {
     pub fn get(&self, slug: impl Into<String>) -> self::CustomerPortalOrganizationsGet {
         self::CustomerPortalOrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            slug: slug.into(),
+            params: self::CustomerPortalOrganizationsGetParams {
+                slug: slug.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/organizations/{slug}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/organizations/{slug}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Organization
 ///
 /// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`), made by [`CustomerPortalOrganizations::get`](CustomerPortalOrganizations::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-organizations")]
+pub type CustomerPortalOrganizationsGet = super::RequestBuilder<
+    CustomerPortalOrganizationsGetParams,
+>;
+
+/// The parameters of [`CustomerPortalOrganizationsGet`].
+#[cfg(feature = "polar-customer-portal-organizations")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalOrganizationsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalOrganizationsGetParams {
     pub(crate) slug: String,
 }
 
@@ -8045,54 +6212,9 @@ impl ::std::fmt::Display for CustomerPortalOrganizationsGetError {
 #[cfg(feature = "polar-customer-portal-organizations")]
 impl ::std::error::Error for CustomerPortalOrganizationsGetError {}
 #[cfg(feature = "polar-customer-portal-organizations")]
-impl CustomerPortalOrganizationsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-organizations")]
-impl ::openapi_runtime::Operation for CustomerPortalOrganizationsGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalOrganizationsGetParams {
     type Output = types::CustomerOrganizationData;
     type Error = CustomerPortalOrganizationsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -8119,19 +6241,6 @@ impl ::openapi_runtime::Operation for CustomerPortalOrganizationsGet {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-organizations")]
-impl ::std::future::IntoFuture for CustomerPortalOrganizationsGet {
-    type Output = Result<
-        types::CustomerOrganizationData,
-        ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -8203,8 +6312,10 @@ impl CustomerPortalSeats {
     pub fn list_seats(&self) -> self::CustomerPortalSeatsListSeats {
         self::CustomerPortalSeatsListSeats {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            subscription_id: None,
-            order_id: None,
+            params: self::CustomerPortalSeatsListSeatsParams {
+                subscription_id: None,
+                order_id: None,
+            },
         }
     }
 
@@ -8262,7 +6373,9 @@ impl CustomerPortalSeats {
     ) -> self::CustomerPortalSeatsAssignSeat {
         self::CustomerPortalSeatsAssignSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerPortalSeatsAssignSeatParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -8319,7 +6432,9 @@ impl CustomerPortalSeats {
     ) -> self::CustomerPortalSeatsRevokeSeat {
         self::CustomerPortalSeatsRevokeSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            seat_id: seat_id.into(),
+            params: self::CustomerPortalSeatsRevokeSeatParams {
+                seat_id: seat_id.into(),
+            },
         }
     }
 
@@ -8377,7 +6492,9 @@ impl CustomerPortalSeats {
     ) -> self::CustomerPortalSeatsResendInvitation {
         self::CustomerPortalSeatsResendInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            seat_id: seat_id.into(),
+            params: self::CustomerPortalSeatsResendInvitationParams {
+                seat_id: seat_id.into(),
+            },
         }
     }
 
@@ -8445,22 +6562,28 @@ impl CustomerPortalSeats {
     ) -> self::CustomerPortalSeatsListClaimedSubscriptions {
         self::CustomerPortalSeatsListClaimedSubscriptions {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: None,
-            limit: None,
+            params: self::CustomerPortalSeatsListClaimedSubscriptionsParams {
+                page: None,
+                limit: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/seats`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/seats`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Seats
 ///
 /// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`), made by [`CustomerPortalSeats::list_seats`](CustomerPortalSeats::list_seats); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-seats")]
+pub type CustomerPortalSeatsListSeats = super::RequestBuilder<
+    CustomerPortalSeatsListSeatsParams,
+>;
+
+/// The parameters of [`CustomerPortalSeatsListSeats`].
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSeatsListSeats {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSeatsListSeatsParams {
     pub(crate) subscription_id: Option<::uuid::Uuid>,
     pub(crate) order_id: Option<::uuid::Uuid>,
 }
@@ -8523,63 +6646,21 @@ impl ::std::error::Error for CustomerPortalSeatsListSeatsError {}
 impl CustomerPortalSeatsListSeats {
     /// Subscription ID
     pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
     /// Order ID
     pub fn order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-seats")]
-impl ::openapi_runtime::Operation for CustomerPortalSeatsListSeats {
+impl ::openapi_runtime::Endpoint for CustomerPortalSeatsListSeatsParams {
     type Output = types::SeatsList;
     type Error = CustomerPortalSeatsListSeatsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -8612,29 +6693,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListSeats {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::std::future::IntoFuture for CustomerPortalSeatsListSeats {
-    type Output = Result<
-        types::SeatsList,
-        ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/seats`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/seats`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Assign Seat
 ///
 /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`), made by [`CustomerPortalSeats::assign_seat`](CustomerPortalSeats::assign_seat); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-seats")]
+pub type CustomerPortalSeatsAssignSeat = super::RequestBuilder<
+    CustomerPortalSeatsAssignSeatParams,
+>;
+
+/// The parameters of [`CustomerPortalSeatsAssignSeat`].
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSeatsAssignSeat {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSeatsAssignSeatParams {
     pub(crate) body: types::CustomerSeatAssign,
 }
 
@@ -8698,54 +6770,9 @@ impl ::std::fmt::Display for CustomerPortalSeatsAssignSeatError {
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::error::Error for CustomerPortalSeatsAssignSeatError {}
 #[cfg(feature = "polar-customer-portal-seats")]
-impl CustomerPortalSeatsAssignSeat {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::openapi_runtime::Operation for CustomerPortalSeatsAssignSeat {
+impl ::openapi_runtime::Endpoint for CustomerPortalSeatsAssignSeatParams {
     type Output = types::CustomerSeat;
     type Error = CustomerPortalSeatsAssignSeatError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -8775,29 +6802,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsAssignSeat {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::std::future::IntoFuture for CustomerPortalSeatsAssignSeat {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customer-portal/seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customer-portal/seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Revoke Seat
 ///
 /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`), made by [`CustomerPortalSeats::revoke_seat`](CustomerPortalSeats::revoke_seat); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-seats")]
+pub type CustomerPortalSeatsRevokeSeat = super::RequestBuilder<
+    CustomerPortalSeatsRevokeSeatParams,
+>;
+
+/// The parameters of [`CustomerPortalSeatsRevokeSeat`].
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSeatsRevokeSeat {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSeatsRevokeSeatParams {
     pub(crate) seat_id: ::uuid::Uuid,
 }
 
@@ -8854,54 +6872,9 @@ impl ::std::fmt::Display for CustomerPortalSeatsRevokeSeatError {
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::error::Error for CustomerPortalSeatsRevokeSeatError {}
 #[cfg(feature = "polar-customer-portal-seats")]
-impl CustomerPortalSeatsRevokeSeat {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::openapi_runtime::Operation for CustomerPortalSeatsRevokeSeat {
+impl ::openapi_runtime::Endpoint for CustomerPortalSeatsRevokeSeatParams {
     type Output = types::CustomerSeat;
     type Error = CustomerPortalSeatsRevokeSeatError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -8933,29 +6906,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsRevokeSeat {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::std::future::IntoFuture for CustomerPortalSeatsRevokeSeat {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-portal/seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-portal/seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Resend Invitation
 ///
 /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`), made by [`CustomerPortalSeats::resend_invitation`](CustomerPortalSeats::resend_invitation); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-seats")]
+pub type CustomerPortalSeatsResendInvitation = super::RequestBuilder<
+    CustomerPortalSeatsResendInvitationParams,
+>;
+
+/// The parameters of [`CustomerPortalSeatsResendInvitation`].
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSeatsResendInvitation {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSeatsResendInvitationParams {
     pub(crate) seat_id: ::uuid::Uuid,
 }
 
@@ -9017,54 +6981,9 @@ impl ::std::fmt::Display for CustomerPortalSeatsResendInvitationError {
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::error::Error for CustomerPortalSeatsResendInvitationError {}
 #[cfg(feature = "polar-customer-portal-seats")]
-impl CustomerPortalSeatsResendInvitation {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::openapi_runtime::Operation for CustomerPortalSeatsResendInvitation {
+impl ::openapi_runtime::Endpoint for CustomerPortalSeatsResendInvitationParams {
     type Output = types::CustomerSeat;
     type Error = CustomerPortalSeatsResendInvitationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -9102,29 +7021,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsResendInvitation {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/seats/subscriptions`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/seats/subscriptions`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Claimed Subscriptions
 ///
 /// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`), made by [`CustomerPortalSeats::list_claimed_subscriptions`](CustomerPortalSeats::list_claimed_subscriptions); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-seats")]
+pub type CustomerPortalSeatsListClaimedSubscriptions = super::RequestBuilder<
+    CustomerPortalSeatsListClaimedSubscriptionsParams,
+>;
+
+/// The parameters of [`CustomerPortalSeatsListClaimedSubscriptions`].
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSeatsListClaimedSubscriptions {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSeatsListClaimedSubscriptionsParams {
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
 }
@@ -9179,7 +7089,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -9187,80 +7097,26 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::openapi_runtime::Paginated for CustomerPortalSeatsListClaimedSubscriptions {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-seats")]
-impl ::openapi_runtime::Operation for CustomerPortalSeatsListClaimedSubscriptions {
+impl ::openapi_runtime::Endpoint for CustomerPortalSeatsListClaimedSubscriptionsParams {
     type Output = types::ListResourceCustomerSubscription;
     type Error = CustomerPortalSeatsListClaimedSubscriptionsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -9294,19 +7150,6 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListClaimedSubscription
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-seats")]
-impl ::std::future::IntoFuture for CustomerPortalSeatsListClaimedSubscriptions {
-    type Output = Result<
-        types::ListResourceCustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -9389,12 +7232,14 @@ impl CustomerPortalSubscriptions {
     pub fn list(&self) -> self::CustomerPortalSubscriptionsList {
         self::CustomerPortalSubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: None,
-            active: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerPortalSubscriptionsListParams {
+                product_id: None,
+                active: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -9454,7 +7299,9 @@ impl CustomerPortalSubscriptions {
     ) -> self::CustomerPortalSubscriptionsGet {
         self::CustomerPortalSubscriptionsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalSubscriptionsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -9513,7 +7360,9 @@ impl CustomerPortalSubscriptions {
     ) -> self::CustomerPortalSubscriptionsCancel {
         self::CustomerPortalSubscriptionsCancel {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalSubscriptionsCancelParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -9577,22 +7426,28 @@ impl CustomerPortalSubscriptions {
     ) -> self::CustomerPortalSubscriptionsUpdate {
         self::CustomerPortalSubscriptionsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomerPortalSubscriptionsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Subscriptions
 ///
 /// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`), made by [`CustomerPortalSubscriptions::list`](CustomerPortalSubscriptions::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+pub type CustomerPortalSubscriptionsList = super::RequestBuilder<
+    CustomerPortalSubscriptionsListParams,
+>;
+
+/// The parameters of [`CustomerPortalSubscriptionsList`].
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSubscriptionsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSubscriptionsListParams {
     pub(crate) product_id: Option<types::CustomerPortalSubscriptionsListProductId>,
     pub(crate) active: Option<bool>,
     pub(crate) query: Option<String>,
@@ -9648,19 +7503,19 @@ impl CustomerPortalSubscriptionsList {
         mut self,
         value: impl Into<types::CustomerPortalSubscriptionsListProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
     /// Filter by active or cancelled subscription.
     pub fn active(mut self, value: impl Into<bool>) -> Self {
-        self.active = Some(value.into());
+        self.params.active = Some(value.into());
         self
     }
 
     /// Search by product or organization name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -9668,7 +7523,7 @@ impl CustomerPortalSubscriptionsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -9676,7 +7531,7 @@ impl CustomerPortalSubscriptionsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -9687,80 +7542,26 @@ impl CustomerPortalSubscriptionsList {
         mut self,
         value: impl Into<Vec<types::CustomerSubscriptionSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::openapi_runtime::Paginated for CustomerPortalSubscriptionsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsList {
+impl ::openapi_runtime::Endpoint for CustomerPortalSubscriptionsListParams {
     type Output = types::ListResourceCustomerSubscription;
     type Error = CustomerPortalSubscriptionsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -9799,29 +7600,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::std::future::IntoFuture for CustomerPortalSubscriptionsList {
-    type Output = Result<
-        types::ListResourceCustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Subscription
 ///
 /// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`), made by [`CustomerPortalSubscriptions::get`](CustomerPortalSubscriptions::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+pub type CustomerPortalSubscriptionsGet = super::RequestBuilder<
+    CustomerPortalSubscriptionsGetParams,
+>;
+
+/// The parameters of [`CustomerPortalSubscriptionsGet`].
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSubscriptionsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSubscriptionsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -9872,54 +7664,9 @@ impl ::std::fmt::Display for CustomerPortalSubscriptionsGetError {
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::error::Error for CustomerPortalSubscriptionsGetError {}
 #[cfg(feature = "polar-customer-portal-subscriptions")]
-impl CustomerPortalSubscriptionsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalSubscriptionsGetParams {
     type Output = types::CustomerSubscription;
     type Error = CustomerPortalSubscriptionsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -9949,29 +7696,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsGet {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::std::future::IntoFuture for CustomerPortalSubscriptionsGet {
-    type Output = Result<
-        types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Cancel Subscription
 ///
 /// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`), made by [`CustomerPortalSubscriptions::cancel`](CustomerPortalSubscriptions::cancel); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+pub type CustomerPortalSubscriptionsCancel = super::RequestBuilder<
+    CustomerPortalSubscriptionsCancelParams,
+>;
+
+/// The parameters of [`CustomerPortalSubscriptionsCancel`].
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSubscriptionsCancel {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSubscriptionsCancelParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -10030,54 +7768,9 @@ impl ::std::fmt::Display for CustomerPortalSubscriptionsCancelError {
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::error::Error for CustomerPortalSubscriptionsCancelError {}
 #[cfg(feature = "polar-customer-portal-subscriptions")]
-impl CustomerPortalSubscriptionsCancel {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsCancel {
+impl ::openapi_runtime::Endpoint for CustomerPortalSubscriptionsCancelParams {
     type Output = types::CustomerSubscription;
     type Error = CustomerPortalSubscriptionsCancelError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -10110,29 +7803,20 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsCancel {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::std::future::IntoFuture for CustomerPortalSubscriptionsCancel {
-    type Output = Result<
-        types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Subscription
 ///
 /// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`), made by [`CustomerPortalSubscriptions::update`](CustomerPortalSubscriptions::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+pub type CustomerPortalSubscriptionsUpdate = super::RequestBuilder<
+    CustomerPortalSubscriptionsUpdateParams,
+>;
+
+/// The parameters of [`CustomerPortalSubscriptionsUpdate`].
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalSubscriptionsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalSubscriptionsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerSubscriptionUpdate,
 }
@@ -10206,54 +7890,9 @@ impl ::std::fmt::Display for CustomerPortalSubscriptionsUpdateError {
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::error::Error for CustomerPortalSubscriptionsUpdateError {}
 #[cfg(feature = "polar-customer-portal-subscriptions")]
-impl CustomerPortalSubscriptionsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsUpdate {
+impl ::openapi_runtime::Endpoint for CustomerPortalSubscriptionsUpdateParams {
     type Output = types::CustomerSubscription;
     type Error = CustomerPortalSubscriptionsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -10288,19 +7927,6 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsUpdate {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-subscriptions")]
-impl ::std::future::IntoFuture for CustomerPortalSubscriptionsUpdate {
-    type Output = Result<
-        types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -10378,9 +8004,11 @@ impl CustomerPortalWallets {
     pub fn list(&self) -> self::CustomerPortalWalletsList {
         self::CustomerPortalWalletsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::CustomerPortalWalletsListParams {
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -10435,21 +8063,27 @@ impl CustomerPortalWallets {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalWalletsGet {
         self::CustomerPortalWalletsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomerPortalWalletsGetParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-portal/wallets/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/wallets/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Wallets
 ///
 /// `GET /v1/customer-portal/wallets/` (operation `customer_portal:wallets:list`), made by [`CustomerPortalWallets::list`](CustomerPortalWallets::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-wallets")]
+pub type CustomerPortalWalletsList = super::RequestBuilder<
+    CustomerPortalWalletsListParams,
+>;
+
+/// The parameters of [`CustomerPortalWalletsList`].
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalWalletsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalWalletsListParams {
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
     pub(crate) sorting: Option<Vec<types::CustomerWalletSortProperty>>,
@@ -10499,7 +8133,7 @@ impl CustomerPortalWalletsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -10507,7 +8141,7 @@ impl CustomerPortalWalletsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -10518,80 +8152,26 @@ impl CustomerPortalWalletsList {
         mut self,
         value: impl Into<Vec<types::CustomerWalletSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::openapi_runtime::Paginated for CustomerPortalWalletsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customer-portal-wallets")]
-impl ::openapi_runtime::Operation for CustomerPortalWalletsList {
+impl ::openapi_runtime::Endpoint for CustomerPortalWalletsListParams {
     type Output = types::ListResourceCustomerWallet;
     type Error = CustomerPortalWalletsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -10617,29 +8197,20 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsList {
     }
 }
 
-#[cfg(feature = "polar-customer-portal-wallets")]
-impl ::std::future::IntoFuture for CustomerPortalWalletsList {
-    type Output = Result<
-        types::ListResourceCustomerWallet,
-        ::openapi_runtime::Error<CustomerPortalWalletsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-portal/wallets/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-portal/wallets/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Wallet
 ///
 /// `GET /v1/customer-portal/wallets/{id}` (operation `customer_portal:wallets:get`), made by [`CustomerPortalWallets::get`](CustomerPortalWallets::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customer-portal-wallets")]
+pub type CustomerPortalWalletsGet = super::RequestBuilder<
+    CustomerPortalWalletsGetParams,
+>;
+
+/// The parameters of [`CustomerPortalWalletsGet`].
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerPortalWalletsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerPortalWalletsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -10688,54 +8259,9 @@ impl ::std::fmt::Display for CustomerPortalWalletsGetError {
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::std::error::Error for CustomerPortalWalletsGetError {}
 #[cfg(feature = "polar-customer-portal-wallets")]
-impl CustomerPortalWalletsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-wallets")]
-impl ::openapi_runtime::Operation for CustomerPortalWalletsGet {
+impl ::openapi_runtime::Endpoint for CustomerPortalWalletsGetParams {
     type Output = types::CustomerWallet;
     type Error = CustomerPortalWalletsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -10757,18 +8283,5 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsGet {
             422 => raw.error_json(CustomerPortalWalletsGetError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customer-portal-wallets")]
-impl ::std::future::IntoFuture for CustomerPortalWalletsGet {
-    type Output = Result<
-        types::CustomerWallet,
-        ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

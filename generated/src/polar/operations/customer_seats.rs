@@ -70,8 +70,10 @@ impl CustomerSeats {
     pub fn list_seats(&self) -> self::CustomerSeatsListSeats {
         self::CustomerSeatsListSeats {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            subscription_id: None,
-            order_id: None,
+            params: self::CustomerSeatsListSeatsParams {
+                subscription_id: None,
+                order_id: None,
+            },
         }
     }
 
@@ -132,7 +134,9 @@ impl CustomerSeats {
     ) -> self::CustomerSeatsAssignSeat {
         self::CustomerSeatsAssignSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerSeatsAssignSeatParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -192,7 +196,9 @@ impl CustomerSeats {
     ) -> self::CustomerSeatsRevokeSeat {
         self::CustomerSeatsRevokeSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            seat_id: seat_id.into(),
+            params: self::CustomerSeatsRevokeSeatParams {
+                seat_id: seat_id.into(),
+            },
         }
     }
 
@@ -253,7 +259,9 @@ impl CustomerSeats {
     ) -> self::CustomerSeatsResendInvitation {
         self::CustomerSeatsResendInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            seat_id: seat_id.into(),
+            params: self::CustomerSeatsResendInvitationParams {
+                seat_id: seat_id.into(),
+            },
         }
     }
 
@@ -307,7 +315,9 @@ impl CustomerSeats {
     ) -> self::CustomerSeatsGetClaimInfo {
         self::CustomerSeatsGetClaimInfo {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            invitation_token: invitation_token.into(),
+            params: self::CustomerSeatsGetClaimInfoParams {
+                invitation_token: invitation_token.into(),
+            },
         }
     }
 
@@ -360,20 +370,23 @@ impl CustomerSeats {
     ) -> self::CustomerSeatsClaimSeat {
         self::CustomerSeatsClaimSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerSeatsClaimSeatParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customer-seats`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-seats`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Seats
 ///
 /// `GET /v1/customer-seats` (operation `customer-seats:list_seats`), made by [`CustomerSeats::list_seats`](CustomerSeats::list_seats); see there for parameters, errors and an example.
+pub type CustomerSeatsListSeats = super::RequestBuilder<CustomerSeatsListSeatsParams>;
+
+/// The parameters of [`CustomerSeatsListSeats`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsListSeats {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsListSeatsParams {
     pub(crate) subscription_id: Option<::uuid::Uuid>,
     pub(crate) order_id: Option<::uuid::Uuid>,
 }
@@ -429,62 +442,20 @@ impl ::std::error::Error for CustomerSeatsListSeatsError {}
 impl CustomerSeatsListSeats {
     /// The `subscription_id` query parameter.
     pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
     /// The `order_id` query parameter.
     pub fn order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for CustomerSeatsListSeats {
+impl ::openapi_runtime::Endpoint for CustomerSeatsListSeatsParams {
     type Output = types::SeatsList;
     type Error = CustomerSeatsListSeatsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -517,27 +488,16 @@ impl ::openapi_runtime::Operation for CustomerSeatsListSeats {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerSeatsListSeats {
-    type Output = Result<
-        types::SeatsList,
-        ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-seats`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-seats`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Assign Seat
 ///
 /// `POST /v1/customer-seats` (operation `customer-seats:assign_seat`), made by [`CustomerSeats::assign_seat`](CustomerSeats::assign_seat); see there for parameters, errors and an example.
+pub type CustomerSeatsAssignSeat = super::RequestBuilder<CustomerSeatsAssignSeatParams>;
+
+/// The parameters of [`CustomerSeatsAssignSeat`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsAssignSeat {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsAssignSeatParams {
     pub(crate) body: types::SeatAssign,
 }
 
@@ -594,53 +554,9 @@ impl ::std::fmt::Display for CustomerSeatsAssignSeatError {
 }
 
 impl ::std::error::Error for CustomerSeatsAssignSeatError {}
-impl CustomerSeatsAssignSeat {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSeatsAssignSeat {
+impl ::openapi_runtime::Endpoint for CustomerSeatsAssignSeatParams {
     type Output = types::CustomerSeat;
     type Error = CustomerSeatsAssignSeatError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -668,27 +584,16 @@ impl ::openapi_runtime::Operation for CustomerSeatsAssignSeat {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerSeatsAssignSeat {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customer-seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customer-seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Revoke Seat
 ///
 /// `DELETE /v1/customer-seats/{seat_id}` (operation `customer-seats:revoke_seat`), made by [`CustomerSeats::revoke_seat`](CustomerSeats::revoke_seat); see there for parameters, errors and an example.
+pub type CustomerSeatsRevokeSeat = super::RequestBuilder<CustomerSeatsRevokeSeatParams>;
+
+/// The parameters of [`CustomerSeatsRevokeSeat`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsRevokeSeat {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsRevokeSeatParams {
     pub(crate) seat_id: ::uuid::Uuid,
 }
 
@@ -738,53 +643,9 @@ impl ::std::fmt::Display for CustomerSeatsRevokeSeatError {
 }
 
 impl ::std::error::Error for CustomerSeatsRevokeSeatError {}
-impl CustomerSeatsRevokeSeat {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSeatsRevokeSeat {
+impl ::openapi_runtime::Endpoint for CustomerSeatsRevokeSeatParams {
     type Output = types::CustomerSeat;
     type Error = CustomerSeatsRevokeSeatError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -811,27 +672,18 @@ impl ::openapi_runtime::Operation for CustomerSeatsRevokeSeat {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerSeatsRevokeSeat {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Resend Invitation
 ///
 /// `POST /v1/customer-seats/{seat_id}/resend` (operation `customer-seats:resend_invitation`), made by [`CustomerSeats::resend_invitation`](CustomerSeats::resend_invitation); see there for parameters, errors and an example.
+pub type CustomerSeatsResendInvitation = super::RequestBuilder<
+    CustomerSeatsResendInvitationParams,
+>;
+
+/// The parameters of [`CustomerSeatsResendInvitation`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsResendInvitation {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsResendInvitationParams {
     pub(crate) seat_id: ::uuid::Uuid,
 }
 
@@ -888,53 +740,9 @@ impl ::std::fmt::Display for CustomerSeatsResendInvitationError {
 }
 
 impl ::std::error::Error for CustomerSeatsResendInvitationError {}
-impl CustomerSeatsResendInvitation {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSeatsResendInvitation {
+impl ::openapi_runtime::Endpoint for CustomerSeatsResendInvitationParams {
     type Output = types::CustomerSeat;
     type Error = CustomerSeatsResendInvitationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -968,27 +776,18 @@ impl ::openapi_runtime::Operation for CustomerSeatsResendInvitation {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
-    type Output = Result<
-        types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customer-seats/claim/{invitation_token}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customer-seats/claim/{invitation_token}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Claim Info
 ///
 /// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`), made by [`CustomerSeats::get_claim_info`](CustomerSeats::get_claim_info); see there for parameters, errors and an example.
+pub type CustomerSeatsGetClaimInfo = super::RequestBuilder<
+    CustomerSeatsGetClaimInfoParams,
+>;
+
+/// The parameters of [`CustomerSeatsGetClaimInfo`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsGetClaimInfo {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsGetClaimInfoParams {
     pub(crate) invitation_token: String,
 }
 
@@ -1040,53 +839,9 @@ impl ::std::fmt::Display for CustomerSeatsGetClaimInfoError {
 }
 
 impl ::std::error::Error for CustomerSeatsGetClaimInfoError {}
-impl CustomerSeatsGetClaimInfo {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSeatsGetClaimInfo {
+impl ::openapi_runtime::Endpoint for CustomerSeatsGetClaimInfoParams {
     type Output = types::SeatClaimInfo;
     type Error = CustomerSeatsGetClaimInfoError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1116,27 +871,16 @@ impl ::openapi_runtime::Operation for CustomerSeatsGetClaimInfo {
     }
 }
 
-impl ::std::future::IntoFuture for CustomerSeatsGetClaimInfo {
-    type Output = Result<
-        types::SeatClaimInfo,
-        ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customer-seats/claim`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-seats/claim`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Claim Seat
 ///
 /// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`), made by [`CustomerSeats::claim_seat`](CustomerSeats::claim_seat); see there for parameters, errors and an example.
+pub type CustomerSeatsClaimSeat = super::RequestBuilder<CustomerSeatsClaimSeatParams>;
+
+/// The parameters of [`CustomerSeatsClaimSeat`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSeatsClaimSeat {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSeatsClaimSeatParams {
     pub(crate) body: types::SeatClaim,
 }
 
@@ -1185,53 +929,9 @@ impl ::std::fmt::Display for CustomerSeatsClaimSeatError {
 }
 
 impl ::std::error::Error for CustomerSeatsClaimSeatError {}
-impl CustomerSeatsClaimSeat {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSeatsClaimSeat {
+impl ::openapi_runtime::Endpoint for CustomerSeatsClaimSeatParams {
     type Output = types::CustomerSeatClaimResponse;
     type Error = CustomerSeatsClaimSeatError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1254,17 +954,5 @@ impl ::openapi_runtime::Operation for CustomerSeatsClaimSeat {
             422 => raw.error_json(CustomerSeatsClaimSeatError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CustomerSeatsClaimSeat {
-    type Output = Result<
-        types::CustomerSeatClaimResponse,
-        ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -73,20 +73,23 @@ impl CustomerSessions {
     ) -> self::CustomerSessionsCreate {
         self::CustomerSessionsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomerSessionsCreateParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `POST /v1/customer-sessions/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customer-sessions/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Customer Session
 ///
 /// `POST /v1/customer-sessions/` (operation `customer-sessions:create`), made by [`CustomerSessions::create`](CustomerSessions::create); see there for parameters, errors and an example.
+pub type CustomerSessionsCreate = super::RequestBuilder<CustomerSessionsCreateParams>;
+
+/// The parameters of [`CustomerSessionsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomerSessionsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomerSessionsCreateParams {
     pub(crate) body: types::CustomerSessionsCreateRequest,
 }
 
@@ -124,53 +127,9 @@ impl ::std::fmt::Display for CustomerSessionsCreateError {
 }
 
 impl ::std::error::Error for CustomerSessionsCreateError {}
-impl CustomerSessionsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for CustomerSessionsCreate {
+impl ::openapi_runtime::Endpoint for CustomerSessionsCreateParams {
     type Output = types::CustomerSession;
     type Error = CustomerSessionsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -191,17 +150,5 @@ impl ::openapi_runtime::Operation for CustomerSessionsCreate {
             422 => raw.error_json(CustomerSessionsCreateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for CustomerSessionsCreate {
-    type Output = Result<
-        types::CustomerSession,
-        ::openapi_runtime::Error<CustomerSessionsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

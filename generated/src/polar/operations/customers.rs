@@ -89,14 +89,16 @@ impl Customers {
     pub fn list(&self) -> self::CustomersList {
         self::CustomersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            email: None,
-            query: None,
-            active: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::CustomersListParams {
+                organization_id: None,
+                email: None,
+                query: None,
+                active: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -156,7 +158,9 @@ impl Customers {
     ) -> self::CustomersCreate {
         self::CustomersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::CustomersCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -215,7 +219,9 @@ impl Customers {
     pub fn export(&self) -> self::CustomersExport {
         self::CustomersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
+            params: self::CustomersExportParams {
+                organization_id: None,
+            },
         }
     }
 
@@ -273,7 +279,9 @@ impl Customers {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGet {
         self::CustomersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomersGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -348,8 +356,10 @@ impl Customers {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersDelete {
         self::CustomersDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            anonymize: None,
+            params: self::CustomersDeleteParams {
+                id: id.into(),
+                anonymize: None,
+            },
         }
     }
 
@@ -413,8 +423,10 @@ impl Customers {
     ) -> self::CustomersUpdate {
         self::CustomersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomersUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -475,7 +487,9 @@ impl Customers {
     ) -> self::CustomersGetExternal {
         self::CustomersGetExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
+            params: self::CustomersGetExternalParams {
+                external_id: external_id.into(),
+            },
         }
     }
 
@@ -543,8 +557,10 @@ impl Customers {
     ) -> self::CustomersDeleteExternal {
         self::CustomersDeleteExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            anonymize: None,
+            params: self::CustomersDeleteExternalParams {
+                external_id: external_id.into(),
+                anonymize: None,
+            },
         }
     }
 
@@ -608,8 +624,10 @@ impl Customers {
     ) -> self::CustomersUpdateExternal {
         self::CustomersUpdateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            body: body.into(),
+            params: self::CustomersUpdateExternalParams {
+                external_id: external_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -673,7 +691,9 @@ impl Customers {
     pub fn get_state(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGetState {
         self::CustomersGetState {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::CustomersGetStateParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -740,7 +760,9 @@ impl Customers {
     ) -> self::CustomersGetStateExternal {
         self::CustomersGetStateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
+            params: self::CustomersGetStateExternalParams {
+                external_id: external_id.into(),
+            },
         }
     }
 
@@ -813,9 +835,11 @@ impl Customers {
     ) -> self::CustomersListPaymentMethods {
         self::CustomersListPaymentMethods {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            page: None,
-            limit: None,
+            params: self::CustomersListPaymentMethodsParams {
+                id: id.into(),
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -888,23 +912,27 @@ impl Customers {
     ) -> self::CustomersListPaymentMethodsExternal {
         self::CustomersListPaymentMethodsExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            page: None,
-            limit: None,
+            params: self::CustomersListPaymentMethodsExternalParams {
+                external_id: external_id.into(),
+                page: None,
+                limit: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/customers/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Customers
 ///
 /// `GET /v1/customers/` (operation `customers:list`), made by [`Customers::list`](Customers::list); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersList = super::RequestBuilder<CustomersListParams>;
+
+/// The parameters of [`CustomersList`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersListParams {
     pub(crate) organization_id: Option<types::CustomersListOrganizationId>,
     pub(crate) email: Option<String>,
     pub(crate) query: Option<String>,
@@ -960,25 +988,25 @@ impl CustomersList {
         mut self,
         value: impl Into<types::CustomersListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
     /// Filter by exact email.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+        self.params.email = Some(value.into());
         self
     }
 
     /// Filter by name, email, or external ID.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
     /// Filter by active customers, i.e. customers with at least one trialing, active or past_due subscription.
     pub fn active(mut self, value: impl Into<bool>) -> Self {
-        self.active = Some(value.into());
+        self.params.active = Some(value.into());
         self
     }
 
@@ -986,7 +1014,7 @@ impl CustomersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -994,7 +1022,7 @@ impl CustomersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -1005,86 +1033,32 @@ impl CustomersList {
         mut self,
         value: impl Into<Vec<types::CustomerSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersList {
+impl ::openapi_runtime::Endpoint for CustomersListParams {
     type Output = types::ListResourceCustomer;
     type Error = CustomersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1125,29 +1099,18 @@ impl ::openapi_runtime::Operation for CustomersList {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersList {
-    type Output = Result<
-        types::ListResourceCustomer,
-        ::openapi_runtime::Error<CustomersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customers/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customers/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Customer
 ///
 /// `POST /v1/customers/` (operation `customers:create`), made by [`Customers::create`](Customers::create); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersCreate = super::RequestBuilder<CustomersCreateParams>;
+
+/// The parameters of [`CustomersCreate`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersCreateParams {
     pub(crate) body: types::CustomerCreate,
 }
 
@@ -1188,54 +1151,9 @@ impl ::std::fmt::Display for CustomersCreateError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersCreateError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersCreate {
+impl ::openapi_runtime::Endpoint for CustomersCreateParams {
     type Output = types::Customer;
     type Error = CustomersCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1259,29 +1177,18 @@ impl ::openapi_runtime::Operation for CustomersCreate {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersCreate {
-    type Output = Result<
-        types::Customer,
-        ::openapi_runtime::Error<CustomersCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/export`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/export`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Export Customers
 ///
 /// `GET /v1/customers/export` (operation `customers:export`), made by [`Customers::export`](Customers::export); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersExport = super::RequestBuilder<CustomersExportParams>;
+
+/// The parameters of [`CustomersExport`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersExport {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersExportParams {
     pub(crate) organization_id: Option<types::CustomersExportOrganizationId>,
 }
 
@@ -1328,57 +1235,15 @@ impl CustomersExport {
         mut self,
         value: impl Into<types::CustomersExportOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersExport {
+impl ::openapi_runtime::Endpoint for CustomersExportParams {
     type Output = String;
     type Error = CustomersExportError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1407,26 +1272,18 @@ impl ::openapi_runtime::Operation for CustomersExport {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersExport {
-    type Output = Result<String, ::openapi_runtime::Error<CustomersExportError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer
 ///
 /// `GET /v1/customers/{id}` (operation `customers:get`), made by [`Customers::get`](Customers::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersGet = super::RequestBuilder<CustomersGetParams>;
+
+/// The parameters of [`CustomersGet`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1473,54 +1330,9 @@ impl ::std::fmt::Display for CustomersGetError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersGetError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersGet {
+impl ::openapi_runtime::Endpoint for CustomersGetParams {
     type Output = types::Customer;
     type Error = CustomersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1545,26 +1357,18 @@ impl ::openapi_runtime::Operation for CustomersGet {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersGet {
-    type Output = Result<types::Customer, ::openapi_runtime::Error<CustomersGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Customer
 ///
 /// `DELETE /v1/customers/{id}` (operation `customers:delete`), made by [`Customers::delete`](Customers::delete); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersDelete = super::RequestBuilder<CustomersDeleteParams>;
+
+/// The parameters of [`CustomersDelete`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersDeleteParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) anonymize: Option<bool>,
 }
@@ -1617,57 +1421,15 @@ impl CustomersDelete {
     ///
     /// Default `false`.
     pub fn anonymize(mut self, value: impl Into<bool>) -> Self {
-        self.anonymize = Some(value.into());
+        self.params.anonymize = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersDelete {
+impl ::openapi_runtime::Endpoint for CustomersDeleteParams {
     type Output = ();
     type Error = CustomersDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1698,26 +1460,18 @@ impl ::openapi_runtime::Operation for CustomersDelete {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersDelete {
-    type Output = Result<(), ::openapi_runtime::Error<CustomersDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Customer
 ///
 /// `PATCH /v1/customers/{id}` (operation `customers:update`), made by [`Customers::update`](Customers::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersUpdate = super::RequestBuilder<CustomersUpdateParams>;
+
+/// The parameters of [`CustomersUpdate`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::CustomerUpdate,
 }
@@ -1765,54 +1519,9 @@ impl ::std::fmt::Display for CustomersUpdateError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersUpdateError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersUpdate {
+impl ::openapi_runtime::Endpoint for CustomersUpdateParams {
     type Output = types::Customer;
     type Error = CustomersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1838,29 +1547,18 @@ impl ::openapi_runtime::Operation for CustomersUpdate {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersUpdate {
-    type Output = Result<
-        types::Customer,
-        ::openapi_runtime::Error<CustomersUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer by External ID
 ///
 /// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`), made by [`Customers::get_external`](Customers::get_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersGetExternal = super::RequestBuilder<CustomersGetExternalParams>;
+
+/// The parameters of [`CustomersGetExternal`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersGetExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersGetExternalParams {
     pub(crate) external_id: String,
 }
 
@@ -1907,54 +1605,9 @@ impl ::std::fmt::Display for CustomersGetExternalError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersGetExternalError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersGetExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersGetExternal {
+impl ::openapi_runtime::Endpoint for CustomersGetExternalParams {
     type Output = types::Customer;
     type Error = CustomersGetExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1979,29 +1632,18 @@ impl ::openapi_runtime::Operation for CustomersGetExternal {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersGetExternal {
-    type Output = Result<
-        types::Customer,
-        ::openapi_runtime::Error<CustomersGetExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Customer by External ID
 ///
 /// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`), made by [`Customers::delete_external`](Customers::delete_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersDeleteExternal = super::RequestBuilder<CustomersDeleteExternalParams>;
+
+/// The parameters of [`CustomersDeleteExternal`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersDeleteExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersDeleteExternalParams {
     pub(crate) external_id: String,
     pub(crate) anonymize: Option<bool>,
 }
@@ -2056,57 +1698,15 @@ impl CustomersDeleteExternal {
     ///
     /// Default `false`.
     pub fn anonymize(mut self, value: impl Into<bool>) -> Self {
-        self.anonymize = Some(value.into());
+        self.params.anonymize = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersDeleteExternal {
+impl ::openapi_runtime::Endpoint for CustomersDeleteExternalParams {
     type Output = ();
     type Error = CustomersDeleteExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -2140,26 +1740,18 @@ impl ::openapi_runtime::Operation for CustomersDeleteExternal {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersDeleteExternal {
-    type Output = Result<(), ::openapi_runtime::Error<CustomersDeleteExternalError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Customer by External ID
 ///
 /// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`), made by [`Customers::update_external`](Customers::update_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersUpdateExternal = super::RequestBuilder<CustomersUpdateExternalParams>;
+
+/// The parameters of [`CustomersUpdateExternal`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersUpdateExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersUpdateExternalParams {
     pub(crate) external_id: String,
     pub(crate) body: types::CustomerUpdateExternalId,
 }
@@ -2209,54 +1801,9 @@ impl ::std::fmt::Display for CustomersUpdateExternalError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersUpdateExternalError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersUpdateExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersUpdateExternal {
+impl ::openapi_runtime::Endpoint for CustomersUpdateExternalParams {
     type Output = types::Customer;
     type Error = CustomersUpdateExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -2285,29 +1832,18 @@ impl ::openapi_runtime::Operation for CustomersUpdateExternal {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersUpdateExternal {
-    type Output = Result<
-        types::Customer,
-        ::openapi_runtime::Error<CustomersUpdateExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/{id}/state`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/{id}/state`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer State
 ///
 /// `GET /v1/customers/{id}/state` (operation `customers:get_state`), made by [`Customers::get_state`](Customers::get_state); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersGetState = super::RequestBuilder<CustomersGetStateParams>;
+
+/// The parameters of [`CustomersGetState`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersGetState {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersGetStateParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -2354,54 +1890,9 @@ impl ::std::fmt::Display for CustomersGetStateError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersGetStateError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersGetState {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersGetState {
+impl ::openapi_runtime::Endpoint for CustomersGetStateParams {
     type Output = types::CustomerState;
     type Error = CustomersGetStateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2427,29 +1918,20 @@ impl ::openapi_runtime::Operation for CustomersGetState {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersGetState {
-    type Output = Result<
-        types::CustomerState,
-        ::openapi_runtime::Error<CustomersGetStateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/external/{external_id}/state`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/external/{external_id}/state`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Customer State by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`), made by [`Customers::get_state_external`](Customers::get_state_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersGetStateExternal = super::RequestBuilder<
+    CustomersGetStateExternalParams,
+>;
+
+/// The parameters of [`CustomersGetStateExternal`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersGetStateExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersGetStateExternalParams {
     pub(crate) external_id: String,
 }
 
@@ -2498,54 +1980,9 @@ impl ::std::fmt::Display for CustomersGetStateExternalError {
 #[cfg(feature = "polar-customers")]
 impl ::std::error::Error for CustomersGetStateExternalError {}
 #[cfg(feature = "polar-customers")]
-impl CustomersGetStateExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersGetStateExternal {
+impl ::openapi_runtime::Endpoint for CustomersGetStateExternalParams {
     type Output = types::CustomerState;
     type Error = CustomersGetStateExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2574,29 +2011,20 @@ impl ::openapi_runtime::Operation for CustomersGetStateExternal {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersGetStateExternal {
-    type Output = Result<
-        types::CustomerState,
-        ::openapi_runtime::Error<CustomersGetStateExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/{id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/{id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Customer Payment Methods
 ///
 /// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`), made by [`Customers::list_payment_methods`](Customers::list_payment_methods); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersListPaymentMethods = super::RequestBuilder<
+    CustomersListPaymentMethodsParams,
+>;
+
+/// The parameters of [`CustomersListPaymentMethods`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersListPaymentMethods {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersListPaymentMethodsParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -2652,7 +2080,7 @@ impl CustomersListPaymentMethods {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -2660,80 +2088,26 @@ impl CustomersListPaymentMethods {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersListPaymentMethods {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersListPaymentMethods {
+impl ::openapi_runtime::Endpoint for CustomersListPaymentMethodsParams {
     type Output = types::ListResourcePaymentMethod;
     type Error = CustomersListPaymentMethodsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2764,29 +2138,20 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethods {
     }
 }
 
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersListPaymentMethods {
-    type Output = Result<
-        types::ListResourcePaymentMethod,
-        ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/external/{external_id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/external/{external_id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Customer Payment Methods by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`), made by [`Customers::list_payment_methods_external`](Customers::list_payment_methods_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers")]
+pub type CustomersListPaymentMethodsExternal = super::RequestBuilder<
+    CustomersListPaymentMethodsExternalParams,
+>;
+
+/// The parameters of [`CustomersListPaymentMethodsExternal`].
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersListPaymentMethodsExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersListPaymentMethodsExternalParams {
     pub(crate) external_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -2844,7 +2209,7 @@ impl CustomersListPaymentMethodsExternal {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -2852,80 +2217,26 @@ impl CustomersListPaymentMethodsExternal {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersListPaymentMethodsExternal {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
 #[cfg(feature = "polar-customers")]
-impl ::openapi_runtime::Operation for CustomersListPaymentMethodsExternal {
+impl ::openapi_runtime::Endpoint for CustomersListPaymentMethodsExternalParams {
     type Output = types::ListResourcePaymentMethod;
     type Error = CustomersListPaymentMethodsExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2957,19 +2268,6 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethodsExternal {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customers")]
-impl ::std::future::IntoFuture for CustomersListPaymentMethodsExternal {
-    type Output = Result<
-        types::ListResourcePaymentMethod,
-        ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -3050,8 +2348,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersCreate {
         self::CustomersMembersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::CustomersMembersCreateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -3117,8 +2417,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersCreateExternal {
         self::CustomersMembersCreateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            body: body.into(),
+            params: self::CustomersMembersCreateExternalParams {
+                external_id: external_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -3182,8 +2484,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersGet {
         self::CustomersMembersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            member_id: member_id.into(),
+            params: self::CustomersMembersGetParams {
+                id: id.into(),
+                member_id: member_id.into(),
+            },
         }
     }
 
@@ -3246,8 +2550,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersDelete {
         self::CustomersMembersDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            member_id: member_id.into(),
+            params: self::CustomersMembersDeleteParams {
+                id: id.into(),
+                member_id: member_id.into(),
+            },
         }
     }
 
@@ -3316,9 +2622,11 @@ impl CustomersMembers {
     ) -> self::CustomersMembersUpdate {
         self::CustomersMembersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            member_id: member_id.into(),
-            body: body.into(),
+            params: self::CustomersMembersUpdateParams {
+                id: id.into(),
+                member_id: member_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -3383,8 +2691,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersGetExternal {
         self::CustomersMembersGetExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            member_external_id: member_external_id.into(),
+            params: self::CustomersMembersGetExternalParams {
+                external_id: external_id.into(),
+                member_external_id: member_external_id.into(),
+            },
         }
     }
 
@@ -3448,8 +2758,10 @@ impl CustomersMembers {
     ) -> self::CustomersMembersDeleteExternal {
         self::CustomersMembersDeleteExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            member_external_id: member_external_id.into(),
+            params: self::CustomersMembersDeleteExternalParams {
+                external_id: external_id.into(),
+                member_external_id: member_external_id.into(),
+            },
         }
     }
 
@@ -3517,23 +2829,27 @@ impl CustomersMembers {
     ) -> self::CustomersMembersUpdateExternal {
         self::CustomersMembersUpdateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            external_id: external_id.into(),
-            member_external_id: member_external_id.into(),
-            body: body.into(),
+            params: self::CustomersMembersUpdateExternalParams {
+                external_id: external_id.into(),
+                member_external_id: member_external_id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `POST /v1/customers/{id}/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customers/{id}/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Member
 ///
 /// `POST /v1/customers/{id}/members` (operation `customers:members:create`), made by [`CustomersMembers::create`](CustomersMembers::create); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersCreate = super::RequestBuilder<CustomersMembersCreateParams>;
+
+/// The parameters of [`CustomersMembersCreate`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersCreateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::MemberCreateFromCustomer,
 }
@@ -3591,54 +2907,9 @@ impl ::std::fmt::Display for CustomersMembersCreateError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersCreateError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersCreate {
+impl ::openapi_runtime::Endpoint for CustomersMembersCreateParams {
     type Output = types::Member;
     type Error = CustomersMembersCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3666,29 +2937,20 @@ impl ::openapi_runtime::Operation for CustomersMembersCreate {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersCreate {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/customers/external/{external_id}/members`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/customers/external/{external_id}/members`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Member by Customer External ID
 ///
 /// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`), made by [`CustomersMembers::create_external`](CustomersMembers::create_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersCreateExternal = super::RequestBuilder<
+    CustomersMembersCreateExternalParams,
+>;
+
+/// The parameters of [`CustomersMembersCreateExternal`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersCreateExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersCreateExternalParams {
     pub(crate) external_id: String,
     pub(crate) body: types::MemberCreateFromCustomer,
 }
@@ -3756,54 +3018,9 @@ impl ::std::fmt::Display for CustomersMembersCreateExternalError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersCreateExternalError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersCreateExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersCreateExternal {
+impl ::openapi_runtime::Endpoint for CustomersMembersCreateExternalParams {
     type Output = types::Member;
     type Error = CustomersMembersCreateExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -3837,29 +3054,18 @@ impl ::openapi_runtime::Operation for CustomersMembersCreateExternal {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersCreateExternal {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Member
 ///
 /// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`), made by [`CustomersMembers::get`](CustomersMembers::get); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersGet = super::RequestBuilder<CustomersMembersGetParams>;
+
+/// The parameters of [`CustomersMembersGet`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersGetParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
 }
@@ -3907,54 +3113,9 @@ impl ::std::fmt::Display for CustomersMembersGetError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersGetError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersGet {
+impl ::openapi_runtime::Endpoint for CustomersMembersGetParams {
     type Output = types::Member;
     type Error = CustomersMembersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -3981,29 +3142,18 @@ impl ::openapi_runtime::Operation for CustomersMembersGet {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersGet {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Member
 ///
 /// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`), made by [`CustomersMembers::delete`](CustomersMembers::delete); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersDelete = super::RequestBuilder<CustomersMembersDeleteParams>;
+
+/// The parameters of [`CustomersMembersDelete`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersDeleteParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
 }
@@ -4053,54 +3203,9 @@ impl ::std::fmt::Display for CustomersMembersDeleteError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersDeleteError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersDelete {
+impl ::openapi_runtime::Endpoint for CustomersMembersDeleteParams {
     type Output = ();
     type Error = CustomersMembersDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -4130,26 +3235,18 @@ impl ::openapi_runtime::Operation for CustomersMembersDelete {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersDelete {
-    type Output = Result<(), ::openapi_runtime::Error<CustomersMembersDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Member
 ///
 /// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`), made by [`CustomersMembers::update`](CustomersMembers::update); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersUpdate = super::RequestBuilder<CustomersMembersUpdateParams>;
+
+/// The parameters of [`CustomersMembersUpdate`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
     pub(crate) body: types::MemberUpdate,
@@ -4200,54 +3297,9 @@ impl ::std::fmt::Display for CustomersMembersUpdateError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersUpdateError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersUpdate {
+impl ::openapi_runtime::Endpoint for CustomersMembersUpdateParams {
     type Output = types::Member;
     type Error = CustomersMembersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -4278,29 +3330,20 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdate {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersUpdate {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Member by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`), made by [`CustomersMembers::get_external`](CustomersMembers::get_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersGetExternal = super::RequestBuilder<
+    CustomersMembersGetExternalParams,
+>;
+
+/// The parameters of [`CustomersMembersGetExternal`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersGetExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersGetExternalParams {
     pub(crate) external_id: String,
     pub(crate) member_external_id: String,
 }
@@ -4358,54 +3401,9 @@ impl ::std::fmt::Display for CustomersMembersGetExternalError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersGetExternalError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersGetExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersGetExternal {
+impl ::openapi_runtime::Endpoint for CustomersMembersGetExternalParams {
     type Output = types::Member;
     type Error = CustomersMembersGetExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -4436,29 +3434,20 @@ impl ::openapi_runtime::Operation for CustomersMembersGetExternal {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersGetExternal {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersGetExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Member by External ID
 ///
 /// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`), made by [`CustomersMembers::delete_external`](CustomersMembers::delete_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersDeleteExternal = super::RequestBuilder<
+    CustomersMembersDeleteExternalParams,
+>;
+
+/// The parameters of [`CustomersMembersDeleteExternal`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersDeleteExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersDeleteExternalParams {
     pub(crate) external_id: String,
     pub(crate) member_external_id: String,
 }
@@ -4516,54 +3505,9 @@ impl ::std::fmt::Display for CustomersMembersDeleteExternalError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersDeleteExternalError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersDeleteExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersDeleteExternal {
+impl ::openapi_runtime::Endpoint for CustomersMembersDeleteExternalParams {
     type Output = ();
     type Error = CustomersMembersDeleteExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -4596,29 +3540,20 @@ impl ::openapi_runtime::Operation for CustomersMembersDeleteExternal {
     }
 }
 
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Member by External ID
 ///
 /// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`), made by [`CustomersMembers::update_external`](CustomersMembers::update_external); see there for parameters, errors and an example.
 #[cfg(feature = "polar-customers-members")]
+pub type CustomersMembersUpdateExternal = super::RequestBuilder<
+    CustomersMembersUpdateExternalParams,
+>;
+
+/// The parameters of [`CustomersMembersUpdateExternal`].
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct CustomersMembersUpdateExternal {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct CustomersMembersUpdateExternalParams {
     pub(crate) external_id: String,
     pub(crate) member_external_id: String,
     pub(crate) body: types::MemberUpdate,
@@ -4677,54 +3612,9 @@ impl ::std::fmt::Display for CustomersMembersUpdateExternalError {
 #[cfg(feature = "polar-customers-members")]
 impl ::std::error::Error for CustomersMembersUpdateExternalError {}
 #[cfg(feature = "polar-customers-members")]
-impl CustomersMembersUpdateExternal {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::openapi_runtime::Operation for CustomersMembersUpdateExternal {
+impl ::openapi_runtime::Endpoint for CustomersMembersUpdateExternalParams {
     type Output = types::Member;
     type Error = CustomersMembersUpdateExternalError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -4755,18 +3645,5 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdateExternal {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-customers-members")]
-impl ::std::future::IntoFuture for CustomersMembersUpdateExternal {
-    type Output = Result<
-        types::Member,
-        ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

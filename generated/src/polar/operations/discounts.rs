@@ -80,11 +80,13 @@ impl Discounts {
     pub fn list(&self) -> self::DiscountsList {
         self::DiscountsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::DiscountsListParams {
+                organization_id: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -144,7 +146,9 @@ impl Discounts {
     ) -> self::DiscountsCreate {
         self::DiscountsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::DiscountsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -202,7 +206,9 @@ impl Discounts {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsGet {
         self::DiscountsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::DiscountsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -259,7 +265,9 @@ impl Discounts {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsDelete {
         self::DiscountsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::DiscountsDeleteParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -323,21 +331,24 @@ impl Discounts {
     ) -> self::DiscountsUpdate {
         self::DiscountsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::DiscountsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/discounts/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/discounts/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Discounts
 ///
 /// `GET /v1/discounts/` (operation `discounts:list`), made by [`Discounts::list`](Discounts::list); see there for parameters, errors and an example.
+pub type DiscountsList = super::RequestBuilder<DiscountsListParams>;
+
+/// The parameters of [`DiscountsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DiscountsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DiscountsListParams {
     pub(crate) organization_id: Option<types::DiscountsListOrganizationId>,
     pub(crate) query: Option<String>,
     pub(crate) page: Option<i64>,
@@ -385,13 +396,13 @@ impl DiscountsList {
         mut self,
         value: impl Into<types::DiscountsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
     /// Filter by name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -399,7 +410,7 @@ impl DiscountsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -407,7 +418,7 @@ impl DiscountsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -418,78 +429,24 @@ impl DiscountsList {
         mut self,
         value: impl Into<Vec<types::DiscountSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for DiscountsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for DiscountsList {
+impl ::openapi_runtime::Endpoint for DiscountsListParams {
     type Output = types::ListResourceDiscount;
     type Error = DiscountsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -522,27 +479,16 @@ impl ::openapi_runtime::Operation for DiscountsList {
     }
 }
 
-impl ::std::future::IntoFuture for DiscountsList {
-    type Output = Result<
-        types::ListResourceDiscount,
-        ::openapi_runtime::Error<DiscountsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/discounts/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/discounts/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Discount
 ///
 /// `POST /v1/discounts/` (operation `discounts:create`), made by [`Discounts::create`](Discounts::create); see there for parameters, errors and an example.
+pub type DiscountsCreate = super::RequestBuilder<DiscountsCreateParams>;
+
+/// The parameters of [`DiscountsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DiscountsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DiscountsCreateParams {
     pub(crate) body: types::DiscountCreate,
 }
 
@@ -578,53 +524,9 @@ impl ::std::fmt::Display for DiscountsCreateError {
 }
 
 impl ::std::error::Error for DiscountsCreateError {}
-impl DiscountsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DiscountsCreate {
+impl ::openapi_runtime::Endpoint for DiscountsCreateParams {
     type Output = types::Discount;
     type Error = DiscountsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -648,27 +550,16 @@ impl ::openapi_runtime::Operation for DiscountsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for DiscountsCreate {
-    type Output = Result<
-        types::Discount,
-        ::openapi_runtime::Error<DiscountsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Discount
 ///
 /// `GET /v1/discounts/{id}` (operation `discounts:get`), made by [`Discounts::get`](Discounts::get); see there for parameters, errors and an example.
+pub type DiscountsGet = super::RequestBuilder<DiscountsGetParams>;
+
+/// The parameters of [`DiscountsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DiscountsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DiscountsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -710,53 +601,9 @@ impl ::std::fmt::Display for DiscountsGetError {
 }
 
 impl ::std::error::Error for DiscountsGetError {}
-impl DiscountsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DiscountsGet {
+impl ::openapi_runtime::Endpoint for DiscountsGetParams {
     type Output = types::Discount;
     type Error = DiscountsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -781,24 +628,16 @@ impl ::openapi_runtime::Operation for DiscountsGet {
     }
 }
 
-impl ::std::future::IntoFuture for DiscountsGet {
-    type Output = Result<types::Discount, ::openapi_runtime::Error<DiscountsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Discount
 ///
 /// `DELETE /v1/discounts/{id}` (operation `discounts:delete`), made by [`Discounts::delete`](Discounts::delete); see there for parameters, errors and an example.
+pub type DiscountsDelete = super::RequestBuilder<DiscountsDeleteParams>;
+
+/// The parameters of [`DiscountsDelete`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DiscountsDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DiscountsDeleteParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -840,53 +679,9 @@ impl ::std::fmt::Display for DiscountsDeleteError {
 }
 
 impl ::std::error::Error for DiscountsDeleteError {}
-impl DiscountsDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DiscountsDelete {
+impl ::openapi_runtime::Endpoint for DiscountsDeleteParams {
     type Output = ();
     type Error = DiscountsDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -911,24 +706,16 @@ impl ::openapi_runtime::Operation for DiscountsDelete {
     }
 }
 
-impl ::std::future::IntoFuture for DiscountsDelete {
-    type Output = Result<(), ::openapi_runtime::Error<DiscountsDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/discounts/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Discount
 ///
 /// `PATCH /v1/discounts/{id}` (operation `discounts:update`), made by [`Discounts::update`](Discounts::update); see there for parameters, errors and an example.
+pub type DiscountsUpdate = super::RequestBuilder<DiscountsUpdateParams>;
+
+/// The parameters of [`DiscountsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DiscountsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DiscountsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::DiscountUpdate,
 }
@@ -971,53 +758,9 @@ impl ::std::fmt::Display for DiscountsUpdateError {
 }
 
 impl ::std::error::Error for DiscountsUpdateError {}
-impl DiscountsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DiscountsUpdate {
+impl ::openapi_runtime::Endpoint for DiscountsUpdateParams {
     type Output = types::Discount;
     type Error = DiscountsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1040,17 +783,5 @@ impl ::openapi_runtime::Operation for DiscountsUpdate {
             422 => raw.error_json(DiscountsUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for DiscountsUpdate {
-    type Output = Result<
-        types::Discount,
-        ::openapi_runtime::Error<DiscountsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

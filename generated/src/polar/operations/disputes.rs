@@ -81,12 +81,14 @@ impl Disputes {
     pub fn list(&self) -> self::DisputesList {
         self::DisputesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            order_id: None,
-            status: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::DisputesListParams {
+                organization_id: None,
+                order_id: None,
+                status: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -144,7 +146,9 @@ impl Disputes {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesGet {
         self::DisputesGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::DisputesGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -206,20 +210,23 @@ impl Disputes {
     pub fn accept(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesAccept {
         self::DisputesAccept {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::DisputesAcceptParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/disputes/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/disputes/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Disputes
 ///
 /// `GET /v1/disputes/` (operation `disputes:list`), made by [`Disputes::list`](Disputes::list); see there for parameters, errors and an example.
+pub type DisputesList = super::RequestBuilder<DisputesListParams>;
+
+/// The parameters of [`DisputesList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DisputesList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DisputesListParams {
     pub(crate) organization_id: Option<types::DisputesListOrganizationId>,
     pub(crate) order_id: Option<types::DisputesListOrderId>,
     pub(crate) status: Option<types::DisputesListStatus>,
@@ -268,7 +275,7 @@ impl DisputesList {
         mut self,
         value: impl Into<types::DisputesListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -276,7 +283,7 @@ impl DisputesList {
     ///
     /// Filter by order ID.
     pub fn order_id(mut self, value: impl Into<types::DisputesListOrderId>) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
     }
 
@@ -284,7 +291,7 @@ impl DisputesList {
     ///
     /// Filter by dispute status.
     pub fn status(mut self, value: impl Into<types::DisputesListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
@@ -292,7 +299,7 @@ impl DisputesList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -300,7 +307,7 @@ impl DisputesList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -308,78 +315,24 @@ impl DisputesList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::DisputeSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for DisputesList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for DisputesList {
+impl ::openapi_runtime::Endpoint for DisputesListParams {
     type Output = types::ListResourceDispute;
     type Error = DisputesListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -413,27 +366,16 @@ impl ::openapi_runtime::Operation for DisputesList {
     }
 }
 
-impl ::std::future::IntoFuture for DisputesList {
-    type Output = Result<
-        types::ListResourceDispute,
-        ::openapi_runtime::Error<DisputesListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/disputes/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/disputes/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Dispute
 ///
 /// `GET /v1/disputes/{id}` (operation `disputes:get`), made by [`Disputes::get`](Disputes::get); see there for parameters, errors and an example.
+pub type DisputesGet = super::RequestBuilder<DisputesGetParams>;
+
+/// The parameters of [`DisputesGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DisputesGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DisputesGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -475,53 +417,9 @@ impl ::std::fmt::Display for DisputesGetError {
 }
 
 impl ::std::error::Error for DisputesGetError {}
-impl DisputesGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DisputesGet {
+impl ::openapi_runtime::Endpoint for DisputesGetParams {
     type Output = types::Dispute;
     type Error = DisputesGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -546,24 +444,16 @@ impl ::openapi_runtime::Operation for DisputesGet {
     }
 }
 
-impl ::std::future::IntoFuture for DisputesGet {
-    type Output = Result<types::Dispute, ::openapi_runtime::Error<DisputesGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/disputes/{id}/accept`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/disputes/{id}/accept`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Accept Dispute
 ///
 /// `POST /v1/disputes/{id}/accept` (operation `disputes:accept`), made by [`Disputes::accept`](Disputes::accept); see there for parameters, errors and an example.
+pub type DisputesAccept = super::RequestBuilder<DisputesAcceptParams>;
+
+/// The parameters of [`DisputesAccept`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct DisputesAccept {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct DisputesAcceptParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -611,53 +501,9 @@ impl ::std::fmt::Display for DisputesAcceptError {
 }
 
 impl ::std::error::Error for DisputesAcceptError {}
-impl DisputesAccept {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for DisputesAccept {
+impl ::openapi_runtime::Endpoint for DisputesAcceptParams {
     type Output = types::Dispute;
     type Error = DisputesAcceptError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -681,14 +527,5 @@ impl ::openapi_runtime::Operation for DisputesAccept {
             422 => raw.error_json(DisputesAcceptError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for DisputesAccept {
-    type Output = Result<types::Dispute, ::openapi_runtime::Error<DisputesAcceptError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

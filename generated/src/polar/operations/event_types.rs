@@ -85,16 +85,18 @@ impl EventTypes {
     pub fn list(&self) -> self::EventTypesList {
         self::EventTypesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            query: None,
-            root_events: None,
-            parent_id: None,
-            source: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::EventTypesListParams {
+                organization_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                query: None,
+                root_events: None,
+                parent_id: None,
+                source: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -158,21 +160,24 @@ impl EventTypes {
     ) -> self::EventTypesUpdate {
         self::EventTypesUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::EventTypesUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/event-types/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/event-types/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Event Types
 ///
 /// `GET /v1/event-types/` (operation `event-types:list`), made by [`EventTypes::list`](EventTypes::list); see there for parameters, errors and an example.
+pub type EventTypesList = super::RequestBuilder<EventTypesListParams>;
+
+/// The parameters of [`EventTypesList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventTypesList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventTypesListParams {
     pub(crate) organization_id: Option<types::EventTypesListOrganizationId>,
     pub(crate) customer_id: Option<types::EventTypesListCustomerId>,
     pub(crate) external_customer_id: Option<types::EventTypesListExternalCustomerId>,
@@ -225,7 +230,7 @@ impl EventTypesList {
         mut self,
         value: impl Into<types::EventTypesListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -236,7 +241,7 @@ impl EventTypesList {
         mut self,
         value: impl Into<types::EventTypesListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -247,13 +252,13 @@ impl EventTypesList {
         mut self,
         value: impl Into<types::EventTypesListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
     /// Query to filter event types by name or label.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -263,7 +268,7 @@ impl EventTypesList {
     ///
     /// Default `false`.
     pub fn root_events(mut self, value: impl Into<bool>) -> Self {
-        self.root_events = Some(value.into());
+        self.params.root_events = Some(value.into());
         self
     }
 
@@ -271,7 +276,7 @@ impl EventTypesList {
     ///
     /// Filter by specific parent event ID.
     pub fn parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.parent_id = Some(value.into());
+        self.params.parent_id = Some(value.into());
         self
     }
 
@@ -279,7 +284,7 @@ impl EventTypesList {
     ///
     /// Filter by event source (system or user).
     pub fn source(mut self, value: impl Into<types::EventSource>) -> Self {
-        self.source = Some(value.into());
+        self.params.source = Some(value.into());
         self
     }
 
@@ -287,7 +292,7 @@ impl EventTypesList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -295,7 +300,7 @@ impl EventTypesList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -306,78 +311,24 @@ impl EventTypesList {
         mut self,
         value: impl Into<Vec<types::EventTypesSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for EventTypesList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for EventTypesList {
+impl ::openapi_runtime::Endpoint for EventTypesListParams {
     type Output = types::ListResourceEventTypeWithStats;
     type Error = EventTypesListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -435,27 +386,16 @@ impl ::openapi_runtime::Operation for EventTypesList {
     }
 }
 
-impl ::std::future::IntoFuture for EventTypesList {
-    type Output = Result<
-        types::ListResourceEventTypeWithStats,
-        ::openapi_runtime::Error<EventTypesListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/event-types/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/event-types/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Event Type
 ///
 /// `PATCH /v1/event-types/{id}` (operation `event-types:update`), made by [`EventTypes::update`](EventTypes::update); see there for parameters, errors and an example.
+pub type EventTypesUpdate = super::RequestBuilder<EventTypesUpdateParams>;
+
+/// The parameters of [`EventTypesUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventTypesUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventTypesUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::EventTypeUpdate,
 }
@@ -496,53 +436,9 @@ impl ::std::fmt::Display for EventTypesUpdateError {
 }
 
 impl ::std::error::Error for EventTypesUpdateError {}
-impl EventTypesUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EventTypesUpdate {
+impl ::openapi_runtime::Endpoint for EventTypesUpdateParams {
     type Output = types::EventType;
     type Error = EventTypesUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -565,17 +461,5 @@ impl ::openapi_runtime::Operation for EventTypesUpdate {
             422 => raw.error_json(EventTypesUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for EventTypesUpdate {
-    type Output = Result<
-        types::EventType,
-        ::openapi_runtime::Error<EventTypesUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

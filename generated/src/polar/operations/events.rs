@@ -84,22 +84,24 @@ impl Events {
     pub fn list(&self) -> self::EventsList {
         self::EventsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            filter: None,
-            start_timestamp: None,
-            end_timestamp: None,
-            organization_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            meter_id: None,
-            name: None,
-            source: None,
-            query: None,
-            parent_id: None,
-            depth: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::EventsListParams {
+                filter: None,
+                start_timestamp: None,
+                end_timestamp: None,
+                organization_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                meter_id: None,
+                name: None,
+                source: None,
+                query: None,
+                parent_id: None,
+                depth: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -172,14 +174,16 @@ impl Events {
     pub fn list_names(&self) -> self::EventsListNames {
         self::EventsListNames {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            source: None,
-            query: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::EventsListNamesParams {
+                organization_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                source: None,
+                query: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -237,7 +241,9 @@ impl Events {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::EventsGet {
         self::EventsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::EventsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -294,20 +300,23 @@ impl Events {
     pub fn ingest(&self, body: impl Into<types::EventsIngest>) -> self::EventsIngest {
         self::EventsIngest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::EventsIngestParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/events/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/events/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Events
 ///
 /// `GET /v1/events/` (operation `events:list`), made by [`Events::list`](Events::list); see there for parameters, errors and an example.
+pub type EventsList = super::RequestBuilder<EventsListParams>;
+
+/// The parameters of [`EventsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventsListParams {
     pub(crate) filter: Option<String>,
     pub(crate) start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     pub(crate) end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -361,7 +370,7 @@ impl ::std::error::Error for EventsListError {}
 impl EventsList {
     /// Filter events following filter clauses. JSON string following the same schema a meter filter clause.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 
@@ -370,7 +379,7 @@ impl EventsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.start_timestamp = Some(value.into());
+        self.params.start_timestamp = Some(value.into());
         self
     }
 
@@ -379,7 +388,7 @@ impl EventsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.end_timestamp = Some(value.into());
+        self.params.end_timestamp = Some(value.into());
         self
     }
 
@@ -390,7 +399,7 @@ impl EventsList {
         mut self,
         value: impl Into<types::EventsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -398,7 +407,7 @@ impl EventsList {
     ///
     /// Filter by customer ID.
     pub fn customer_id(mut self, value: impl Into<types::EventsListCustomerId>) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -409,7 +418,7 @@ impl EventsList {
         mut self,
         value: impl Into<types::EventsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -417,7 +426,7 @@ impl EventsList {
     ///
     /// Filter by a meter filter clause.
     pub fn meter_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.meter_id = Some(value.into());
+        self.params.meter_id = Some(value.into());
         self
     }
 
@@ -425,7 +434,7 @@ impl EventsList {
     ///
     /// Filter by event name.
     pub fn name(mut self, value: impl Into<types::EventsListName>) -> Self {
-        self.name = Some(value.into());
+        self.params.name = Some(value.into());
         self
     }
 
@@ -433,19 +442,19 @@ impl EventsList {
     ///
     /// Filter by event source.
     pub fn source(mut self, value: impl Into<types::EventsListSource>) -> Self {
-        self.source = Some(value.into());
+        self.params.source = Some(value.into());
         self
     }
 
     /// Query to filter events.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
     /// When combined with depth, use this event as the anchor instead of root events.
     pub fn parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.parent_id = Some(value.into());
+        self.params.parent_id = Some(value.into());
         self
     }
 
@@ -453,7 +462,7 @@ impl EventsList {
     ///
     /// Value at least 0 and at most 5.
     pub fn depth(mut self, value: impl Into<i64>) -> Self {
-        self.depth = Some(value.into());
+        self.params.depth = Some(value.into());
         self
     }
 
@@ -461,7 +470,7 @@ impl EventsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -469,7 +478,7 @@ impl EventsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -477,62 +486,20 @@ impl EventsList {
     ///
     /// Default `["-timestamp"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::EventSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for EventsList {
+impl ::openapi_runtime::Endpoint for EventsListParams {
     type Output = types::EventsListResponse;
     type Error = EventsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -606,27 +573,16 @@ impl ::openapi_runtime::Operation for EventsList {
     }
 }
 
-impl ::std::future::IntoFuture for EventsList {
-    type Output = Result<
-        types::EventsListResponse,
-        ::openapi_runtime::Error<EventsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/events/names`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/events/names`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Event Names
 ///
 /// `GET /v1/events/names` (operation `events:list_names`), made by [`Events::list_names`](Events::list_names); see there for parameters, errors and an example.
+pub type EventsListNames = super::RequestBuilder<EventsListNamesParams>;
+
+/// The parameters of [`EventsListNames`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventsListNames {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventsListNamesParams {
     pub(crate) organization_id: Option<types::EventsListNamesOrganizationId>,
     pub(crate) customer_id: Option<types::EventsListNamesCustomerId>,
     pub(crate) external_customer_id: Option<types::EventsListNamesExternalCustomerId>,
@@ -677,7 +633,7 @@ impl EventsListNames {
         mut self,
         value: impl Into<types::EventsListNamesOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -688,7 +644,7 @@ impl EventsListNames {
         mut self,
         value: impl Into<types::EventsListNamesCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -699,7 +655,7 @@ impl EventsListNames {
         mut self,
         value: impl Into<types::EventsListNamesExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -707,13 +663,13 @@ impl EventsListNames {
     ///
     /// Filter by event source.
     pub fn source(mut self, value: impl Into<types::EventsListNamesSource>) -> Self {
-        self.source = Some(value.into());
+        self.params.source = Some(value.into());
         self
     }
 
     /// Query to filter event names.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -721,7 +677,7 @@ impl EventsListNames {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -729,7 +685,7 @@ impl EventsListNames {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -740,78 +696,24 @@ impl EventsListNames {
         mut self,
         value: impl Into<Vec<types::EventNamesSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for EventsListNames {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for EventsListNames {
+impl ::openapi_runtime::Endpoint for EventsListNamesParams {
     type Output = types::ListResourceEventName;
     type Error = EventsListNamesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -857,27 +759,16 @@ impl ::openapi_runtime::Operation for EventsListNames {
     }
 }
 
-impl ::std::future::IntoFuture for EventsListNames {
-    type Output = Result<
-        types::ListResourceEventName,
-        ::openapi_runtime::Error<EventsListNamesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/events/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/events/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Event
 ///
 /// `GET /v1/events/{id}` (operation `events:get`), made by [`Events::get`](Events::get); see there for parameters, errors and an example.
+pub type EventsGet = super::RequestBuilder<EventsGetParams>;
+
+/// The parameters of [`EventsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -919,53 +810,9 @@ impl ::std::fmt::Display for EventsGetError {
 }
 
 impl ::std::error::Error for EventsGetError {}
-impl EventsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EventsGet {
+impl ::openapi_runtime::Endpoint for EventsGetParams {
     type Output = types::Event;
     type Error = EventsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -990,24 +837,16 @@ impl ::openapi_runtime::Operation for EventsGet {
     }
 }
 
-impl ::std::future::IntoFuture for EventsGet {
-    type Output = Result<types::Event, ::openapi_runtime::Error<EventsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/events/ingest`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/events/ingest`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Ingest Events
 ///
 /// `POST /v1/events/ingest` (operation `events:ingest`), made by [`Events::ingest`](Events::ingest); see there for parameters, errors and an example.
+pub type EventsIngest = super::RequestBuilder<EventsIngestParams>;
+
+/// The parameters of [`EventsIngest`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct EventsIngest {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct EventsIngestParams {
     pub(crate) body: types::EventsIngest,
 }
 
@@ -1043,53 +882,9 @@ impl ::std::fmt::Display for EventsIngestError {
 }
 
 impl ::std::error::Error for EventsIngestError {}
-impl EventsIngest {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for EventsIngest {
+impl ::openapi_runtime::Endpoint for EventsIngestParams {
     type Output = types::EventsIngestResponse;
     type Error = EventsIngestError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1110,17 +905,5 @@ impl ::openapi_runtime::Operation for EventsIngest {
             422 => raw.error_json(EventsIngestError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for EventsIngest {
-    type Output = Result<
-        types::EventsIngestResponse,
-        ::openapi_runtime::Error<EventsIngestError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -79,10 +79,12 @@ impl Files {
     pub fn list(&self) -> self::FilesList {
         self::FilesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            ids: None,
-            page: None,
-            limit: None,
+            params: self::FilesListParams {
+                organization_id: None,
+                ids: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -139,7 +141,9 @@ impl Files {
     pub fn create(&self, body: impl Into<types::FileCreate>) -> self::FilesCreate {
         self::FilesCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::FilesCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -204,8 +208,10 @@ impl Files {
     ) -> self::FilesUploaded {
         self::FilesUploaded {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::FilesUploadedParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -263,7 +269,9 @@ impl Files {
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::FilesDelete {
         self::FilesDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::FilesDeleteParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -328,21 +336,24 @@ impl Files {
     ) -> self::FilesUpdate {
         self::FilesUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::FilesUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/files/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/files/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Files
 ///
 /// `GET /v1/files/` (operation `files:list`), made by [`Files::list`](Files::list); see there for parameters, errors and an example.
+pub type FilesList = super::RequestBuilder<FilesListParams>;
+
+/// The parameters of [`FilesList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FilesList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FilesListParams {
     pub(crate) organization_id: Option<types::FilesListOrganizationId>,
     pub(crate) ids: Option<types::FilesListIds>,
     pub(crate) page: Option<i64>,
@@ -389,7 +400,7 @@ impl FilesList {
         mut self,
         value: impl Into<types::FilesListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -397,7 +408,7 @@ impl FilesList {
     ///
     /// Filter by file ID.
     pub fn ids(mut self, value: impl Into<types::FilesListIds>) -> Self {
-        self.ids = Some(value.into());
+        self.params.ids = Some(value.into());
         self
     }
 
@@ -405,7 +416,7 @@ impl FilesList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -413,78 +424,24 @@ impl FilesList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for FilesList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for FilesList {
+impl ::openapi_runtime::Endpoint for FilesListParams {
     type Output = types::ListResourceFileRead;
     type Error = FilesListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -516,27 +473,16 @@ impl ::openapi_runtime::Operation for FilesList {
     }
 }
 
-impl ::std::future::IntoFuture for FilesList {
-    type Output = Result<
-        types::ListResourceFileRead,
-        ::openapi_runtime::Error<FilesListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/files/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/files/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create File
 ///
 /// `POST /v1/files/` (operation `files:create`), made by [`Files::create`](Files::create); see there for parameters, errors and an example.
+pub type FilesCreate = super::RequestBuilder<FilesCreateParams>;
+
+/// The parameters of [`FilesCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FilesCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FilesCreateParams {
     pub(crate) body: types::FileCreate,
 }
 
@@ -572,53 +518,9 @@ impl ::std::fmt::Display for FilesCreateError {
 }
 
 impl ::std::error::Error for FilesCreateError {}
-impl FilesCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FilesCreate {
+impl ::openapi_runtime::Endpoint for FilesCreateParams {
     type Output = types::FileUpload;
     type Error = FilesCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -642,24 +544,16 @@ impl ::openapi_runtime::Operation for FilesCreate {
     }
 }
 
-impl ::std::future::IntoFuture for FilesCreate {
-    type Output = Result<types::FileUpload, ::openapi_runtime::Error<FilesCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/files/{id}/uploaded`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/files/{id}/uploaded`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Complete File Upload
 ///
 /// `POST /v1/files/{id}/uploaded` (operation `files:uploaded`), made by [`Files::uploaded`](Files::uploaded); see there for parameters, errors and an example.
+pub type FilesUploaded = super::RequestBuilder<FilesUploadedParams>;
+
+/// The parameters of [`FilesUploaded`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FilesUploaded {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FilesUploadedParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::FileUploadCompleted,
 }
@@ -710,53 +604,9 @@ impl ::std::fmt::Display for FilesUploadedError {
 }
 
 impl ::std::error::Error for FilesUploadedError {}
-impl FilesUploaded {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FilesUploaded {
+impl ::openapi_runtime::Endpoint for FilesUploadedParams {
     type Output = types::FileRead;
     type Error = FilesUploadedError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -784,24 +634,16 @@ impl ::openapi_runtime::Operation for FilesUploaded {
     }
 }
 
-impl ::std::future::IntoFuture for FilesUploaded {
-    type Output = Result<types::FileRead, ::openapi_runtime::Error<FilesUploadedError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/files/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/files/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete File
 ///
 /// `DELETE /v1/files/{id}` (operation `files:delete`), made by [`Files::delete`](Files::delete); see there for parameters, errors and an example.
+pub type FilesDelete = super::RequestBuilder<FilesDeleteParams>;
+
+/// The parameters of [`FilesDelete`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FilesDelete {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FilesDeleteParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -851,53 +693,9 @@ impl ::std::fmt::Display for FilesDeleteError {
 }
 
 impl ::std::error::Error for FilesDeleteError {}
-impl FilesDelete {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FilesDelete {
+impl ::openapi_runtime::Endpoint for FilesDeleteParams {
     type Output = ();
     type Error = FilesDeleteError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -923,24 +721,16 @@ impl ::openapi_runtime::Operation for FilesDelete {
     }
 }
 
-impl ::std::future::IntoFuture for FilesDelete {
-    type Output = Result<(), ::openapi_runtime::Error<FilesDeleteError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/files/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/files/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update File
 ///
 /// `PATCH /v1/files/{id}` (operation `files:update`), made by [`Files::update`](Files::update); see there for parameters, errors and an example.
+pub type FilesUpdate = super::RequestBuilder<FilesUpdateParams>;
+
+/// The parameters of [`FilesUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct FilesUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct FilesUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::FilePatch,
 }
@@ -991,53 +781,9 @@ impl ::std::fmt::Display for FilesUpdateError {
 }
 
 impl ::std::error::Error for FilesUpdateError {}
-impl FilesUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for FilesUpdate {
+impl ::openapi_runtime::Endpoint for FilesUpdateParams {
     type Output = types::FileRead;
     type Error = FilesUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1061,14 +807,5 @@ impl ::openapi_runtime::Operation for FilesUpdate {
             422 => raw.error_json(FilesUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for FilesUpdate {
-    type Output = Result<types::FileRead, ::openapi_runtime::Error<FilesUpdateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

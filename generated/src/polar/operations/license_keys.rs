@@ -82,11 +82,13 @@ impl LicenseKeys {
     pub fn list(&self) -> self::LicenseKeysList {
         self::LicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            benefit_id: None,
-            status: None,
-            page: None,
-            limit: None,
+            params: self::LicenseKeysListParams {
+                organization_id: None,
+                benefit_id: None,
+                status: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -145,7 +147,9 @@ impl LicenseKeys {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::LicenseKeysGet {
         self::LicenseKeysGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::LicenseKeysGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -210,8 +214,10 @@ impl LicenseKeys {
     ) -> self::LicenseKeysUpdate {
         self::LicenseKeysUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::LicenseKeysUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -275,8 +281,10 @@ impl LicenseKeys {
     ) -> self::LicenseKeysGetActivation {
         self::LicenseKeysGetActivation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            activation_id: activation_id.into(),
+            params: self::LicenseKeysGetActivationParams {
+                id: id.into(),
+                activation_id: activation_id.into(),
+            },
         }
     }
 
@@ -337,7 +345,9 @@ impl LicenseKeys {
     ) -> self::LicenseKeysValidate {
         self::LicenseKeysValidate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::LicenseKeysValidateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -399,7 +409,9 @@ impl LicenseKeys {
     ) -> self::LicenseKeysActivate {
         self::LicenseKeysActivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::LicenseKeysActivateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -459,20 +471,23 @@ impl LicenseKeys {
     ) -> self::LicenseKeysDeactivate {
         self::LicenseKeysDeactivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::LicenseKeysDeactivateParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/license-keys/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/license-keys/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List License Keys
 ///
 /// `GET /v1/license-keys/` (operation `license_keys:list`), made by [`LicenseKeys::list`](LicenseKeys::list); see there for parameters, errors and an example.
+pub type LicenseKeysList = super::RequestBuilder<LicenseKeysListParams>;
+
+/// The parameters of [`LicenseKeysList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysListParams {
     pub(crate) organization_id: Option<types::LicenseKeysListOrganizationId>,
     pub(crate) benefit_id: Option<types::LicenseKeysListBenefitId>,
     pub(crate) status: Option<types::LicenseKeysListStatus>,
@@ -534,7 +549,7 @@ impl LicenseKeysList {
         mut self,
         value: impl Into<types::LicenseKeysListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -545,7 +560,7 @@ impl LicenseKeysList {
         mut self,
         value: impl Into<types::LicenseKeysListBenefitId>,
     ) -> Self {
-        self.benefit_id = Some(value.into());
+        self.params.benefit_id = Some(value.into());
         self
     }
 
@@ -553,7 +568,7 @@ impl LicenseKeysList {
     ///
     /// Filter by license key status.
     pub fn status(mut self, value: impl Into<types::LicenseKeysListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
@@ -561,7 +576,7 @@ impl LicenseKeysList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -569,78 +584,24 @@ impl LicenseKeysList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for LicenseKeysList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for LicenseKeysList {
+impl ::openapi_runtime::Endpoint for LicenseKeysListParams {
     type Output = types::ListResourceLicenseKeyRead;
     type Error = LicenseKeysListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -680,27 +641,16 @@ impl ::openapi_runtime::Operation for LicenseKeysList {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysList {
-    type Output = Result<
-        types::ListResourceLicenseKeyRead,
-        ::openapi_runtime::Error<LicenseKeysListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get License Key
 ///
 /// `GET /v1/license-keys/{id}` (operation `license_keys:get`), made by [`LicenseKeys::get`](LicenseKeys::get); see there for parameters, errors and an example.
+pub type LicenseKeysGet = super::RequestBuilder<LicenseKeysGetParams>;
+
+/// The parameters of [`LicenseKeysGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -750,53 +700,9 @@ impl ::std::fmt::Display for LicenseKeysGetError {
 }
 
 impl ::std::error::Error for LicenseKeysGetError {}
-impl LicenseKeysGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysGet {
+impl ::openapi_runtime::Endpoint for LicenseKeysGetParams {
     type Output = types::LicenseKeyWithActivations;
     type Error = LicenseKeysGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -822,27 +728,16 @@ impl ::openapi_runtime::Operation for LicenseKeysGet {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysGet {
-    type Output = Result<
-        types::LicenseKeyWithActivations,
-        ::openapi_runtime::Error<LicenseKeysGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update License Key
 ///
 /// `PATCH /v1/license-keys/{id}` (operation `license_keys:update`), made by [`LicenseKeys::update`](LicenseKeys::update); see there for parameters, errors and an example.
+pub type LicenseKeysUpdate = super::RequestBuilder<LicenseKeysUpdateParams>;
+
+/// The parameters of [`LicenseKeysUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::LicenseKeyUpdate,
 }
@@ -893,53 +788,9 @@ impl ::std::fmt::Display for LicenseKeysUpdateError {
 }
 
 impl ::std::error::Error for LicenseKeysUpdateError {}
-impl LicenseKeysUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysUpdate {
+impl ::openapi_runtime::Endpoint for LicenseKeysUpdateParams {
     type Output = types::LicenseKeyRead;
     type Error = LicenseKeysUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -966,27 +817,18 @@ impl ::openapi_runtime::Operation for LicenseKeysUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysUpdate {
-    type Output = Result<
-        types::LicenseKeyRead,
-        ::openapi_runtime::Error<LicenseKeysUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/license-keys/{id}/activations/{activation_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/license-keys/{id}/activations/{activation_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Activation
 ///
 /// `GET /v1/license-keys/{id}/activations/{activation_id}` (operation `license_keys:get_activation`), made by [`LicenseKeys::get_activation`](LicenseKeys::get_activation); see there for parameters, errors and an example.
+pub type LicenseKeysGetActivation = super::RequestBuilder<
+    LicenseKeysGetActivationParams,
+>;
+
+/// The parameters of [`LicenseKeysGetActivation`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysGetActivation {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysGetActivationParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) activation_id: ::uuid::Uuid,
 }
@@ -1039,53 +881,9 @@ impl ::std::fmt::Display for LicenseKeysGetActivationError {
 }
 
 impl ::std::error::Error for LicenseKeysGetActivationError {}
-impl LicenseKeysGetActivation {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysGetActivation {
+impl ::openapi_runtime::Endpoint for LicenseKeysGetActivationParams {
     type Output = types::LicenseKeyActivationRead;
     type Error = LicenseKeysGetActivationError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1116,27 +914,16 @@ impl ::openapi_runtime::Operation for LicenseKeysGetActivation {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysGetActivation {
-    type Output = Result<
-        types::LicenseKeyActivationRead,
-        ::openapi_runtime::Error<LicenseKeysGetActivationError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/license-keys/validate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/license-keys/validate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Validate License Key
 ///
 /// `POST /v1/license-keys/validate` (operation `license_keys:validate`), made by [`LicenseKeys::validate`](LicenseKeys::validate); see there for parameters, errors and an example.
+pub type LicenseKeysValidate = super::RequestBuilder<LicenseKeysValidateParams>;
+
+/// The parameters of [`LicenseKeysValidate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysValidate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysValidateParams {
     pub(crate) body: types::LicenseKeyValidate,
 }
 
@@ -1178,53 +965,9 @@ impl ::std::fmt::Display for LicenseKeysValidateError {
 }
 
 impl ::std::error::Error for LicenseKeysValidateError {}
-impl LicenseKeysValidate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysValidate {
+impl ::openapi_runtime::Endpoint for LicenseKeysValidateParams {
     type Output = types::ValidatedLicenseKey;
     type Error = LicenseKeysValidateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1249,27 +992,16 @@ impl ::openapi_runtime::Operation for LicenseKeysValidate {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysValidate {
-    type Output = Result<
-        types::ValidatedLicenseKey,
-        ::openapi_runtime::Error<LicenseKeysValidateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/license-keys/activate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/license-keys/activate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Activate License Key
 ///
 /// `POST /v1/license-keys/activate` (operation `license_keys:activate`), made by [`LicenseKeys::activate`](LicenseKeys::activate); see there for parameters, errors and an example.
+pub type LicenseKeysActivate = super::RequestBuilder<LicenseKeysActivateParams>;
+
+/// The parameters of [`LicenseKeysActivate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysActivate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysActivateParams {
     pub(crate) body: types::LicenseKeyActivate,
 }
 
@@ -1319,53 +1051,9 @@ impl ::std::fmt::Display for LicenseKeysActivateError {
 }
 
 impl ::std::error::Error for LicenseKeysActivateError {}
-impl LicenseKeysActivate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysActivate {
+impl ::openapi_runtime::Endpoint for LicenseKeysActivateParams {
     type Output = types::LicenseKeyActivationRead;
     type Error = LicenseKeysActivateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1391,27 +1079,16 @@ impl ::openapi_runtime::Operation for LicenseKeysActivate {
     }
 }
 
-impl ::std::future::IntoFuture for LicenseKeysActivate {
-    type Output = Result<
-        types::LicenseKeyActivationRead,
-        ::openapi_runtime::Error<LicenseKeysActivateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/license-keys/deactivate`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/license-keys/deactivate`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Deactivate License Key
 ///
 /// `POST /v1/license-keys/deactivate` (operation `license_keys:deactivate`), made by [`LicenseKeys::deactivate`](LicenseKeys::deactivate); see there for parameters, errors and an example.
+pub type LicenseKeysDeactivate = super::RequestBuilder<LicenseKeysDeactivateParams>;
+
+/// The parameters of [`LicenseKeysDeactivate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct LicenseKeysDeactivate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct LicenseKeysDeactivateParams {
     pub(crate) body: types::LicenseKeyDeactivate,
 }
 
@@ -1453,53 +1130,9 @@ impl ::std::fmt::Display for LicenseKeysDeactivateError {
 }
 
 impl ::std::error::Error for LicenseKeysDeactivateError {}
-impl LicenseKeysDeactivate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for LicenseKeysDeactivate {
+impl ::openapi_runtime::Endpoint for LicenseKeysDeactivateParams {
     type Output = ();
     type Error = LicenseKeysDeactivateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1521,14 +1154,5 @@ impl ::openapi_runtime::Operation for LicenseKeysDeactivate {
             422 => raw.error_json(LicenseKeysDeactivateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for LicenseKeysDeactivate {
-    type Output = Result<(), ::openapi_runtime::Error<LicenseKeysDeactivateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

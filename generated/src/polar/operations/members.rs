@@ -80,25 +80,28 @@ impl Members {
     pub fn list_members(&self) -> self::MembersListMembers {
         self::MembersListMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            customer_id: None,
-            external_customer_id: None,
-            role: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::MembersListMembersParams {
+                customer_id: None,
+                external_customer_id: None,
+                role: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/members/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/members/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Members
 ///
 /// `GET /v1/members/` (operation `members:list_members`), made by [`Members::list_members`](Members::list_members); see there for parameters, errors and an example.
+pub type MembersListMembers = super::RequestBuilder<MembersListMembersParams>;
+
+/// The parameters of [`MembersListMembers`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MembersListMembers {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MembersListMembersParams {
     pub(crate) customer_id: Option<String>,
     pub(crate) external_customer_id: Option<String>,
     pub(crate) role: Option<types::MemberRole>,
@@ -142,19 +145,19 @@ impl ::std::error::Error for MembersListMembersError {}
 impl MembersListMembers {
     /// Filter by customer ID.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
     /// Filter by customer external ID.
     pub fn external_customer_id(mut self, value: impl Into<String>) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
     /// Filter by member role.
     pub fn role(mut self, value: impl Into<types::MemberRole>) -> Self {
-        self.role = Some(value.into());
+        self.params.role = Some(value.into());
         self
     }
 
@@ -162,7 +165,7 @@ impl MembersListMembers {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -170,7 +173,7 @@ impl MembersListMembers {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -178,78 +181,24 @@ impl MembersListMembers {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::MemberSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for MembersListMembers {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for MembersListMembers {
+impl ::openapi_runtime::Endpoint for MembersListMembersParams {
     type Output = types::ListResourceMember;
     type Error = MembersListMembersError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -285,17 +234,5 @@ impl ::openapi_runtime::Operation for MembersListMembers {
             422 => raw.error_json(MembersListMembersError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for MembersListMembers {
-    type Output = Result<
-        types::ListResourceMember,
-        ::openapi_runtime::Error<MembersListMembersError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

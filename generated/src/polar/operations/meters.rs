@@ -82,13 +82,15 @@ impl Meters {
     pub fn list(&self) -> self::MetersList {
         self::MetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            query: None,
-            is_archived: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::MetersListParams {
+                organization_id: None,
+                query: None,
+                is_archived: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -145,7 +147,9 @@ impl Meters {
     pub fn create(&self, body: impl Into<types::MeterCreate>) -> self::MetersCreate {
         self::MetersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::MetersCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -203,7 +207,9 @@ impl Meters {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::MetersGet {
         self::MetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::MetersGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -267,8 +273,10 @@ impl Meters {
     ) -> self::MetersUpdate {
         self::MetersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::MetersUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -346,28 +354,31 @@ impl Meters {
     ) -> self::MetersQuantities {
         self::MetersQuantities {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            start_timestamp: start_timestamp.into(),
-            end_timestamp: end_timestamp.into(),
-            interval: interval.into(),
-            timezone: None,
-            customer_id: None,
-            external_customer_id: None,
-            customer_aggregation_function: None,
-            metadata: None,
+            params: self::MetersQuantitiesParams {
+                id: id.into(),
+                start_timestamp: start_timestamp.into(),
+                end_timestamp: end_timestamp.into(),
+                interval: interval.into(),
+                timezone: None,
+                customer_id: None,
+                external_customer_id: None,
+                customer_aggregation_function: None,
+                metadata: None,
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/meters/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/meters/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Meters
 ///
 /// `GET /v1/meters/` (operation `meters:list`), made by [`Meters::list`](Meters::list); see there for parameters, errors and an example.
+pub type MetersList = super::RequestBuilder<MetersListParams>;
+
+/// The parameters of [`MetersList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetersListParams {
     pub(crate) organization_id: Option<types::MetersListOrganizationId>,
     pub(crate) query: Option<String>,
     pub(crate) is_archived: Option<bool>,
@@ -417,19 +428,19 @@ impl MetersList {
         mut self,
         value: impl Into<types::MetersListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
     /// Filter by name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
     /// Filter on archived meters.
     pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
-        self.is_archived = Some(value.into());
+        self.params.is_archived = Some(value.into());
         self
     }
 
@@ -437,7 +448,7 @@ impl MetersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -445,7 +456,7 @@ impl MetersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -453,84 +464,30 @@ impl MetersList {
     ///
     /// Default `["name"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::MeterSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for MetersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for MetersList {
+impl ::openapi_runtime::Endpoint for MetersListParams {
     type Output = types::ListResourceMeter;
     type Error = MetersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -575,27 +532,16 @@ impl ::openapi_runtime::Operation for MetersList {
     }
 }
 
-impl ::std::future::IntoFuture for MetersList {
-    type Output = Result<
-        types::ListResourceMeter,
-        ::openapi_runtime::Error<MetersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/meters/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/meters/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Meter
 ///
 /// `POST /v1/meters/` (operation `meters:create`), made by [`Meters::create`](Meters::create); see there for parameters, errors and an example.
+pub type MetersCreate = super::RequestBuilder<MetersCreateParams>;
+
+/// The parameters of [`MetersCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetersCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetersCreateParams {
     pub(crate) body: types::MeterCreate,
 }
 
@@ -631,53 +577,9 @@ impl ::std::fmt::Display for MetersCreateError {
 }
 
 impl ::std::error::Error for MetersCreateError {}
-impl MetersCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetersCreate {
+impl ::openapi_runtime::Endpoint for MetersCreateParams {
     type Output = types::Meter;
     type Error = MetersCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -701,24 +603,16 @@ impl ::openapi_runtime::Operation for MetersCreate {
     }
 }
 
-impl ::std::future::IntoFuture for MetersCreate {
-    type Output = Result<types::Meter, ::openapi_runtime::Error<MetersCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Meter
 ///
 /// `GET /v1/meters/{id}` (operation `meters:get`), made by [`Meters::get`](Meters::get); see there for parameters, errors and an example.
+pub type MetersGet = super::RequestBuilder<MetersGetParams>;
+
+/// The parameters of [`MetersGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -760,53 +654,9 @@ impl ::std::fmt::Display for MetersGetError {
 }
 
 impl ::std::error::Error for MetersGetError {}
-impl MetersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetersGet {
+impl ::openapi_runtime::Endpoint for MetersGetParams {
     type Output = types::Meter;
     type Error = MetersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -831,24 +681,16 @@ impl ::openapi_runtime::Operation for MetersGet {
     }
 }
 
-impl ::std::future::IntoFuture for MetersGet {
-    type Output = Result<types::Meter, ::openapi_runtime::Error<MetersGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Meter
 ///
 /// `PATCH /v1/meters/{id}` (operation `meters:update`), made by [`Meters::update`](Meters::update); see there for parameters, errors and an example.
+pub type MetersUpdate = super::RequestBuilder<MetersUpdateParams>;
+
+/// The parameters of [`MetersUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetersUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::MeterUpdate,
 }
@@ -891,53 +733,9 @@ impl ::std::fmt::Display for MetersUpdateError {
 }
 
 impl ::std::error::Error for MetersUpdateError {}
-impl MetersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetersUpdate {
+impl ::openapi_runtime::Endpoint for MetersUpdateParams {
     type Output = types::Meter;
     type Error = MetersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -963,24 +761,16 @@ impl ::openapi_runtime::Operation for MetersUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for MetersUpdate {
-    type Output = Result<types::Meter, ::openapi_runtime::Error<MetersUpdateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/meters/{id}/quantities`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/meters/{id}/quantities`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Meter Quantities
 ///
 /// `GET /v1/meters/{id}/quantities` (operation `meters:quantities`), made by [`Meters::quantities`](Meters::quantities); see there for parameters, errors and an example.
+pub type MetersQuantities = super::RequestBuilder<MetersQuantitiesParams>;
+
+/// The parameters of [`MetersQuantities`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetersQuantities {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetersQuantitiesParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) start_timestamp: ::chrono::DateTime<::chrono::Utc>,
     pub(crate) end_timestamp: ::chrono::DateTime<::chrono::Utc>,
@@ -1038,7 +828,7 @@ impl MetersQuantities {
         mut self,
         value: impl Into<types::MetersQuantitiesTimezone>,
     ) -> Self {
-        self.timezone = Some(value.into());
+        self.params.timezone = Some(value.into());
         self
     }
 
@@ -1049,7 +839,7 @@ impl MetersQuantities {
         mut self,
         value: impl Into<types::MetersQuantitiesCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -1060,7 +850,7 @@ impl MetersQuantities {
         mut self,
         value: impl Into<types::MetersQuantitiesExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -1069,62 +859,20 @@ impl MetersQuantities {
         mut self,
         value: impl Into<types::AggregationFunction>,
     ) -> Self {
-        self.customer_aggregation_function = Some(value.into());
+        self.params.customer_aggregation_function = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for MetersQuantities {
+impl ::openapi_runtime::Endpoint for MetersQuantitiesParams {
     type Output = types::MeterQuantities;
     type Error = MetersQuantitiesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1185,17 +933,5 @@ impl ::openapi_runtime::Operation for MetersQuantities {
             422 => raw.error_json(MetersQuantitiesError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for MetersQuantities {
-    type Output = Result<
-        types::MeterQuantities,
-        ::openapi_runtime::Error<MetersQuantitiesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -87,15 +87,17 @@ impl Metrics {
     ) -> self::MetricsGet {
         self::MetricsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-            timezone: None,
-            interval: interval.into(),
-            organization_id: None,
-            product_id: None,
-            billing_type: None,
-            customer_id: None,
-            metrics: None,
+            params: self::MetricsGetParams {
+                start_date: start_date.into(),
+                end_date: end_date.into(),
+                timezone: None,
+                interval: interval.into(),
+                organization_id: None,
+                product_id: None,
+                billing_type: None,
+                customer_id: None,
+                metrics: None,
+            },
         }
     }
 
@@ -170,15 +172,17 @@ impl Metrics {
     ) -> self::MetricsExport {
         self::MetricsExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-            timezone: None,
-            interval: interval.into(),
-            organization_id: None,
-            product_id: None,
-            billing_type: None,
-            customer_id: None,
-            metrics: None,
+            params: self::MetricsExportParams {
+                start_date: start_date.into(),
+                end_date: end_date.into(),
+                timezone: None,
+                interval: interval.into(),
+                organization_id: None,
+                product_id: None,
+                billing_type: None,
+                customer_id: None,
+                metrics: None,
+            },
         }
     }
 
@@ -228,6 +232,7 @@ impl Metrics {
     pub fn limits(&self) -> self::MetricsLimits {
         self::MetricsLimits {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::MetricsLimitsParams {},
         }
     }
 
@@ -286,7 +291,9 @@ impl Metrics {
     pub fn list_dashboards(&self) -> self::MetricsListDashboards {
         self::MetricsListDashboards {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
+            params: self::MetricsListDashboardsParams {
+                organization_id: None,
+            },
         }
     }
 
@@ -346,7 +353,9 @@ impl Metrics {
     ) -> self::MetricsCreateDashboard {
         self::MetricsCreateDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::MetricsCreateDashboardParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -406,7 +415,9 @@ impl Metrics {
     ) -> self::MetricsGetDashboard {
         self::MetricsGetDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::MetricsGetDashboardParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -465,7 +476,9 @@ impl Metrics {
     ) -> self::MetricsDeleteDashboard {
         self::MetricsDeleteDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::MetricsDeleteDashboardParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -528,21 +541,24 @@ impl Metrics {
     ) -> self::MetricsUpdateDashboard {
         self::MetricsUpdateDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::MetricsUpdateDashboardParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/metrics/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/metrics/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Metrics
 ///
 /// `GET /v1/metrics/` (operation `metrics:get`), made by [`Metrics::get`](Metrics::get); see there for parameters, errors and an example.
+pub type MetricsGet = super::RequestBuilder<MetricsGetParams>;
+
+/// The parameters of [`MetricsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsGetParams {
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
     pub(crate) timezone: Option<types::MetricsGetTimezone>,
@@ -591,7 +607,7 @@ impl MetricsGet {
     ///
     /// Length at least 1; default `"UTC"`.
     pub fn timezone(mut self, value: impl Into<types::MetricsGetTimezone>) -> Self {
-        self.timezone = Some(value.into());
+        self.params.timezone = Some(value.into());
         self
     }
 
@@ -602,7 +618,7 @@ impl MetricsGet {
         mut self,
         value: impl Into<types::MetricsGetOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -610,7 +626,7 @@ impl MetricsGet {
     ///
     /// Filter by product ID.
     pub fn product_id(mut self, value: impl Into<types::MetricsGetProductId>) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -621,7 +637,7 @@ impl MetricsGet {
         mut self,
         value: impl Into<types::MetricsGetBillingType>,
     ) -> Self {
-        self.billing_type = Some(value.into());
+        self.params.billing_type = Some(value.into());
         self
     }
 
@@ -629,62 +645,20 @@ impl MetricsGet {
     ///
     /// Filter by customer ID.
     pub fn customer_id(mut self, value: impl Into<types::MetricsGetCustomerId>) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
     /// List of metric slugs to focus on. When provided, only the queries needed for these metrics will be executed, improving performance. If not provided, all metrics are returned.
     pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.metrics = Some(value.into());
+        self.params.metrics = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for MetricsGet {
+impl ::openapi_runtime::Endpoint for MetricsGetParams {
     type Output = types::MetricsResponse;
     type Error = MetricsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -741,27 +715,16 @@ impl ::openapi_runtime::Operation for MetricsGet {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsGet {
-    type Output = Result<
-        types::MetricsResponse,
-        ::openapi_runtime::Error<MetricsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/metrics/export`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/metrics/export`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Export Metrics
 ///
 /// `GET /v1/metrics/export` (operation `metrics:export`), made by [`Metrics::export`](Metrics::export); see there for parameters, errors and an example.
+pub type MetricsExport = super::RequestBuilder<MetricsExportParams>;
+
+/// The parameters of [`MetricsExport`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsExport {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsExportParams {
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
     pub(crate) timezone: Option<types::MetricsExportTimezone>,
@@ -810,7 +773,7 @@ impl MetricsExport {
     ///
     /// Length at least 1; default `"UTC"`.
     pub fn timezone(mut self, value: impl Into<types::MetricsExportTimezone>) -> Self {
-        self.timezone = Some(value.into());
+        self.params.timezone = Some(value.into());
         self
     }
 
@@ -821,7 +784,7 @@ impl MetricsExport {
         mut self,
         value: impl Into<types::MetricsExportOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -832,7 +795,7 @@ impl MetricsExport {
         mut self,
         value: impl Into<types::MetricsExportProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -843,7 +806,7 @@ impl MetricsExport {
         mut self,
         value: impl Into<types::MetricsExportBillingType>,
     ) -> Self {
-        self.billing_type = Some(value.into());
+        self.params.billing_type = Some(value.into());
         self
     }
 
@@ -854,62 +817,20 @@ impl MetricsExport {
         mut self,
         value: impl Into<types::MetricsExportCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
     /// List of metric slugs to include in the export. If not provided, all metrics are exported.
     pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.metrics = Some(value.into());
+        self.params.metrics = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for MetricsExport {
+impl ::openapi_runtime::Endpoint for MetricsExportParams {
     type Output = String;
     type Error = MetricsExportError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -966,26 +887,16 @@ impl ::openapi_runtime::Operation for MetricsExport {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsExport {
-    type Output = Result<String, ::openapi_runtime::Error<MetricsExportError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/metrics/limits`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/metrics/limits`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Metrics Limits
 ///
 /// `GET /v1/metrics/limits` (operation `metrics:limits`), made by [`Metrics::limits`](Metrics::limits); see there for parameters, errors and an example.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsLimits {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type MetricsLimits = super::RequestBuilder<MetricsLimitsParams>;
 
+/// The parameters of [`MetricsLimits`].
+#[derive(Debug, Clone)]
+pub struct MetricsLimitsParams {}
 /// Documented error responses of `GET /v1/metrics/limits`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1003,53 +914,9 @@ impl ::std::fmt::Display for MetricsLimitsError {
 }
 
 impl ::std::error::Error for MetricsLimitsError {}
-impl MetricsLimits {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetricsLimits {
+impl ::openapi_runtime::Endpoint for MetricsLimitsParams {
     type Output = types::MetricsLimits;
     type Error = MetricsLimitsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1071,27 +938,16 @@ impl ::openapi_runtime::Operation for MetricsLimits {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsLimits {
-    type Output = Result<
-        types::MetricsLimits,
-        ::openapi_runtime::Error<MetricsLimitsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Metric Dashboards
 ///
 /// `GET /v1/metrics/dashboards` (operation `metrics:list_dashboards`), made by [`Metrics::list_dashboards`](Metrics::list_dashboards); see there for parameters, errors and an example.
+pub type MetricsListDashboards = super::RequestBuilder<MetricsListDashboardsParams>;
+
+/// The parameters of [`MetricsListDashboards`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsListDashboards {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsListDashboardsParams {
     pub(crate) organization_id: Option<types::MetricsListDashboardsOrganizationId>,
 }
 
@@ -1135,56 +991,14 @@ impl MetricsListDashboards {
         mut self,
         value: impl Into<types::MetricsListDashboardsOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for MetricsListDashboards {
+impl ::openapi_runtime::Endpoint for MetricsListDashboardsParams {
     type Output = Vec<types::MetricDashboardSchema>;
     type Error = MetricsListDashboardsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1213,27 +1027,16 @@ impl ::openapi_runtime::Operation for MetricsListDashboards {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsListDashboards {
-    type Output = Result<
-        Vec<types::MetricDashboardSchema>,
-        ::openapi_runtime::Error<MetricsListDashboardsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Metric Dashboard
 ///
 /// `POST /v1/metrics/dashboards` (operation `metrics:create_dashboard`), made by [`Metrics::create_dashboard`](Metrics::create_dashboard); see there for parameters, errors and an example.
+pub type MetricsCreateDashboard = super::RequestBuilder<MetricsCreateDashboardParams>;
+
+/// The parameters of [`MetricsCreateDashboard`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsCreateDashboard {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsCreateDashboardParams {
     pub(crate) body: types::MetricDashboardCreate,
 }
 
@@ -1271,53 +1074,9 @@ impl ::std::fmt::Display for MetricsCreateDashboardError {
 }
 
 impl ::std::error::Error for MetricsCreateDashboardError {}
-impl MetricsCreateDashboard {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetricsCreateDashboard {
+impl ::openapi_runtime::Endpoint for MetricsCreateDashboardParams {
     type Output = types::MetricDashboardSchema;
     type Error = MetricsCreateDashboardError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1341,27 +1100,16 @@ impl ::openapi_runtime::Operation for MetricsCreateDashboard {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsCreateDashboard {
-    type Output = Result<
-        types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsCreateDashboardError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Metric Dashboard
 ///
 /// `GET /v1/metrics/dashboards/{id}` (operation `metrics:get_dashboard`), made by [`Metrics::get_dashboard`](Metrics::get_dashboard); see there for parameters, errors and an example.
+pub type MetricsGetDashboard = super::RequestBuilder<MetricsGetDashboardParams>;
+
+/// The parameters of [`MetricsGetDashboard`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsGetDashboard {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsGetDashboardParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1397,53 +1145,9 @@ impl ::std::fmt::Display for MetricsGetDashboardError {
 }
 
 impl ::std::error::Error for MetricsGetDashboardError {}
-impl MetricsGetDashboard {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetricsGetDashboard {
+impl ::openapi_runtime::Endpoint for MetricsGetDashboardParams {
     type Output = types::MetricDashboardSchema;
     type Error = MetricsGetDashboardError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1467,27 +1171,16 @@ impl ::openapi_runtime::Operation for MetricsGetDashboard {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsGetDashboard {
-    type Output = Result<
-        types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsGetDashboardError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Metric Dashboard
 ///
 /// `DELETE /v1/metrics/dashboards/{id}` (operation `metrics:delete_dashboard`), made by [`Metrics::delete_dashboard`](Metrics::delete_dashboard); see there for parameters, errors and an example.
+pub type MetricsDeleteDashboard = super::RequestBuilder<MetricsDeleteDashboardParams>;
+
+/// The parameters of [`MetricsDeleteDashboard`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsDeleteDashboard {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsDeleteDashboardParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1525,53 +1218,9 @@ impl ::std::fmt::Display for MetricsDeleteDashboardError {
 }
 
 impl ::std::error::Error for MetricsDeleteDashboardError {}
-impl MetricsDeleteDashboard {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetricsDeleteDashboard {
+impl ::openapi_runtime::Endpoint for MetricsDeleteDashboardParams {
     type Output = ();
     type Error = MetricsDeleteDashboardError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1595,24 +1244,16 @@ impl ::openapi_runtime::Operation for MetricsDeleteDashboard {
     }
 }
 
-impl ::std::future::IntoFuture for MetricsDeleteDashboard {
-    type Output = Result<(), ::openapi_runtime::Error<MetricsDeleteDashboardError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Metric Dashboard
 ///
 /// `PATCH /v1/metrics/dashboards/{id}` (operation `metrics:update_dashboard`), made by [`Metrics::update_dashboard`](Metrics::update_dashboard); see there for parameters, errors and an example.
+pub type MetricsUpdateDashboard = super::RequestBuilder<MetricsUpdateDashboardParams>;
+
+/// The parameters of [`MetricsUpdateDashboard`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct MetricsUpdateDashboard {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct MetricsUpdateDashboardParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::MetricDashboardUpdate,
 }
@@ -1651,53 +1292,9 @@ impl ::std::fmt::Display for MetricsUpdateDashboardError {
 }
 
 impl ::std::error::Error for MetricsUpdateDashboardError {}
-impl MetricsUpdateDashboard {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for MetricsUpdateDashboard {
+impl ::openapi_runtime::Endpoint for MetricsUpdateDashboardParams {
     type Output = types::MetricDashboardSchema;
     type Error = MetricsUpdateDashboardError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1719,17 +1316,5 @@ impl ::openapi_runtime::Operation for MetricsUpdateDashboard {
             422 => raw.error_json(MetricsUpdateDashboardError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for MetricsUpdateDashboard {
-    type Output = Result<
-        types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsUpdateDashboardError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

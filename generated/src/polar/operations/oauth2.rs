@@ -60,6 +60,7 @@ impl Oauth2 {
     pub fn authorize(&self) -> self::Oauth2Authorize {
         self::Oauth2Authorize {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::Oauth2AuthorizeParams {},
         }
     }
 
@@ -110,7 +111,9 @@ impl Oauth2 {
     ) -> self::Oauth2RequestToken {
         self::Oauth2RequestToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::Oauth2RequestTokenParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -161,7 +164,9 @@ impl Oauth2 {
     ) -> self::Oauth2RevokeToken {
         self::Oauth2RevokeToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::Oauth2RevokeTokenParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -212,7 +217,9 @@ impl Oauth2 {
     ) -> self::Oauth2IntrospectToken {
         self::Oauth2IntrospectToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::Oauth2IntrospectTokenParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -258,22 +265,23 @@ impl Oauth2 {
     pub fn userinfo(&self) -> self::Oauth2Userinfo {
         self::Oauth2Userinfo {
             call: ::openapi_runtime::Call::new(self.client.clone()),
+            params: self::Oauth2UserinfoParams {},
         }
     }
 }
 
-/// Request builder for `GET /v1/oauth2/authorize`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/oauth2/authorize`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Authorize
 ///
 /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`), made by [`Oauth2::authorize`](Oauth2::authorize); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2")]
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2Authorize {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type Oauth2Authorize = super::RequestBuilder<Oauth2AuthorizeParams>;
 
+/// The parameters of [`Oauth2Authorize`].
+#[cfg(feature = "polar-oauth2")]
+#[derive(Debug, Clone)]
+pub struct Oauth2AuthorizeParams {}
 /// Documented error responses of `GET /v1/oauth2/authorize`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -296,54 +304,9 @@ impl ::std::fmt::Display for Oauth2AuthorizeError {
 #[cfg(feature = "polar-oauth2")]
 impl ::std::error::Error for Oauth2AuthorizeError {}
 #[cfg(feature = "polar-oauth2")]
-impl Oauth2Authorize {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::openapi_runtime::Operation for Oauth2Authorize {
+impl ::openapi_runtime::Endpoint for Oauth2AuthorizeParams {
     type Output = types::Oauth2AuthorizeResponse;
     type Error = Oauth2AuthorizeError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -365,29 +328,18 @@ impl ::openapi_runtime::Operation for Oauth2Authorize {
     }
 }
 
-#[cfg(feature = "polar-oauth2")]
-impl ::std::future::IntoFuture for Oauth2Authorize {
-    type Output = Result<
-        types::Oauth2AuthorizeResponse,
-        ::openapi_runtime::Error<Oauth2AuthorizeError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/oauth2/token`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/oauth2/token`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Request Token
 ///
 /// `POST /v1/oauth2/token` (operation `oauth2:request_token`), made by [`Oauth2::request_token`](Oauth2::request_token); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2")]
+pub type Oauth2RequestToken = super::RequestBuilder<Oauth2RequestTokenParams>;
+
+/// The parameters of [`Oauth2RequestToken`].
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2RequestToken {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2RequestTokenParams {
     pub(crate) body: types::Oauth2RequestTokenRequest,
 }
 
@@ -413,54 +365,9 @@ impl ::std::fmt::Display for Oauth2RequestTokenError {
 #[cfg(feature = "polar-oauth2")]
 impl ::std::error::Error for Oauth2RequestTokenError {}
 #[cfg(feature = "polar-oauth2")]
-impl Oauth2RequestToken {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::openapi_runtime::Operation for Oauth2RequestToken {
+impl ::openapi_runtime::Endpoint for Oauth2RequestTokenParams {
     type Output = types::TokenResponse;
     type Error = Oauth2RequestTokenError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -483,29 +390,18 @@ impl ::openapi_runtime::Operation for Oauth2RequestToken {
     }
 }
 
-#[cfg(feature = "polar-oauth2")]
-impl ::std::future::IntoFuture for Oauth2RequestToken {
-    type Output = Result<
-        types::TokenResponse,
-        ::openapi_runtime::Error<Oauth2RequestTokenError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/oauth2/revoke`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/oauth2/revoke`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Revoke Token
 ///
 /// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`), made by [`Oauth2::revoke_token`](Oauth2::revoke_token); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2")]
+pub type Oauth2RevokeToken = super::RequestBuilder<Oauth2RevokeTokenParams>;
+
+/// The parameters of [`Oauth2RevokeToken`].
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2RevokeToken {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2RevokeTokenParams {
     pub(crate) body: types::RevokeTokenRequest,
 }
 
@@ -531,54 +427,9 @@ impl ::std::fmt::Display for Oauth2RevokeTokenError {
 #[cfg(feature = "polar-oauth2")]
 impl ::std::error::Error for Oauth2RevokeTokenError {}
 #[cfg(feature = "polar-oauth2")]
-impl Oauth2RevokeToken {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::openapi_runtime::Operation for Oauth2RevokeToken {
+impl ::openapi_runtime::Endpoint for Oauth2RevokeTokenParams {
     type Output = types::RevokeTokenResponse;
     type Error = Oauth2RevokeTokenError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -601,29 +452,18 @@ impl ::openapi_runtime::Operation for Oauth2RevokeToken {
     }
 }
 
-#[cfg(feature = "polar-oauth2")]
-impl ::std::future::IntoFuture for Oauth2RevokeToken {
-    type Output = Result<
-        types::RevokeTokenResponse,
-        ::openapi_runtime::Error<Oauth2RevokeTokenError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/oauth2/introspect`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/oauth2/introspect`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Introspect Token
 ///
 /// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`), made by [`Oauth2::introspect_token`](Oauth2::introspect_token); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2")]
+pub type Oauth2IntrospectToken = super::RequestBuilder<Oauth2IntrospectTokenParams>;
+
+/// The parameters of [`Oauth2IntrospectToken`].
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2IntrospectToken {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2IntrospectTokenParams {
     pub(crate) body: types::IntrospectTokenRequest,
 }
 
@@ -649,54 +489,9 @@ impl ::std::fmt::Display for Oauth2IntrospectTokenError {
 #[cfg(feature = "polar-oauth2")]
 impl ::std::error::Error for Oauth2IntrospectTokenError {}
 #[cfg(feature = "polar-oauth2")]
-impl Oauth2IntrospectToken {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::openapi_runtime::Operation for Oauth2IntrospectToken {
+impl ::openapi_runtime::Endpoint for Oauth2IntrospectTokenParams {
     type Output = types::IntrospectTokenResponse;
     type Error = Oauth2IntrospectTokenError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -719,31 +514,18 @@ impl ::openapi_runtime::Operation for Oauth2IntrospectToken {
     }
 }
 
-#[cfg(feature = "polar-oauth2")]
-impl ::std::future::IntoFuture for Oauth2IntrospectToken {
-    type Output = Result<
-        types::IntrospectTokenResponse,
-        ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/oauth2/userinfo`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/oauth2/userinfo`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get User Info
 ///
 /// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`), made by [`Oauth2::userinfo`](Oauth2::userinfo); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2")]
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2Userinfo {
-    pub(crate) call: ::openapi_runtime::Call,
-}
+pub type Oauth2Userinfo = super::RequestBuilder<Oauth2UserinfoParams>;
 
+/// The parameters of [`Oauth2Userinfo`].
+#[cfg(feature = "polar-oauth2")]
+#[derive(Debug, Clone)]
+pub struct Oauth2UserinfoParams {}
 /// Documented error responses of `GET /v1/oauth2/userinfo`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -766,54 +548,9 @@ impl ::std::fmt::Display for Oauth2UserinfoError {
 #[cfg(feature = "polar-oauth2")]
 impl ::std::error::Error for Oauth2UserinfoError {}
 #[cfg(feature = "polar-oauth2")]
-impl Oauth2Userinfo {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::openapi_runtime::Operation for Oauth2Userinfo {
+impl ::openapi_runtime::Endpoint for Oauth2UserinfoParams {
     type Output = types::Oauth2UserinfoResponse;
     type Error = Oauth2UserinfoError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -832,19 +569,6 @@ impl ::openapi_runtime::Operation for Oauth2Userinfo {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-oauth2")]
-impl ::std::future::IntoFuture for Oauth2Userinfo {
-    type Output = Result<
-        types::Oauth2UserinfoResponse,
-        ::openapi_runtime::Error<Oauth2UserinfoError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 
@@ -913,7 +637,9 @@ impl Oauth2Clients {
     ) -> self::Oauth2ClientsCreateClient {
         self::Oauth2ClientsCreateClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::Oauth2ClientsCreateClientParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -969,7 +695,9 @@ impl Oauth2Clients {
     ) -> self::Oauth2ClientsGetClient {
         self::Oauth2ClientsGetClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_id: client_id.into(),
+            params: self::Oauth2ClientsGetClientParams {
+                client_id: client_id.into(),
+            },
         }
     }
 
@@ -1028,8 +756,10 @@ impl Oauth2Clients {
     ) -> self::Oauth2ClientsUpdateClient {
         self::Oauth2ClientsUpdateClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_id: client_id.into(),
-            body: body.into(),
+            params: self::Oauth2ClientsUpdateClientParams {
+                client_id: client_id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -1084,21 +814,27 @@ impl Oauth2Clients {
     ) -> self::Oauth2ClientsDeleteClient {
         self::Oauth2ClientsDeleteClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            client_id: client_id.into(),
+            params: self::Oauth2ClientsDeleteClientParams {
+                client_id: client_id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `POST /v1/oauth2/register`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/oauth2/register`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Client
 ///
 /// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`), made by [`Oauth2Clients::create_client`](Oauth2Clients::create_client); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2-clients")]
+pub type Oauth2ClientsCreateClient = super::RequestBuilder<
+    Oauth2ClientsCreateClientParams,
+>;
+
+/// The parameters of [`Oauth2ClientsCreateClient`].
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2ClientsCreateClient {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2ClientsCreateClientParams {
     pub(crate) body: types::OAuth2ClientConfiguration,
 }
 
@@ -1141,54 +877,9 @@ impl ::std::fmt::Display for Oauth2ClientsCreateClientError {
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::error::Error for Oauth2ClientsCreateClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
-impl Oauth2ClientsCreateClient {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::openapi_runtime::Operation for Oauth2ClientsCreateClient {
+impl ::openapi_runtime::Endpoint for Oauth2ClientsCreateClientParams {
     type Output = ::serde_json::Value;
     type Error = Oauth2ClientsCreateClientError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1212,29 +903,18 @@ impl ::openapi_runtime::Operation for Oauth2ClientsCreateClient {
     }
 }
 
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Client
 ///
 /// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`), made by [`Oauth2Clients::get_client`](Oauth2Clients::get_client); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2-clients")]
+pub type Oauth2ClientsGetClient = super::RequestBuilder<Oauth2ClientsGetClientParams>;
+
+/// The parameters of [`Oauth2ClientsGetClient`].
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2ClientsGetClient {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2ClientsGetClientParams {
     pub(crate) client_id: String,
 }
 
@@ -1277,54 +957,9 @@ impl ::std::fmt::Display for Oauth2ClientsGetClientError {
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::error::Error for Oauth2ClientsGetClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
-impl Oauth2ClientsGetClient {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::openapi_runtime::Operation for Oauth2ClientsGetClient {
+impl ::openapi_runtime::Endpoint for Oauth2ClientsGetClientParams {
     type Output = ::serde_json::Value;
     type Error = Oauth2ClientsGetClientError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1351,29 +986,20 @@ impl ::openapi_runtime::Operation for Oauth2ClientsGetClient {
     }
 }
 
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PUT /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PUT /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Client
 ///
 /// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`), made by [`Oauth2Clients::update_client`](Oauth2Clients::update_client); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2-clients")]
+pub type Oauth2ClientsUpdateClient = super::RequestBuilder<
+    Oauth2ClientsUpdateClientParams,
+>;
+
+/// The parameters of [`Oauth2ClientsUpdateClient`].
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2ClientsUpdateClient {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2ClientsUpdateClientParams {
     pub(crate) client_id: String,
     pub(crate) body: types::OAuth2ClientConfigurationUpdate,
 }
@@ -1417,54 +1043,9 @@ impl ::std::fmt::Display for Oauth2ClientsUpdateClientError {
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::error::Error for Oauth2ClientsUpdateClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
-impl Oauth2ClientsUpdateClient {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::openapi_runtime::Operation for Oauth2ClientsUpdateClient {
+impl ::openapi_runtime::Endpoint for Oauth2ClientsUpdateClientParams {
     type Output = ::serde_json::Value;
     type Error = Oauth2ClientsUpdateClientError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
@@ -1492,29 +1073,20 @@ impl ::openapi_runtime::Operation for Oauth2ClientsUpdateClient {
     }
 }
 
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Client
 ///
 /// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`), made by [`Oauth2Clients::delete_client`](Oauth2Clients::delete_client); see there for parameters, errors and an example.
 #[cfg(feature = "polar-oauth2-clients")]
+pub type Oauth2ClientsDeleteClient = super::RequestBuilder<
+    Oauth2ClientsDeleteClientParams,
+>;
+
+/// The parameters of [`Oauth2ClientsDeleteClient`].
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct Oauth2ClientsDeleteClient {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct Oauth2ClientsDeleteClientParams {
     pub(crate) client_id: String,
 }
 
@@ -1557,54 +1129,9 @@ impl ::std::fmt::Display for Oauth2ClientsDeleteClientError {
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::error::Error for Oauth2ClientsDeleteClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
-impl Oauth2ClientsDeleteClient {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::openapi_runtime::Operation for Oauth2ClientsDeleteClient {
+impl ::openapi_runtime::Endpoint for Oauth2ClientsDeleteClientParams {
     type Output = ();
     type Error = Oauth2ClientsDeleteClientError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1628,15 +1155,5 @@ impl ::openapi_runtime::Operation for Oauth2ClientsDeleteClient {
             422 => raw.error_json(Oauth2ClientsDeleteClientError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-#[cfg(feature = "polar-oauth2-clients")]
-impl ::std::future::IntoFuture for Oauth2ClientsDeleteClient {
-    type Output = Result<(), ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -90,21 +90,23 @@ impl Orders {
     pub fn list(&self) -> self::OrdersList {
         self::OrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            product_billing_type: None,
-            discount_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            checkout_id: None,
-            subscription_id: None,
-            status: None,
-            created_after: None,
-            created_before: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::OrdersListParams {
+                organization_id: None,
+                product_id: None,
+                product_billing_type: None,
+                discount_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                checkout_id: None,
+                subscription_id: None,
+                status: None,
+                created_after: None,
+                created_before: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -165,7 +167,9 @@ impl Orders {
     pub fn create(&self, body: impl Into<types::OrderCreate>) -> self::OrdersCreate {
         self::OrdersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::OrdersCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -230,13 +234,15 @@ impl Orders {
     pub fn export(&self) -> self::OrdersExport {
         self::OrdersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            status: None,
-            created_after: None,
-            created_before: None,
-            timezone: None,
-            columns: None,
+            params: self::OrdersExportParams {
+                organization_id: None,
+                product_id: None,
+                status: None,
+                created_after: None,
+                created_before: None,
+                timezone: None,
+                columns: None,
+            },
         }
     }
 
@@ -294,7 +300,9 @@ impl Orders {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersGet {
         self::OrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::OrdersGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -358,8 +366,10 @@ impl Orders {
     ) -> self::OrdersUpdate {
         self::OrdersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::OrdersUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -430,8 +440,10 @@ impl Orders {
     pub fn finalize(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersFinalize {
         self::OrdersFinalize {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: None,
+            params: self::OrdersFinalizeParams {
+                id: id.into(),
+                body: None,
+            },
         }
     }
 
@@ -489,7 +501,9 @@ impl Orders {
     pub fn invoice(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersInvoice {
         self::OrdersInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::OrdersInvoiceParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -551,7 +565,9 @@ impl Orders {
     ) -> self::OrdersGenerateInvoice {
         self::OrdersGenerateInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::OrdersGenerateInvoiceParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -610,20 +626,23 @@ impl Orders {
     pub fn receipt(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersReceipt {
         self::OrdersReceipt {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::OrdersReceiptParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/orders/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/orders/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Orders
 ///
 /// `GET /v1/orders/` (operation `orders:list`), made by [`Orders::list`](Orders::list); see there for parameters, errors and an example.
+pub type OrdersList = super::RequestBuilder<OrdersListParams>;
+
+/// The parameters of [`OrdersList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersListParams {
     pub(crate) organization_id: Option<types::OrdersListOrganizationId>,
     pub(crate) product_id: Option<types::OrdersListProductId>,
     pub(crate) product_billing_type: Option<types::OrdersListProductBillingType>,
@@ -681,7 +700,7 @@ impl OrdersList {
         mut self,
         value: impl Into<types::OrdersListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -689,7 +708,7 @@ impl OrdersList {
     ///
     /// Filter by product ID.
     pub fn product_id(mut self, value: impl Into<types::OrdersListProductId>) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -700,7 +719,7 @@ impl OrdersList {
         mut self,
         value: impl Into<types::OrdersListProductBillingType>,
     ) -> Self {
-        self.product_billing_type = Some(value.into());
+        self.params.product_billing_type = Some(value.into());
         self
     }
 
@@ -708,7 +727,7 @@ impl OrdersList {
     ///
     /// Filter by discount ID.
     pub fn discount_id(mut self, value: impl Into<types::OrdersListDiscountId>) -> Self {
-        self.discount_id = Some(value.into());
+        self.params.discount_id = Some(value.into());
         self
     }
 
@@ -716,7 +735,7 @@ impl OrdersList {
     ///
     /// Filter by customer ID.
     pub fn customer_id(mut self, value: impl Into<types::OrdersListCustomerId>) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -727,7 +746,7 @@ impl OrdersList {
         mut self,
         value: impl Into<types::OrdersListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -735,7 +754,7 @@ impl OrdersList {
     ///
     /// Filter by checkout ID.
     pub fn checkout_id(mut self, value: impl Into<types::OrdersListCheckoutId>) -> Self {
-        self.checkout_id = Some(value.into());
+        self.params.checkout_id = Some(value.into());
         self
     }
 
@@ -746,7 +765,7 @@ impl OrdersList {
         mut self,
         value: impl Into<types::OrdersListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
@@ -754,7 +773,7 @@ impl OrdersList {
     ///
     /// Filter by order status.
     pub fn status(mut self, value: impl Into<types::OrdersListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
@@ -763,7 +782,7 @@ impl OrdersList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = Some(value.into());
+        self.params.created_after = Some(value.into());
         self
     }
 
@@ -772,7 +791,7 @@ impl OrdersList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = Some(value.into());
+        self.params.created_before = Some(value.into());
         self
     }
 
@@ -780,7 +799,7 @@ impl OrdersList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -788,7 +807,7 @@ impl OrdersList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -796,84 +815,30 @@ impl OrdersList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::OrderSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for OrdersList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for OrdersList {
+impl ::openapi_runtime::Endpoint for OrdersListParams {
     type Output = types::ListResourceOrder;
     type Error = OrdersListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -966,27 +931,16 @@ impl ::openapi_runtime::Operation for OrdersList {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersList {
-    type Output = Result<
-        types::ListResourceOrder,
-        ::openapi_runtime::Error<OrdersListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/orders/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/orders/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Order
 ///
 /// `POST /v1/orders/` (operation `orders:create`), made by [`Orders::create`](Orders::create); see there for parameters, errors and an example.
+pub type OrdersCreate = super::RequestBuilder<OrdersCreateParams>;
+
+/// The parameters of [`OrdersCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersCreateParams {
     pub(crate) body: types::OrderCreate,
 }
 
@@ -1022,53 +976,9 @@ impl ::std::fmt::Display for OrdersCreateError {
 }
 
 impl ::std::error::Error for OrdersCreateError {}
-impl OrdersCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersCreate {
+impl ::openapi_runtime::Endpoint for OrdersCreateParams {
     type Output = types::Order;
     type Error = OrdersCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1092,24 +1002,16 @@ impl ::openapi_runtime::Operation for OrdersCreate {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersCreate {
-    type Output = Result<types::Order, ::openapi_runtime::Error<OrdersCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/orders/export`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/orders/export`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Export Orders
 ///
 /// `GET /v1/orders/export` (operation `orders:export`), made by [`Orders::export`](Orders::export); see there for parameters, errors and an example.
+pub type OrdersExport = super::RequestBuilder<OrdersExportParams>;
+
+/// The parameters of [`OrdersExport`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersExport {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersExportParams {
     pub(crate) organization_id: Option<types::OrdersExportOrganizationId>,
     pub(crate) product_id: Option<types::OrdersExportProductId>,
     pub(crate) status: Option<types::OrdersExportStatus>,
@@ -1159,7 +1061,7 @@ impl OrdersExport {
         mut self,
         value: impl Into<types::OrdersExportOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -1167,7 +1069,7 @@ impl OrdersExport {
     ///
     /// Filter by product ID.
     pub fn product_id(mut self, value: impl Into<types::OrdersExportProductId>) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -1175,7 +1077,7 @@ impl OrdersExport {
     ///
     /// Filter by order status.
     pub fn status(mut self, value: impl Into<types::OrdersExportStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
@@ -1184,7 +1086,7 @@ impl OrdersExport {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = Some(value.into());
+        self.params.created_after = Some(value.into());
         self
     }
 
@@ -1193,7 +1095,7 @@ impl OrdersExport {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = Some(value.into());
+        self.params.created_before = Some(value.into());
         self
     }
 
@@ -1201,62 +1103,20 @@ impl OrdersExport {
     ///
     /// Default `"UTC"`.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
+        self.params.timezone = Some(value.into());
         self
     }
 
     /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
     pub fn columns(mut self, value: impl Into<types::OrdersExportColumns>) -> Self {
-        self.columns = Some(value.into());
+        self.params.columns = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for OrdersExport {
+impl ::openapi_runtime::Endpoint for OrdersExportParams {
     type Output = String;
     type Error = OrdersExportError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1306,24 +1166,16 @@ impl ::openapi_runtime::Operation for OrdersExport {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersExport {
-    type Output = Result<String, ::openapi_runtime::Error<OrdersExportError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order
 ///
 /// `GET /v1/orders/{id}` (operation `orders:get`), made by [`Orders::get`](Orders::get); see there for parameters, errors and an example.
+pub type OrdersGet = super::RequestBuilder<OrdersGetParams>;
+
+/// The parameters of [`OrdersGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1365,53 +1217,9 @@ impl ::std::fmt::Display for OrdersGetError {
 }
 
 impl ::std::error::Error for OrdersGetError {}
-impl OrdersGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersGet {
+impl ::openapi_runtime::Endpoint for OrdersGetParams {
     type Output = types::Order;
     type Error = OrdersGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1436,24 +1244,16 @@ impl ::openapi_runtime::Operation for OrdersGet {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersGet {
-    type Output = Result<types::Order, ::openapi_runtime::Error<OrdersGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Order
 ///
 /// `PATCH /v1/orders/{id}` (operation `orders:update`), made by [`Orders::update`](Orders::update); see there for parameters, errors and an example.
+pub type OrdersUpdate = super::RequestBuilder<OrdersUpdateParams>;
+
+/// The parameters of [`OrdersUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::OrderUpdate,
 }
@@ -1496,53 +1296,9 @@ impl ::std::fmt::Display for OrdersUpdateError {
 }
 
 impl ::std::error::Error for OrdersUpdateError {}
-impl OrdersUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersUpdate {
+impl ::openapi_runtime::Endpoint for OrdersUpdateParams {
     type Output = types::Order;
     type Error = OrdersUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1568,24 +1324,16 @@ impl ::openapi_runtime::Operation for OrdersUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersUpdate {
-    type Output = Result<types::Order, ::openapi_runtime::Error<OrdersUpdateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/orders/{id}/finalize`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/orders/{id}/finalize`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Finalize Order
 ///
 /// `POST /v1/orders/{id}/finalize` (operation `orders:finalize`), made by [`Orders::finalize`](Orders::finalize); see there for parameters, errors and an example.
+pub type OrdersFinalize = super::RequestBuilder<OrdersFinalizeParams>;
+
+/// The parameters of [`OrdersFinalize`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersFinalize {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersFinalizeParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: Option<types::OrderFinalize>,
 }
@@ -1650,56 +1398,14 @@ impl ::std::error::Error for OrdersFinalizeError {}
 impl OrdersFinalize {
     /// The request body.
     pub fn body(mut self, value: impl Into<types::OrderFinalize>) -> Self {
-        self.body = Some(value.into());
+        self.params.body = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for OrdersFinalize {
+impl ::openapi_runtime::Endpoint for OrdersFinalizeParams {
     type Output = types::Order;
     type Error = OrdersFinalizeError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1729,24 +1435,16 @@ impl ::openapi_runtime::Operation for OrdersFinalize {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersFinalize {
-    type Output = Result<types::Order, ::openapi_runtime::Error<OrdersFinalizeError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order Invoice
 ///
 /// `GET /v1/orders/{id}/invoice` (operation `orders:invoice`), made by [`Orders::invoice`](Orders::invoice); see there for parameters, errors and an example.
+pub type OrdersInvoice = super::RequestBuilder<OrdersInvoiceParams>;
+
+/// The parameters of [`OrdersInvoice`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersInvoice {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersInvoiceParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1788,53 +1486,9 @@ impl ::std::fmt::Display for OrdersInvoiceError {
 }
 
 impl ::std::error::Error for OrdersInvoiceError {}
-impl OrdersInvoice {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersInvoice {
+impl ::openapi_runtime::Endpoint for OrdersInvoiceParams {
     type Output = types::OrderInvoice;
     type Error = OrdersInvoiceError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1860,27 +1514,16 @@ impl ::openapi_runtime::Operation for OrdersInvoice {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersInvoice {
-    type Output = Result<
-        types::OrderInvoice,
-        ::openapi_runtime::Error<OrdersInvoiceError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Generate Order Invoice
 ///
 /// `POST /v1/orders/{id}/invoice` (operation `orders:generate_invoice`), made by [`Orders::generate_invoice`](Orders::generate_invoice); see there for parameters, errors and an example.
+pub type OrdersGenerateInvoice = super::RequestBuilder<OrdersGenerateInvoiceParams>;
+
+/// The parameters of [`OrdersGenerateInvoice`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersGenerateInvoice {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersGenerateInvoiceParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1932,53 +1575,9 @@ impl ::std::fmt::Display for OrdersGenerateInvoiceError {
 }
 
 impl ::std::error::Error for OrdersGenerateInvoiceError {}
-impl OrdersGenerateInvoice {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersGenerateInvoice {
+impl ::openapi_runtime::Endpoint for OrdersGenerateInvoiceParams {
     type Output = ::serde_json::Value;
     type Error = OrdersGenerateInvoiceError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -2005,27 +1604,16 @@ impl ::openapi_runtime::Operation for OrdersGenerateInvoice {
     }
 }
 
-impl ::std::future::IntoFuture for OrdersGenerateInvoice {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Order Receipt
 ///
 /// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`), made by [`Orders::receipt`](Orders::receipt); see there for parameters, errors and an example.
+pub type OrdersReceipt = super::RequestBuilder<OrdersReceiptParams>;
+
+/// The parameters of [`OrdersReceipt`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrdersReceipt {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrdersReceiptParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -2067,53 +1655,9 @@ impl ::std::fmt::Display for OrdersReceiptError {
 }
 
 impl ::std::error::Error for OrdersReceiptError {}
-impl OrdersReceipt {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrdersReceipt {
+impl ::openapi_runtime::Endpoint for OrdersReceiptParams {
     type Output = Option<types::OrderReceipt>;
     type Error = OrdersReceiptError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -2137,17 +1681,5 @@ impl ::openapi_runtime::Operation for OrdersReceipt {
             422 => raw.error_json(OrdersReceiptError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for OrdersReceipt {
-    type Output = Result<
-        Option<types::OrderReceipt>,
-        ::openapi_runtime::Error<OrdersReceiptError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -79,10 +79,12 @@ impl Organizations {
     pub fn list(&self) -> self::OrganizationsList {
         self::OrganizationsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            slug: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::OrganizationsListParams {
+                slug: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -142,7 +144,9 @@ impl Organizations {
     ) -> self::OrganizationsCreate {
         self::OrganizationsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::OrganizationsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -200,7 +204,9 @@ impl Organizations {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrganizationsGet {
         self::OrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::OrganizationsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -266,21 +272,24 @@ impl Organizations {
     ) -> self::OrganizationsUpdate {
         self::OrganizationsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::OrganizationsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/organizations/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Organizations
 ///
 /// `GET /v1/organizations/` (operation `organizations:list`), made by [`Organizations::list`](Organizations::list); see there for parameters, errors and an example.
+pub type OrganizationsList = super::RequestBuilder<OrganizationsListParams>;
+
+/// The parameters of [`OrganizationsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrganizationsListParams {
     pub(crate) slug: Option<String>,
     pub(crate) page: Option<i64>,
     pub(crate) limit: Option<i64>,
@@ -322,7 +331,7 @@ impl ::std::error::Error for OrganizationsListError {}
 impl OrganizationsList {
     /// Filter by slug.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.slug = Some(value.into());
+        self.params.slug = Some(value.into());
         self
     }
 
@@ -330,7 +339,7 @@ impl OrganizationsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -338,7 +347,7 @@ impl OrganizationsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -349,78 +358,24 @@ impl OrganizationsList {
         mut self,
         value: impl Into<Vec<types::OrganizationSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for OrganizationsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for OrganizationsList {
+impl ::openapi_runtime::Endpoint for OrganizationsListParams {
     type Output = types::ListResourceOrganization;
     type Error = OrganizationsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -447,27 +402,16 @@ impl ::openapi_runtime::Operation for OrganizationsList {
     }
 }
 
-impl ::std::future::IntoFuture for OrganizationsList {
-    type Output = Result<
-        types::ListResourceOrganization,
-        ::openapi_runtime::Error<OrganizationsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/organizations/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/organizations/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Organization
 ///
 /// `POST /v1/organizations/` (operation `organizations:create`), made by [`Organizations::create`](Organizations::create); see there for parameters, errors and an example.
+pub type OrganizationsCreate = super::RequestBuilder<OrganizationsCreateParams>;
+
+/// The parameters of [`OrganizationsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrganizationsCreateParams {
     pub(crate) body: types::OrganizationCreate,
 }
 
@@ -509,53 +453,9 @@ impl ::std::fmt::Display for OrganizationsCreateError {
 }
 
 impl ::std::error::Error for OrganizationsCreateError {}
-impl OrganizationsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrganizationsCreate {
+impl ::openapi_runtime::Endpoint for OrganizationsCreateParams {
     type Output = types::Organization;
     type Error = OrganizationsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -580,27 +480,16 @@ impl ::openapi_runtime::Operation for OrganizationsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for OrganizationsCreate {
-    type Output = Result<
-        types::Organization,
-        ::openapi_runtime::Error<OrganizationsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/organizations/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/organizations/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Organization
 ///
 /// `GET /v1/organizations/{id}` (operation `organizations:get`), made by [`Organizations::get`](Organizations::get); see there for parameters, errors and an example.
+pub type OrganizationsGet = super::RequestBuilder<OrganizationsGetParams>;
+
+/// The parameters of [`OrganizationsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrganizationsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -642,53 +531,9 @@ impl ::std::fmt::Display for OrganizationsGetError {
 }
 
 impl ::std::error::Error for OrganizationsGetError {}
-impl OrganizationsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrganizationsGet {
+impl ::openapi_runtime::Endpoint for OrganizationsGetParams {
     type Output = types::Organization;
     type Error = OrganizationsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -713,27 +558,16 @@ impl ::openapi_runtime::Operation for OrganizationsGet {
     }
 }
 
-impl ::std::future::IntoFuture for OrganizationsGet {
-    type Output = Result<
-        types::Organization,
-        ::openapi_runtime::Error<OrganizationsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/organizations/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/organizations/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Organization
 ///
 /// `PATCH /v1/organizations/{id}` (operation `organizations:update`), made by [`Organizations::update`](Organizations::update); see there for parameters, errors and an example.
+pub type OrganizationsUpdate = super::RequestBuilder<OrganizationsUpdateParams>;
+
+/// The parameters of [`OrganizationsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct OrganizationsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct OrganizationsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::OrganizationUpdate,
 }
@@ -790,53 +624,9 @@ impl ::std::fmt::Display for OrganizationsUpdateError {
 }
 
 impl ::std::error::Error for OrganizationsUpdateError {}
-impl OrganizationsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for OrganizationsUpdate {
+impl ::openapi_runtime::Endpoint for OrganizationsUpdateParams {
     type Output = types::Organization;
     type Error = OrganizationsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -861,17 +651,5 @@ impl ::openapi_runtime::Operation for OrganizationsUpdate {
             422 => raw.error_json(OrganizationsUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for OrganizationsUpdate {
-    type Output = Result<
-        types::Organization,
-        ::openapi_runtime::Error<OrganizationsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

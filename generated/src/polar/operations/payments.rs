@@ -85,16 +85,18 @@ impl Payments {
     pub fn list(&self) -> self::PaymentsList {
         self::PaymentsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            checkout_id: None,
-            order_id: None,
-            customer_id: None,
-            status: None,
-            method: None,
-            customer_email: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::PaymentsListParams {
+                organization_id: None,
+                checkout_id: None,
+                order_id: None,
+                customer_id: None,
+                status: None,
+                method: None,
+                customer_email: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -152,20 +154,23 @@ impl Payments {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::PaymentsGet {
         self::PaymentsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::PaymentsGetParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/payments/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/payments/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Payments
 ///
 /// `GET /v1/payments/` (operation `payments:list`), made by [`Payments::list`](Payments::list); see there for parameters, errors and an example.
+pub type PaymentsList = super::RequestBuilder<PaymentsListParams>;
+
+/// The parameters of [`PaymentsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PaymentsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PaymentsListParams {
     pub(crate) organization_id: Option<types::PaymentsListOrganizationId>,
     pub(crate) checkout_id: Option<types::PaymentsListCheckoutId>,
     pub(crate) order_id: Option<types::PaymentsListOrderId>,
@@ -218,7 +223,7 @@ impl PaymentsList {
         mut self,
         value: impl Into<types::PaymentsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -229,7 +234,7 @@ impl PaymentsList {
         mut self,
         value: impl Into<types::PaymentsListCheckoutId>,
     ) -> Self {
-        self.checkout_id = Some(value.into());
+        self.params.checkout_id = Some(value.into());
         self
     }
 
@@ -237,7 +242,7 @@ impl PaymentsList {
     ///
     /// Filter by order ID.
     pub fn order_id(mut self, value: impl Into<types::PaymentsListOrderId>) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
     }
 
@@ -248,7 +253,7 @@ impl PaymentsList {
         mut self,
         value: impl Into<types::PaymentsListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -256,7 +261,7 @@ impl PaymentsList {
     ///
     /// Filter by payment status.
     pub fn status(mut self, value: impl Into<types::PaymentsListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
@@ -264,7 +269,7 @@ impl PaymentsList {
     ///
     /// Filter by payment method.
     pub fn method(mut self, value: impl Into<types::PaymentsListMethod>) -> Self {
-        self.method = Some(value.into());
+        self.params.method = Some(value.into());
         self
     }
 
@@ -275,7 +280,7 @@ impl PaymentsList {
         mut self,
         value: impl Into<types::PaymentsListCustomerEmail>,
     ) -> Self {
-        self.customer_email = Some(value.into());
+        self.params.customer_email = Some(value.into());
         self
     }
 
@@ -283,7 +288,7 @@ impl PaymentsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -291,7 +296,7 @@ impl PaymentsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -299,78 +304,24 @@ impl PaymentsList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::PaymentSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for PaymentsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for PaymentsList {
+impl ::openapi_runtime::Endpoint for PaymentsListParams {
     type Output = types::ListResourcePayment;
     type Error = PaymentsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -423,27 +374,16 @@ impl ::openapi_runtime::Operation for PaymentsList {
     }
 }
 
-impl ::std::future::IntoFuture for PaymentsList {
-    type Output = Result<
-        types::ListResourcePayment,
-        ::openapi_runtime::Error<PaymentsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/payments/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/payments/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Payment
 ///
 /// `GET /v1/payments/{id}` (operation `payments:get`), made by [`Payments::get`](Payments::get); see there for parameters, errors and an example.
+pub type PaymentsGet = super::RequestBuilder<PaymentsGetParams>;
+
+/// The parameters of [`PaymentsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct PaymentsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct PaymentsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -485,53 +425,9 @@ impl ::std::fmt::Display for PaymentsGetError {
 }
 
 impl ::std::error::Error for PaymentsGetError {}
-impl PaymentsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for PaymentsGet {
+impl ::openapi_runtime::Endpoint for PaymentsGetParams {
     type Output = types::Payment;
     type Error = PaymentsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -553,14 +449,5 @@ impl ::openapi_runtime::Operation for PaymentsGet {
             422 => raw.error_json(PaymentsGetError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for PaymentsGet {
-    type Output = Result<types::Payment, ::openapi_runtime::Error<PaymentsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

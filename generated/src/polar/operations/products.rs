@@ -86,17 +86,19 @@ impl Products {
     pub fn list(&self) -> self::ProductsList {
         self::ProductsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: None,
-            organization_id: None,
-            query: None,
-            is_archived: None,
-            is_recurring: None,
-            benefit_id: None,
-            visibility: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::ProductsListParams {
+                id: None,
+                organization_id: None,
+                query: None,
+                is_archived: None,
+                is_recurring: None,
+                benefit_id: None,
+                visibility: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -153,7 +155,9 @@ impl Products {
     pub fn create(&self, body: impl Into<types::ProductCreate>) -> self::ProductsCreate {
         self::ProductsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::ProductsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -211,7 +215,9 @@ impl Products {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::ProductsGet {
         self::ProductsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::ProductsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -276,8 +282,10 @@ impl Products {
     ) -> self::ProductsUpdate {
         self::ProductsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::ProductsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -342,21 +350,24 @@ impl Products {
     ) -> self::ProductsUpdateBenefits {
         self::ProductsUpdateBenefits {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::ProductsUpdateBenefitsParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/products/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Products
 ///
 /// `GET /v1/products/` (operation `products:list`), made by [`Products::list`](Products::list); see there for parameters, errors and an example.
+pub type ProductsList = super::RequestBuilder<ProductsListParams>;
+
+/// The parameters of [`ProductsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsListParams {
     pub(crate) id: Option<types::ProductsListId>,
     pub(crate) organization_id: Option<types::ProductsListOrganizationId>,
     pub(crate) query: Option<String>,
@@ -407,7 +418,7 @@ impl ProductsList {
     ///
     /// Filter by product ID.
     pub fn id(mut self, value: impl Into<types::ProductsListId>) -> Self {
-        self.id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
 
@@ -418,25 +429,25 @@ impl ProductsList {
         mut self,
         value: impl Into<types::ProductsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
     /// Filter by product name.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
     /// Filter on archived products.
     pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
-        self.is_archived = Some(value.into());
+        self.params.is_archived = Some(value.into());
         self
     }
 
     /// Filter on recurring products. If `true`, only subscriptions tiers are returned. If `false`, only one-time purchase products are returned.
     pub fn is_recurring(mut self, value: impl Into<bool>) -> Self {
-        self.is_recurring = Some(value.into());
+        self.params.is_recurring = Some(value.into());
         self
     }
 
@@ -444,7 +455,7 @@ impl ProductsList {
     ///
     /// Filter products granting specific benefit.
     pub fn benefit_id(mut self, value: impl Into<types::ProductsListBenefitId>) -> Self {
-        self.benefit_id = Some(value.into());
+        self.params.benefit_id = Some(value.into());
         self
     }
 
@@ -453,7 +464,7 @@ impl ProductsList {
         mut self,
         value: impl Into<Vec<types::ProductVisibility>>,
     ) -> Self {
-        self.visibility = Some(value.into());
+        self.params.visibility = Some(value.into());
         self
     }
 
@@ -461,7 +472,7 @@ impl ProductsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -469,7 +480,7 @@ impl ProductsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -477,84 +488,30 @@ impl ProductsList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::ProductSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for ProductsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for ProductsList {
+impl ::openapi_runtime::Endpoint for ProductsListParams {
     type Output = types::ListResourceProduct;
     type Error = ProductsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -618,27 +575,16 @@ impl ::openapi_runtime::Operation for ProductsList {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsList {
-    type Output = Result<
-        types::ListResourceProduct,
-        ::openapi_runtime::Error<ProductsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Product
 ///
 /// `POST /v1/products/` (operation `products:create`), made by [`Products::create`](Products::create); see there for parameters, errors and an example.
+pub type ProductsCreate = super::RequestBuilder<ProductsCreateParams>;
+
+/// The parameters of [`ProductsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsCreateParams {
     pub(crate) body: types::ProductCreate,
 }
 
@@ -674,53 +620,9 @@ impl ::std::fmt::Display for ProductsCreateError {
 }
 
 impl ::std::error::Error for ProductsCreateError {}
-impl ProductsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsCreate {
+impl ::openapi_runtime::Endpoint for ProductsCreateParams {
     type Output = types::Product;
     type Error = ProductsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -744,24 +646,16 @@ impl ::openapi_runtime::Operation for ProductsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsCreate {
-    type Output = Result<types::Product, ::openapi_runtime::Error<ProductsCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Product
 ///
 /// `GET /v1/products/{id}` (operation `products:get`), made by [`Products::get`](Products::get); see there for parameters, errors and an example.
+pub type ProductsGet = super::RequestBuilder<ProductsGetParams>;
+
+/// The parameters of [`ProductsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -803,53 +697,9 @@ impl ::std::fmt::Display for ProductsGetError {
 }
 
 impl ::std::error::Error for ProductsGetError {}
-impl ProductsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsGet {
+impl ::openapi_runtime::Endpoint for ProductsGetParams {
     type Output = types::Product;
     type Error = ProductsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -874,24 +724,16 @@ impl ::openapi_runtime::Operation for ProductsGet {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsGet {
-    type Output = Result<types::Product, ::openapi_runtime::Error<ProductsGetError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Product
 ///
 /// `PATCH /v1/products/{id}` (operation `products:update`), made by [`Products::update`](Products::update); see there for parameters, errors and an example.
+pub type ProductsUpdate = super::RequestBuilder<ProductsUpdateParams>;
+
+/// The parameters of [`ProductsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::ProductUpdate,
 }
@@ -942,53 +784,9 @@ impl ::std::fmt::Display for ProductsUpdateError {
 }
 
 impl ::std::error::Error for ProductsUpdateError {}
-impl ProductsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsUpdate {
+impl ::openapi_runtime::Endpoint for ProductsUpdateParams {
     type Output = types::Product;
     type Error = ProductsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1015,24 +813,16 @@ impl ::openapi_runtime::Operation for ProductsUpdate {
     }
 }
 
-impl ::std::future::IntoFuture for ProductsUpdate {
-    type Output = Result<types::Product, ::openapi_runtime::Error<ProductsUpdateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/products/{id}/benefits`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/products/{id}/benefits`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Product Benefits
 ///
 /// `POST /v1/products/{id}/benefits` (operation `products:update_benefits`), made by [`Products::update_benefits`](Products::update_benefits); see there for parameters, errors and an example.
+pub type ProductsUpdateBenefits = super::RequestBuilder<ProductsUpdateBenefitsParams>;
+
+/// The parameters of [`ProductsUpdateBenefits`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct ProductsUpdateBenefits {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct ProductsUpdateBenefitsParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::ProductBenefitsUpdate,
 }
@@ -1085,53 +875,9 @@ impl ::std::fmt::Display for ProductsUpdateBenefitsError {
 }
 
 impl ::std::error::Error for ProductsUpdateBenefitsError {}
-impl ProductsUpdateBenefits {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
+impl ::openapi_runtime::Endpoint for ProductsUpdateBenefitsParams {
     type Output = types::Product;
     type Error = ProductsUpdateBenefitsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1156,17 +902,5 @@ impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
             422 => raw.error_json(ProductsUpdateBenefitsError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for ProductsUpdateBenefits {
-    type Output = Result<
-        types::Product,
-        ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

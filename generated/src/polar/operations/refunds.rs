@@ -85,16 +85,18 @@ impl Refunds {
     pub fn list(&self) -> self::RefundsList {
         self::RefundsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: None,
-            organization_id: None,
-            order_id: None,
-            subscription_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            succeeded: None,
-            page: None,
-            limit: None,
-            sorting: None,
+            params: self::RefundsListParams {
+                id: None,
+                organization_id: None,
+                order_id: None,
+                subscription_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                succeeded: None,
+                page: None,
+                limit: None,
+                sorting: None,
+            },
         }
     }
 
@@ -152,20 +154,23 @@ impl Refunds {
     pub fn create(&self, body: impl Into<types::RefundCreate>) -> self::RefundsCreate {
         self::RefundsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::RefundsCreateParams {
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/refunds/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/refunds/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Refunds
 ///
 /// `GET /v1/refunds/` (operation `refunds:list`), made by [`Refunds::list`](Refunds::list); see there for parameters, errors and an example.
+pub type RefundsList = super::RequestBuilder<RefundsListParams>;
+
+/// The parameters of [`RefundsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct RefundsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct RefundsListParams {
     pub(crate) id: Option<types::RefundsListId>,
     pub(crate) organization_id: Option<types::RefundsListOrganizationId>,
     pub(crate) order_id: Option<types::RefundsListOrderId>,
@@ -215,7 +220,7 @@ impl RefundsList {
     ///
     /// Filter by refund ID.
     pub fn id(mut self, value: impl Into<types::RefundsListId>) -> Self {
-        self.id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
 
@@ -226,7 +231,7 @@ impl RefundsList {
         mut self,
         value: impl Into<types::RefundsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -234,7 +239,7 @@ impl RefundsList {
     ///
     /// Filter by order ID.
     pub fn order_id(mut self, value: impl Into<types::RefundsListOrderId>) -> Self {
-        self.order_id = Some(value.into());
+        self.params.order_id = Some(value.into());
         self
     }
 
@@ -245,7 +250,7 @@ impl RefundsList {
         mut self,
         value: impl Into<types::RefundsListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = Some(value.into());
+        self.params.subscription_id = Some(value.into());
         self
     }
 
@@ -256,7 +261,7 @@ impl RefundsList {
         mut self,
         value: impl Into<types::RefundsListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -267,7 +272,7 @@ impl RefundsList {
         mut self,
         value: impl Into<types::RefundsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -275,7 +280,7 @@ impl RefundsList {
     ///
     /// Filter by `succeeded`.
     pub fn succeeded(mut self, value: impl Into<bool>) -> Self {
-        self.succeeded = Some(value.into());
+        self.params.succeeded = Some(value.into());
         self
     }
 
@@ -283,7 +288,7 @@ impl RefundsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -291,7 +296,7 @@ impl RefundsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -299,78 +304,24 @@ impl RefundsList {
     ///
     /// Default `["-created_at"]`.
     pub fn sorting(mut self, value: impl Into<Vec<types::RefundSortProperty>>) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for RefundsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for RefundsList {
+impl ::openapi_runtime::Endpoint for RefundsListParams {
     type Output = types::ListResourceRefund;
     type Error = RefundsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -428,27 +379,16 @@ impl ::openapi_runtime::Operation for RefundsList {
     }
 }
 
-impl ::std::future::IntoFuture for RefundsList {
-    type Output = Result<
-        types::ListResourceRefund,
-        ::openapi_runtime::Error<RefundsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/refunds/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/refunds/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Refund
 ///
 /// `POST /v1/refunds/` (operation `refunds:create`), made by [`Refunds::create`](Refunds::create); see there for parameters, errors and an example.
+pub type RefundsCreate = super::RequestBuilder<RefundsCreateParams>;
+
+/// The parameters of [`RefundsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct RefundsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct RefundsCreateParams {
     pub(crate) body: types::RefundCreate,
 }
 
@@ -490,53 +430,9 @@ impl ::std::fmt::Display for RefundsCreateError {
 }
 
 impl ::std::error::Error for RefundsCreateError {}
-impl RefundsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for RefundsCreate {
+impl ::openapi_runtime::Endpoint for RefundsCreateParams {
     type Output = types::Refund;
     type Error = RefundsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -558,14 +454,5 @@ impl ::openapi_runtime::Operation for RefundsCreate {
             422 => raw.error_json(RefundsCreateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for RefundsCreate {
-    type Output = Result<types::Refund, ::openapi_runtime::Error<RefundsCreateError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -92,23 +92,25 @@ impl Subscriptions {
     pub fn list(&self) -> self::SubscriptionsList {
         self::SubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            customer_id: None,
-            external_customer_id: None,
-            discount_id: None,
-            active: None,
-            status: None,
-            cancel_at_period_end: None,
-            customer_cancellation_reason: None,
-            canceled_at_after: None,
-            canceled_at_before: None,
-            started_after: None,
-            started_before: None,
-            page: None,
-            limit: None,
-            sorting: None,
-            metadata: None,
+            params: self::SubscriptionsListParams {
+                organization_id: None,
+                product_id: None,
+                customer_id: None,
+                external_customer_id: None,
+                discount_id: None,
+                active: None,
+                status: None,
+                cancel_at_period_end: None,
+                customer_cancellation_reason: None,
+                canceled_at_after: None,
+                canceled_at_before: None,
+                started_after: None,
+                started_before: None,
+                page: None,
+                limit: None,
+                sorting: None,
+                metadata: None,
+            },
         }
     }
 
@@ -173,7 +175,9 @@ impl Subscriptions {
     ) -> self::SubscriptionsCreate {
         self::SubscriptionsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::SubscriptionsCreateParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -239,14 +243,16 @@ impl Subscriptions {
     pub fn export(&self) -> self::SubscriptionsExport {
         self::SubscriptionsExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            product_id: None,
-            status: None,
-            cancel_at_period_end: None,
-            started_after: None,
-            started_before: None,
-            timezone: None,
-            columns: None,
+            params: self::SubscriptionsExportParams {
+                organization_id: None,
+                product_id: None,
+                status: None,
+                cancel_at_period_end: None,
+                started_after: None,
+                started_before: None,
+                timezone: None,
+                columns: None,
+            },
         }
     }
 
@@ -304,7 +310,9 @@ impl Subscriptions {
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsGet {
         self::SubscriptionsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::SubscriptionsGetParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -364,7 +372,9 @@ impl Subscriptions {
     pub fn revoke(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsRevoke {
         self::SubscriptionsRevoke {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::SubscriptionsRevokeParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -431,21 +441,24 @@ impl Subscriptions {
     ) -> self::SubscriptionsUpdate {
         self::SubscriptionsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::SubscriptionsUpdateParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Subscriptions
 ///
 /// `GET /v1/subscriptions/` (operation `subscriptions:list`), made by [`Subscriptions::list`](Subscriptions::list); see there for parameters, errors and an example.
+pub type SubscriptionsList = super::RequestBuilder<SubscriptionsListParams>;
+
+/// The parameters of [`SubscriptionsList`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsList {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsListParams {
     pub(crate) organization_id: Option<types::SubscriptionsListOrganizationId>,
     pub(crate) product_id: Option<types::SubscriptionsListProductId>,
     pub(crate) customer_id: Option<types::SubscriptionsListCustomerId>,
@@ -507,7 +520,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -518,7 +531,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -529,7 +542,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListCustomerId>,
     ) -> Self {
-        self.customer_id = Some(value.into());
+        self.params.customer_id = Some(value.into());
         self
     }
 
@@ -540,7 +553,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = Some(value.into());
+        self.params.external_customer_id = Some(value.into());
         self
     }
 
@@ -551,13 +564,13 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListDiscountId>,
     ) -> Self {
-        self.discount_id = Some(value.into());
+        self.params.discount_id = Some(value.into());
         self
     }
 
     /// Filter by active or inactive subscription.
     pub fn active(mut self, value: impl Into<bool>) -> Self {
-        self.active = Some(value.into());
+        self.params.active = Some(value.into());
         self
     }
 
@@ -565,13 +578,13 @@ impl SubscriptionsList {
     ///
     /// Filter by subscription status.
     pub fn status(mut self, value: impl Into<types::SubscriptionsListStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
     /// Filter by subscriptions that are set to cancel at period end.
     pub fn cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
-        self.cancel_at_period_end = Some(value.into());
+        self.params.cancel_at_period_end = Some(value.into());
         self
     }
 
@@ -582,7 +595,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<types::SubscriptionsListCustomerCancellationReason>,
     ) -> Self {
-        self.customer_cancellation_reason = Some(value.into());
+        self.params.customer_cancellation_reason = Some(value.into());
         self
     }
 
@@ -591,7 +604,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.canceled_at_after = Some(value.into());
+        self.params.canceled_at_after = Some(value.into());
         self
     }
 
@@ -600,7 +613,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.canceled_at_before = Some(value.into());
+        self.params.canceled_at_before = Some(value.into());
         self
     }
 
@@ -609,7 +622,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_after = Some(value.into());
+        self.params.started_after = Some(value.into());
         self
     }
 
@@ -618,7 +631,7 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_before = Some(value.into());
+        self.params.started_before = Some(value.into());
         self
     }
 
@@ -626,7 +639,7 @@ impl SubscriptionsList {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -634,7 +647,7 @@ impl SubscriptionsList {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
 
@@ -645,84 +658,30 @@ impl SubscriptionsList {
         mut self,
         value: impl Into<Vec<types::SubscriptionSortProperty>>,
     ) -> Self {
-        self.sorting = Some(value.into());
+        self.params.sorting = Some(value.into());
         self
     }
 
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, value: impl Into<types::MetadataQuery>) -> Self {
-        self.metadata = Some(value.into());
+        self.params.metadata = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for SubscriptionsList {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for SubscriptionsList {
+impl ::openapi_runtime::Endpoint for SubscriptionsListParams {
     type Output = types::ListResourceSubscription;
     type Error = SubscriptionsListError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -822,27 +781,16 @@ impl ::openapi_runtime::Operation for SubscriptionsList {
     }
 }
 
-impl ::std::future::IntoFuture for SubscriptionsList {
-    type Output = Result<
-        types::ListResourceSubscription,
-        ::openapi_runtime::Error<SubscriptionsListError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Subscription
 ///
 /// `POST /v1/subscriptions/` (operation `subscriptions:create`), made by [`Subscriptions::create`](Subscriptions::create); see there for parameters, errors and an example.
+pub type SubscriptionsCreate = super::RequestBuilder<SubscriptionsCreateParams>;
+
+/// The parameters of [`SubscriptionsCreate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsCreate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsCreateParams {
     pub(crate) body: types::SubscriptionsCreateRequest,
 }
 
@@ -878,53 +826,9 @@ impl ::std::fmt::Display for SubscriptionsCreateError {
 }
 
 impl ::std::error::Error for SubscriptionsCreateError {}
-impl SubscriptionsCreate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SubscriptionsCreate {
+impl ::openapi_runtime::Endpoint for SubscriptionsCreateParams {
     type Output = types::Subscription;
     type Error = SubscriptionsCreateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -948,27 +852,16 @@ impl ::openapi_runtime::Operation for SubscriptionsCreate {
     }
 }
 
-impl ::std::future::IntoFuture for SubscriptionsCreate {
-    type Output = Result<
-        types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsCreateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/subscriptions/export`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/subscriptions/export`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Export Subscriptions
 ///
 /// `GET /v1/subscriptions/export` (operation `subscriptions:export`), made by [`Subscriptions::export`](Subscriptions::export); see there for parameters, errors and an example.
+pub type SubscriptionsExport = super::RequestBuilder<SubscriptionsExportParams>;
+
+/// The parameters of [`SubscriptionsExport`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsExport {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsExportParams {
     pub(crate) organization_id: Option<types::SubscriptionsExportOrganizationId>,
     pub(crate) product_id: Option<types::SubscriptionsExportProductId>,
     pub(crate) status: Option<types::SubscriptionsExportStatus>,
@@ -1019,7 +912,7 @@ impl SubscriptionsExport {
         mut self,
         value: impl Into<types::SubscriptionsExportOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -1030,7 +923,7 @@ impl SubscriptionsExport {
         mut self,
         value: impl Into<types::SubscriptionsExportProductId>,
     ) -> Self {
-        self.product_id = Some(value.into());
+        self.params.product_id = Some(value.into());
         self
     }
 
@@ -1038,13 +931,13 @@ impl SubscriptionsExport {
     ///
     /// Filter by subscription status.
     pub fn status(mut self, value: impl Into<types::SubscriptionsExportStatus>) -> Self {
-        self.status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 
     /// Filter by subscriptions that are set to cancel at period end.
     pub fn cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
-        self.cancel_at_period_end = Some(value.into());
+        self.params.cancel_at_period_end = Some(value.into());
         self
     }
 
@@ -1053,7 +946,7 @@ impl SubscriptionsExport {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_after = Some(value.into());
+        self.params.started_after = Some(value.into());
         self
     }
 
@@ -1062,7 +955,7 @@ impl SubscriptionsExport {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_before = Some(value.into());
+        self.params.started_before = Some(value.into());
         self
     }
 
@@ -1070,7 +963,7 @@ impl SubscriptionsExport {
     ///
     /// Default `"UTC"`.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
+        self.params.timezone = Some(value.into());
         self
     }
 
@@ -1079,56 +972,14 @@ impl SubscriptionsExport {
         mut self,
         value: impl Into<types::SubscriptionsExportColumns>,
     ) -> Self {
-        self.columns = Some(value.into());
+        self.params.columns = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
     }
 }
 
-impl ::openapi_runtime::Operation for SubscriptionsExport {
+impl ::openapi_runtime::Endpoint for SubscriptionsExportParams {
     type Output = String;
     type Error = SubscriptionsExportError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1184,24 +1035,16 @@ impl ::openapi_runtime::Operation for SubscriptionsExport {
     }
 }
 
-impl ::std::future::IntoFuture for SubscriptionsExport {
-    type Output = Result<String, ::openapi_runtime::Error<SubscriptionsExportError>>;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Subscription
 ///
 /// `GET /v1/subscriptions/{id}` (operation `subscriptions:get`), made by [`Subscriptions::get`](Subscriptions::get); see there for parameters, errors and an example.
+pub type SubscriptionsGet = super::RequestBuilder<SubscriptionsGetParams>;
+
+/// The parameters of [`SubscriptionsGet`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsGet {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsGetParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1243,53 +1086,9 @@ impl ::std::fmt::Display for SubscriptionsGetError {
 }
 
 impl ::std::error::Error for SubscriptionsGetError {}
-impl SubscriptionsGet {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SubscriptionsGet {
+impl ::openapi_runtime::Endpoint for SubscriptionsGetParams {
     type Output = types::Subscription;
     type Error = SubscriptionsGetError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1314,27 +1113,16 @@ impl ::openapi_runtime::Operation for SubscriptionsGet {
     }
 }
 
-impl ::std::future::IntoFuture for SubscriptionsGet {
-    type Output = Result<
-        types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsGetError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Revoke Subscription
 ///
 /// `DELETE /v1/subscriptions/{id}` (operation `subscriptions:revoke`), made by [`Subscriptions::revoke`](Subscriptions::revoke); see there for parameters, errors and an example.
+pub type SubscriptionsRevoke = super::RequestBuilder<SubscriptionsRevokeParams>;
+
+/// The parameters of [`SubscriptionsRevoke`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsRevoke {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsRevokeParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1392,53 +1180,9 @@ impl ::std::fmt::Display for SubscriptionsRevokeError {
 }
 
 impl ::std::error::Error for SubscriptionsRevokeError {}
-impl SubscriptionsRevoke {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SubscriptionsRevoke {
+impl ::openapi_runtime::Endpoint for SubscriptionsRevokeParams {
     type Output = types::Subscription;
     type Error = SubscriptionsRevokeError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1465,27 +1209,16 @@ impl ::openapi_runtime::Operation for SubscriptionsRevoke {
     }
 }
 
-impl ::std::future::IntoFuture for SubscriptionsRevoke {
-    type Output = Result<
-        types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsRevokeError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Subscription
 ///
 /// `PATCH /v1/subscriptions/{id}` (operation `subscriptions:update`), made by [`Subscriptions::update`](Subscriptions::update); see there for parameters, errors and an example.
+pub type SubscriptionsUpdate = super::RequestBuilder<SubscriptionsUpdateParams>;
+
+/// The parameters of [`SubscriptionsUpdate`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct SubscriptionsUpdate {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct SubscriptionsUpdateParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::SubscriptionUpdate,
 }
@@ -1550,53 +1283,9 @@ impl ::std::fmt::Display for SubscriptionsUpdateError {
 }
 
 impl ::std::error::Error for SubscriptionsUpdateError {}
-impl SubscriptionsUpdate {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for SubscriptionsUpdate {
+impl ::openapi_runtime::Endpoint for SubscriptionsUpdateParams {
     type Output = types::Subscription;
     type Error = SubscriptionsUpdateError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1622,17 +1311,5 @@ impl ::openapi_runtime::Operation for SubscriptionsUpdate {
             422 => raw.error_json(SubscriptionsUpdateError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for SubscriptionsUpdate {
-    type Output = Result<
-        types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsUpdateError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -77,9 +77,11 @@ impl Webhooks {
     pub fn list_webhook_endpoints(&self) -> self::WebhooksListWebhookEndpoints {
         self::WebhooksListWebhookEndpoints {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: None,
-            page: None,
-            limit: None,
+            params: self::WebhooksListWebhookEndpointsParams {
+                organization_id: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -138,7 +140,9 @@ impl Webhooks {
     ) -> self::WebhooksCreateWebhookEndpoint {
         self::WebhooksCreateWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: body.into(),
+            params: self::WebhooksCreateWebhookEndpointParams {
+                body: body.into(),
+            },
         }
     }
 
@@ -198,7 +202,9 @@ impl Webhooks {
     ) -> self::WebhooksGetWebhookEndpoint {
         self::WebhooksGetWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::WebhooksGetWebhookEndpointParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -257,7 +263,9 @@ impl Webhooks {
     ) -> self::WebhooksDeleteWebhookEndpoint {
         self::WebhooksDeleteWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::WebhooksDeleteWebhookEndpointParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -320,8 +328,10 @@ impl Webhooks {
     ) -> self::WebhooksUpdateWebhookEndpoint {
         self::WebhooksUpdateWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
-            body: body.into(),
+            params: self::WebhooksUpdateWebhookEndpointParams {
+                id: id.into(),
+                body: body.into(),
+            },
         }
     }
 
@@ -381,7 +391,9 @@ impl Webhooks {
     ) -> self::WebhooksResetWebhookEndpointSecret {
         self::WebhooksResetWebhookEndpointSecret {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::WebhooksResetWebhookEndpointSecretParams {
+                id: id.into(),
+            },
         }
     }
 
@@ -456,15 +468,17 @@ impl Webhooks {
     pub fn list_webhook_deliveries(&self) -> self::WebhooksListWebhookDeliveries {
         self::WebhooksListWebhookDeliveries {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            endpoint_id: None,
-            start_timestamp: None,
-            end_timestamp: None,
-            succeeded: None,
-            query: None,
-            http_code_class: None,
-            event_type: None,
-            page: None,
-            limit: None,
+            params: self::WebhooksListWebhookDeliveriesParams {
+                endpoint_id: None,
+                start_timestamp: None,
+                end_timestamp: None,
+                succeeded: None,
+                query: None,
+                http_code_class: None,
+                event_type: None,
+                page: None,
+                limit: None,
+            },
         }
     }
 
@@ -524,20 +538,25 @@ impl Webhooks {
     ) -> self::WebhooksRedeliverWebhookEvent {
         self::WebhooksRedeliverWebhookEvent {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: id.into(),
+            params: self::WebhooksRedeliverWebhookEventParams {
+                id: id.into(),
+            },
         }
     }
 }
 
-/// Request builder for `GET /v1/webhooks/endpoints`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/webhooks/endpoints`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Webhook Endpoints
 ///
 /// `GET /v1/webhooks/endpoints` (operation `webhooks:list_webhook_endpoints`), made by [`Webhooks::list_webhook_endpoints`](Webhooks::list_webhook_endpoints); see there for parameters, errors and an example.
+pub type WebhooksListWebhookEndpoints = super::RequestBuilder<
+    WebhooksListWebhookEndpointsParams,
+>;
+
+/// The parameters of [`WebhooksListWebhookEndpoints`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksListWebhookEndpoints {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksListWebhookEndpointsParams {
     pub(crate) organization_id: Option<
         types::WebhooksListWebhookEndpointsOrganizationId,
     >,
@@ -585,7 +604,7 @@ impl WebhooksListWebhookEndpoints {
         mut self,
         value: impl Into<types::WebhooksListWebhookEndpointsOrganizationId>,
     ) -> Self {
-        self.organization_id = Some(value.into());
+        self.params.organization_id = Some(value.into());
         self
     }
 
@@ -593,7 +612,7 @@ impl WebhooksListWebhookEndpoints {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -601,78 +620,24 @@ impl WebhooksListWebhookEndpoints {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for WebhooksListWebhookEndpoints {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
+impl ::openapi_runtime::Endpoint for WebhooksListWebhookEndpointsParams {
     type Output = types::ListResourceWebhookEndpoint;
     type Error = WebhooksListWebhookEndpointsError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -703,27 +668,18 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
-    type Output = Result<
-        types::ListResourceWebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/webhooks/endpoints`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/webhooks/endpoints`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Create Webhook Endpoint
 ///
 /// `POST /v1/webhooks/endpoints` (operation `webhooks:create_webhook_endpoint`), made by [`Webhooks::create_webhook_endpoint`](Webhooks::create_webhook_endpoint); see there for parameters, errors and an example.
+pub type WebhooksCreateWebhookEndpoint = super::RequestBuilder<
+    WebhooksCreateWebhookEndpointParams,
+>;
+
+/// The parameters of [`WebhooksCreateWebhookEndpoint`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksCreateWebhookEndpoint {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksCreateWebhookEndpointParams {
     pub(crate) body: types::WebhookEndpointCreate,
 }
 
@@ -761,53 +717,9 @@ impl ::std::fmt::Display for WebhooksCreateWebhookEndpointError {
 }
 
 impl ::std::error::Error for WebhooksCreateWebhookEndpointError {}
-impl WebhooksCreateWebhookEndpoint {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksCreateWebhookEndpoint {
+impl ::openapi_runtime::Endpoint for WebhooksCreateWebhookEndpointParams {
     type Output = types::WebhookEndpoint;
     type Error = WebhooksCreateWebhookEndpointError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -833,27 +745,18 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhookEndpoint {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksCreateWebhookEndpoint {
-    type Output = Result<
-        types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Get Webhook Endpoint
 ///
 /// `GET /v1/webhooks/endpoints/{id}` (operation `webhooks:get_webhook_endpoint`), made by [`Webhooks::get_webhook_endpoint`](Webhooks::get_webhook_endpoint); see there for parameters, errors and an example.
+pub type WebhooksGetWebhookEndpoint = super::RequestBuilder<
+    WebhooksGetWebhookEndpointParams,
+>;
+
+/// The parameters of [`WebhooksGetWebhookEndpoint`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksGetWebhookEndpoint {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksGetWebhookEndpointParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -899,53 +802,9 @@ impl ::std::fmt::Display for WebhooksGetWebhookEndpointError {
 }
 
 impl ::std::error::Error for WebhooksGetWebhookEndpointError {}
-impl WebhooksGetWebhookEndpoint {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksGetWebhookEndpoint {
+impl ::openapi_runtime::Endpoint for WebhooksGetWebhookEndpointParams {
     type Output = types::WebhookEndpoint;
     type Error = WebhooksGetWebhookEndpointError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -970,27 +829,18 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookEndpoint {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksGetWebhookEndpoint {
-    type Output = Result<
-        types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `DELETE /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `DELETE /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Delete Webhook Endpoint
 ///
 /// `DELETE /v1/webhooks/endpoints/{id}` (operation `webhooks:delete_webhook_endpoint`), made by [`Webhooks::delete_webhook_endpoint`](Webhooks::delete_webhook_endpoint); see there for parameters, errors and an example.
+pub type WebhooksDeleteWebhookEndpoint = super::RequestBuilder<
+    WebhooksDeleteWebhookEndpointParams,
+>;
+
+/// The parameters of [`WebhooksDeleteWebhookEndpoint`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksDeleteWebhookEndpoint {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksDeleteWebhookEndpointParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1036,53 +886,9 @@ impl ::std::fmt::Display for WebhooksDeleteWebhookEndpointError {
 }
 
 impl ::std::error::Error for WebhooksDeleteWebhookEndpointError {}
-impl WebhooksDeleteWebhookEndpoint {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksDeleteWebhookEndpoint {
+impl ::openapi_runtime::Endpoint for WebhooksDeleteWebhookEndpointParams {
     type Output = ();
     type Error = WebhooksDeleteWebhookEndpointError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
@@ -1109,27 +915,18 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhookEndpoint {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksDeleteWebhookEndpoint {
-    type Output = Result<
-        (),
-        ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Update Webhook Endpoint
 ///
 /// `PATCH /v1/webhooks/endpoints/{id}` (operation `webhooks:update_webhook_endpoint`), made by [`Webhooks::update_webhook_endpoint`](Webhooks::update_webhook_endpoint); see there for parameters, errors and an example.
+pub type WebhooksUpdateWebhookEndpoint = super::RequestBuilder<
+    WebhooksUpdateWebhookEndpointParams,
+>;
+
+/// The parameters of [`WebhooksUpdateWebhookEndpoint`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksUpdateWebhookEndpoint {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksUpdateWebhookEndpointParams {
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: types::WebhookEndpointUpdate,
 }
@@ -1176,53 +973,9 @@ impl ::std::fmt::Display for WebhooksUpdateWebhookEndpointError {
 }
 
 impl ::std::error::Error for WebhooksUpdateWebhookEndpointError {}
-impl WebhooksUpdateWebhookEndpoint {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksUpdateWebhookEndpoint {
+impl ::openapi_runtime::Endpoint for WebhooksUpdateWebhookEndpointParams {
     type Output = types::WebhookEndpoint;
     type Error = WebhooksUpdateWebhookEndpointError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1250,27 +1003,18 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhookEndpoint {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksUpdateWebhookEndpoint {
-    type Output = Result<
-        types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `PATCH /v1/webhooks/endpoints/{id}/secret`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `PATCH /v1/webhooks/endpoints/{id}/secret`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Reset Webhook Endpoint Secret
 ///
 /// `PATCH /v1/webhooks/endpoints/{id}/secret` (operation `webhooks:reset_webhook_endpoint_secret`), made by [`Webhooks::reset_webhook_endpoint_secret`](Webhooks::reset_webhook_endpoint_secret); see there for parameters, errors and an example.
+pub type WebhooksResetWebhookEndpointSecret = super::RequestBuilder<
+    WebhooksResetWebhookEndpointSecretParams,
+>;
+
+/// The parameters of [`WebhooksResetWebhookEndpointSecret`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksResetWebhookEndpointSecret {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksResetWebhookEndpointSecretParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1316,53 +1060,9 @@ impl ::std::fmt::Display for WebhooksResetWebhookEndpointSecretError {
 }
 
 impl ::std::error::Error for WebhooksResetWebhookEndpointSecretError {}
-impl WebhooksResetWebhookEndpointSecret {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksResetWebhookEndpointSecret {
+impl ::openapi_runtime::Endpoint for WebhooksResetWebhookEndpointSecretParams {
     type Output = types::WebhookEndpoint;
     type Error = WebhooksResetWebhookEndpointSecretError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
@@ -1395,27 +1095,18 @@ impl ::openapi_runtime::Operation for WebhooksResetWebhookEndpointSecret {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
-    type Output = Result<
-        types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `GET /v1/webhooks/deliveries`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `GET /v1/webhooks/deliveries`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// List Webhook Deliveries
 ///
 /// `GET /v1/webhooks/deliveries` (operation `webhooks:list_webhook_deliveries`), made by [`Webhooks::list_webhook_deliveries`](Webhooks::list_webhook_deliveries); see there for parameters, errors and an example.
+pub type WebhooksListWebhookDeliveries = super::RequestBuilder<
+    WebhooksListWebhookDeliveriesParams,
+>;
+
+/// The parameters of [`WebhooksListWebhookDeliveries`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksListWebhookDeliveries {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksListWebhookDeliveriesParams {
     pub(crate) endpoint_id: Option<types::WebhooksListWebhookDeliveriesEndpointId>,
     pub(crate) start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     pub(crate) end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -1469,7 +1160,7 @@ impl WebhooksListWebhookDeliveries {
         mut self,
         value: impl Into<types::WebhooksListWebhookDeliveriesEndpointId>,
     ) -> Self {
-        self.endpoint_id = Some(value.into());
+        self.params.endpoint_id = Some(value.into());
         self
     }
 
@@ -1478,7 +1169,7 @@ impl WebhooksListWebhookDeliveries {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.start_timestamp = Some(value.into());
+        self.params.start_timestamp = Some(value.into());
         self
     }
 
@@ -1487,19 +1178,19 @@ impl WebhooksListWebhookDeliveries {
         mut self,
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.end_timestamp = Some(value.into());
+        self.params.end_timestamp = Some(value.into());
         self
     }
 
     /// Filter by delivery success status.
     pub fn succeeded(mut self, value: impl Into<bool>) -> Self {
-        self.succeeded = Some(value.into());
+        self.params.succeeded = Some(value.into());
         self
     }
 
     /// Query to filter webhook deliveries.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        self.params.query = Some(value.into());
         self
     }
 
@@ -1508,7 +1199,7 @@ impl WebhooksListWebhookDeliveries {
         mut self,
         value: impl Into<types::WebhooksListWebhookDeliveriesHttpCodeClass>,
     ) -> Self {
-        self.http_code_class = Some(value.into());
+        self.params.http_code_class = Some(value.into());
         self
     }
 
@@ -1517,7 +1208,7 @@ impl WebhooksListWebhookDeliveries {
         mut self,
         value: impl Into<types::WebhooksListWebhookDeliveriesEventType>,
     ) -> Self {
-        self.event_type = Some(value.into());
+        self.params.event_type = Some(value.into());
         self
     }
 
@@ -1525,7 +1216,7 @@ impl WebhooksListWebhookDeliveries {
     ///
     /// Value greater than 0; default `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
@@ -1533,78 +1224,24 @@ impl WebhooksListWebhookDeliveries {
     ///
     /// Value greater than 0; default `10`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
-    }
-
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-
-    /// Every page from the current one on, fetched lazily, one request per page.
-    #[inline]
-    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
-        ::openapi_runtime::operation::pages(self)
-    }
-
-    /// Every item of every page from the current one on, fetched lazily.
-    #[inline]
-    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
-        ::openapi_runtime::operation::items(self)
     }
 }
 
 impl ::openapi_runtime::Paginated for WebhooksListWebhookDeliveries {
     fn page(&self) -> Option<i64> {
-        self.page
+        self.params.page
     }
 
     fn set_page(&mut self, page: i64) {
-        self.page = Some(page);
+        self.params.page = Some(page);
     }
 }
 
-impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
+impl ::openapi_runtime::Endpoint for WebhooksListWebhookDeliveriesParams {
     type Output = types::ListResourceWebhookDelivery;
     type Error = WebhooksListWebhookDeliveriesError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
@@ -1668,27 +1305,18 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
     }
 }
 
-impl ::std::future::IntoFuture for WebhooksListWebhookDeliveries {
-    type Output = Result<
-        types::ListResourceWebhookDelivery,
-        ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-}
-
-/// Request builder for `POST /v1/webhooks/events/{id}/redeliver`: set optional parameters, then `.send().await` (or just `.await`).
+/// [Request builder](super::RequestBuilder) for `POST /v1/webhooks/events/{id}/redeliver`: set optional parameters, then `.send().await` (or just `.await`).
 ///
 /// Redeliver Webhook Event
 ///
 /// `POST /v1/webhooks/events/{id}/redeliver` (operation `webhooks:redeliver_webhook_event`), made by [`Webhooks::redeliver_webhook_event`](Webhooks::redeliver_webhook_event); see there for parameters, errors and an example.
+pub type WebhooksRedeliverWebhookEvent = super::RequestBuilder<
+    WebhooksRedeliverWebhookEventParams,
+>;
+
+/// The parameters of [`WebhooksRedeliverWebhookEvent`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-pub struct WebhooksRedeliverWebhookEvent {
-    pub(crate) call: ::openapi_runtime::Call,
+pub struct WebhooksRedeliverWebhookEventParams {
     pub(crate) id: ::uuid::Uuid,
 }
 
@@ -1734,53 +1362,9 @@ impl ::std::fmt::Display for WebhooksRedeliverWebhookEventError {
 }
 
 impl ::std::error::Error for WebhooksRedeliverWebhookEventError {}
-impl WebhooksRedeliverWebhookEvent {
-    /// Time limit for each attempt of this call (overrides the client's).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.call.set_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for this call (overrides the client's).
-    pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.call.set_retry(policy);
-        self
-    }
-
-    /// Time limit for the whole call: every attempt and every wait between them.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.call.set_deadline(deadline);
-        self
-    }
-
-    /// Sends this header too (an `Idempotency-Key`, which also lets
-    /// 502/503/504 and connection failures be retried); an invalid
-    /// name or value fails the call with `Error::Request`.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.add_header(name, value);
-        self
-    }
-
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
-        ::openapi_runtime::BodyFuture::new(self)
-    }
-
-    /// Sends the request and returns the decoded body with the status and headers.
-    #[inline]
-    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
-        ::openapi_runtime::ResponseFuture::new(self)
-    }
-}
-
-impl ::openapi_runtime::Operation for WebhooksRedeliverWebhookEvent {
+impl ::openapi_runtime::Endpoint for WebhooksRedeliverWebhookEventParams {
     type Output = ::serde_json::Value;
     type Error = WebhooksRedeliverWebhookEventError;
-    fn call(&self) -> &::openapi_runtime::Call {
-        &self.call
-    }
-
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
@@ -1808,17 +1392,5 @@ impl ::openapi_runtime::Operation for WebhooksRedeliverWebhookEvent {
             }
             _ => raw.unexpected(),
         }
-    }
-}
-
-impl ::std::future::IntoFuture for WebhooksRedeliverWebhookEvent {
-    type Output = Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
-    >;
-    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        ::openapi_runtime::BodyFuture::new(self)
     }
 }

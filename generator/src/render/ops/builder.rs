@@ -1,9 +1,14 @@
-//! One request builder per operation: the builder struct (required
-//! parameters as fields, optional ones with setters), its documented-error
-//! enum, and its `Operation` impl: the request it describes and the status ->
-//! decode table. Sending, retries, time-outs and pagination are the runtime's;
-//! the builder's own methods only hand it over, marked `#[inline]` so their
-//! code is generated where a program calls them.
+//! One request builder per operation, and the generic builder they all are.
+//!
+//! Per operation only what differs: its parameters struct (required ones as
+//! fields, optional ones with setters on the builder), its documented-error
+//! enum, and its `Endpoint` impl (the request it describes and the status ->
+//! decode table); the builder is `RequestBuilder<ItsParams>`, named by a type
+//! alias. `RequestBuilder` (once per API, [`OpsRender::request_builder`])
+//! holds the per-call settings and sends: its methods (`timeout`, `send`,
+//! `pages`, `.await`, ...) are generic, so their code is generated where a
+//! program calls them. Sending, retries, time-outs and pagination are the
+//! runtime's.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +48,7 @@ impl<'a> OpsRender<'a> {
         let rt = &self.runtime;
         let name = ident(builder);
         let error_name = ident(&format!("{builder}Error"));
+        let params_name = ident(&format!("{builder}Params"));
         let fields = self.builder_fields(op);
 
         // Struct fields and setters.
@@ -67,7 +73,7 @@ impl<'a> OpsRender<'a> {
                 setters.push(quote! {
                     #( #[doc = #doc] )*
                     pub fn #n(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                        self.#n = ::std::option::Option::Some(value.into());
+                        self.params.#n = ::std::option::Option::Some(value.into());
                         self
                     }
                 });
@@ -82,7 +88,7 @@ impl<'a> OpsRender<'a> {
                 setters.push(quote! {
                     /// The request body.
                     pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                        self.body = ::std::option::Option::Some(value.into());
+                        self.params.body = ::std::option::Option::Some(value.into());
                         self
                     }
                 });
@@ -265,29 +271,41 @@ impl<'a> OpsRender<'a> {
             }
         });
 
-        let pagination = op
+        let paginated = op
             .pagination
             .as_ref()
             .and_then(|p| self.pagination(&name, p, &fields, cfg));
-        let (page_methods, paginated) = pagination.unzip();
         let doc = self.op_summary(op);
         let error_doc = format!(
             " Documented error responses of `{} {}`.",
             op.method, op.path
         );
         let builder_doc = format!(
-            " Request builder for `{} {}`: set optional parameters, then `.send().await` (or just `.await`).",
+            " [Request builder](super::RequestBuilder) for `{} {}`: set optional parameters, then `.send().await` (or just `.await`).",
             op.method, op.path
         );
+        let params_doc = format!(" The parameters of [`{builder}`].");
+        let setters_impl = (!setters.is_empty() || alternate.is_some()).then(|| {
+            quote! {
+                #cfg
+                impl #name {
+                    #( #setters )*
+
+                    #alternate
+                }
+            }
+        });
         Ok(quote! {
             #[doc = #builder_doc]
             #[doc = ""]
             #( #[doc = #doc] )*
             #cfg
+            pub type #name = super::RequestBuilder<#params_name>;
+
+            #[doc = #params_doc]
+            #cfg
             #[derive(Debug, Clone)]
-            #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
-            pub struct #name {
-                pub(crate) call: #rt::Call,
+            pub struct #params_name {
                 #( pub(crate) #struct_fields )*
             }
 
@@ -301,63 +319,14 @@ impl<'a> OpsRender<'a> {
 
             #error_impls
 
-            #cfg
-            impl #name {
-                #( #setters )*
-
-                /// Time limit for each attempt of this call (overrides the client's).
-                pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                    self.call.set_timeout(timeout);
-                    self
-                }
-
-                /// Retry policy for this call (overrides the client's).
-                pub fn retry(mut self, policy: #rt::RetryPolicy) -> Self {
-                    self.call.set_retry(policy);
-                    self
-                }
-
-                /// Time limit for the whole call: every attempt and every wait between them.
-                pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-                    self.call.set_deadline(deadline);
-                    self
-                }
-
-                /// Sends this header too (an `Idempotency-Key`, which also lets
-                /// 502/503/504 and connection failures be retried); an invalid
-                /// name or value fails the call with `Error::Request`.
-                pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.call.add_header(name, value);
-                    self
-                }
-
-                /// Sends the request and returns the decoded body.
-                #[inline]
-                pub fn send(self) -> #rt::BodyFuture<Self> {
-                    #rt::BodyFuture::new(self)
-                }
-
-                /// Sends the request and returns the decoded body with the status and headers.
-                #[inline]
-                pub fn send_with_response(self) -> #rt::ResponseFuture<Self> {
-                    #rt::ResponseFuture::new(self)
-                }
-
-                #page_methods
-
-                #alternate
-            }
+            #setters_impl
 
             #paginated
 
             #cfg
-            impl #rt::Operation for #name {
+            impl #rt::Endpoint for #params_name {
                 type Output = #ok_ty;
                 type Error = #error_name;
-
-                fn call(&self) -> &#rt::Call {
-                    &self.call
-                }
 
                 #[inline]
                 fn request(&self) -> #rt::Request {
@@ -376,17 +345,6 @@ impl<'a> OpsRender<'a> {
                 }
 
                 #streamed
-            }
-
-            #cfg
-            impl ::std::future::IntoFuture for #name {
-                type Output = ::std::result::Result<#ok_ty, #rt::Error<#error_name>>;
-                type IntoFuture = #rt::BodyFuture<Self>;
-
-                #[inline]
-                fn into_future(self) -> Self::IntoFuture {
-                    #rt::BodyFuture::new(self)
-                }
             }
         })
     }
@@ -508,14 +466,131 @@ impl<'a> OpsRender<'a> {
         }
     }
 
-    /// For a paginated list: `pages()`/`stream()`, and the `Paginated` impl.
+    /// The one generic request builder of the API's operations (in
+    /// `operations/mod.rs`): the per-call settings and sending, said once.
+    pub(super) fn request_builder(&self) -> TokenStream {
+        let rt = &self.runtime;
+        quote! {
+            /// A request builder: one operation's parameters (`P`) and this
+            /// call's settings. Each operation's builder is one of these
+            /// under its own name (`pub type CustomersList =
+            /// RequestBuilder<CustomersListParams>`-style aliases); set optional
+            /// parameters by name, then `.send().await` (or just `.await`).
+            #[derive(Debug, Clone)]
+            #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+            pub struct RequestBuilder<P> {
+                pub(crate) call: #rt::Call,
+                pub(crate) params: P,
+            }
+
+            impl<P> RequestBuilder<P> {
+                /// Time limit for each attempt of this call (overrides the client's).
+                pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    self.call.set_timeout(timeout);
+                    self
+                }
+
+                /// Retry policy for this call (overrides the client's).
+                pub fn retry(mut self, policy: #rt::RetryPolicy) -> Self {
+                    self.call.set_retry(policy);
+                    self
+                }
+
+                /// Time limit for the whole call: every attempt and every wait between them.
+                pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                    self.call.set_deadline(deadline);
+                    self
+                }
+
+                /// Sends this header too (an `Idempotency-Key`, which also lets
+                /// 502/503/504 and connection failures be retried); an invalid
+                /// name or value fails the call with `Error::Request`.
+                pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.call.add_header(name, value);
+                    self
+                }
+            }
+
+            impl<P: #rt::Endpoint> RequestBuilder<P> {
+                /// Sends the request and returns the decoded body.
+                pub fn send(self) -> #rt::BodyFuture<Self> {
+                    #rt::BodyFuture::new(self)
+                }
+
+                /// Sends the request and returns the decoded body with the status and headers.
+                pub fn send_with_response(self) -> #rt::ResponseFuture<Self> {
+                    #rt::ResponseFuture::new(self)
+                }
+            }
+
+            impl<P> RequestBuilder<P>
+            where
+                Self: #rt::Paginated,
+                <Self as #rt::Operation>::Output: ::std::marker::Send + 'static,
+                <<Self as #rt::Operation>::Output as #rt::Page>::Item: ::std::marker::Send + 'static,
+                <Self as #rt::Operation>::Error: ::std::marker::Send + 'static,
+            {
+                /// Every page from the current one on, fetched lazily, one request per page.
+                pub fn pages(self) -> #rt::PageStream<Self> {
+                    #rt::operation::pages(self)
+                }
+
+                /// Every item of every page from the current one on, fetched lazily.
+                pub fn stream(self) -> #rt::ItemStream<Self> {
+                    #rt::operation::items(self)
+                }
+            }
+
+            impl<P: #rt::Endpoint> #rt::Operation for RequestBuilder<P> {
+                type Output = P::Output;
+                type Error = P::Error;
+                const STREAMED: bool = P::STREAMED;
+
+                fn call(&self) -> &#rt::Call {
+                    &self.call
+                }
+
+                #[inline]
+                fn request(&self) -> #rt::Request {
+                    self.params.request()
+                }
+
+                #[inline]
+                fn decode(
+                    raw: #rt::RawResponse,
+                ) -> ::std::result::Result<#rt::Response<P::Output>, #rt::Error<P::Error>> {
+                    P::decode(raw)
+                }
+
+                #[inline]
+                fn decode_live(
+                    raw: #rt::RawResponse,
+                    body: #rt::LiveBody,
+                ) -> ::std::result::Result<#rt::Response<P::Output>, #rt::Error<P::Error>> {
+                    P::decode_live(raw, body)
+                }
+            }
+
+            impl<P: #rt::Endpoint> ::std::future::IntoFuture for RequestBuilder<P> {
+                type Output = ::std::result::Result<P::Output, #rt::Error<P::Error>>;
+                type IntoFuture = #rt::BodyFuture<Self>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    #rt::BodyFuture::new(self)
+                }
+            }
+        }
+    }
+
+    /// For a paginated list, the `Paginated` impl (which parameter is the
+    /// page; `pages()`/`stream()` are the generic builder's).
     fn pagination(
         &self,
         name: &proc_macro2::Ident,
         p: &PageInfo,
         fields: &[(String, &Param, bool)],
         cfg: &TokenStream,
-    ) -> Option<(TokenStream, TokenStream)> {
+    ) -> Option<TokenStream> {
         let rt = &self.runtime;
         let (fname, _, required) = fields
             .iter()
@@ -528,22 +603,9 @@ impl<'a> OpsRender<'a> {
             )
         } else {
             (
-                quote! { self.#n },
-                quote! { self.#n = ::std::option::Option::Some(page); },
+                quote! { self.params.#n },
+                quote! { self.params.#n = ::std::option::Option::Some(page); },
             )
-        };
-        let methods = quote! {
-            /// Every page from the current one on, fetched lazily, one request per page.
-            #[inline]
-            pub fn pages(self) -> #rt::PageStream<Self> {
-                #rt::operation::pages(self)
-            }
-
-            /// Every item of every page from the current one on, fetched lazily.
-            #[inline]
-            pub fn stream(self) -> #rt::ItemStream<Self> {
-                #rt::operation::items(self)
-            }
         };
         let paginated = quote! {
             #cfg
@@ -557,7 +619,7 @@ impl<'a> OpsRender<'a> {
                 }
             }
         };
-        Some((methods, paginated))
+        Some(paginated)
     }
 
     /// `impl Page` for each paginated list response, gated on the groups of

@@ -107,6 +107,7 @@ impl<'a> OpsRender<'a> {
         let method = ident(&op.rust_name);
         let builder_name = builder;
         let builder = ident(builder);
+        let params = ident(&format!("{builder}Params"));
         let fields = self.builder_fields(op);
         let mut args = Vec::new();
         let mut inits = Vec::new();
@@ -140,7 +141,9 @@ impl<'a> OpsRender<'a> {
             pub fn #method(&self, #( #args ),* ) -> #module::#builder {
                 #module::#builder {
                     call: #rt::Call::new(#client.clone()),
-                    #( #inits, )*
+                    params: #module::#params {
+                        #( #inits, )*
+                    },
                 }
             }
         }

@@ -149,7 +149,8 @@ pub struct OpsRender<'a> {
 }
 
 /// The struct names of every group (by group path) and of every operation's
-/// request builder (in operation order; its error enum adds `Error`): groups
+/// request builder (in operation order; its error enum adds `Error`, its
+/// parameters struct `Params`, names no later item gets): groups
 /// and operations share one scope per top-level file, claimed in document
 /// order. The surface records them, so a renamed builder is a reported change.
 pub fn item_names(api: &Api) -> (BTreeMap<Vec<String>, String>, Vec<String>) {
@@ -167,7 +168,11 @@ pub fn item_names(api: &Api) -> (BTreeMap<Vec<String>, String>, Vec<String>) {
         }
         let mut full = op.groups.clone();
         full.push(op.rust_name.trim_start_matches("r#").to_owned());
-        op_names.push(scope.claim(camel(&full)));
+        let name = scope.claim(camel(&full));
+        // Its error enum and parameters struct are named after it.
+        scope.claim_exact(&format!("{name}Error"));
+        scope.claim_exact(&format!("{name}Params"));
+        op_names.push(name);
     }
     (item_names, op_names)
 }
@@ -290,9 +295,11 @@ impl<'a> OpsRender<'a> {
             mods.push(quote! { #cfg pub mod #m; });
         }
         let pages = self.page_impls();
+        let request_builder = self.request_builder();
         let ops_mod = quote! {
             //! Request builders and error types of every operation, by group.
             #( #mods )*
+            #request_builder
             #( #pages )*
         };
         files.push(("operations/mod.rs".into(), ops_mod));
