@@ -6,7 +6,8 @@
 //! # Getting started
 //!
 //! Build a [`Client`] once and share it (it is cheap to clone); every operation is a method
-//! on a group of the client, and `.await` sends it:
+//! on a group of the client, and `.await` sends it for the decoded body (`.send_with_response()`
+//! also gives the status and headers):
 //! ```no_run
 //! use api_clients::polar::{Client, Server};
 //! # fn example() -> Result<(), Box<dyn std::error::Error>> {

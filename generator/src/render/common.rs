@@ -31,6 +31,49 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// `use #path as #name;` when `items` name `name` as a path's first segment
+/// (`name::X`, in code or in a doc link), so a file spells a long path once.
+/// Allowed to go unused when some items are gated narrower than the file:
+/// with their feature off the import may have no user.
+pub fn import_once(
+    items: &TokenStream,
+    path: TokenStream,
+    name: &str,
+    gated_within: bool,
+) -> TokenStream {
+    if !mentions_path(items.clone(), name) {
+        return TokenStream::new();
+    }
+    let alias = ident(name);
+    let last = path.clone().into_iter().last().map(|t| t.to_string());
+    let as_alias = (last.as_deref() != Some(name)).then(|| quote! { as #alias });
+    let allow = gated_within.then(|| quote! { #[allow(unused_imports)] });
+    quote! { #allow use #path #as_alias; }
+}
+
+/// Whether `stream` names `name` as a path's first segment (`name::X`), in
+/// code or in a doc link (`](name::X)`).
+fn mentions_path(stream: TokenStream, name: &str) -> bool {
+    let link = format!("]({name}::");
+    let mut prev = false;
+    for tree in stream {
+        let hit = match &tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                prev = i == name;
+                continue;
+            }
+            proc_macro2::TokenTree::Punct(p) => prev && p.as_char() == ':',
+            proc_macro2::TokenTree::Group(g) => mentions_path(g.stream(), name),
+            proc_macro2::TokenTree::Literal(l) => l.to_string().contains(&link),
+        };
+        if hit {
+            return true;
+        }
+        prev = false;
+    }
+    false
+}
+
 /// `#[doc]` attributes, one per line.
 pub fn doc_attrs(lines: Vec<String>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }

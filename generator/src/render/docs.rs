@@ -311,6 +311,16 @@ fn list_marker_width(s: &str) -> Option<usize> {
 
 /// The doc lines for an item; `fallback` when the spec says nothing.
 pub fn lines(docs: &Docs, fallback: &str, links: Links<'_>) -> Vec<String> {
+    let out = spec_lines(docs, links);
+    if out.is_empty() {
+        return prefix(vec![fallback.to_owned()]);
+    }
+    out
+}
+
+/// What the spec says of an item (title, description, then notes such as
+/// bounds and defaults), as doc lines; none when it says nothing.
+pub fn spec_lines(docs: &Docs, links: Links<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let para = |block: Vec<String>, out: &mut Vec<String>| {
         if block.is_empty() {
@@ -326,9 +336,6 @@ pub fn lines(docs: &Docs, fallback: &str, links: Links<'_>) -> Vec<String> {
     }
     if let Some(d) = &docs.description {
         para(clean_markdown(d, links), &mut out);
-    }
-    if out.is_empty() {
-        out.push(fallback.to_owned());
     }
     if !docs.notes.is_empty() {
         let notes = docs.notes.join("; ");

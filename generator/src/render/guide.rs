@@ -33,7 +33,8 @@ pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
     let mut start = vec![
         "Build a [`Client`] once and share it (it is cheap to clone); every operation is a method"
             .to_owned(),
-        "on a group of the client, and `.await` sends it:".to_owned(),
+        "on a group of the client, and `.await` sends it for the decoded body (`.send_with_response()`".to_owned(),
+        "also gives the status and headers):".to_owned(),
         String::new(),
     ];
     if let Some(path) = path {

@@ -261,16 +261,18 @@ fn type_module(
     module: &str,
     ids: &[usize],
 ) -> Result<(String, TokenStream)> {
+    // Each file imports the runtime once, as `rt`.
     let ctx = Ctx {
         api,
         module,
-        runtime: runtime.clone(),
+        runtime: quote! { rt },
         types_path: quote! { super },
         links: docs::Links {
             base: options.docs_url.as_deref(),
         },
     };
     let mut items = Vec::new();
+    let mut gated_within = false;
     for &i in ids {
         let id = TypeId(i);
         let derives = shared.derives.get(i).map_or(&[][..], Vec::as_slice);
@@ -279,7 +281,10 @@ fn type_module(
             tokens = tokens.chain(ctx.server_message(id));
         }
         match features.cfg_type_within(TypeId(i), module) {
-            Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
+            Some(cfg) => {
+                gated_within = true;
+                items.push(with_attr(&cfg, tokens, module)?);
+            }
             None => items.push(tokens),
         }
     }
@@ -288,10 +293,9 @@ fn type_module(
         .first()
         .map_or("", |&i| api.ty(TypeId(i)).origin.as_str());
     let doc = format!(" Types of `{origin}`.");
-    Ok((
-        path,
-        quote! { #![doc = #doc] }.chain(items.into_iter().collect()),
-    ))
+    let items: TokenStream = items.into_iter().collect();
+    let import = common::import_once(&items, runtime.clone(), "rt", gated_within);
+    Ok((path, quote! { #![doc = #doc] #import }.chain(items)))
 }
 
 /// Every file but the type modules.

@@ -52,9 +52,9 @@ fn decode_impls(ctx: &Ctx<'_>, name: &Ident, body: TokenStream) -> TokenStream {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::deserialize(deserializer)
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::de::deserialize(d)
             }
         }
     }
@@ -149,9 +149,9 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
     let required = indices(|r| matches!(r, (Read::Required, _)));
     let nullable = indices(|r| matches!(r, (Read::Option, Presence::RequiredNullable)));
     let required = (!required.is_empty())
-        .then(|| quote! { const REQUIRED: &'static [usize] = &[ #( #required ),* ]; });
+        .then(|| quote! { const REQUIRED: &[usize] = &[ #( #required ),* ]; });
     let nullable = (!nullable.is_empty())
-        .then(|| quote! { const NULLABLE: &'static [usize] = &[ #( #nullable ),* ]; });
+        .then(|| quote! { const NULLABLE: &[usize] = &[ #( #nullable ),* ]; });
     // `build`: every slot moved out at once (`v0`, `v1`, ...: no field name
     // can shadow `rest`), the required ones' values taken out of their
     // `Option`s together, the others moved into place as they are.
@@ -189,14 +189,14 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         Some(t) => {
             let t = ctx.ty(t);
             (
-                quote! { #rt::ser::fields_and_rest(serializer, #wire_names, #writes, &self.additional_properties) },
+                quote! { #rt::ser::fields_and_rest(s, #wire_names, #writes, &self.additional_properties) },
                 quote! { ::std::collections::BTreeMap<::std::string::String, #t> },
                 quote! { rest },
                 quote! { additional_properties: rest },
             )
         }
         None => (
-            quote! { #rt::ser::fields(serializer, #wire_names, #writes) },
+            quote! { #rt::ser::fields(s, #wire_names, #writes) },
             quote! { #rt::de::Ignored },
             quote! { _ },
             quote! {},
@@ -216,8 +216,8 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         .then(|| quote! { #[allow(deprecated)] });
     quote! {
         #allow
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #write
             }
         }
@@ -226,8 +226,8 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
 
         #allow
         impl #rt::de::Object for #name {
-            const NAME: &'static str = #type_name;
-            const WIRE_NAMES: &'static [&'static str] = &[ #( #wires ),* ];
+            const NAME: &str = #type_name;
+            const WIRE_NAMES: &[&str] = &[ #( #wires ),* ];
             #required
             #nullable
             type Fields = #reads;
@@ -248,29 +248,29 @@ pub fn enumeration(ctx: &Ctx<'_>, name: &Ident, e: &Enumeration) -> TokenStream 
         Scalar::Integer => {
             let known = e.variants.iter().map(|v| int_literal(&v.wire_name));
             (
-                quote! { serializer.serialize_i64(self.value()) },
+                quote! { s.serialize_i64(self.value()) },
                 quote! { ::std::result::Result::Ok(Self::from(#rt::de::int_enum(r, &[ #( #known ),* ])?)) },
             )
         }
         Scalar::Number => {
             let known = e.variants.iter().map(|v| float_literal(&v.wire_name));
             (
-                quote! { serializer.serialize_f64(self.value()) },
+                quote! { s.serialize_f64(self.value()) },
                 quote! { ::std::result::Result::Ok(Self::from(#rt::de::number_enum(r, &[ #( #known ),* ])?)) },
             )
         }
         Scalar::String | Scalar::Boolean => {
             let known = e.variants.iter().map(|v| &v.wire_name);
             (
-                quote! { serializer.serialize_str(self.as_str()) },
+                quote! { s.serialize_str(self.as_str()) },
                 quote! { ::std::result::Result::Ok(Self::from(&*#rt::de::string_enum(r, &[ #( #known ),* ])?)) },
             )
         }
     };
     let decode = decode_impls(ctx, name, read);
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #write
             }
         }
@@ -305,27 +305,27 @@ pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
     let v = ident(&c.rust_name);
     let (write, read) = match c.scalar {
         Scalar::String => (
-            quote! { serializer.serialize_str(#wire) },
+            quote! { s.serialize_str(#wire) },
             quote! { #rt::de::constant(r, #wire) },
         ),
         Scalar::Integer => {
             let n = int_literal(wire);
             (
-                quote! { serializer.serialize_i64(#n) },
+                quote! { s.serialize_i64(#n) },
                 quote! { #rt::de::literal(r, #rt::de::Literal::Int(#n)) },
             )
         }
         Scalar::Number => {
             let n = float_literal(wire);
             (
-                quote! { serializer.serialize_f64(#n) },
+                quote! { s.serialize_f64(#n) },
                 quote! { #rt::de::literal(r, #rt::de::Literal::Number(#n)) },
             )
         }
         Scalar::Boolean => {
             let b = bool_literal(wire);
             (
-                quote! { serializer.serialize_bool(#b) },
+                quote! { s.serialize_bool(#b) },
                 quote! { #rt::de::literal(r, #rt::de::Literal::Bool(#b)) },
             )
         }
@@ -336,8 +336,8 @@ pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
         quote! { #read?; ::std::result::Result::Ok(Self::#v) },
     );
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #write
             }
         }
@@ -355,9 +355,9 @@ pub fn newtype(ctx: &Ctx<'_>, name: &Ident) -> TokenStream {
         quote! { ::std::result::Result::Ok(Self(#rt::json::Decode::decode(r)?)) },
     );
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::serde::Serialize::serialize(&self.0, serializer)
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&self.0, s)
             }
         }
 
@@ -379,7 +379,7 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
         .iter()
         .map(|v| ident(&v.rust_name))
         .chain(keeps_unknown.then(|| ident("Unknown")))
-        .map(|v| quote! { Self::#v(value) => ::serde::Serialize::serialize(value, serializer), });
+        .map(|v| quote! { Self::#v(value) => serde::Serialize::serialize(value, s), });
     // What a value matching no known variant becomes.
     let any = u.variants.iter().find(|v| v.ty == TypeRef::Any);
     let fallback = match any {
@@ -504,8 +504,8 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
         },
     );
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     #( #write_arms )*
                 }

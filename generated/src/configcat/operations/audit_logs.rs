@@ -44,8 +44,6 @@ impl AuditLogs {
     ///
     /// - `200`: list of [`AuditLogItemModel`](types::AuditLogItemModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetAuditlogsError`]:
@@ -54,15 +52,11 @@ impl AuditLogs {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -122,8 +116,6 @@ impl AuditLogs {
     ///
     /// - `200`: [`AuditLogItemModelPagedList`](types::AuditLogItemModelPagedList).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetAuditlogsV2Error`]:
@@ -132,15 +124,11 @@ impl AuditLogs {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -189,8 +177,6 @@ impl AuditLogs {
     ///
     /// - `200`: list of [`DeletedSettingModel`](types::DeletedSettingModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetDeletedSettingsError`]:
@@ -199,15 +185,11 @@ impl AuditLogs {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -265,8 +247,6 @@ impl AuditLogs {
     ///
     /// - `200`: list of [`AuditLogItemModel`](types::AuditLogItemModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetOrganizationAuditlogsError`]:
@@ -275,15 +255,11 @@ impl AuditLogs {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -345,8 +321,6 @@ impl AuditLogs {
     ///
     /// - `200`: [`AuditLogItemModelPagedList`](types::AuditLogItemModelPagedList).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetOrganizationAuditlogsV2Error`]:
@@ -355,15 +329,11 @@ impl AuditLogs {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

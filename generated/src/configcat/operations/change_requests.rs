@@ -29,8 +29,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestError`]:
@@ -39,15 +37,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -89,8 +83,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When the update was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestError`]:
@@ -99,15 +91,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -163,8 +151,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestsModel`](types::ChangeRequestsModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestsError`]:
@@ -173,15 +159,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -236,8 +218,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestProposedChangesModel`](types::ChangeRequestProposedChangesModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestProposedChangesError`]:
@@ -246,15 +226,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -302,8 +278,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When the update was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestProposedChangesError`]:
@@ -312,15 +286,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -367,8 +337,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestCommentModel`](types::ChangeRequestCommentModel). When adding the comment was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsAddChangeRequestCommentError`]:
@@ -377,15 +345,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -430,8 +394,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When applying the Change Request was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsApplyChangeRequestError`]:
@@ -440,15 +402,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -489,8 +447,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When the approval was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsApproveChangeRequestError`]:
@@ -499,15 +455,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -548,8 +500,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When claiming ownership was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsClaimChangeRequestOwnershipError`]:
@@ -558,15 +508,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -608,8 +554,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When closing the Change Request was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsCloseChangeRequestError`]:
@@ -618,15 +562,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -669,8 +609,6 @@ impl ChangeRequests {
     ///
     /// - `201`: [`ChangeRequestModel`](types::ChangeRequestModel). When the creation was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsCreateChangeRequestError`]:
@@ -679,15 +617,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -734,8 +668,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When removing the approval was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsRemoveChangeRequestApprovalError`]:
@@ -744,15 +676,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -796,8 +724,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When the conflict resolution was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsResolveChangeRequestSettingConflictsError`]:
@@ -806,15 +732,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -863,8 +785,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestCommentModel`](types::ChangeRequestCommentModel). When updating the comment was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestCommentError`]:
@@ -873,15 +793,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -926,8 +842,6 @@ impl ChangeRequests {
     ///
     /// - `204`: no body. When deleting the comment was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsDeleteChangeRequestCommentError`]:
@@ -936,15 +850,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -986,8 +896,6 @@ impl ChangeRequests {
     ///
     /// - `200`: [`ChangeRequestModel`](types::ChangeRequestModel). When the delete was successful.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsDeleteChangeRequestProposedChangeError`]:
@@ -996,15 +904,11 @@ impl ChangeRequests {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

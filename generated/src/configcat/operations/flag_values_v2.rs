@@ -42,8 +42,6 @@ impl FlagValuesV2 {
     ///
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel). When everything is ok, the setting value data returned.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2GetSettingValueV2Error`]:
@@ -52,15 +50,11 @@ impl FlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -165,8 +159,6 @@ impl FlagValuesV2 {
     ///
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2ReplaceSettingValueV2Error`]:
@@ -175,15 +167,11 @@ impl FlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -317,8 +305,6 @@ impl FlagValuesV2 {
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel). When the patch was successful.
     /// - `204`: no body. When no change applied on the resource.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2UpdateSettingValueV2Error`]:
@@ -327,15 +313,11 @@ impl FlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -399,8 +381,6 @@ impl FlagValuesV2 {
     ///
     /// - `200`: [`ConfigSettingFormulasModel`](types::ConfigSettingFormulasModel). When everything is ok, the setting values returned.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2GetSettingValuesV2Error`]:
@@ -409,15 +389,11 @@ impl FlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -540,8 +516,6 @@ impl FlagValuesV2 {
     ///
     /// - `200`: [`ConfigSettingFormulasModel`](types::ConfigSettingFormulasModel). When everything is ok, the updated setting values returned.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2PostSettingValuesV2Error`]:
@@ -550,15 +524,11 @@ impl FlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

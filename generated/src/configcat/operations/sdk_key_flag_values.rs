@@ -43,8 +43,6 @@ impl SdkKeyFlagValues {
     ///
     /// - `200`: [`SettingValueModel`](types::SettingValueModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesGetSettingValueBySdkkeyError`]:
@@ -53,15 +51,11 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -149,8 +143,6 @@ impl SdkKeyFlagValues {
     ///
     /// - `200`: [`SettingValueModel`](types::SettingValueModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesReplaceSettingValueBySdkkeyError`]:
@@ -159,15 +151,11 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -275,8 +263,6 @@ impl SdkKeyFlagValues {
     /// - `200`: [`SettingValueModel`](types::SettingValueModel).
     /// - `204`: no body. When no change applied on the resource.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesUpdateSettingValueBySdkkeyError`]:
@@ -285,15 +271,11 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

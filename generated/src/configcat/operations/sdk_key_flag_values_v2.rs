@@ -45,8 +45,6 @@ impl SdkKeyFlagValuesV2 {
     ///
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error`]:
@@ -55,15 +53,11 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -166,8 +160,6 @@ impl SdkKeyFlagValuesV2 {
     ///
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel).
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error`]:
@@ -176,15 +168,11 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -316,8 +304,6 @@ impl SdkKeyFlagValuesV2 {
     /// - `200`: [`SettingFormulaModel`](types::SettingFormulaModel).
     /// - `204`: no body. When no change applied on the resource.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error`]:
@@ -326,15 +312,11 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    /// `Basic` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

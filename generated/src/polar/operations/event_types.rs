@@ -25,7 +25,6 @@ impl EventTypes {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`EventTypesList`]:
     ///
     /// - `organization_id`: [`EventTypesListOrganizationId`](types::EventTypesListOrganizationId), query. Filter by organization ID.
@@ -43,25 +42,17 @@ impl EventTypes {
     ///
     /// - `200`: [`ListResourceEventTypeWithStats`](types::ListResourceEventTypeWithStats). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`EventTypesListError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -118,8 +109,6 @@ impl EventTypes {
     ///
     /// - `200`: [`EventType`](types::EventType). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`EventTypesUpdateError`]:
@@ -127,17 +116,11 @@ impl EventTypes {
     /// - `404` `NotFound`: Not Found
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

@@ -25,7 +25,6 @@ impl Files {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`FilesList`]:
     ///
     /// - `organization_id`: [`FilesListOrganizationId`](types::FilesListOrganizationId), query. Filter by organization ID.
@@ -37,25 +36,17 @@ impl Files {
     ///
     /// - `200`: [`ListResourceFileRead`](types::ListResourceFileRead). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FilesListError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -105,25 +96,17 @@ impl Files {
     ///
     /// - `201`: [`FileUpload`](types::FileUpload). File created.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FilesCreateError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -165,8 +148,6 @@ impl Files {
     ///
     /// - `200`: [`FileRead`](types::FileRead). File upload completed.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FilesUploadedError`]:
@@ -175,17 +156,11 @@ impl Files {
     /// - `404` `NotFound`: File not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -232,8 +207,6 @@ impl Files {
     ///
     /// - `204`: no body. File deleted.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FilesDeleteError`]:
@@ -242,17 +215,11 @@ impl Files {
     /// - `404` `NotFound`: File not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -293,8 +260,6 @@ impl Files {
     ///
     /// - `200`: [`FileRead`](types::FileRead). File updated.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`FilesUpdateError`]:
@@ -303,17 +268,11 @@ impl Files {
     /// - `404` `NotFound`: File not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

@@ -25,7 +25,6 @@ impl LicenseKeys {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`LicenseKeysList`]:
     ///
     /// - `organization_id`: [`LicenseKeysListOrganizationId`](types::LicenseKeysListOrganizationId), query. Filter by organization ID.
@@ -38,8 +37,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`ListResourceLicenseKeyRead`](types::ListResourceLicenseKeyRead). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysListError`]:
@@ -48,17 +45,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -109,8 +100,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`LicenseKeyWithActivations`](types::LicenseKeyWithActivations). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysGetError`]:
@@ -119,17 +108,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -171,8 +154,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`LicenseKeyRead`](types::LicenseKeyRead). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysUpdateError`]:
@@ -181,17 +162,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -239,8 +214,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`LicenseKeyActivationRead`](types::LicenseKeyActivationRead). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysGetActivationError`]:
@@ -249,17 +222,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -305,8 +272,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`ValidatedLicenseKey`](types::ValidatedLicenseKey). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysValidateError`]:
@@ -314,17 +279,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -368,8 +327,6 @@ impl LicenseKeys {
     ///
     /// - `200`: [`LicenseKeyActivationRead`](types::LicenseKeyActivationRead). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysActivateError`]:
@@ -378,17 +335,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -432,8 +383,6 @@ impl LicenseKeys {
     ///
     /// - `204`: no body. License key activation deactivated.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysDeactivateError`]:
@@ -441,17 +390,11 @@ impl LicenseKeys {
     /// - `404` `NotFound`: License key not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

@@ -25,7 +25,6 @@ impl Subscriptions {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`SubscriptionsList`]:
     ///
     /// - `organization_id`: [`SubscriptionsListOrganizationId`](types::SubscriptionsListOrganizationId), query. Filter by organization ID.
@@ -50,25 +49,17 @@ impl Subscriptions {
     ///
     /// - `200`: [`ListResourceSubscription`](types::ListResourceSubscription). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsListError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -136,25 +127,17 @@ impl Subscriptions {
     ///
     /// - `201`: [`Subscription`](types::Subscription). Subscription created.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsCreateError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -192,7 +175,6 @@ impl Subscriptions {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`SubscriptionsExport`]:
     ///
     /// - `organization_id`: [`SubscriptionsExportOrganizationId`](types::SubscriptionsExportOrganizationId), query. Filter by organization ID.
@@ -208,25 +190,17 @@ impl Subscriptions {
     ///
     /// - `200`: text (`String`). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsExportError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -273,8 +247,6 @@ impl Subscriptions {
     ///
     /// - `200`: [`Subscription`](types::Subscription). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsGetError`]:
@@ -282,17 +254,11 @@ impl Subscriptions {
     /// - `404` `NotFound`: Subscription not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -333,8 +299,6 @@ impl Subscriptions {
     ///
     /// - `200`: [`Subscription`](types::Subscription). Subscription revoked.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsRevokeError`]:
@@ -344,17 +308,11 @@ impl Subscriptions {
     /// - `409` `Conflict`: Subscription is pending an update.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -396,8 +354,6 @@ impl Subscriptions {
     ///
     /// - `200`: [`Subscription`](types::Subscription). Subscription updated.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsUpdateError`]:
@@ -408,17 +364,11 @@ impl Subscriptions {
     /// - `409` `Conflict`: Subscription is pending an update.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

@@ -25,7 +25,6 @@ impl Webhooks {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`WebhooksListWebhookEndpoints`]:
     ///
     /// - `organization_id`: [`WebhooksListWebhookEndpointsOrganizationId`](types::WebhooksListWebhookEndpointsOrganizationId), query. Filter by organization ID.
@@ -36,25 +35,17 @@ impl Webhooks {
     ///
     /// - `200`: [`ListResourceWebhookEndpoint`](types::ListResourceWebhookEndpoint). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksListWebhookEndpointsError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -102,25 +93,17 @@ impl Webhooks {
     ///
     /// - `201`: [`WebhookEndpoint`](types::WebhookEndpoint). Webhook endpoint created.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksCreateWebhookEndpointError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -163,8 +146,6 @@ impl Webhooks {
     ///
     /// - `200`: [`WebhookEndpoint`](types::WebhookEndpoint). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksGetWebhookEndpointError`]:
@@ -172,17 +153,11 @@ impl Webhooks {
     /// - `404` `NotFound`: Webhook endpoint not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -225,8 +200,6 @@ impl Webhooks {
     ///
     /// - `204`: no body. Webhook endpoint deleted.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksDeleteWebhookEndpointError`]:
@@ -234,17 +207,11 @@ impl Webhooks {
     /// - `404` `NotFound`: Webhook endpoint not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -287,8 +254,6 @@ impl Webhooks {
     ///
     /// - `200`: [`WebhookEndpoint`](types::WebhookEndpoint). Webhook endpoint updated.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksUpdateWebhookEndpointError`]:
@@ -296,17 +261,11 @@ impl Webhooks {
     /// - `404` `NotFound`: Webhook endpoint not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -352,8 +311,6 @@ impl Webhooks {
     ///
     /// - `200`: [`WebhookEndpoint`](types::WebhookEndpoint). Webhook endpoint secret reset.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksResetWebhookEndpointSecretError`]:
@@ -361,17 +318,11 @@ impl Webhooks {
     /// - `404` `NotFound`: Webhook endpoint not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///
@@ -410,7 +361,6 @@ impl Webhooks {
     ///
     /// # Parameters
     ///
-    ///
     /// Optional, set by name on the returned [`WebhooksListWebhookDeliveries`]:
     ///
     /// - `endpoint_id`: [`WebhooksListWebhookDeliveriesEndpointId`](types::WebhooksListWebhookDeliveriesEndpointId), query. Filter by webhook endpoint ID.
@@ -427,25 +377,17 @@ impl Webhooks {
     ///
     /// - `200`: [`ListResourceWebhookDelivery`](types::ListResourceWebhookDelivery). Successful Response
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksListWebhookDeliveriesError`]:
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Pagination
     ///
@@ -499,8 +441,6 @@ impl Webhooks {
     ///
     /// - `202`: any JSON (`serde_json::Value`). Webhook event re-delivery scheduled.
     ///
-    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
-    ///
     /// # Errors
     ///
     /// Documented error responses come back as `Error::Api` holding a [`WebhooksRedeliverWebhookEventError`]:
@@ -508,17 +448,11 @@ impl Webhooks {
     /// - `404` `NotFound`: Webhook event not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
-    ///
-    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
+    /// Other outcomes, and when a call is retried: [Errors](super::super#errors), [Retries](super::super#retries-and-time-outs).
     ///
     /// # Authorization
     ///
-    /// Any one of:
-    ///
-    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
-    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// Any one of `oidc`, `pat`, `oat` (see [Authentication](super::super#authentication)).
     ///
     /// # Example
     ///

@@ -475,7 +475,9 @@ impl<'a> OpsRender<'a> {
             /// call's settings. Each operation's builder is one of these
             /// under its own name (`pub type CustomersList =
             /// RequestBuilder<CustomersListParams>`-style aliases); set optional
-            /// parameters by name, then `.send().await` (or just `.await`).
+            /// parameters by name, then `.send().await` (or just `.await`) for
+            /// the decoded body, or `.send_with_response().await` for it with the
+            /// status and headers.
             #[derive(Debug, Clone)]
             #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
             pub struct RequestBuilder<P> {

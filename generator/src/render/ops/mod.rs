@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{ident, Chain, Ctx};
+use super::common::{ident, import_once, Chain, Ctx};
 use super::docs;
 use super::features::Features;
 use crate::error::{Error, Pointer, Result};
@@ -247,6 +247,7 @@ impl<'a> OpsRender<'a> {
         let mut files = Vec::new();
         let mut tops: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
         let mut file_cfgs = BTreeMap::new();
+        let mut gated_within = BTreeSet::new();
         for (path, group) in &groups {
             let file = path.first().cloned().unwrap_or_else(|| "root".to_owned());
             // The file's own gate, and the gate of items needing a narrower one.
@@ -259,14 +260,14 @@ impl<'a> OpsRender<'a> {
                 }
             };
             let mut items = Vec::new();
-            if !path.is_empty() {
-                items.push(self.group_struct(
-                    path,
-                    group,
-                    &narrower(self.features.cfg_group(path)),
-                ));
-            }
+            let group_cfg = narrower(self.features.cfg_group(path));
             let ops_cfg = narrower(self.features.cfg_ops_of(path));
+            if !path.is_empty() {
+                items.push(self.group_struct(path, group, &group_cfg));
+            }
+            if !(group_cfg.is_empty() && ops_cfg.is_empty()) {
+                gated_within.insert(file.clone());
+            }
             for &(op, name) in &group.ops {
                 items.push(self.operation(op, name, &ops_cfg)?);
             }
@@ -286,8 +287,8 @@ impl<'a> OpsRender<'a> {
             };
             let items: TokenStream = items.into_iter().collect();
             // The types module, imported once for the paths that name it.
-            let uses_types = mentions_types(items.clone());
-            let import = uses_types.then(|| quote! { use super::super::types; });
+            let gated = gated_within.contains(&file);
+            let import = import_once(&items, quote! { super::super::types }, "types", gated);
             let tokens = quote! { #![doc = #doc] #import }.chain(items);
             files.push((path, tokens));
             let m = ident(&file);
@@ -456,25 +457,4 @@ fn body_type(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
         Some((_, t)) => ctx.ty(t),
         None => ctx.ty(&TypeRef::Any),
     }
-}
-
-/// Whether `stream` names the types module (`types::X`, also in doc links).
-fn mentions_types(stream: TokenStream) -> bool {
-    let mut prev_types = false;
-    for tree in stream {
-        let hit = match &tree {
-            proc_macro2::TokenTree::Ident(i) => {
-                prev_types = i == "types";
-                continue;
-            }
-            proc_macro2::TokenTree::Punct(p) => prev_types && p.as_char() == ':',
-            proc_macro2::TokenTree::Group(g) => mentions_types(g.stream()),
-            proc_macro2::TokenTree::Literal(l) => l.to_string().contains("](types::"),
-        };
-        if hit {
-            return true;
-        }
-        prev_types = false;
-    }
-    false
 }

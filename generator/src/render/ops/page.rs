@@ -47,6 +47,8 @@ impl<'a> OpsRender<'a> {
             "self".to_owned()
         };
         let error = format!("{builder}Error");
+        // The API's module page, with the sections every operation shares.
+        let guide = if at_root { "super" } else { "super::super" };
         let type_link = |t: &TypeRef| -> String {
             match t {
                 TypeRef::Named(id) => {
@@ -159,7 +161,9 @@ impl<'a> OpsRender<'a> {
             }
         }
         if !optional.is_empty() {
-            params.push(String::new());
+            if !params.is_empty() {
+                params.push(String::new());
+            }
             params.push(format!(
                 "Optional, set by name on the returned {}:",
                 item_link(&module, builder)
@@ -192,9 +196,8 @@ impl<'a> OpsRender<'a> {
             let d = docs::clean_markdown(&r.description, links).join(" ");
             result.push(format!("- `{}`: {ty}. {d}", r.status).trim_end().to_owned());
         }
-        result.push(String::new());
-        result.push("`.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.".to_owned());
         if let Some((method, alt)) = self.alternate(op) {
+            result.push(String::new());
             result.push(format!(
                 "`.{method}()` asks for the `{}` form instead and reads it as it arrives.",
                 alt.media
@@ -223,63 +226,24 @@ impl<'a> OpsRender<'a> {
         if !any {
             errors = vec!["The spec documents no error responses for this operation.".to_owned()];
         }
+        // What every operation shares is said once, on the API's module page.
         errors.push(String::new());
-        errors.push(
-            "Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, \
-             and network problems `Error::Transport` or `Error::Timeout`."
-                .to_owned(),
-        );
-        let idempotent = matches!(
-            op.method.as_str(),
-            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "TRACE" | "QUERY"
-        );
-        errors.push(String::new());
-        errors.push(if idempotent {
-            "Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection."
-                .to_owned()
-        } else {
-            format!(
-                "Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed \
-                 connection, as {} is not idempotent, unless the call sends an `Idempotency-Key` header (`.header(\"Idempotency-Key\", key)`) \
-                 or its retry policy sets `retry_non_idempotent`.",
-                op.method
-            )
-        });
+        errors.push(format!(
+            "Other outcomes, and when a call is retried: [Errors]({guide}#errors), [Retries]({guide}#retries-and-time-outs)."
+        ));
         section("Errors", errors, &mut out);
 
-        // Authorization.
-        let auth: Vec<String> = op
-            .security
-            .iter()
-            .map(|name| {
-                let how = match self
-                    .api
-                    .security_schemes
-                    .iter()
-                    .find(|s| &s.name == name)
-                    .map(|s| &s.kind)
-                {
-                    Some(SecurityKind::Basic) => {
-                        "HTTP Basic: `Client::builder(..).basic_auth(user, password)`".to_owned()
-                    }
-                    Some(SecurityKind::ApiKey { location, name }) => {
-                        format!("an API key in {location} `{name}`")
-                    }
-                    Some(SecurityKind::Bearer | SecurityKind::OAuth) | None => {
-                        "a bearer token: `Client::builder(..).bearer_auth(token)`".to_owned()
-                    }
-                };
-                format!("- `{name}`: {how}")
-            })
-            .collect();
-        let auth = if auth.is_empty() {
-            vec!["None required.".to_owned()]
-        } else {
-            let mut v = vec!["Any one of:".to_owned(), String::new()];
-            v.extend(auth);
-            v
+        // Authorization: which schemes; how to set each is on the module page.
+        let schemes: Vec<String> = op.security.iter().map(|n| format!("`{n}`")).collect();
+        let auth = match schemes.as_slice() {
+            [] => "None required.".to_owned(),
+            [one] => format!("{one} (see [Authentication]({guide}#authentication))."),
+            _ => format!(
+                "Any one of {} (see [Authentication]({guide}#authentication)).",
+                schemes.join(", ")
+            ),
         };
-        section("Authorization", auth, &mut out);
+        section("Authorization", vec![auth], &mut out);
 
         if let Some(p) = &op.pagination {
             let item = type_link(&p.item);
