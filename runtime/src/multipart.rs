@@ -1,7 +1,9 @@
 //! `multipart/form-data` request bodies: [`FilePart`] is a file to upload,
 //! [`Parts`] the parts of one body, and [`ToParts`] what a generated body
-//! type implements to list them. The client turns them into a
-//! `reqwest::multipart::Form` for each attempt (a form is consumed by sending).
+//! type implements to list them. The default transport turns them into a
+//! `reqwest::multipart::Form` for each attempt (a form is consumed by
+//! sending); a custom [`Transport`](crate::transport::Transport) reads them
+//! ([`Parts::iter`], [`Part`]) and encodes them itself.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -10,8 +12,11 @@ use serde_json::Value;
 /// type (which override the spec's `encoding.contentType`).
 ///
 /// In a `multipart/form-data` body it is a file part. In JSON (where a
-/// `format: binary` string has no proper meaning) it is written as its bytes
-/// read as UTF-8 text, and read back from a string the same way.
+/// `format: binary` string has no proper meaning) it is a string holding its
+/// bytes exactly: read back from a string as that string's UTF-8 bytes, and
+/// written only when the bytes are UTF-8 text. Other bytes are refused with a
+/// serialization error (the call fails with `Error::Request`), never replaced:
+/// send such a file as `multipart/form-data` or `application/octet-stream`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct FilePart {
     bytes: Vec<u8>,
@@ -71,7 +76,15 @@ impl From<&[u8]> for FilePart {
 
 impl Serialize for FilePart {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+        match std::str::from_utf8(&self.bytes) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(e) => Err(serde::ser::Error::custom(format_args!(
+                "a file of {} bytes is not UTF-8 text (invalid at byte {}), so a JSON string \
+                 cannot hold it unchanged; send it as multipart/form-data or octet-stream",
+                self.bytes.len(),
+                e.valid_up_to()
+            ))),
+        }
     }
 }
 
@@ -87,19 +100,30 @@ impl<'de> Deserialize<'de> for FilePart {
     }
 }
 
-/// One part of a multipart body.
+/// One part of a multipart body, as a custom transport reads it: its
+/// [`name`](Part::name), [`media_type`](Part::media_type) and content.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Part {
+#[non_exhaustive]
+pub enum Part {
     /// A text part (scalars as their text, objects and arrays as JSON).
+    #[non_exhaustive]
     Text {
+        /// The part's name (the form field).
         name: String,
+        /// Its text.
         value: String,
+        /// `application/json` for an object or array; none for a scalar.
         content_type: Option<&'static str>,
     },
     /// A file part.
+    #[non_exhaustive]
     File {
+        /// The part's name (the form field).
         name: String,
+        /// The file: bytes, and its own file name and media type if set.
         file: FilePart,
+        /// The spec's media type for this part (`encoding.contentType`),
+        /// used when the file sets none.
         default_type: Option<String>,
     },
 }
@@ -112,6 +136,11 @@ pub struct Parts {
 }
 
 impl Parts {
+    /// The parts, in order, for a transport that encodes them itself.
+    pub fn iter(&self) -> std::slice::Iter<'_, Part> {
+        self.parts.iter()
+    }
+
     /// A file part named `name`.
     pub fn file(&mut self, name: &str, file: &FilePart) {
         self.parts.push(Part::File {
@@ -183,7 +212,7 @@ impl Parts {
     /// Checks every part's media type, so that [`Parts::form`] cannot fail.
     pub(crate) fn check(&self) -> Result<(), String> {
         for part in &self.parts {
-            if let Some(media) = part.media() {
+            if let Some(media) = part.media_type() {
                 mime(
                     reqwest::multipart::Part::bytes(Vec::new()),
                     part.name(),
@@ -207,8 +236,8 @@ impl Parts {
             };
             // Files without a media type of their own or the spec's are octet streams.
             let media = match part {
-                Part::File { .. } => Some(part.media().unwrap_or("application/octet-stream")),
-                Part::Text { .. } => part.media(),
+                Part::File { .. } => Some(part.media_type().unwrap_or("application/octet-stream")),
+                Part::Text { .. } => part.media_type(),
             };
             let p = match media {
                 Some(media) => mime(p, part.name(), media)?,
@@ -221,15 +250,17 @@ impl Parts {
 }
 
 impl Part {
-    fn name(&self) -> &str {
+    /// The part's name (the form field).
+    pub fn name(&self) -> &str {
         match self {
             Part::Text { name, .. } | Part::File { name, .. } => name,
         }
     }
 
     /// The media type the part is sent with, when one is set: a text part's
-    /// own, a file's own, else the spec's for that part.
-    fn media(&self) -> Option<&str> {
+    /// own, a file's own, else the spec's for that part. The default
+    /// transport sends a file without one as `application/octet-stream`.
+    pub fn media_type(&self) -> Option<&str> {
         match self {
             Part::Text { content_type, .. } => *content_type,
             Part::File {

@@ -68,7 +68,8 @@ pub enum RequestBody {
         /// Their `Content-Type`.
         content_type: String,
     },
-    /// `multipart/form-data` parts (the transport encodes them).
+    /// `multipart/form-data` parts: the transport encodes them, reading each
+    /// [`Part`](crate::multipart::Part) through [`Parts::iter`](crate::multipart::Parts::iter).
     Multipart(Parts),
 }
 

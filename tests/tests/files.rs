@@ -198,3 +198,167 @@ async fn binary_and_text_bodies_are_sent_as_they_are() {
     assert_eq!(requests[0].body, all_bytes());
     assert_eq!(requests[1].body, b"fed at 8");
 }
+
+/// A transport that encodes multipart bodies itself, from what `Parts`
+/// lets it read, and sends the bytes with its own reqwest client.
+struct OwnEncoding(reqwest::Client);
+
+impl OwnEncoding {
+    const BOUNDARY: &'static str = "own-boundary-7f3a";
+
+    /// RFC 7578: each part's headers, a blank line, its bytes.
+    fn encode(parts: &openapi_runtime::multipart::Parts) -> Vec<u8> {
+        use openapi_runtime::multipart::Part;
+        let mut out = Vec::new();
+        for part in parts.iter() {
+            out.extend_from_slice(format!("--{}\r\n", Self::BOUNDARY).as_bytes());
+            let (disposition, bytes) = match part {
+                Part::Text { value, .. } => (
+                    format!("form-data; name=\"{}\"", part.name()),
+                    value.as_bytes().to_vec(),
+                ),
+                Part::File { file, .. } => (
+                    format!(
+                        "form-data; name=\"{}\"; filename=\"{}\"",
+                        part.name(),
+                        file.name().unwrap_or(part.name())
+                    ),
+                    file.bytes().to_vec(),
+                ),
+                _ => panic!("a part of a kind this transport does not know"),
+            };
+            out.extend_from_slice(format!("content-disposition: {disposition}\r\n").as_bytes());
+            let media = match part {
+                Part::File { .. } => Some(part.media_type().unwrap_or("application/octet-stream")),
+                _ => part.media_type(),
+            };
+            if let Some(media) = media {
+                out.extend_from_slice(format!("content-type: {media}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&bytes);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{}--\r\n", Self::BOUNDARY).as_bytes());
+        out
+    }
+}
+
+impl openapi_runtime::transport::Transport for OwnEncoding {
+    fn send(
+        &self,
+        request: openapi_runtime::transport::HttpRequest,
+    ) -> openapi_runtime::transport::TransportFuture<'_> {
+        use openapi_runtime::transport::{
+            HttpResponse, RequestBody, TransportError, TransportErrorKind,
+        };
+        Box::pin(async move {
+            let mut b = self
+                .0
+                .request(request.method, request.url)
+                .headers(request.headers);
+            b = match request.body {
+                Some(RequestBody::Multipart(parts)) => b
+                    .header(
+                        "content-type",
+                        format!("multipart/form-data; boundary={}", Self::BOUNDARY),
+                    )
+                    .body(Self::encode(&parts)),
+                Some(RequestBody::Bytes {
+                    bytes,
+                    content_type,
+                }) => b.header("content-type", content_type).body(bytes),
+                None => b,
+            };
+            let failed =
+                |e: reqwest::Error| TransportError::new(TransportErrorKind::Other, e.to_string());
+            let response = b.send().await.map_err(failed)?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body = response.bytes().await.map_err(failed)?.to_vec();
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_custom_transport_reads_the_parts_and_encodes_them_itself() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets/7/photo"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"size": 512})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = files::Client::builder(server.uri())
+        .transport(OwnEncoding(
+            openapi_runtime::transport::http_client_builder()
+                .unwrap()
+                .build()
+                .unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let body = types::UploadPhotoRequest::new(FilePart::new(all_bytes()).file_name("rex.png"))
+        .with_caption("Rex")
+        .with_position(types::UploadPhotoRequestPosition::default().with_x(3))
+        .with_extras(vec![FilePart::new(vec![0u8, 1, 2])]);
+    let stored = client.upload_photo("7", body).await.unwrap();
+    assert_eq!(stored.size, 512);
+
+    // Read back by this file's own parser: what the transport could read is all there.
+    let requests = server.received_requests().await.unwrap();
+    let parts = parts(&requests[0]);
+    let seen: Vec<(&str, Option<&str>, &[u8])> = parts
+        .iter()
+        .map(|p| {
+            (
+                p.header("content-disposition").unwrap(),
+                p.header("content-type"),
+                &p.body[..],
+            )
+        })
+        .collect();
+    let all = all_bytes();
+    assert_eq!(
+        seen,
+        [
+            (
+                r#"form-data; name="photo"; filename="rex.png""#,
+                Some("image/png"),
+                &all[..]
+            ),
+            (r#"form-data; name="caption""#, None, &b"Rex"[..]),
+            (
+                r#"form-data; name="position""#,
+                Some("application/json"),
+                &br#"{"x":3}"#[..]
+            ),
+            (
+                r#"form-data; name="extras"; filename="extras""#,
+                Some("application/octet-stream"),
+                &[0u8, 1, 2][..]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_file_in_json_is_its_exact_text_or_refused() {
+    // UTF-8 bytes: written as that string, read back to the same bytes.
+    let text = FilePart::new("naïve, \"quoted\"\n".as_bytes().to_vec());
+    let json = serde_json::to_string(&text).unwrap();
+    assert_eq!(json, r#""naïve, \"quoted\"\n""#);
+    let back: FilePart = openapi_runtime::json::from_str(&json).unwrap();
+    assert_eq!(back.bytes(), text.bytes());
+    // Other bytes: an error naming why, never U+FFFD in their place.
+    let e = serde_json::to_string(&FilePart::new(all_bytes())).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("a file of 512 bytes is not UTF-8 text (invalid at byte 128)"),
+        "{e}"
+    );
+}
