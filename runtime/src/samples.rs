@@ -9,11 +9,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::client::Sending;
+use crate::json::Decode;
+use crate::{Error, Operation, RawResponse, Response};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
-
-use crate::{Error, Response};
 
 /// A future returned by a sample call.
 pub type SampleFuture = Pin<Box<dyn Future<Output = Outcome> + Send>>;
@@ -101,18 +101,29 @@ pub fn outcome<T, E>(result: Result<Response<T>, Error<E>>) -> Outcome {
 }
 
 /// Sends a request built from sample arguments and classifies the result; a
-/// request that could not be built (a sample that did not decode) is [`Outcome::BadSample`].
-pub async fn run<B, T, E, Fut>(built: Result<B, String>, send: impl FnOnce(B) -> Fut) -> Outcome
-where
-    Fut: Future<Output = Result<Response<T>, Error<E>>>,
-{
+/// request that could not be built (a sample that did not decode) is
+/// [`Outcome::BadSample`]. The future is the same type for every operation
+/// (compiled once, not once per operation): only the decode is the
+/// operation's. A streamed operation's body is read whole, as a mock sends it.
+pub fn send<O: Operation>(built: Result<O, String>) -> SampleFuture {
     match built {
-        Ok(request) => outcome(send(request).await),
-        Err(e) => Outcome::BadSample(e),
+        Ok(op) => {
+            let call = op.call();
+            let sending = call.client.execute(op.request(), call.options.clone());
+            Box::pin(classify(sending, |raw| outcome(O::decode(raw))))
+        }
+        Err(e) => Box::pin(std::future::ready(Outcome::BadSample(e))),
+    }
+}
+
+async fn classify(sending: Sending, decode: fn(RawResponse) -> Outcome) -> Outcome {
+    match sending.await {
+        Ok(raw) => decode(raw),
+        Err(e) => Outcome::Failed(e.to_string()),
     }
 }
 
 /// Decodes a sample argument from its JSON text; the error becomes [`Outcome::BadSample`].
-pub fn arg<T: DeserializeOwned>(name: &str, json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| format!("{name}: {e} in {json}"))
+pub fn arg<T: Decode>(name: &str, json: &str) -> Result<T, String> {
+    crate::json::from_str(json).map_err(|e| format!("{name}: {e} in {json}"))
 }

@@ -22,12 +22,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_change_request(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -49,12 +44,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_change_request(change_request_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -73,12 +63,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_proxy_profile(proxy_profile_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -100,12 +85,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_proxy_profile(proxy_profile_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -124,12 +104,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_proxy_profile(proxy_profile_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -151,12 +126,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_proxy_profile(proxy_profile_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -175,12 +145,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_change_requests(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-organizations")]
@@ -194,12 +159,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.organizations().get_organizations();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -213,12 +173,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().get_products();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -237,12 +192,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_proxy_profiles(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -264,12 +214,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_proxy_profile(organization_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -286,12 +231,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().get_tags(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -311,12 +251,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().create_tag(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -333,12 +268,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().get_webhooks(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-configs")]
@@ -355,12 +285,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.configs().get_configs(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-configs")]
@@ -380,12 +305,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.configs().create_config(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-environments")]
@@ -402,12 +322,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.environments().get_environments(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-environments")]
@@ -429,12 +344,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_environment(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-permission-groups")]
@@ -453,12 +363,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_permission_groups(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-permission-groups")]
@@ -480,12 +385,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_permission_group(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integrations")]
@@ -502,12 +402,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.integrations().get_integrations(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integrations")]
@@ -532,12 +427,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_integration(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-segments")]
@@ -554,12 +444,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.segments().get_segments(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-segments")]
@@ -582,12 +467,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.segments().create_segment(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -604,12 +484,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.feature_flags().get_settings(config_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -632,12 +507,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.feature_flags().create_setting(config_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-audit-logs")]
@@ -654,12 +524,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.audit_logs().get_auditlogs(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-zombie-flags")]
@@ -676,12 +541,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.zombie_flags().get_staleflags(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-audit-logs")]
@@ -698,12 +558,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.audit_logs().get_auditlogs_v2(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-code-references")]
@@ -722,12 +577,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_v1_settings_by_setting_id_code_references(setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-configs")]
@@ -744,12 +594,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.configs().get_config(config_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-configs")]
@@ -769,12 +614,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.configs().update_config(config_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-configs")]
@@ -791,12 +631,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.configs().delete_config(config_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-audit-logs")]
@@ -813,12 +648,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.audit_logs().get_deleted_settings(config_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-environments")]
@@ -835,12 +665,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.environments().get_environment(environment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-environments")]
@@ -862,12 +687,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_environment(environment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-environments")]
@@ -886,12 +706,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_environment(environment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-permission-groups")]
@@ -910,12 +725,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_permission_group(permission_group_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-permission-groups")]
@@ -937,12 +747,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_permission_group(permission_group_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-permission-groups")]
@@ -961,12 +766,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_permission_group(permission_group_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integrations")]
@@ -983,12 +783,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.integrations().get_integration(integration_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integrations")]
@@ -1013,12 +808,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_integration(integration_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integrations")]
@@ -1037,12 +827,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_integration(integration_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integration-links")]
@@ -1064,12 +849,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_integration_link_details(integration_link_type, key);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-keys")]
@@ -1091,12 +871,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_sdk_keys(config_id, environment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-me")]
@@ -1110,12 +885,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.me().get_me();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-audit-logs")]
@@ -1134,12 +904,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_organization_auditlogs(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-audit-logs")]
@@ -1158,12 +923,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_organization_auditlogs_v2(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-organizations")]
@@ -1182,12 +942,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_organization_limitations(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -1206,12 +961,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_organization_members(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -1230,12 +980,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_organization_members_v2(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -1254,12 +999,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_pending_invitations_org(organization_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -1276,12 +1016,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.members().get_pending_invitations(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1300,12 +1035,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_predefined_variations(setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1327,12 +1057,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_predefined_variations(setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -1349,12 +1074,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().get_product(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -1374,12 +1094,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().update_product(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -1396,12 +1111,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().delete_product(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -1418,12 +1128,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.members().get_product_members(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -1440,12 +1145,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().get_product_preferences(product_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -1467,12 +1167,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_product_preferences(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -1491,12 +1186,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_change_request_proposed_changes(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -1518,12 +1208,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_change_request_proposed_changes(change_request_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-segments")]
@@ -1540,12 +1225,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.segments().get_segment(segment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-segments")]
@@ -1565,12 +1245,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.segments().update_segment(segment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-segments")]
@@ -1587,12 +1262,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.segments().delete_segment(segment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1609,12 +1279,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.feature_flags().get_setting(setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1636,12 +1301,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_setting(setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1658,12 +1318,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.feature_flags().delete_setting(setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-feature-flags")]
@@ -1685,12 +1340,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_setting(setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -1705,12 +1355,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().get_settings_by_tag(tag_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values")]
@@ -1729,12 +1374,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_value_by_sdkkey(setting_key_or_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values")]
@@ -1756,12 +1396,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_setting_value_by_sdkkey(setting_key_or_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values")]
@@ -1783,12 +1418,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_setting_value_by_sdkkey(setting_key_or_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values")]
@@ -1810,12 +1440,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_value(environment_id, setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values")]
@@ -1840,12 +1465,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_setting_value(environment_id, setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values")]
@@ -1870,12 +1490,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_setting_value(environment_id, setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
@@ -1894,12 +1509,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_value_by_sdkkey_v2(setting_key_or_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
@@ -1921,12 +1531,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_setting_value_by_sdkkey_v2(setting_key_or_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
@@ -1948,12 +1553,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_setting_value_by_sdkkey_v2(setting_key_or_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values-v2")]
@@ -1975,12 +1575,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_value_v2(environment_id, setting_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values-v2")]
@@ -2005,12 +1600,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .replace_setting_value_v2(environment_id, setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values-v2")]
@@ -2035,12 +1625,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_setting_value_v2(environment_id, setting_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values")]
@@ -2062,12 +1647,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_values(config_id, environment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values")]
@@ -2092,12 +1672,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .post_setting_values(config_id, environment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values-v2")]
@@ -2119,12 +1694,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_setting_values_v2(config_id, environment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-flag-values-v2")]
@@ -2149,12 +1719,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .post_setting_values_v2(config_id, environment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -2169,12 +1734,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().get_tag(tag_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -2192,12 +1752,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().update_tag(tag_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-tags")]
@@ -2212,12 +1767,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.tags().delete_tag(tag_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2234,12 +1784,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().get_webhook(webhook_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2259,12 +1804,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().replace_webhook(webhook_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2281,12 +1821,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().delete_webhook(webhook_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2306,12 +1841,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().update_webhook(webhook_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2328,12 +1858,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().get_webhook_signing_keys(webhook_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -2352,12 +1877,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_proxy_profile_sdk_keys(proxy_profile_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2379,12 +1899,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .add_change_request_comment(change_request_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integration-links")]
@@ -2417,12 +1932,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         );
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integration-links")]
@@ -2455,12 +1965,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         );
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integration-links")]
@@ -2489,12 +1994,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         );
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2513,12 +2013,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .apply_change_request(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2537,12 +2032,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .approve_change_request(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2561,12 +2051,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .claim_change_request_ownership(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2585,12 +2070,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .close_change_request(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-integration-links")]
@@ -2604,12 +2084,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.integration_links().jira_connect();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2634,12 +2109,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_change_request(config_id, environment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-products")]
@@ -2661,12 +2131,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_product(organization_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-webhooks")]
@@ -2691,12 +2156,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_webhook(config_id, environment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-code-references")]
@@ -2718,12 +2178,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .post_v1_code_references_delete_reports(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -2745,12 +2200,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .deselect_proxy_profile_sdk_keys(proxy_profile_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -2769,12 +2219,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .generate_proxy_profile_secret(proxy_profile_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -2794,12 +2239,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.members().invite_member(product_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2818,12 +2258,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .remove_change_request_approval(change_request_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2852,12 +2287,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         );
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-code-references")]
@@ -2877,12 +2307,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.code_references().post_v1_code_references(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-proxy-profiles")]
@@ -2904,12 +2329,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .select_proxy_profile_sdk_keys(proxy_profile_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -2934,12 +2354,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .add_member_to_group(organization_id, user_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -2961,12 +2376,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_organization_member(organization_id, user_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -2988,12 +2398,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_change_request_comment(comment_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -3012,12 +2417,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_change_request_comment(comment_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -3034,12 +2434,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.members().delete_invitation(invitation_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-members")]
@@ -3061,12 +2456,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_product_member(product_id, user_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "configcat-change-requests")]
@@ -3091,12 +2481,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         );
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
     ])

@@ -17,12 +17,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.organizations().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-organizations")]
@@ -39,12 +34,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.organizations().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-organizations")]
@@ -61,12 +51,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.organizations().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-organizations")]
@@ -86,12 +71,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.organizations().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -105,12 +85,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -130,12 +105,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -149,12 +119,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().export();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -171,12 +136,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -193,12 +153,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().revoke(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-subscriptions")]
@@ -218,12 +173,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.subscriptions().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2-clients")]
@@ -243,12 +193,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().clients().create_client(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2-clients")]
@@ -265,12 +210,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().clients().get_client(client_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2-clients")]
@@ -296,12 +236,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_client(client_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2-clients")]
@@ -318,12 +253,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().clients().delete_client(client_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2")]
@@ -337,12 +267,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().authorize();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2")]
@@ -362,12 +287,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().request_token(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2")]
@@ -387,12 +307,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().revoke_token(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2")]
@@ -412,12 +327,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().introspect_token(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-oauth2")]
@@ -431,12 +341,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.oauth2().userinfo();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -450,12 +355,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -475,12 +375,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -497,12 +392,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -519,12 +409,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -544,12 +429,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -566,12 +446,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().files(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefits")]
@@ -588,12 +463,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefits().grants(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-benefit-grants")]
@@ -607,12 +477,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.benefit_grants().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -626,12 +491,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().list_webhook_endpoints();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -651,12 +511,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().create_webhook_endpoint(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -673,12 +528,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().get_webhook_endpoint(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -695,12 +545,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().delete_webhook_endpoint(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -720,12 +565,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().update_webhook_endpoint(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -742,12 +582,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().reset_webhook_endpoint_secret(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -761,12 +596,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().list_webhook_deliveries();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-webhooks")]
@@ -783,12 +613,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.webhooks().redeliver_webhook_event(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-products")]
@@ -802,12 +627,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-products")]
@@ -827,12 +647,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-products")]
@@ -849,12 +664,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-products")]
@@ -874,12 +684,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-products")]
@@ -902,12 +707,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.products().update_benefits(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -921,12 +721,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -946,12 +741,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -965,12 +755,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().export();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -987,12 +772,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -1012,12 +792,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -1034,12 +809,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().finalize(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -1056,12 +826,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().invoice(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -1078,12 +843,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().generate_invoice(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-orders")]
@@ -1100,12 +860,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.orders().receipt(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-refunds")]
@@ -1119,12 +874,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.refunds().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-refunds")]
@@ -1144,12 +894,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.refunds().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-disputes")]
@@ -1163,12 +908,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.disputes().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-disputes")]
@@ -1185,12 +925,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.disputes().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-disputes")]
@@ -1207,12 +942,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.disputes().accept(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1226,12 +956,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1251,12 +976,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1273,12 +993,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1298,12 +1013,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1320,12 +1030,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().client_get(client_secret);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1345,12 +1050,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().client_update(client_secret, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkouts")]
@@ -1370,12 +1070,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkouts().client_confirm(client_secret, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-files")]
@@ -1389,12 +1084,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.files().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-files")]
@@ -1414,12 +1104,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.files().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-files")]
@@ -1442,12 +1127,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.files().uploaded(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-files")]
@@ -1464,12 +1144,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.files().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-files")]
@@ -1489,12 +1164,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.files().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1517,12 +1187,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().get(start_date, end_date, interval);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1547,12 +1212,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .export(start_date, end_date, interval);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1566,12 +1226,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().limits();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1585,12 +1240,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().list_dashboards();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1607,12 +1257,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().create_dashboard(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1629,12 +1274,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().get_dashboard(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1651,12 +1291,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().delete_dashboard(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-metrics")]
@@ -1676,12 +1311,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.metrics().update_dashboard(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1695,12 +1325,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1717,12 +1342,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1742,12 +1362,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1769,12 +1384,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_activation(id, activation_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1794,12 +1404,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().validate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1819,12 +1424,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().activate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-license-keys")]
@@ -1844,12 +1444,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.license_keys().deactivate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkout-links")]
@@ -1863,12 +1458,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkout_links().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkout-links")]
@@ -1888,12 +1478,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkout_links().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkout-links")]
@@ -1910,12 +1495,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkout_links().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkout-links")]
@@ -1932,12 +1512,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkout_links().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-checkout-links")]
@@ -1957,12 +1532,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.checkout_links().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-custom-fields")]
@@ -1976,12 +1546,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.custom_fields().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-custom-fields")]
@@ -2001,12 +1566,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.custom_fields().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-custom-fields")]
@@ -2023,12 +1583,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.custom_fields().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-custom-fields")]
@@ -2045,12 +1600,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.custom_fields().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-custom-fields")]
@@ -2070,12 +1620,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.custom_fields().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-discounts")]
@@ -2089,12 +1634,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.discounts().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-discounts")]
@@ -2111,12 +1651,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.discounts().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-discounts")]
@@ -2133,12 +1668,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.discounts().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-discounts")]
@@ -2155,12 +1685,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.discounts().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-discounts")]
@@ -2180,12 +1705,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.discounts().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2199,12 +1719,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2221,12 +1736,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2240,12 +1750,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().export();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2262,12 +1767,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2284,12 +1784,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().delete(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2309,12 +1804,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2331,12 +1821,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().get_external(external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2353,12 +1838,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().delete_external(external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2378,12 +1858,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().update_external(external_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2400,12 +1875,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().get_state(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2422,12 +1892,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().get_state_external(external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2444,12 +1909,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().list_payment_methods(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers")]
@@ -2468,12 +1928,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .list_payment_methods_external(external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-members")]
@@ -2487,12 +1942,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.members().list_members();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2512,12 +1962,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().members().create(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2540,12 +1985,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .create_external(external_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2565,12 +2005,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().members().get(id, member_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2590,12 +2025,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customers().members().delete(id, member_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2621,12 +2051,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update(id, member_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2649,12 +2074,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_external(external_id, member_external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2677,12 +2097,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_external(external_id, member_external_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customers-members")]
@@ -2708,12 +2123,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_external(external_id, member_external_id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -2727,12 +2137,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().benefit_grants().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -2749,12 +2154,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().benefit_grants().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -2780,12 +2180,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2799,12 +2194,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().customers().get();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2821,12 +2211,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().customers().update(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2843,12 +2228,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .list_payment_methods();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2871,12 +2251,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .add_payment_method(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2896,12 +2271,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .confirm_payment_method(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2921,12 +2291,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .delete_payment_method(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2946,12 +2311,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .request_email_update(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2971,12 +2331,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .check_email_update(token);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customers")]
@@ -2996,12 +2351,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .verify_email_update(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customer-meters")]
@@ -3015,12 +2365,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().customer_meters().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customer-meters")]
@@ -3037,12 +2382,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().customer_meters().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-seats")]
@@ -3056,12 +2396,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().seats().list_seats();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-seats")]
@@ -3078,12 +2413,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().seats().assign_seat(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-seats")]
@@ -3100,12 +2430,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().seats().revoke_seat(seat_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-seats")]
@@ -3125,12 +2450,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .resend_invitation(seat_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-seats")]
@@ -3147,12 +2467,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .list_claimed_subscriptions();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customer-session")]
@@ -3169,12 +2484,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .introspect();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-customer-session")]
@@ -3191,12 +2501,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_authenticated_user();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-downloadables")]
@@ -3210,12 +2515,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().downloadables().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3229,12 +2529,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().license_keys().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3251,12 +2546,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().license_keys().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3276,12 +2566,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().license_keys().validate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3301,12 +2586,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().license_keys().activate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3329,12 +2609,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .deactivate(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-members")]
@@ -3348,12 +2623,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().members().list_members();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-members")]
@@ -3370,12 +2640,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().members().add_member(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-members")]
@@ -3392,12 +2657,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().members().remove_member(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-members")]
@@ -3420,12 +2680,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update_member(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3439,12 +2694,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3461,12 +2711,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3486,12 +2731,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3508,12 +2748,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().invoice(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3530,12 +2765,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().generate_invoice(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3552,12 +2782,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().orders().receipt(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3577,12 +2802,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_payment_status(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-orders")]
@@ -3605,12 +2825,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .confirm_retry_payment(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-organizations")]
@@ -3627,12 +2842,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().organizations().get(slug);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -3646,12 +2856,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().subscriptions().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -3668,12 +2873,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().subscriptions().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -3690,12 +2890,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().subscriptions().cancel(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -3721,12 +2916,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-wallets")]
@@ -3740,12 +2930,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().wallets().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-portal-wallets")]
@@ -3762,12 +2947,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_portal().wallets().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3781,12 +2961,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_seats().list_seats();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3803,12 +2978,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_seats().assign_seat(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3825,12 +2995,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_seats().revoke_seat(seat_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3847,12 +3012,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_seats().resend_invitation(seat_id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3871,12 +3031,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .get_claim_info(invitation_token);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-seats")]
@@ -3893,12 +3048,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_seats().claim_seat(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-sessions")]
@@ -3918,12 +3068,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_sessions().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-events")]
@@ -3937,12 +3082,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.events().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-events")]
@@ -3956,12 +3096,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.events().list_names();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-events")]
@@ -3978,12 +3113,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.events().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-events")]
@@ -4003,12 +3133,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.events().ingest(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-event-types")]
@@ -4022,12 +3147,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.event_types().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-event-types")]
@@ -4047,12 +3167,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.event_types().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-meters")]
@@ -4066,12 +3181,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.meters().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-meters")]
@@ -4091,12 +3201,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.meters().create(body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-meters")]
@@ -4113,12 +3218,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.meters().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-meters")]
@@ -4138,12 +3238,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.meters().update(id, body);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-meters")]
@@ -4171,12 +3266,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                         .quantities(id, start_timestamp, end_timestamp, interval);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-meters")]
@@ -4190,12 +3280,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_meters().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-customer-meters")]
@@ -4212,12 +3297,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.customer_meters().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-payments")]
@@ -4231,12 +3311,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.payments().list();
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
         #[cfg(feature = "polar-payments")]
@@ -4253,12 +3328,7 @@ pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Cl
                     let request = client.payments().get(id);
                     Ok(request)
                 };
-                Box::pin(
-                    ::openapi_runtime::samples::run(
-                        request(),
-                        |r| r.send_with_response(),
-                    ),
-                )
+                ::openapi_runtime::samples::send(request())
             },
         },
     ])

@@ -24,7 +24,12 @@ impl<'a> OpsRender<'a> {
                 }
             }
             if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-                required.push((ident("body"), body_type(&ctx, b), "body".to_owned(), &b.sample));
+                required.push((
+                    ident("body"),
+                    body_type(&ctx, b),
+                    "body".to_owned(),
+                    &b.sample,
+                ));
             }
             let lets = required.iter().map(|(n, ty, label, sample)| {
                 let json = serde_json::to_string(sample).unwrap_or_default();
@@ -48,7 +53,7 @@ impl<'a> OpsRender<'a> {
                             let request = client #( .#groups() )* .#method( #( #args ),* );
                             ::std::result::Result::Ok(request)
                         };
-                        ::std::boxed::Box::pin(#rt::samples::run(request(), |r| r.send_with_response()))
+                        #rt::samples::send(request())
                     },
                 },
             }
