@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::request::{Request, RequestOptions};
-use crate::transport::{HttpRequest, Transport, TransportError, TransportErrorKind};
+use crate::transport::{BodyTooLarge, HttpRequest, Transport, TransportError, TransportErrorKind};
 use crate::{Error, RawResponse, RetryPolicy, TimeoutError};
 
 /// The future of [`Client::execute`]: the response, whatever its status.
@@ -108,10 +108,79 @@ fn quiet_limit(body: crate::transport::BodyStream, limit: Option<Duration>) -> L
     )))
 }
 
+/// `body`, failing with [`BodyTooLarge`] once `limit` bytes pass without a
+/// line break: a streamed body's items (server-sent event lines, JSON
+/// Lines) are each bounded, never the stream, which may run for hours.
+fn bounded_lines(body: crate::transport::BodyStream, limit: usize) -> crate::transport::BodyStream {
+    use futures_util::StreamExt;
+    let mut since_break = 0usize;
+    let mut over = false;
+    Box::pin(body.flat_map(move |chunk| {
+        let mut out = Vec::new();
+        match chunk {
+            _ if over => {}
+            Err(e) => out.push(Err(e)),
+            Ok(mut chunk) => {
+                // Where the line running on from the last chunk, then each
+                // line of this one, starts; the first too long ends the body
+                // after the lines before it.
+                let mut start = 0;
+                let mut run = since_break;
+                let mut cut = None;
+                for (i, &b) in chunk.iter().enumerate() {
+                    if b == b'\n' {
+                        run = 0;
+                        start = i + 1;
+                    } else {
+                        run = run.saturating_add(1);
+                        if run > limit {
+                            cut = Some(start);
+                            break;
+                        }
+                    }
+                }
+                since_break = run;
+                match cut {
+                    None => out.push(Ok(chunk)),
+                    Some(cut) => {
+                        over = true;
+                        if cut > 0 {
+                            chunk.truncate(cut);
+                            out.push(Ok(chunk));
+                        }
+                        out.push(Err(BodyTooLarge::error(limit)));
+                    }
+                }
+            }
+        }
+        futures_util::stream::iter(out)
+    }))
+}
+
+/// The body of a response read whole from its chunks, failing with
+/// [`BodyTooLarge`] as soon as they pass `limit` bytes.
+async fn read_bounded(
+    mut body: crate::transport::BodyStream,
+    limit: usize,
+) -> Result<Vec<u8>, TransportError> {
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        if chunk.len() > limit - out.len() {
+            return Err(BodyTooLarge::error(limit));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 /// A transport failure as the call's error (`limit`: the attempt limit
 /// that applied, if known).
 pub(crate) fn failed(e: TransportError, limit: Option<Duration>) -> Error<Infallible> {
-    if e.kind() == TransportErrorKind::Timeout {
+    if let Some(too_large) = e.get_ref().downcast_ref::<BodyTooLarge>() {
+        Error::TooLarge(*too_large)
+    } else if e.kind() == TransportErrorKind::Timeout {
         Error::Timeout(Box::new(TimeoutError {
             limit,
             deadline: false,
@@ -199,7 +268,12 @@ struct Inner {
     headers: HeaderMap,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    max_response_size: Option<usize>,
 }
+
+/// The default limit of a response body: 64 MiB
+/// ([`ClientBuilder::max_response_size`]).
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
 
 /// A configured HTTP client for one API. Cheap to clone (shared inside).
 #[derive(Clone)]
@@ -214,6 +288,7 @@ impl fmt::Debug for Client {
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("max_response_size", &self.inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -238,6 +313,7 @@ pub struct ClientBuilder<C = Client> {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    max_response_size: Option<usize>,
     transport: Option<SharedTransport>,
     output: PhantomData<fn() -> C>,
 }
@@ -253,6 +329,7 @@ impl ClientBuilder<Client> {
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
+            max_response_size: Some(DEFAULT_MAX_RESPONSE_SIZE),
             transport: None,
             output: PhantomData,
         }
@@ -268,6 +345,7 @@ impl ClientBuilder<Client> {
             retry: self.retry,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            max_response_size: self.max_response_size,
             transport: self.transport,
             output: PhantomData,
         }
@@ -317,6 +395,17 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Time limit for connecting (default 10 s).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest response body a call accepts, in bytes (default 64 MiB,
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`]); `None` for no limit. A longer body
+    /// ends the call in [`Error::TooLarge`] before its memory is spent: the
+    /// default transport stops reading there. A streamed body (server-sent
+    /// events, JSON Lines) is bounded line by line instead, never as a whole.
+    /// Per call: `.max_response_size(..)` on the request.
+    pub fn max_response_size(mut self, bytes: Option<usize>) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -387,6 +476,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 headers,
                 retry: self.retry,
                 timeout: self.timeout,
+                max_response_size: self.max_response_size,
             }),
         };
         Ok(C::from(client))
@@ -497,6 +587,10 @@ impl Client {
             .unwrap_or_else(|| self.inner.retry.clone());
         let repeatable = policy.allows(&request.method) || headers.contains_key("idempotency-key");
         let limit = options.timeout.or(self.inner.timeout);
+        let max_size = options
+            .max_response_size
+            .or(self.inner.max_response_size)
+            .unwrap_or(usize::MAX);
         let mut attempt: u32 = 1;
         loop {
             let last = attempt >= policy.max_attempts;
@@ -507,6 +601,7 @@ impl Client {
                 headers: headers.clone(),
                 body: request.body.clone(),
                 timeout: limit,
+                max_response_size: (max_size < usize::MAX).then_some(max_size),
             };
             let sent = if streamed {
                 within(limit, self.inner.transport.send_streaming(http))
@@ -544,6 +639,10 @@ impl Client {
                 continue;
             }
             return match sent {
+                // A transport that read past the limit all the same.
+                Ok(Answer::Whole(r)) if r.body.len() > max_size => {
+                    Err(Error::TooLarge(BodyTooLarge { limit: max_size }))
+                }
                 Ok(Answer::Whole(r)) => Ok(Received {
                     raw: RawResponse {
                         status: r.status,
@@ -558,12 +657,18 @@ impl Client {
                         headers: r.headers,
                         body: Vec::new(),
                     },
-                    live: Some(quiet_limit(r.body, limit)),
+                    live: Some(quiet_limit(
+                        if max_size < usize::MAX {
+                            bounded_lines(r.body, max_size)
+                        } else {
+                            r.body
+                        },
+                        limit,
+                    )),
                 }),
                 // A documented error is decoded from its whole body.
                 Ok(Answer::Live(r)) => {
-                    use futures_util::TryStreamExt;
-                    let chunks = r.body.try_concat();
+                    let chunks = read_bounded(r.body, max_size);
                     let body = within(limit, chunks).await.map_err(|e| failed(e, limit))?;
                     Ok(Received {
                         raw: RawResponse {

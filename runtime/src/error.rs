@@ -37,6 +37,10 @@ pub enum Error<E = Infallible> {
     /// The request could not be built (a parameter or body failed to serialise).
     #[error("could not build the request: {0}")]
     Request(String),
+    /// The response body (or one item of a streamed body) was longer than
+    /// the call's limit (`max_response_size`); reading stopped there.
+    #[error("{0}")]
+    TooLarge(crate::transport::BodyTooLarge),
 }
 
 /// What an operation's enum of documented error responses tells about
@@ -236,6 +240,7 @@ impl Error<Infallible> {
             Error::Timeout(t) => Error::Timeout(t),
             Error::Transport(e) => Error::Transport(e),
             Error::Request(m) => Error::Request(m),
+            Error::TooLarge(t) => Error::TooLarge(t),
         }
     }
 }
@@ -247,7 +252,9 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) => None,
+            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) | Error::TooLarge(_) => {
+                None
+            }
         }
     }
 
@@ -259,7 +266,9 @@ impl<E> Error<E> {
             Error::Api(e) => e.message.clone(),
             Error::UnexpectedStatus(e) => raw_message(e.body.as_bytes()),
             Error::Decode(e) => raw_message(e.body.as_bytes()),
-            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) => None,
+            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) | Error::TooLarge(_) => {
+                None
+            }
         }
     }
 

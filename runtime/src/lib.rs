@@ -120,6 +120,7 @@ pub mod webhooks;
 
 pub use client::{
     Auth, BuildError, Client, ClientBuilder, LiveBody, Received, Receiving, Secret, Sending,
+    DEFAULT_MAX_RESPONSE_SIZE,
 };
 pub use error::{
     ApiError, DecodeError, Error, ErrorBody, ServerMessage, TimeoutError, UnexpectedResponse,

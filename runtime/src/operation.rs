@@ -58,6 +58,11 @@ impl Call {
         self.options.deadline = Some(deadline);
     }
 
+    /// Sets the longest response body this call accepts, in bytes.
+    pub fn set_max_response_size(&mut self, bytes: usize) {
+        self.options.max_response_size = Some(bytes);
+    }
+
     /// Adds a header to this call (an invalid name or value fails the call
     /// with [`Error::Request`] when sent, never a panic).
     pub fn add_header(&mut self, name: impl Into<String>, value: impl Into<String>) {

@@ -62,6 +62,9 @@ pub struct RequestOptions {
     /// Extra headers for this call (an `Idempotency-Key`, a trace id); an
     /// invalid name or value fails the call with [`crate::Error::Request`].
     pub headers: Vec<(String, String)>,
+    /// The longest response body this call accepts, in bytes (overrides
+    /// the client's, [`crate::ClientBuilder::max_response_size`]).
+    pub max_response_size: Option<usize>,
 }
 
 fn scalar(v: &Value) -> Option<String> {

@@ -45,6 +45,7 @@ use crate::multipart::Parts;
 
 /// One attempt of a request, as the runtime hands it to the transport.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -56,7 +57,41 @@ pub struct HttpRequest {
     pub body: Option<RequestBody>,
     /// The time limit of this attempt (the runtime enforces it too).
     pub timeout: Option<Duration>,
+    /// The longest response body the call accepts, in bytes: a transport
+    /// stops reading past it and fails the attempt with a
+    /// [`BodyTooLarge`] source ([`BodyTooLarge::error`]); the runtime checks
+    /// what a transport returns too. `None`: no limit.
+    pub max_response_size: Option<usize>,
 }
+
+/// A response body longer than the call's limit
+/// ([`HttpRequest::max_response_size`]), reported as
+/// [`Error::TooLarge`](crate::Error::TooLarge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    /// The limit, in bytes.
+    pub limit: usize,
+}
+
+impl BodyTooLarge {
+    /// The transport error a transport fails an attempt with when the body
+    /// passes `limit`.
+    pub fn error(limit: usize) -> TransportError {
+        TransportError::new(TransportErrorKind::Other, BodyTooLarge { limit })
+    }
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response body is longer than the limit of {} bytes (`max_response_size`)",
+            self.limit
+        )
+    }
+}
+
+impl StdError for BodyTooLarge {}
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
@@ -325,14 +360,27 @@ impl Transport for reqwest::Client {
 
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
-            let response = reqwest_head(self, request, true).await?;
+            let limit = request.max_response_size.unwrap_or(usize::MAX);
+            let mut response = reqwest_head(self, request, true).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
+            // Refused before reading when the length is announced, else as
+            // the chunks pass the limit: never allocated past it.
+            let announced = response.content_length().unwrap_or(0);
+            if announced > limit as u64 {
+                return Err(BodyTooLarge::error(limit));
+            }
+            let mut body = Vec::with_capacity(announced as usize);
+            while let Some(chunk) = response.chunk().await? {
+                if chunk.len() > limit - body.len() {
+                    return Err(BodyTooLarge::error(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
             Ok(HttpResponse {
                 status,
                 headers,
-                body: body.to_vec(),
+                body,
             })
         })
     }

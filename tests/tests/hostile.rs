@@ -150,6 +150,104 @@ async fn a_50_mb_body_decodes() {
     assert_eq!(members.items[219_999].email, "m219999@example.com");
 }
 
+#[tokio::test]
+async fn a_body_past_the_size_limit_is_a_typed_error_and_a_call_may_raise_the_limit() {
+    let body = page((0..5000).map(member).collect()).to_string();
+    assert!(body.len() > 1_000_000, "{}", body.len());
+    let server = serve(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let client = polar::Client::builder(server.uri())
+        .max_response_size(Some(1 << 20))
+        .build()
+        .unwrap();
+    match client.members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 1 << 20),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    let e = client.members().list_members().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the response body is longer than the limit of 1048576 bytes (`max_response_size`)"
+    );
+    let members = client
+        .members()
+        .list_members()
+        .max_response_size(4 << 20)
+        .await
+        .unwrap();
+    assert_eq!(members.items.len(), 5000);
+}
+
+#[tokio::test]
+async fn an_endless_body_without_a_length_stops_at_the_limit() {
+    // The server would send 1 GiB in chunks; the client must stop near its
+    // 1 MiB limit, so the server gets to write only a little of it.
+    let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = written.clone();
+    let url = raw_server(move |mut stream| {
+        let counter = counter.clone();
+        async move {
+            read_head(&mut stream).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b' '; 64 * 1024];
+            for _ in 0..16 * 1024 {
+                let framed = [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat();
+                if stream.write_all(&framed).await.is_err() {
+                    return;
+                }
+                counter.fetch_add(chunk.len(), std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    })
+    .await;
+    let client = polar::Client::builder(&url)
+        .max_response_size(Some(1 << 20))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    match client.members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 1 << 20),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = written.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(sent < 64 << 20, "the server wrote {sent} bytes");
+}
+
+/// A transport that answers with more than the call allows, whatever it asked.
+struct Oversized;
+
+impl Transport for Oversized {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        let limit = request.max_response_size;
+        Box::pin(async move {
+            assert_eq!(limit, Some(10));
+            let mut headers = HeaderMap::new();
+            headers.insert("content-type", "application/json".parse().unwrap());
+            Ok(HttpResponse {
+                status: StatusCode::OK,
+                headers,
+                body: page(vec![]).to_string().into_bytes(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_runtime_checks_the_limit_when_a_transport_does_not() {
+    let client = polar::Client::builder("https://api.polar.test")
+        .transport(Oversized)
+        .max_response_size(Some(10))
+        .build()
+        .unwrap();
+    match client.members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 10),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
 /// A TCP listener on loopback answering each connection with `respond`.
 async fn raw_server<F, Fut>(respond: F) -> String
 where

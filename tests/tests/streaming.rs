@@ -275,3 +275,33 @@ async fn a_response_offering_json_and_events_gives_both() {
         .unwrap();
     assert_eq!(tick.n, 7);
 }
+
+#[tokio::test]
+async fn a_streamed_line_longer_than_the_limit_ends_the_stream_and_short_lines_go_on() {
+    // Lines of 40 bytes pass a 64-byte limit however long the stream; one of
+    // 100 bytes, split over two chunks, ends it with the typed error.
+    let Served { url, .. } = serve(
+        "200 OK\r\ncontent-type: application/x-ndjson",
+        vec![
+            Step::Send("{\"id\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\n"),
+            Step::Send("{\"id\": \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}\n{\"id\": \"cccccccccccccccccccccccccccccccc"),
+            Step::Send("cccccccccccccccccccccccccccccccccccccccccccccccccccccccc\"}\n"),
+        ],
+    )
+    .await;
+    let client = streaming::Client::builder(&url)
+        .max_response_size(Some(64))
+        .build()
+        .unwrap();
+    let items: Vec<_> = client.export_items().await.unwrap().collect().await;
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i.as_ref().ok())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 2, "{items:?}");
+    match items.last() {
+        Some(Err(Error::TooLarge(t))) => assert_eq!(t.limit, 64),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}

@@ -45,7 +45,9 @@
 //! - `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;
 //! - `Error::Decode`: a body that did not decode, with the JSON path of the failing value, the status, headers and raw body;
 //! - `Error::Timeout` (an attempt's time limit or the call's deadline), `Error::Transport` (its `Display` names the root
-//!   cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response.
+//!   cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response;
+//! - `Error::TooLarge`: a body longer than `max_response_size` (64 MiB by default; set it on the client builder, or
+//!   per call on the request), refused before its memory is spent; a streamed body is bounded line by line.
 //!
 //! `Display` puts it all on one line, with the server's own message where the body has one (the field the error
 //! schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`

@@ -131,6 +131,13 @@ impl<P> RequestBuilder<P> {
         self
     }
 
+    /// The longest response body this call accepts, in bytes
+    /// (overrides the client's `max_response_size`, 64 MiB by default).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.call.set_max_response_size(bytes);
+        self
+    }
+
     /// Sends this header too (an `Idempotency-Key`, which also lets
     /// 502/503/504 and connection failures be retried); an invalid
     /// name or value fails the call with `Error::Request`.

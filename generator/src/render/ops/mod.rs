@@ -40,6 +40,7 @@ const RESERVED: &[&str] = &[
     "timeout",
     "retry",
     "deadline",
+    "max_response_size",
     "header",
     "pages",
     "stream",
