@@ -84,6 +84,11 @@ pub struct Options {
     /// The webhook the `webhooks` module's example matches on (by its name,
     /// `order.paid`); the first one otherwise.
     pub webhook_example: Option<String>,
+    /// Threads rendering and formatting files (default: the machine's
+    /// cores, at most 8). The output never depends on it; tests vary it to
+    /// show that. Not a config key.
+    #[serde(skip)]
+    pub threads: Option<usize>,
 }
 
 /// How a webhook secret becomes the HMAC key (Standard Webhooks signatures).
@@ -142,6 +147,7 @@ impl Default for Options {
             guide: None,
             webhook_key: WebhookKey::Standard,
             webhook_example: None,
+            threads: None,
         }
     }
 }

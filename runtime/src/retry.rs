@@ -67,13 +67,26 @@ impl RetryPolicy {
             || method.as_str() == "QUERY"
     }
 
-    /// The wait before retry number `retry` (1-based): exponential with full jitter.
+    /// The wait before retry number `retry` (1-based): exponential with full
+    /// jitter, a random point of [`RetryPolicy::backoff_cap`].
     pub fn backoff(&self, retry: u32) -> Duration {
+        self.backoff_with(retry, fastrand::f64())
+    }
+
+    /// The longest wait before retry number `retry` (1-based):
+    /// `initial_backoff` doubled for each retry before it, at most
+    /// `max_backoff`.
+    pub fn backoff_cap(&self, retry: u32) -> Duration {
         let exp = self
             .initial_backoff
             .saturating_mul(1u32 << retry.saturating_sub(1).min(16));
-        let cap = exp.min(self.max_backoff);
-        cap.mul_f64(fastrand::f64())
+        exp.min(self.max_backoff)
+    }
+
+    /// [`RetryPolicy::backoff`] with the jitter given: `jitter` (in `0..1`,
+    /// clamped) is the fraction of the cap waited.
+    pub fn backoff_with(&self, retry: u32, jitter: f64) -> Duration {
+        self.backoff_cap(retry).mul_f64(jitter.clamp(0.0, 1.0))
     }
 
     /// The wait a response asks for with `Retry-After` (seconds or an HTTP date),
@@ -123,8 +136,29 @@ mod tests {
             max_backoff: Duration::from_millis(300),
             ..RetryPolicy::default()
         };
-        for retry in 1..10 {
-            assert!(policy.backoff(retry) <= Duration::from_millis(300));
+        // The cap doubles from the initial wait, then stays at the maximum.
+        let caps: Vec<u64> = (1..6)
+            .map(|r| policy.backoff_cap(r).as_millis() as u64)
+            .collect();
+        assert_eq!(caps, [100, 200, 300, 300, 300]);
+        // The jitter is the fraction of the cap waited, exactly.
+        assert_eq!(policy.backoff_with(2, 0.5), Duration::from_millis(100));
+        assert_eq!(policy.backoff_with(3, 1.0), Duration::from_millis(300));
+        assert_eq!(policy.backoff_with(1, 7.0), Duration::from_millis(100));
+        // The random waits: within the cap, and spread over it (a wait of
+        // zero, or always the cap, fails the mean's bounds).
+        fastrand::seed(7);
+        for retry in 1..5 {
+            let cap = policy.backoff_cap(retry).as_secs_f64();
+            let waits: Vec<f64> = (0..2000)
+                .map(|_| policy.backoff(retry).as_secs_f64())
+                .collect();
+            assert!(waits.iter().all(|w| (0.0..=cap).contains(w)));
+            let mean = waits.iter().sum::<f64>() / waits.len() as f64;
+            assert!(
+                (0.45 * cap..=0.55 * cap).contains(&mean),
+                "retry {retry}: mean {mean} of cap {cap}"
+            );
         }
     }
 

@@ -206,7 +206,10 @@ pub fn render_timed(
         }
         Ok((out, times))
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+        .max(1);
     let results: Vec<Result<Done>> = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
         let mut results = vec![worker()];
