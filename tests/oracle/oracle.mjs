@@ -546,6 +546,9 @@ if (jobs.length) {
   const run = spawnSync(args.harness, harnessArgs, { input, maxBuffer: 1 << 30, encoding: "utf8" });
   if (run.status !== 0) fail(`the harness failed (${run.status ?? run.signal}): ${run.stderr}`);
   answers = run.stdout.split("\n").filter((l) => l.length);
+  for (const line of (run.stderr ?? "").split("\n")) {
+    if (line.startsWith("fuzz-decode:")) console.log(`${line} (${args.name})`);
+  }
 }
 if (answers.length !== jobs.length) fail(`the harness answered ${answers.length} of ${jobs.length} instances`);
 
