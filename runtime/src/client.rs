@@ -495,9 +495,11 @@ impl Client {
     }
 
     fn url(&self, request: &Request) -> Result<url::Url, String> {
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let mut url =
-            url::Url::parse(&format!("{base}{}", request.path)).map_err(|e| e.to_string())?;
+        // The base URL parsed once (host, IDNA) at build; only the path is
+        // set per call, parsed as a whole URL's path would be.
+        let mut url = self.inner.base_url.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), request.path);
+        url.set_path(&path);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter());
         }
@@ -731,6 +733,38 @@ mod tests {
             .build()
             .unwrap();
         assert!(!format!("{client:?}").contains("tok-789"));
+    }
+
+    #[test]
+    fn a_path_set_on_the_base_url_is_what_parsing_the_whole_url_gives() {
+        let bases = [
+            "https://api.example.test",
+            "https://api.example.test/",
+            "https://api.example.test/v2",
+            "https://api.example.test/v2/",
+            "http://127.0.0.1:8080/base/path",
+        ];
+        let paths = [
+            "/v1/members/",
+            "/customers/a%2Fb/members",
+            "/files/%E2%9C%93/x y",
+            "/a/../b/./c",
+            "/p%3Fq/%23r",
+            "",
+        ];
+        for base in bases {
+            let client = Client::builder(base).build().unwrap();
+            for path in paths {
+                let mut request = Request::new(reqwest::Method::GET);
+                request.path = path.to_owned();
+                let whole = format!(
+                    "{}{path}",
+                    client.inner.base_url.as_str().trim_end_matches('/')
+                );
+                let expected = url::Url::parse(&whole).unwrap();
+                assert_eq!(client.url(&request).unwrap(), expected, "{base} + {path}");
+            }
+        }
     }
 
     #[test]

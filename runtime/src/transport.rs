@@ -303,12 +303,10 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::BuildError
     Ok(builder.tls_backend_preconfigured(config))
 }
 
-/// Sends `request` with reqwest up to the response's head; with `whole`,
-/// `request.timeout` limits the whole exchange (reqwest's own timeout).
+/// Sends `request` with reqwest up to the response's head.
 async fn reqwest_head(
     client: &reqwest::Client,
     request: HttpRequest,
-    whole: bool,
 ) -> Result<reqwest::Response, TransportError> {
     let mut b = client
         .request(request.method, request.url)
@@ -326,9 +324,8 @@ async fn reqwest_head(
         }
         None => {}
     }
-    if let Some(t) = request.timeout.filter(|_| whole) {
-        b = b.timeout(t);
-    }
+    // No reqwest timeout: every `HttpRequest` comes from the runtime, which
+    // limits each attempt itself (one timer per attempt, not two).
     // Before any response: a connection that would not open, or one
     // that closed under the request.
     b.send().await.map_err(|e| {
@@ -343,7 +340,7 @@ async fn reqwest_head(
 impl Transport for reqwest::Client {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
         Box::pin(async move {
-            let response = reqwest_head(self, request, false).await?;
+            let response = reqwest_head(self, request).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = futures_util::stream::try_unfold(response, |mut response| async move {
@@ -361,7 +358,7 @@ impl Transport for reqwest::Client {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
             let limit = request.max_response_size.unwrap_or(usize::MAX);
-            let mut response = reqwest_head(self, request, true).await?;
+            let mut response = reqwest_head(self, request).await?;
             let status = response.status();
             let headers = response.headers().clone();
             // Refused before reading when the length is announced, else as

@@ -348,6 +348,26 @@ fn decode(root: &Path) -> Result<Vec<(String, f64)>, String> {
     Ok(out)
 }
 
+/// The load benchmark's `load:` lines, one per concurrency.
+fn load(root: &Path) -> Result<Vec<Vec<(String, f64)>>, String> {
+    let mut c = cargo(root);
+    c.args([
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "benches",
+        "--bin",
+        "load",
+    ]);
+    let stdout = ok(c, "cargo run --release -p benches --bin load")?;
+    let lines: Vec<_> = stdout.lines().filter_map(|l| fields(l, "load:")).collect();
+    if lines.is_empty() {
+        return Err("the load benchmark printed no `load:` line".to_owned());
+    }
+    Ok(lines)
+}
+
 pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), String> {
     let started = Instant::now();
     println!("bench: regen (release generator, {RUNS} runs per API)");
@@ -360,6 +380,8 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     };
     println!("bench: decode");
     let decode = decode(root)?;
+    println!("bench: load");
+    let load = load(root)?;
 
     let mut md = String::new();
     let w = &mut md;
@@ -511,6 +533,40 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
         d("large_ms"),
         d("large_ms_per_mb"),
     );
+
+    let _ = writeln!(w, "\n## Load\n");
+    let _ = writeln!(
+        w,
+        "One generated Polar `Client` calling `list_members` (a page of ten members) on a loopback"
+    );
+    let _ = writeln!(
+        w,
+        "axum server with N calls in flight, against the same requests sent with raw reqwest and"
+    );
+    let _ = writeln!(
+        w,
+        "decoded into the same generated type (`benches/src/bin/load.rs`), alternately in one"
+    );
+    let _ = writeln!(
+        w,
+        "process, client and server on a thread each; medians of 3 runs. Memory: the largest"
+    );
+    let _ = writeln!(
+        w,
+        "growth of the resident set over the generated client's run.\n"
+    );
+    let _ = writeln!(w, "| in flight | calls | generated | raw reqwest | throughput ratio | p50 generated / raw | p99 generated / raw | p99 ratio | errors | memory growth |");
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|");
+    for l in &load {
+        let v = |k: &str| get(l, k);
+        let _ = writeln!(
+            w,
+            "| {:.0} | {:.0} | {:.0}/s | {:.0}/s | **{:.2}** | {:.0} / {:.0} µs | {:.0} / {:.0} µs | {:.2} | {:.0} | {:.1} MB |",
+            v("concurrency"), v("calls"), v("gen_rps"), v("raw_rps"), v("rps_ratio"),
+            v("gen_p50_us"), v("raw_p50_us"), v("gen_p99_us"), v("raw_p99_us"), v("p99_ratio"),
+            v("errors"), v("gen_growth_mb")
+        );
+    }
 
     let path = root.join("benches/RESULTS.md");
     std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;

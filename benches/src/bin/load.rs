@@ -1,0 +1,207 @@
+//! Load benchmark for `cargo xtask bench`: one generated Polar `Client`
+//! against a loopback axum server answering `list_members` with a small page,
+//! at 1, 64 and 512 calls in flight, beside the same requests sent with raw
+//! reqwest and decoded into the same generated type, alternately in one
+//! process (the server on a thread of its own). Prints one `load:` line per
+//! concurrency: throughput, p50/p99 latency of both, errors, and the growth
+//! of the process's resident memory during the generated client's run.
+//!
+//! Run it optimised: `cargo run --release -p benches --bin load`.
+
+#![forbid(unsafe_code)]
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use api_clients::polar::{self, types::ListResourceMember};
+use futures_util::StreamExt;
+
+/// A `list_members` page of ten members.
+fn body() -> String {
+    let items: Vec<serde_json::Value> = (0..10)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("9f3a0000-0000-4000-8000-{i:012}"),
+                "created_at": "2024-11-02T12:00:30Z",
+                "modified_at": if i % 2 == 0 { serde_json::Value::Null } else { "2025-03-01T08:00:00Z".into() },
+                "customer_id": "1c0f0000-0000-4000-8000-000000000000",
+                "email": format!("member{i}@example.com"),
+                "name": "Ada",
+                "external_id": null,
+                "role": "member"
+            })
+        })
+        .collect();
+    serde_json::json!({"items": items, "pagination": {"total_count": 10, "max_page": 1}})
+        .to_string()
+}
+
+/// Serves `body` on loopback from its own thread; the base URL.
+fn serve(body: String) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            listener.set_nonblocking(true).expect("nonblocking");
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let body: &'static str = Box::leak(body.into_boxed_str());
+            let app = axum::Router::new().route(
+                "/v1/members/",
+                axum::routing::get(move || async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }),
+            );
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    url
+}
+
+/// The resident set of this process, in bytes.
+fn rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// One run: throughput, p50 and p99 (µs), errors, and the largest growth of
+/// the resident set over its start.
+struct Run {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    errors: usize,
+    growth: u64,
+}
+
+async fn run<F, Fut>(calls: usize, concurrency: usize, call: F) -> Run
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start_rss = rss();
+    let peak = Arc::new(AtomicU64::new(start_rss));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss(), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let started = Instant::now();
+    let results: Vec<(Duration, bool)> = futures_util::stream::iter(0..calls)
+        .map(|_| {
+            let call = call();
+            async move {
+                let t = Instant::now();
+                let ok = call.await;
+                (t.elapsed(), ok)
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let wall = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    let _ = sampler.join();
+    let mut latencies: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
+    Run {
+        rps: calls as f64 / wall.as_secs_f64(),
+        p50: at(0.5),
+        p99: at(0.99),
+        errors: results.iter().filter(|(_, ok)| !ok).count(),
+        growth: peak.load(Ordering::Relaxed).saturating_sub(start_rss),
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let url = serve(body());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let client = polar::Client::builder(&url)
+        .bearer_auth("token")
+        .build()
+        .expect("client");
+    let raw = openapi_runtime::transport::http_client_builder()
+        .expect("reqwest builder")
+        .build()
+        .expect("reqwest client");
+    let members = format!("{url}/v1/members/");
+    let generated = || {
+        let client = client.clone();
+        async move {
+            client
+                .members()
+                .list_members()
+                .await
+                .is_ok_and(|p| p.items.len() == 10)
+        }
+    };
+    let by_hand = || {
+        let (raw, members) = (raw.clone(), members.clone());
+        async move {
+            let Ok(r) = raw.get(&members).bearer_auth("token").send().await else {
+                return false;
+            };
+            if !r.status().is_success() {
+                return false;
+            }
+            let Ok(bytes) = r.bytes().await else {
+                return false;
+            };
+            openapi_runtime::json::from_slice::<ListResourceMember>(&bytes)
+                .is_ok_and(|p| p.items.len() == 10)
+        }
+    };
+    rt.block_on(async {
+        // Warm both up: connections, allocator.
+        run(2000, 64, generated).await;
+        run(2000, 64, by_hand).await;
+        for (concurrency, calls) in [(1, 4000), (64, 20_000), (512, 20_000)] {
+            let (mut g, mut h) = (Vec::new(), Vec::new());
+            for _ in 0..3 {
+                g.push(run(calls, concurrency, generated).await);
+                h.push(run(calls, concurrency, by_hand).await);
+            }
+            let m = |runs: &[Run], f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
+            let errors: usize = g.iter().chain(&h).map(|r| r.errors).sum();
+            println!(
+                "load: concurrency={concurrency} calls={calls} gen_rps={:.0} raw_rps={:.0} rps_ratio={:.3} gen_p50_us={:.0} gen_p99_us={:.0} raw_p50_us={:.0} raw_p99_us={:.0} p99_ratio={:.3} errors={errors} gen_growth_mb={:.1}",
+                m(&g, |r| r.rps),
+                m(&h, |r| r.rps),
+                m(&g, |r| r.rps) / m(&h, |r| r.rps),
+                m(&g, |r| r.p50),
+                m(&g, |r| r.p99),
+                m(&h, |r| r.p50),
+                m(&h, |r| r.p99),
+                m(&g, |r| r.p99) / m(&h, |r| r.p99),
+                m(&g, |r| r.growth as f64) / 1e6,
+            );
+        }
+    });
+}
