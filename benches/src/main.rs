@@ -3,7 +3,7 @@
 //! generated types and into hand-written `#[derive(Deserialize)]` structs of
 //! the same shape, alternately in the same process. Prints one `decode:` line.
 //!
-//! Run it optimised: `cargo run --release -p benches`.
+//! Run it optimised: `cargo run --release -p benches --bin benches`.
 
 #![forbid(unsafe_code)]
 

@@ -352,33 +352,36 @@ async fn mixed_calls_under_random_faults_are_all_accounted_for() {
                 let members = |c: &polar::Client| c.customers().members();
                 let outcome = tokio::time::timeout(DEADLINE * 3, async {
                     match kind {
-                        Kind::Get => members(&live)
-                            .get(customer, member_id)
-                            .header("x-call-id", &id)
-                            .deadline(DEADLINE)
-                            .await
-                            .map_or_else(
-                                |e| (word::<(), _>(&Err(e)), None),
-                                |_| ("ok".into(), None),
+                        Kind::Get => (
+                            word(
+                                &members(&live)
+                                    .get(customer, member_id)
+                                    .header("x-call-id", &id)
+                                    .deadline(DEADLINE)
+                                    .await,
                             ),
-                        Kind::Delete => members(&live)
-                            .delete(customer, member_id)
-                            .header("x-call-id", &id)
-                            .deadline(DEADLINE)
-                            .await
-                            .map_or_else(
-                                |e| (word::<(), _>(&Err(e)), None),
-                                |_| ("ok".into(), None),
+                            None,
+                        ),
+                        Kind::Delete => (
+                            word(
+                                &members(&live)
+                                    .delete(customer, member_id)
+                                    .header("x-call-id", &id)
+                                    .deadline(DEADLINE)
+                                    .await,
                             ),
-                        Kind::Patch => members(&live)
-                            .update(customer, member_id, types::MemberUpdate::default())
-                            .header("x-call-id", &id)
-                            .deadline(DEADLINE)
-                            .await
-                            .map_or_else(
-                                |e| (word::<(), _>(&Err(e)), None),
-                                |_| ("ok".into(), None),
+                            None,
+                        ),
+                        Kind::Patch => (
+                            word(
+                                &members(&live)
+                                    .update(customer, member_id, types::MemberUpdate::default())
+                                    .header("x-call-id", &id)
+                                    .deadline(DEADLINE)
+                                    .await,
                             ),
+                            None,
+                        ),
                         Kind::Post | Kind::PostKeyed => {
                             let mut b = members(&live)
                                 .create(
@@ -390,20 +393,18 @@ async fn mixed_calls_under_random_faults_are_all_accounted_for() {
                             if matches!(kind, Kind::PostKeyed) {
                                 b = b.header("Idempotency-Key", &id);
                             }
-                            b.await.map_or_else(
-                                |e| (word::<(), _>(&Err(e)), None),
-                                |_| ("ok".into(), None),
-                            )
+                            (word(&b.await), None)
                         }
-                        Kind::Refused => members(&refused)
-                            .get(customer, member_id)
-                            .header("x-call-id", &id)
-                            .deadline(DEADLINE)
-                            .await
-                            .map_or_else(
-                                |e| (word::<(), _>(&Err(e)), None),
-                                |_| ("ok".into(), None),
+                        Kind::Refused => (
+                            word(
+                                &members(&refused)
+                                    .get(customer, member_id)
+                                    .header("x-call-id", &id)
+                                    .deadline(DEADLINE)
+                                    .await,
                             ),
+                            None,
+                        ),
                         Kind::Stream => {
                             let mut items = Vec::new();
                             let mut stream = live

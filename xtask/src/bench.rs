@@ -334,8 +334,16 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
 
 fn decode(root: &Path) -> Result<Vec<(String, f64)>, String> {
     let mut c = cargo(root);
-    c.args(["run", "--quiet", "--release", "--package", "benches"]);
-    let stdout = ok(c, "cargo run --release -p benches")?;
+    c.args([
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "benches",
+        "--bin",
+        "benches",
+    ]);
+    let stdout = ok(c, "cargo run --release -p benches --bin benches")?;
     let mut out = stdout
         .lines()
         .find_map(|l| fields(l, "decode:"))
