@@ -50,8 +50,10 @@ pub struct Request {
     pub(crate) error: Option<String>,
 }
 
-/// Per-call settings that override the client's.
+/// Per-call settings that override the client's: start from
+/// `RequestOptions::default()` and set the fields (more may come).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestOptions {
     /// Time limit for each attempt of this call.
     pub timeout: Option<Duration>,
