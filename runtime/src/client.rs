@@ -589,10 +589,7 @@ impl Client {
             .unwrap_or_else(|| self.inner.retry.clone());
         let repeatable = policy.allows(&request.method) || headers.contains_key("idempotency-key");
         let limit = options.timeout.or(self.inner.timeout);
-        let max_size = options
-            .max_response_size
-            .or(self.inner.max_response_size)
-            .unwrap_or(usize::MAX);
+        let max_size = options.max_response_size.or(self.inner.max_response_size);
         let mut attempt: u32 = 1;
         loop {
             let last = attempt >= policy.max_attempts;
@@ -603,7 +600,7 @@ impl Client {
                 headers: headers.clone(),
                 body: request.body.clone(),
                 timeout: limit,
-                max_response_size: (max_size < usize::MAX).then_some(max_size),
+                max_response_size: max_size,
             };
             let sent = if streamed {
                 within(limit, self.inner.transport.send_streaming(http))
@@ -640,11 +637,13 @@ impl Client {
                 attempt += 1;
                 continue;
             }
-            return match sent {
-                // A transport that read past the limit all the same.
-                Ok(Answer::Whole(r)) if r.body.len() > max_size => {
-                    Err(Error::TooLarge(BodyTooLarge { limit: max_size }))
+            // A transport that read past the limit all the same.
+            if let (Ok(Answer::Whole(r)), Some(limit)) = (&sent, max_size) {
+                if r.body.len() > limit {
+                    return Err(Error::TooLarge(BodyTooLarge { limit }));
                 }
+            }
+            return match sent {
                 Ok(Answer::Whole(r)) => Ok(Received {
                     raw: RawResponse {
                         status: r.status,
@@ -660,17 +659,16 @@ impl Client {
                         body: Vec::new(),
                     },
                     live: Some(quiet_limit(
-                        if max_size < usize::MAX {
-                            bounded_lines(r.body, max_size)
-                        } else {
-                            r.body
+                        match max_size {
+                            Some(max) => bounded_lines(r.body, max),
+                            None => r.body,
                         },
                         limit,
                     )),
                 }),
                 // A documented error is decoded from its whole body.
                 Ok(Answer::Live(r)) => {
-                    let chunks = read_bounded(r.body, max_size);
+                    let chunks = read_bounded(r.body, max_size.unwrap_or(usize::MAX));
                     let body = within(limit, chunks).await.map_err(|e| failed(e, limit))?;
                     Ok(Received {
                         raw: RawResponse {

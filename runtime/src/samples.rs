@@ -119,7 +119,7 @@ pub fn send<O: Operation>(built: Result<O, String>) -> SampleFuture {
 async fn classify(sending: Sending, decode: fn(RawResponse) -> Outcome) -> Outcome {
     match sending.await {
         Ok(raw) => decode(raw),
-        Err(e) => Outcome::Failed(e.to_string()),
+        Err(e) => outcome::<(), _>(Err(e)),
     }
 }
 
