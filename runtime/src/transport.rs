@@ -340,9 +340,9 @@ async fn reqwest_head(
 impl Transport for reqwest::Client {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
         Box::pin(async move {
-            let response = reqwest_head(self, request).await?;
+            let mut response = reqwest_head(self, request).await?;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = futures_util::stream::try_unfold(response, |mut response| async move {
                 let chunk = response.chunk().await.map_err(TransportError::from)?;
                 Ok::<_, TransportError>(chunk.map(|chunk| (chunk.to_vec(), response)))
@@ -360,7 +360,7 @@ impl Transport for reqwest::Client {
             let limit = request.max_response_size.unwrap_or(usize::MAX);
             let mut response = reqwest_head(self, request).await?;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             // Refused before reading when the length is announced, else as
             // the chunks pass the limit: never allocated past it.
             let announced = response.content_length().unwrap_or(0);

@@ -553,25 +553,35 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     );
     let _ = writeln!(
         w,
-        "decoded into the same generated type (`benches/src/bin/load.rs`), alternately in one"
+        "decoded into the same generated type, and against a second generated client (the control:"
     );
     let _ = writeln!(
         w,
-        "process, client and server on a thread each; medians of 3 runs. Memory: the largest"
+        "what the machine's noise makes of one client against itself), in one process, client and"
     );
     let _ = writeln!(
         w,
-        "growth of the resident set over the generated client's run.\n"
+        "server on a thread each (`benches/src/bin/load.rs`). 15 rounds of the three sides in an order"
     );
-    let _ = writeln!(w, "| in flight | calls | generated | raw reqwest | throughput ratio | p50 generated / raw | p99 generated / raw | p99 ratio | errors | memory growth |");
-    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        w,
+        "rotating each round; figures are medians of the rounds, ratios medians of each round's"
+    );
+    let _ = writeln!(
+        w,
+        "pair. CPU: the client thread's own time per call. Memory: the largest growth of the"
+    );
+    let _ = writeln!(w, "resident set over a generated client's run.\n");
+    let _ = writeln!(w, "| in flight | calls per run | generated | raw reqwest | throughput ratio (control) | p50 generated / raw | p99 generated / raw | p99 ratio (control) | CPU per call generated / raw | CPU ratio (control) | errors | memory growth |");
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for l in &load {
         let v = |k: &str| get(l, k);
         let _ = writeln!(
             w,
-            "| {:.0} | {:.0} | {:.0}/s | {:.0}/s | **{:.2}** | {:.0} / {:.0} µs | {:.0} / {:.0} µs | {:.2} | {:.0} | {:.1} MB |",
-            v("concurrency"), v("calls"), v("gen_rps"), v("raw_rps"), v("rps_ratio"),
-            v("gen_p50_us"), v("raw_p50_us"), v("gen_p99_us"), v("raw_p99_us"), v("p99_ratio"),
+            "| {:.0} | {:.0} | {:.0}/s | {:.0}/s | **{:.2}** ({:.2}) | {:.0} / {:.0} µs | {:.0} / {:.0} µs | {:.2} ({:.2}) | {:.1} / {:.1} µs | {:.2} ({:.2}) | {:.0} | {:.1} MB |",
+            v("concurrency"), v("calls"), v("gen_rps"), v("raw_rps"), v("rps_ratio"), v("control_rps_ratio"),
+            v("gen_p50_us"), v("raw_p50_us"), v("gen_p99_us"), v("raw_p99_us"), v("p99_ratio"), v("control_p99_ratio"),
+            v("gen_cpu_us"), v("raw_cpu_us"), v("cpu_ratio"), v("control_cpu_ratio"),
             v("errors"), v("gen_growth_mb")
         );
     }

@@ -2,9 +2,13 @@
 //! against a loopback axum server answering `list_members` with a small page,
 //! at 1, 64 and 512 calls in flight, beside the same requests sent with raw
 //! reqwest and decoded into the same generated type, alternately in one
-//! process (the server on a thread of its own). Prints one `load:` line per
-//! concurrency: throughput, p50/p99 latency of both, errors, and the growth
-//! of the process's resident memory during the generated client's run.
+//! process (the server on a thread of its own), in rounds whose order
+//! alternates (generated first, then raw first) so that neither side always
+//! runs on what the other left warm or cold. Prints one `load:` line per
+//! concurrency: throughput, p50/p99 latency of both, the client thread's CPU
+//! time per call (`/proc/thread-self/schedstat`: the client's own cost, apart
+//! from the machine's noise), errors, and the growth of the process's
+//! resident memory during the generated client's run.
 //!
 //! Run it optimised: `cargo run --release -p benches --bin load`.
 
@@ -77,12 +81,25 @@ fn rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// One run: throughput, p50 and p99 (µs), errors, and the largest growth of
-/// the resident set over its start.
+/// CPU time this thread has run, in nanoseconds (Linux' scheduler
+/// statistics); `None` where the file is missing.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// One run: throughput, p50 and p99 (µs), the calling thread's CPU time per
+/// call (µs, NaN where unknown), errors, and the largest growth of the
+/// resident set over its start.
 struct Run {
     rps: f64,
     p50: f64,
     p99: f64,
+    cpu: f64,
     errors: usize,
     growth: u64,
 }
@@ -104,6 +121,7 @@ where
             }
         })
     };
+    let cpu_start = thread_cpu_ns();
     let started = Instant::now();
     let results: Vec<(Duration, bool)> = futures_util::stream::iter(0..calls)
         .map(|_| {
@@ -118,6 +136,10 @@ where
         .collect()
         .await;
     let wall = started.elapsed();
+    let cpu = match (cpu_start, thread_cpu_ns()) {
+        (Some(a), Some(b)) => b.saturating_sub(a) as f64 / 1e3 / calls as f64,
+        _ => f64::NAN,
+    };
     done.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     let mut latencies: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
@@ -127,11 +149,16 @@ where
         rps: calls as f64 / wall.as_secs_f64(),
         p50: at(0.5),
         p99: at(0.99),
+        cpu,
         errors: results.iter().filter(|(_, ok)| !ok).count(),
         growth: peak.load(Ordering::Relaxed).saturating_sub(start_rss),
     }
 }
 
+/// Runs of each side per concurrency, in alternating order.
+const ROUNDS: usize = 15;
+
+/// The median (the upper one of an even count's middle two).
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -162,6 +189,23 @@ fn main() {
                 .is_ok_and(|p| p.items.len() == 10)
         }
     };
+    // The control: a second generated client, run like the other two. Its
+    // ratio to the first is what the machine's noise alone makes of one
+    // client against itself.
+    let second = polar::Client::builder(&url)
+        .bearer_auth("token")
+        .build()
+        .expect("client");
+    let control = || {
+        let client = second.clone();
+        async move {
+            client
+                .members()
+                .list_members()
+                .await
+                .is_ok_and(|p| p.items.len() == 10)
+        }
+    };
     let by_hand = || {
         let (raw, members) = (raw.clone(), members.clone());
         async move {
@@ -182,24 +226,42 @@ fn main() {
         // Warm both up: connections, allocator.
         run(2000, 64, generated).await;
         run(2000, 64, by_hand).await;
-        for (concurrency, calls) in [(1, 4000), (64, 20_000), (512, 20_000)] {
-            let (mut g, mut h) = (Vec::new(), Vec::new());
-            for _ in 0..3 {
-                g.push(run(calls, concurrency, generated).await);
-                h.push(run(calls, concurrency, by_hand).await);
+        run(2000, 64, control).await;
+        for (concurrency, calls) in [(1, 1500), (64, 8000), (512, 8000)] {
+            let (mut g, mut h, mut a) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..ROUNDS {
+                // The three sides in an order that rotates every round.
+                for side in (0..3).map(|i| (i + round) % 3) {
+                    match side {
+                        0 => g.push(run(calls, concurrency, generated).await),
+                        1 => h.push(run(calls, concurrency, by_hand).await),
+                        _ => a.push(run(calls, concurrency, control).await),
+                    }
+                }
             }
             let m = |runs: &[Run], f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
-            let errors: usize = g.iter().chain(&h).map(|r| r.errors).sum();
+            // Each round's two runs side by side: the machine's slower and
+            // faster spells fall on both.
+            let paired = |x: &[Run], y: &[Run], f: fn(&Run) -> f64| {
+                median(x.iter().zip(y).map(|(a, b)| f(a) / f(b)).collect())
+            };
+            let errors: usize = g.iter().chain(&h).chain(&a).map(|r| r.errors).sum();
             println!(
-                "load: concurrency={concurrency} calls={calls} gen_rps={:.0} raw_rps={:.0} rps_ratio={:.3} gen_p50_us={:.0} gen_p99_us={:.0} raw_p50_us={:.0} raw_p99_us={:.0} p99_ratio={:.3} errors={errors} gen_growth_mb={:.1}",
+                "load: concurrency={concurrency} calls={calls} gen_rps={:.0} raw_rps={:.0} rps_ratio={:.3} control_rps_ratio={:.3} gen_p50_us={:.0} gen_p99_us={:.0} raw_p50_us={:.0} raw_p99_us={:.0} p99_ratio={:.3} control_p99_ratio={:.3} gen_cpu_us={:.2} raw_cpu_us={:.2} cpu_ratio={:.3} control_cpu_ratio={:.3} errors={errors} gen_growth_mb={:.1}",
                 m(&g, |r| r.rps),
                 m(&h, |r| r.rps),
-                m(&g, |r| r.rps) / m(&h, |r| r.rps),
+                paired(&g, &h, |r| r.rps),
+                paired(&g, &a, |r| r.rps),
                 m(&g, |r| r.p50),
                 m(&g, |r| r.p99),
                 m(&h, |r| r.p50),
                 m(&h, |r| r.p99),
-                m(&g, |r| r.p99) / m(&h, |r| r.p99),
+                paired(&g, &h, |r| r.p99),
+                paired(&g, &a, |r| r.p99),
+                m(&g, |r| r.cpu),
+                m(&h, |r| r.cpu),
+                paired(&g, &h, |r| r.cpu),
+                paired(&g, &a, |r| r.cpu),
                 m(&g, |r| r.growth as f64) / 1e6,
             );
         }
