@@ -6,7 +6,11 @@
 //! - build: the generated crate (dev profile, `CARGO_INCREMENTAL=0`, deps
 //!   built, `touch` + rebuild of that crate alone) per feature set, with peak
 //!   memory from `/usr/bin/time`;
-//! - decode: the `benches` crate, generated types against hand-written derives.
+//! - decode: the `benches` crate, generated types against hand-written derives;
+//! - load: `benches/src/bin/load.rs`, the generated client against raw
+//!   reqwest and against a second generated client (the noise) on loopback;
+//! - reliability: the summary lines of the fault test, the webhook header
+//!   fuzz and the oracle's decoder fuzz.
 //!
 //! Every figure is a median of a few runs taken in this one run; compare
 //! ratios, not absolute numbers, across machines.
@@ -376,6 +380,66 @@ fn load(root: &Path) -> Result<Vec<Vec<(String, f64)>>, String> {
     Ok(lines)
 }
 
+/// The reliability tests' summary lines: the fault run's tally and
+/// retries, the webhook header fuzz, and the decoder fuzz of the round-trip
+/// oracle (each API's every instance mutated, its default rounds).
+fn reliability(root: &Path) -> Result<Vec<String>, String> {
+    let keep = |stdout: &str, prefixes: &[&str]| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut out = Vec::new();
+    let runs: [(&[&str], &str, &[&str]); 3] = [
+        (
+            &[
+                "test",
+                "--quiet",
+                "--package",
+                "integration-tests",
+                "--test",
+                "faults",
+                "--",
+                "--nocapture",
+            ],
+            "cargo test -p integration-tests --test faults",
+            &["faults", "retries:"],
+        ),
+        (
+            &[
+                "test",
+                "--quiet",
+                "--package",
+                "openapi-runtime",
+                "--test",
+                "webhook_headers",
+                "--",
+                "--nocapture",
+            ],
+            "cargo test -p openapi-runtime --test webhook_headers",
+            &["fuzz-webhook-headers:"],
+        ),
+        (
+            &["xtask", "oracle", "polar", "configcat"],
+            "cargo xtask oracle polar configcat",
+            &["fuzz-decode:", "oracle "],
+        ),
+    ];
+    for (args, what, prefixes) in runs {
+        let mut c = cargo(root);
+        c.args(args);
+        let lines = keep(&ok(c, what)?, prefixes);
+        if lines.is_empty() {
+            return Err(format!("{what} printed none of {prefixes:?}"));
+        }
+        out.push(format!("$ {what}"));
+        out.extend(lines);
+    }
+    Ok(out)
+}
+
 pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), String> {
     let started = Instant::now();
     println!("bench: regen (release generator, {RUNS} runs per API)");
@@ -390,6 +454,8 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     let decode = decode(root)?;
     println!("bench: load");
     let load = load(root)?;
+    println!("bench: reliability (faults, fuzzing)");
+    let reliability = reliability(root)?;
 
     let mut md = String::new();
     let w = &mut md;
@@ -585,6 +651,26 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
             v("errors"), v("gen_growth_mb")
         );
     }
+
+    let _ = writeln!(w, "\n## Reliability\n");
+    let _ = writeln!(
+        w,
+        "What the fault and fuzz tests printed in this run (`tests/tests/faults.rs`: seeded faults"
+    );
+    let _ = writeln!(
+        w,
+        "injected into every attempt, each call's outcome and retries checked against the server's"
+    );
+    let _ = writeln!(
+        w,
+        "log; `runtime/tests/webhook_headers.rs`; the oracle's decoder fuzz, `FUZZ_DECODE_ROUNDS`"
+    );
+    let _ = writeln!(w, "mutants of every instance of both APIs):\n");
+    let _ = writeln!(w, "```text");
+    for l in &reliability {
+        let _ = writeln!(w, "{l}");
+    }
+    let _ = writeln!(w, "```");
 
     let path = root.join("benches/RESULTS.md");
     std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
