@@ -526,54 +526,63 @@ impl Client {
         Box::pin(self.clone().run(request, options, true))
     }
 
-    async fn run(
+    // A function returning an `async` block rather than an `async fn`,
+    // whose future keeps its arguments twice (rust-lang/rust#62958): 2.4 KB
+    // per call in flight instead of 1.9 KB, with `attempts` alike.
+    #[allow(clippy::manual_async_fn)]
+    fn run(
         self,
         request: Request,
         options: RequestOptions,
         streamed: bool,
-    ) -> Result<Received, Error<Infallible>> {
-        if let Some(message) = request.error.clone() {
-            return Err(Error::Request(message));
-        }
-        let url = self.url(&request).map_err(Error::Request)?;
-        // The client's headers as they are unless this call adds some (each
-        // attempt clones what it sends; one clone less per call).
-        let headers = if request.headers.is_empty() && options.headers.is_empty() {
-            Cow::Borrowed(&self.inner.headers)
-        } else {
-            let mut headers = self.inner.headers.clone();
-            for (name, value) in request.headers.iter() {
-                headers.insert(name.clone(), value.clone());
+    ) -> impl Future<Output = Result<Received, Error<Infallible>>> + Send {
+        async move {
+            if let Some(message) = request.error.clone() {
+                return Err(Error::Request(message));
             }
-            for (name, value) in &options.headers {
-                let n = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| Error::Request(format!("{name:?} is not a valid header name")))?;
-                let v = HeaderValue::from_str(value).map_err(|_| {
-                    Error::Request(format!("header {name}: not a valid header value"))
-                })?;
-                headers.insert(n, v);
+            let url = self.url(&request).map_err(Error::Request)?;
+            // The client's headers as they are unless this call adds some (each
+            // attempt clones what it sends; one clone less per call).
+            let headers = if request.headers.is_empty() && options.headers.is_empty() {
+                Cow::Borrowed(&self.inner.headers)
+            } else {
+                let mut headers = self.inner.headers.clone();
+                for (name, value) in request.headers.iter() {
+                    headers.insert(name.clone(), value.clone());
+                }
+                for (name, value) in &options.headers {
+                    let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                        Error::Request(format!("{name:?} is not a valid header name"))
+                    })?;
+                    let v = HeaderValue::from_str(value).map_err(|_| {
+                        Error::Request(format!("header {name}: not a valid header value"))
+                    })?;
+                    headers.insert(n, v);
+                }
+                Cow::Owned(headers)
+            };
+            let calls = async {
+                let trace = crate::trace::Call::start(&request, &url);
+                let result = self
+                    .attempts(&request, url, &headers, &options, &trace, streamed)
+                    .await;
+                trace.finish(result.as_ref().map(|r| r.raw.status));
+                result
+            };
+            match options.deadline {
+                Some(deadline) => {
+                    tokio::time::timeout(deadline, calls)
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(Error::Timeout(Box::new(TimeoutError {
+                                limit: Some(deadline),
+                                deadline: true,
+                                source: None,
+                            })))
+                        })
+                }
+                None => calls.await,
             }
-            Cow::Owned(headers)
-        };
-        let calls = async {
-            let trace = crate::trace::Call::start(&request, &url);
-            let result = self
-                .attempts(&request, url, &headers, &options, &trace, streamed)
-                .await;
-            trace.finish(result.as_ref().map(|r| r.raw.status));
-            result
-        };
-        match options.deadline {
-            Some(deadline) => tokio::time::timeout(deadline, calls)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::Timeout(Box::new(TimeoutError {
-                        limit: Some(deadline),
-                        deadline: true,
-                        source: None,
-                    })))
-                }),
-            None => calls.await,
         }
     }
 
@@ -583,113 +592,117 @@ impl Client {
     /// connections closed before any response only when
     /// repeating is safe (an idempotent method, an `Idempotency-Key` header,
     /// or a policy that says so).
-    async fn attempts(
-        &self,
-        request: &Request,
+    #[allow(clippy::manual_async_fn)] // see `run`
+    fn attempts<'a>(
+        &'a self,
+        request: &'a Request,
         url: url::Url,
-        headers: &HeaderMap,
-        options: &RequestOptions,
-        trace: &crate::trace::Call,
+        headers: &'a HeaderMap,
+        options: &'a RequestOptions,
+        trace: &'a crate::trace::Call,
         streamed: bool,
-    ) -> Result<Received, Error<Infallible>> {
-        let policy = options
-            .retry
-            .clone()
-            .unwrap_or_else(|| self.inner.retry.clone());
-        let repeatable = policy.allows(&request.method) || headers.contains_key("idempotency-key");
-        let limit = options.timeout.or(self.inner.timeout);
-        let max_size = options.max_response_size.or(self.inner.max_response_size);
-        let mut attempt: u32 = 1;
-        loop {
-            let last = attempt >= policy.max_attempts;
-            trace.attempt(attempt);
-            let http = HttpRequest {
-                method: request.method.clone(),
-                url: url.clone(),
-                headers: headers.clone(),
-                body: request.body.clone(),
-                timeout: limit,
-                max_response_size: max_size,
-            };
-            let sent = if streamed {
-                within(limit, self.inner.transport.send_streaming(http))
-                    .await
-                    .map(Answer::Live)
-            } else {
-                within(limit, self.inner.transport.send(http))
-                    .await
-                    .map(Answer::Whole)
-            };
-            let wait = match &sent {
-                Ok(r) if !last => match r.status().as_u16() {
-                    429 => Some(("429", policy.retry_after(r.headers()))),
-                    502..=504 if repeatable => Some(("5xx", policy.retry_after(r.headers()))),
+    ) -> impl Future<Output = Result<Received, Error<Infallible>>> + 'a {
+        async move {
+            let policy = options
+                .retry
+                .clone()
+                .unwrap_or_else(|| self.inner.retry.clone());
+            let repeatable =
+                policy.allows(&request.method) || headers.contains_key("idempotency-key");
+            let limit = options.timeout.or(self.inner.timeout);
+            let max_size = options.max_response_size.or(self.inner.max_response_size);
+            let mut attempt: u32 = 1;
+            loop {
+                let last = attempt >= policy.max_attempts;
+                trace.attempt(attempt);
+                let http = HttpRequest {
+                    method: request.method.clone(),
+                    url: url.clone(),
+                    headers: headers.clone(),
+                    body: request.body.clone(),
+                    timeout: limit,
+                    max_response_size: max_size,
+                };
+                let sent = if streamed {
+                    within(limit, self.inner.transport.send_streaming(http))
+                        .await
+                        .map(Answer::Live)
+                } else {
+                    within(limit, self.inner.transport.send(http))
+                        .await
+                        .map(Answer::Whole)
+                };
+                let wait = match &sent {
+                    Ok(r) if !last => match r.status().as_u16() {
+                        429 => Some(("429", policy.retry_after(r.headers()))),
+                        502..=504 if repeatable => Some(("5xx", policy.retry_after(r.headers()))),
+                        _ => None,
+                    },
+                    Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Connect => {
+                        Some(("connect", None))
+                    }
+                    Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Closed => {
+                        Some(("closed", None))
+                    }
                     _ => None,
-                },
-                Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Connect => {
-                    Some(("connect", None))
+                };
+                if let Some((reason, asked)) = wait {
+                    let wait = asked.unwrap_or_else(|| policy.backoff(attempt));
+                    trace.retry(
+                        attempt,
+                        reason,
+                        sent.as_ref().ok().map(Answer::status),
+                        wait,
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
                 }
-                Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Closed => {
-                    Some(("closed", None))
+                // A transport that read past the limit all the same.
+                if let (Ok(Answer::Whole(r)), Some(limit)) = (&sent, max_size) {
+                    if r.body.len() > limit {
+                        return Err(Error::TooLarge(BodyTooLarge { limit }));
+                    }
                 }
-                _ => None,
-            };
-            if let Some((reason, asked)) = wait {
-                let wait = asked.unwrap_or_else(|| policy.backoff(attempt));
-                trace.retry(
-                    attempt,
-                    reason,
-                    sent.as_ref().ok().map(Answer::status),
-                    wait,
-                );
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
-            }
-            // A transport that read past the limit all the same.
-            if let (Ok(Answer::Whole(r)), Some(limit)) = (&sent, max_size) {
-                if r.body.len() > limit {
-                    return Err(Error::TooLarge(BodyTooLarge { limit }));
-                }
-            }
-            return match sent {
-                Ok(Answer::Whole(r)) => Ok(Received {
-                    raw: RawResponse {
-                        status: r.status,
-                        headers: r.headers,
-                        body: r.body,
-                    },
-                    live: None,
-                }),
-                Ok(Answer::Live(r)) if r.status.is_success() => Ok(Received {
-                    raw: RawResponse {
-                        status: r.status,
-                        headers: r.headers,
-                        body: Vec::new(),
-                    },
-                    live: Some(quiet_limit(
-                        match max_size {
-                            Some(max) => bounded_lines(r.body, max),
-                            None => r.body,
-                        },
-                        limit,
-                    )),
-                }),
-                // A documented error is decoded from its whole body.
-                Ok(Answer::Live(r)) => {
-                    let chunks = read_bounded(r.body, max_size.unwrap_or(usize::MAX));
-                    let body = within(limit, chunks).await.map_err(|e| failed(e, limit))?;
-                    Ok(Received {
+                return match sent {
+                    Ok(Answer::Whole(r)) => Ok(Received {
                         raw: RawResponse {
                             status: r.status,
                             headers: r.headers,
-                            body,
+                            body: r.body,
                         },
                         live: None,
-                    })
-                }
-                Err(e) => Err(failed(e, limit)),
-            };
+                    }),
+                    Ok(Answer::Live(r)) if r.status.is_success() => Ok(Received {
+                        raw: RawResponse {
+                            status: r.status,
+                            headers: r.headers,
+                            body: Vec::new(),
+                        },
+                        live: Some(quiet_limit(
+                            match max_size {
+                                Some(max) => bounded_lines(r.body, max),
+                                None => r.body,
+                            },
+                            limit,
+                        )),
+                    }),
+                    // A documented error is decoded from its whole body.
+                    Ok(Answer::Live(r)) => {
+                        let chunks = read_bounded(r.body, max_size.unwrap_or(usize::MAX));
+                        let body = within(limit, chunks).await.map_err(|e| failed(e, limit))?;
+                        Ok(Received {
+                            raw: RawResponse {
+                                status: r.status,
+                                headers: r.headers,
+                                body,
+                            },
+                            live: None,
+                        })
+                    }
+                    Err(e) => Err(failed(e, limit)),
+                };
+            }
         }
     }
 
@@ -772,6 +785,22 @@ mod tests {
                 assert_eq!(client.url(&request).unwrap(), expected, "{base} + {path}");
             }
         }
+    }
+
+    #[test]
+    fn a_call_in_flight_keeps_its_arguments_once() {
+        // Each call in flight holds this future (boxed); as `async fn`s,
+        // `run` and `attempts` kept their arguments twice: 2,064 bytes in
+        // a debug build, 2,440 optimised (1,544 and about 1,900 now).
+        let client = Client::builder("https://example.test").build().unwrap();
+        let running = client.clone().run(
+            Request::new(reqwest::Method::GET),
+            RequestOptions::default(),
+            false,
+        );
+        let size = std::mem::size_of_val(&running);
+        let limit = if cfg!(debug_assertions) { 1800 } else { 2200 };
+        assert!(size <= limit, "{size} bytes");
     }
 
     #[test]
