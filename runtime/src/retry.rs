@@ -169,6 +169,9 @@ mod tests {
         assert!(policy.allows(&Method::DELETE));
         assert!(!policy.allows(&Method::POST));
         assert!(!policy.allows(&Method::PATCH));
+        // HTTP QUERY (OpenAPI 3.2's `query`) is safe, unknown methods are not.
+        assert!(policy.allows(&Method::from_bytes(b"QUERY").unwrap()));
+        assert!(!policy.allows(&Method::from_bytes(b"PURGE").unwrap()));
         let opted_in = RetryPolicy {
             retry_non_idempotent: true,
             ..policy

@@ -248,6 +248,77 @@ async fn the_runtime_checks_the_limit_when_a_transport_does_not() {
     }
 }
 
+/// A transport that answers with the body it holds, whatever limit the call
+/// asked it to keep to.
+struct Answers(Vec<u8>);
+
+impl Transport for Answers {
+    fn send(&self, _: HttpRequest) -> TransportFuture<'_> {
+        let body = self.0.clone();
+        Box::pin(async move {
+            let mut headers = HeaderMap::new();
+            headers.insert("content-type", "application/json".parse().unwrap());
+            Ok(HttpResponse {
+                status: StatusCode::OK,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_taken_and_one_byte_more_is_not() {
+    let body = page(vec![member(1)]).to_string().into_bytes();
+    let with_limit = |limit: usize| {
+        polar::Client::builder("https://api.polar.test")
+            .transport(Answers(body.clone()))
+            .max_response_size(Some(limit))
+            .build()
+            .unwrap()
+    };
+    let page = with_limit(body.len())
+        .members()
+        .list_members()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    match with_limit(body.len() - 1).members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, body.len() - 1),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_announced_length_past_the_limit_is_refused_before_any_body() {
+    // The head announces 1.5 MB and no byte of it follows: a client that
+    // waited for the body would reach its 5 s time limit instead.
+    let url = raw_server(|mut stream| async move {
+        read_head(&mut stream).await;
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1500000\r\n\r\n";
+        let _ = stream.write_all(head.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let client = polar::Client::builder(&url)
+        .max_response_size(Some(1 << 20))
+        .timeout(Some(Duration::from_secs(5)))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    match client.members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 1 << 20),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 /// A TCP listener on loopback answering each connection with `respond`.
 async fn raw_server<F, Fut>(respond: F) -> String
 where

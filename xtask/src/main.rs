@@ -4,7 +4,8 @@
 //! `cargo xtask bench` measures regen, builds and decoding into benches/RESULTS.md.
 //! `cargo xtask fetch [API]` downloads, checks and pins the live documents;
 //! `cargo xtask check-older` proves the generator on each API's older document;
-//! `cargo xtask doc-check` reads the generated crate's rendered docs as docs.rs shows them.
+//! `cargo xtask doc-check` reads the generated crate's rendered docs as docs.rs shows them;
+//! `cargo xtask mutants` puts small bugs into the runtime and checks that a test fails for each.
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ mod docs;
 mod features;
 mod fetch;
 mod manifest;
+mod mutants;
 mod older;
 mod oracle;
 mod regen;
@@ -149,6 +151,9 @@ enum Task {
         #[arg(long, env = "OPENAPI_SPECS_DIR")]
         specs_dir: Option<PathBuf>,
     },
+    /// Put each of a table of small bugs into the runtime in turn and check
+    /// that a test fails for it (tests that cannot fail); not in CI.
+    Mutants,
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
         /// Also check each feature together with `samples`.
@@ -230,6 +235,7 @@ fn main() -> ExitCode {
             into,
             module,
         } => oracle::prepare(&spec, &options_file, &overlays, &into, &module),
+        Task::Mutants => mutants::run(&regen::workspace_root()),
         Task::DocCheck { specs_dir } => {
             let root = regen::workspace_root();
             let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
