@@ -87,17 +87,19 @@ impl rt::de::Object for AddOrUpdateJiraIntegrationLinkModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            jira_jwt_token: v0,
-            client_key: v1,
-            description: v2,
-            url: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    jira_jwt_token: v0,
+                    client_key: v1,
+                    description: v2,
+                    url: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

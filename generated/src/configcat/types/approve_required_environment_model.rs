@@ -76,16 +76,18 @@ impl rt::de::Object for ApproveRequiredEnvironmentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            environment_id: v0,
-            approve_required: v1,
-            environment_name: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    environment_id: v0,
+                    approve_required: v1,
+                    environment_name: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

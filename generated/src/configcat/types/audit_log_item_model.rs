@@ -150,49 +150,40 @@ impl rt::de::Object for AuditLogItemModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v7),
-            Some(v8),
-            Some(v10),
-            Some(v11),
-        ) = (v0, v1, v2, v3, v4, v5, v7, v8, v10, v11) else {
-            return None;
-        };
-        Some(Self {
-            audit_log_id: v0,
-            audit_log_date_time: v1,
-            audit_log_type_enum: v2,
-            truncated: v3,
-            model_version: v4,
-            audit_log_type: v5,
-            user_email: v6,
-            user_name: v7,
-            r#where: v8,
-            why: v9,
-            action_target: v10,
-            details: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    audit_log_id: v0,
+                    audit_log_date_time: v1,
+                    audit_log_type_enum: v2,
+                    truncated: v3,
+                    model_version: v4,
+                    audit_log_type: v5,
+                    user_email: v6,
+                    user_name: v7,
+                    r#where: v8,
+                    why: v9,
+                    action_target: v10,
+                    details: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }

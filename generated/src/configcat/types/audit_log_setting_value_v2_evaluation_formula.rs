@@ -105,17 +105,19 @@ impl rt::de::Object for AuditLogSettingValueV2EvaluationFormula {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            default_value: v0,
-            default_value_predefined_variation_name: v1,
-            targeting_rules: v2,
-            percentage_evaluation_attribute: v3,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3) => {
+                Some(Self {
+                    default_value: v0,
+                    default_value_predefined_variation_name: v1,
+                    targeting_rules: v2,
+                    percentage_evaluation_attribute: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

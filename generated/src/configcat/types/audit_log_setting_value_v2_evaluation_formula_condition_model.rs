@@ -225,38 +225,27 @@ impl rt::de::Object for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            condition_type: v0,
-            comparison_attribute: v1,
-            user_comparator: v2,
-            comparison_value: v3,
-            segment_comparator: v4,
-            segment_id: v5,
-            segment_name: v6,
-            prerequisite_comparator: v7,
-            prerequisite_setting_id: v8,
-            prerequisite_setting_key: v9,
-            prerequisite_comparison_value: v10,
-            prerequisite_comparison_value_predefined_variation_name: v11,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11) => {
+                Some(Self {
+                    condition_type: v0,
+                    comparison_attribute: v1,
+                    user_comparator: v2,
+                    comparison_value: v3,
+                    segment_comparator: v4,
+                    segment_id: v5,
+                    segment_name: v6,
+                    prerequisite_comparator: v7,
+                    prerequisite_setting_id: v8,
+                    prerequisite_setting_key: v9,
+                    prerequisite_comparison_value: v10,
+                    prerequisite_comparison_value_predefined_variation_name: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }

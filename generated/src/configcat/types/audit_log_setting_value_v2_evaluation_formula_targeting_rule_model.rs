@@ -107,17 +107,19 @@ impl rt::de::Object for AuditLogSettingValueV2EvaluationFormulaTargetingRuleMode
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2), Some(v3)) = (v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            value: v0,
-            value_predefined_variation_name: v1,
-            conditions: v2,
-            percentage_options: v3,
-        })
+        match slots {
+            (v0, v1, Some(v2), Some(v3)) => {
+                Some(Self {
+                    value: v0,
+                    value_predefined_variation_name: v1,
+                    conditions: v2,
+                    percentage_options: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

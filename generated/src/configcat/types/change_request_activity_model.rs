@@ -127,22 +127,23 @@ impl rt::de::Object for ChangeRequestActivityModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (v0, v1, v2, v4, v6)
-        else {
-            return None;
-        };
-        Some(Self {
-            change_request_activity_id: v0,
-            change_request_activity_type: v1,
-            date: v2,
-            user_id: v3,
-            user_full_name: v4,
-            user_email: v5,
-            details: v6,
-            error: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6), v7) => {
+                Some(Self {
+                    change_request_activity_id: v0,
+                    change_request_activity_type: v1,
+                    date: v2,
+                    user_id: v3,
+                    user_full_name: v4,
+                    user_email: v5,
+                    details: v6,
+                    error: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -97,18 +97,20 @@ impl rt::de::Object for ChangeRequestApprovalModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            change_request_approval_id: v0,
-            user_email: v1,
-            user_full_name: v2,
-            approved_at: v3,
-            dismissed_at: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    change_request_approval_id: v0,
+                    user_email: v1,
+                    user_full_name: v2,
+                    approved_at: v3,
+                    dismissed_at: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -104,20 +104,21 @@ impl rt::de::Object for ChangeRequestCommentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            change_request_comment_id: v0,
-            body: v1,
-            created_at: v2,
-            user_email: v3,
-            user_full_name: v4,
-            edited_at: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    change_request_comment_id: v0,
+                    body: v1,
+                    created_at: v2,
+                    user_email: v3,
+                    user_full_name: v4,
+                    edited_at: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -328,61 +328,62 @@ impl rt::de::Object for ChangeRequestModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-            Some(v17),
-            Some(v26),
-        ) = (v0, v1, v2, v3, v4, v5, v8, v9, v10, v12, v13, v14, v15, v16, v17, v26)
-        else {
-            return None;
-        };
-        Some(Self {
-            change_request_id: v0,
-            config_id: v1,
-            environment_id: v2,
-            change_request_status: v3,
-            needs_attention: v4,
-            title: v5,
-            reason: v6,
-            apply_at: v7,
-            created_at: v8,
-            creator_user_email: v9,
-            creator_user_full_name: v10,
-            creator_user_id: v11,
-            setting_values: v12,
-            comments: v13,
-            approved: v14,
-            approvals: v15,
-            activities: v16,
-            change_request_issues: v17,
-            applied_at: v18,
-            applied_by_user_id: v19,
-            applied_by_user_email: v20,
-            applied_by_user_full_name: v21,
-            closed_at: v22,
-            closed_by_user_id: v23,
-            closed_by_user_email: v24,
-            closed_by_user_full_name: v25,
-            bypass_approval: v26,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    v7,
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    v11,
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17), v18, v19, v20, v21, v22, v23, v24, v25, Some(v26)),
+            ) => {
+                Some(Self {
+                    change_request_id: v0,
+                    config_id: v1,
+                    environment_id: v2,
+                    change_request_status: v3,
+                    needs_attention: v4,
+                    title: v5,
+                    reason: v6,
+                    apply_at: v7,
+                    created_at: v8,
+                    creator_user_email: v9,
+                    creator_user_full_name: v10,
+                    creator_user_id: v11,
+                    setting_values: v12,
+                    comments: v13,
+                    approved: v14,
+                    approvals: v15,
+                    activities: v16,
+                    change_request_issues: v17,
+                    applied_at: v18,
+                    applied_by_user_id: v19,
+                    applied_by_user_email: v20,
+                    applied_by_user_full_name: v21,
+                    closed_at: v22,
+                    closed_by_user_id: v23,
+                    closed_by_user_email: v24,
+                    closed_by_user_full_name: v25,
+                    bypass_approval: v26,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -119,29 +119,32 @@ impl rt::de::Object for ChangeRequestProposedChangeModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v1,
-            v2,
-            v4,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            setting_id: v0,
-            setting_key: v1,
-            setting_name: v2,
-            setting_hint: v3,
-            setting_type: v4,
-            has_conflict: v5,
-            original_evaluation_formula: v6,
-            proposed_evaluation_formula: v7,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    setting_key: v1,
+                    setting_name: v2,
+                    setting_hint: v3,
+                    setting_type: v4,
+                    has_conflict: v5,
+                    original_evaluation_formula: v6,
+                    proposed_evaluation_formula: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

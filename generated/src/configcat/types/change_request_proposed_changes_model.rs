@@ -63,15 +63,17 @@ impl rt::de::Object for ChangeRequestProposedChangesModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            feature_flag_limitations: v0,
-            proposed_changes: v1,
-        })
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    feature_flag_limitations: v0,
+                    proposed_changes: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -300,52 +300,58 @@ impl rt::de::Object for ChangeRequestSummaryModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20, v21, v22),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-        ) = (v0, v1, v2, v3, v6, v7, v8, v10, v11, v12, v13, v14) else {
-            return None;
-        };
-        Some(Self {
-            change_request_id: v0,
-            change_request_status: v1,
-            needs_attention: v2,
-            title: v3,
-            reason: v4,
-            apply_at: v5,
-            created_at: v6,
-            creator_user_email: v7,
-            creator_user_full_name: v8,
-            creator_user_id: v9,
-            affected_setting_keys: v10,
-            comment_count: v11,
-            approved: v12,
-            conflict_count: v13,
-            bypass_approval: v14,
-            applied_at: v15,
-            applied_by_user_id: v16,
-            applied_by_user_email: v17,
-            applied_by_user_full_name: v18,
-            closed_at: v19,
-            closed_by_user_id: v20,
-            closed_by_user_email: v21,
-            closed_by_user_full_name: v22,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    v4,
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    v9,
+                    Some(v10),
+                    Some(v11),
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    v15,
+                ),
+                (v16, v17, v18, v19, v20, v21, v22),
+            ) => {
+                Some(Self {
+                    change_request_id: v0,
+                    change_request_status: v1,
+                    needs_attention: v2,
+                    title: v3,
+                    reason: v4,
+                    apply_at: v5,
+                    created_at: v6,
+                    creator_user_email: v7,
+                    creator_user_full_name: v8,
+                    creator_user_id: v9,
+                    affected_setting_keys: v10,
+                    comment_count: v11,
+                    approved: v12,
+                    conflict_count: v13,
+                    bypass_approval: v14,
+                    applied_at: v15,
+                    applied_by_user_id: v16,
+                    applied_by_user_email: v17,
+                    applied_by_user_full_name: v18,
+                    closed_at: v19,
+                    closed_by_user_id: v20,
+                    closed_by_user_email: v21,
+                    closed_by_user_full_name: v22,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -53,12 +53,12 @@ impl rt::de::Object for ChangeRequestsModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0,): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { change_requests: v0 })
+        match slots {
+            (Some(v0),) => Some(Self { change_requests: v0 }),
+            _slots => None,
+        }
     }
 }

@@ -148,21 +148,23 @@ impl rt::de::Object for CodeReferenceModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v4), Some(v6)) = (v4, v6) else {
-            return None;
-        };
-        Some(Self {
-            branch: v0,
-            references: v1,
-            commit_url: v2,
-            commit_hash: v3,
-            synced_at: v4,
-            repository: v5,
-            code_reference_id: v6,
-            uploader: v7,
-        })
+        match slots {
+            (v0, v1, v2, v3, Some(v4), v5, Some(v6), v7) => {
+                Some(Self {
+                    branch: v0,
+                    references: v1,
+                    commit_url: v2,
+                    commit_hash: v3,
+                    synced_at: v4,
+                    repository: v5,
+                    code_reference_id: v6,
+                    uploader: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -151,21 +151,23 @@ impl rt::de::Object for CodeReferenceRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            config_id: v0,
-            repository: v1,
-            branch: v2,
-            commit_url: v3,
-            commit_hash: v4,
-            uploader: v5,
-            active_branches: v6,
-            flag_references: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4, v5, v6, v7) => {
+                Some(Self {
+                    config_id: v0,
+                    repository: v1,
+                    branch: v2,
+                    commit_url: v3,
+                    commit_hash: v4,
+                    uploader: v5,
+                    active_branches: v6,
+                    flag_references: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -114,21 +114,22 @@ impl rt::de::Object for ConfigModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v6)) = (v0, v1, v2, v4, v6)
-        else {
-            return None;
-        };
-        Some(Self {
-            product: v0,
-            config_id: v1,
-            name: v2,
-            description: v3,
-            order: v4,
-            migrated_config_id: v5,
-            evaluation_version: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    product: v0,
+                    config_id: v1,
+                    name: v2,
+                    description: v3,
+                    order: v4,
+                    migrated_config_id: v5,
+                    evaluation_version: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

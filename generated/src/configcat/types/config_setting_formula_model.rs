@@ -168,47 +168,40 @@ impl rt::de::Object for ConfigSettingFormulaModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-        ) = (v0, v1, v2, v3, v8, v9, v10, v11) else {
-            return None;
-        };
-        Some(Self {
-            last_version_id: v0,
-            default_value: v1,
-            targeting_rules: v2,
-            setting: v3,
-            updated_at: v4,
-            percentage_evaluation_attribute: v5,
-            last_updater_user_email: v6,
-            last_updater_user_full_name: v7,
-            integration_links: v8,
-            setting_tags: v9,
-            setting_ids_where_prerequisite: v10,
-            change_request_count: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                v5,
+                v6,
+                v7,
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    last_version_id: v0,
+                    default_value: v1,
+                    targeting_rules: v2,
+                    setting: v3,
+                    updated_at: v4,
+                    percentage_evaluation_attribute: v5,
+                    last_updater_user_email: v6,
+                    last_updater_user_full_name: v7,
+                    integration_links: v8,
+                    setting_tags: v9,
+                    setting_ids_where_prerequisite: v10,
+                    change_request_count: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -109,30 +109,32 @@ impl rt::de::Object for ConfigSettingFormulasModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v7) else {
-            return None;
-        };
-        Some(Self {
-            config: v0,
-            environment: v1,
-            read_only: v2,
-            setting_formulas: v3,
-            feature_flag_limitations: v4,
-            approve_required: v5,
-            can_bypass_approval: v6,
-            reason_required: v7,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    config: v0,
+                    environment: v1,
+                    read_only: v2,
+                    setting_formulas: v3,
+                    feature_flag_limitations: v4,
+                    approve_required: v5,
+                    can_bypass_approval: v6,
+                    reason_required: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

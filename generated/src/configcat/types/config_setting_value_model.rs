@@ -137,29 +137,24 @@ impl rt::de::Object for ConfigSettingValueModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4), Some(v5), Some(v6), Some(v7), Some(v8)) = (
-            v0,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            setting: v0,
-            updated_at: v1,
-            last_updater_user_email: v2,
-            last_updater_user_full_name: v3,
-            integration_links: v4,
-            setting_tags: v5,
-            rollout_rules: v6,
-            rollout_percentage_items: v7,
-            value: v8,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4), Some(v5), Some(v6), Some(v7), Some(v8)) => {
+                Some(Self {
+                    setting: v0,
+                    updated_at: v1,
+                    last_updater_user_email: v2,
+                    last_updater_user_full_name: v3,
+                    integration_links: v4,
+                    setting_tags: v5,
+                    rollout_rules: v6,
+                    rollout_percentage_items: v7,
+                    value: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

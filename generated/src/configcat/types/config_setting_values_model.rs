@@ -87,19 +87,20 @@ impl rt::de::Object for ConfigSettingValuesModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            config: v0,
-            environment: v1,
-            read_only: v2,
-            setting_values: v3,
-            feature_flag_limitations: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    config: v0,
+                    environment: v1,
+                    read_only: v2,
+                    setting_values: v3,
+                    feature_flag_limitations: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -70,15 +70,17 @@ impl rt::de::Object for ConnectionPreferences {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            sdk_poll_interval: v0,
-            webhook_notification: v1,
-        })
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    sdk_poll_interval: v0,
+                    webhook_notification: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -119,18 +119,20 @@ impl rt::de::Object for CreateChangeRequestModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            title: v0,
-            reason: v1,
-            apply_at: v2,
-            bypass_approval: v3,
-            proposed_changes: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    title: v0,
+                    reason: v1,
+                    apply_at: v2,
+                    bypass_approval: v3,
+                    proposed_changes: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

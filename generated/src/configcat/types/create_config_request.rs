@@ -99,17 +99,19 @@ impl rt::de::Object for CreateConfigRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            description: v1,
-            order: v2,
-            evaluation_version: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    name: v0,
+                    description: v1,
+                    order: v2,
+                    evaluation_version: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -98,17 +98,19 @@ impl rt::de::Object for CreateEnvironmentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            color: v1,
-            description: v2,
-            order: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    name: v0,
+                    color: v1,
+                    description: v2,
+                    order: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -89,19 +89,20 @@ impl rt::de::Object for CreateIntegrationModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            integration_type: v0,
-            name: v1,
-            parameters: v2,
-            environment_ids: v3,
-            config_ids: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    integration_type: v0,
+                    name: v1,
+                    parameters: v2,
+                    environment_ids: v3,
+                    config_ids: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

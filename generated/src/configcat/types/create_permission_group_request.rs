@@ -449,44 +449,63 @@ impl rt::de::Object for CreatePermissionGroupRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            can_manage_members: v1,
-            can_create_or_update_config: v2,
-            can_delete_config: v3,
-            can_create_or_update_environment: v4,
-            can_delete_environment: v5,
-            can_create_or_update_setting: v6,
-            can_tag_setting: v7,
-            can_delete_setting: v8,
-            can_create_or_update_tag: v9,
-            can_delete_tag: v10,
-            can_manage_webhook: v11,
-            can_use_export_import: v12,
-            can_manage_product_preferences: v13,
-            can_manage_integrations: v14,
-            can_view_sdk_key: v15,
-            can_rotate_sdk_key: v16,
-            can_create_or_update_segments: v17,
-            can_delete_segments: v18,
-            can_view_product_audit_log: v19,
-            can_view_product_statistics: v20,
-            access_type: v21,
-            new_environment_access_type: v22,
-            environment_accesses: v23,
-            approval_permission_type: v24,
-            new_environment_approval_permission_type: v25,
-            environment_approval_permissions: v26,
-            can_disable2_fa: v27,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    v2,
+                    v3,
+                    v4,
+                    v5,
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27),
+            ) => {
+                Some(Self {
+                    name: v0,
+                    can_manage_members: v1,
+                    can_create_or_update_config: v2,
+                    can_delete_config: v3,
+                    can_create_or_update_environment: v4,
+                    can_delete_environment: v5,
+                    can_create_or_update_setting: v6,
+                    can_tag_setting: v7,
+                    can_delete_setting: v8,
+                    can_create_or_update_tag: v9,
+                    can_delete_tag: v10,
+                    can_manage_webhook: v11,
+                    can_use_export_import: v12,
+                    can_manage_product_preferences: v13,
+                    can_manage_integrations: v14,
+                    can_view_sdk_key: v15,
+                    can_rotate_sdk_key: v16,
+                    can_create_or_update_segments: v17,
+                    can_delete_segments: v18,
+                    can_view_product_audit_log: v19,
+                    can_view_product_statistics: v20,
+                    access_type: v21,
+                    new_environment_access_type: v22,
+                    environment_accesses: v23,
+                    approval_permission_type: v24,
+                    new_environment_approval_permission_type: v25,
+                    environment_approval_permissions: v26,
+                    can_disable2_fa: v27,
+                })
+            }
+            _slots => None,
+        }
     }
 }

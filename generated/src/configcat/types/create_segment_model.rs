@@ -101,18 +101,20 @@ impl rt::de::Object for CreateSegmentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            description: v1,
-            comparison_attribute: v2,
-            comparator: v3,
-            comparison_value: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    name: v0,
+                    description: v1,
+                    comparison_attribute: v2,
+                    comparator: v3,
+                    comparison_value: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -180,34 +180,25 @@ impl rt::de::Object for CreateSettingInitialValues {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v5), Some(v6)) = (v0, v5, v6) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            hint: v1,
-            tags: v2,
-            order: v3,
-            is_json: v4,
-            key: v5,
-            setting_type: v6,
-            predefined_variations: v7,
-            initial_values: v8,
-            setting_id_to_init_from: v9,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, Some(v5), Some(v6), v7, v8, v9) => {
+                Some(Self {
+                    name: v0,
+                    hint: v1,
+                    tags: v2,
+                    order: v3,
+                    is_json: v4,
+                    key: v5,
+                    setting_type: v6,
+                    predefined_variations: v7,
+                    initial_values: v8,
+                    setting_id_to_init_from: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -65,12 +65,12 @@ impl rt::de::Object for CreateTagModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { name: v0, color: v1 })
+        match slots {
+            (Some(v0), v1) => Some(Self { name: v0, color: v1 }),
+            _slots => None,
+        }
     }
 }

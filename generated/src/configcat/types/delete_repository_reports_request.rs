@@ -91,17 +91,19 @@ impl rt::de::Object for DeleteRepositoryReportsRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            config_id: v0,
-            repository: v1,
-            branch: v2,
-            setting_id: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    config_id: v0,
+                    repository: v1,
+                    branch: v2,
+                    setting_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

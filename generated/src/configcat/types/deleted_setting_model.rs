@@ -88,17 +88,19 @@ impl rt::de::Object for DeletedSettingModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3)) = (v0, v1, v3) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            name: v1,
-            hint: v2,
-            setting_type: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    key: v0,
+                    name: v1,
+                    hint: v2,
+                    setting_type: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

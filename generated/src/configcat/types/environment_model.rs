@@ -121,28 +121,23 @@ impl rt::de::Object for EnvironmentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v1,
-            v2,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            product: v0,
-            environment_id: v1,
-            name: v2,
-            color: v3,
-            description: v4,
-            order: v5,
-            reason_required: v6,
-            approve_required: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4, Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    product: v0,
+                    environment_id: v1,
+                    name: v2,
+                    color: v3,
+                    description: v4,
+                    order: v5,
+                    reason_required: v6,
+                    approve_required: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

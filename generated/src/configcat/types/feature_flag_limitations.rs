@@ -103,28 +103,22 @@ impl rt::de::Object for FeatureFlagLimitations {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            max_percentage_option_count: v0,
-            max_targeting_rule_count: v1,
-            max_comparison_value_length: v2,
-            max_comparison_value_list_length: v3,
-            max_comparison_value_list_item_length: v4,
-            max_string_flag_value_length: v5,
-            max_condition_per_targeting_rule_count: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    max_percentage_option_count: v0,
+                    max_targeting_rule_count: v1,
+                    max_comparison_value_length: v2,
+                    max_comparison_value_list_length: v3,
+                    max_comparison_value_list_item_length: v4,
+                    max_string_flag_value_length: v5,
+                    max_condition_per_targeting_rule_count: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

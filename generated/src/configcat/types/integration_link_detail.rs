@@ -94,26 +94,21 @@ impl rt::de::Object for IntegrationLinkDetail {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            product: v0,
-            config: v1,
-            environment: v2,
-            setting: v3,
-            read_only: v4,
-            status: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    product: v0,
+                    config: v1,
+                    environment: v2,
+                    setting: v3,
+                    read_only: v4,
+                    status: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -92,17 +92,19 @@ impl rt::de::Object for IntegrationLinkModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            description: v1,
-            integration_link_type: v2,
-            url: v3,
-        })
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    key: v0,
+                    description: v1,
+                    integration_link_type: v2,
+                    url: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

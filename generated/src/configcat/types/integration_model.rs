@@ -111,27 +111,22 @@ impl rt::de::Object for IntegrationModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            product: v0,
-            integration_id: v1,
-            name: v2,
-            integration_type: v3,
-            parameters: v4,
-            environment_ids: v5,
-            config_ids: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6)) => {
+                Some(Self {
+                    product: v0,
+                    integration_id: v1,
+                    name: v2,
+                    integration_type: v3,
+                    parameters: v4,
+                    environment_ids: v5,
+                    config_ids: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -51,12 +51,12 @@ impl rt::de::Object for IntegrationsModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0,): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { integrations: v0 })
+        match slots {
+            (Some(v0),) => Some(Self { integrations: v0 }),
+            _slots => None,
+        }
     }
 }

@@ -94,18 +94,20 @@ impl rt::de::Object for InvitationModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            invitation_id: v0,
-            email: v1,
-            permission_group_id: v2,
-            created_at: v3,
-            expired: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    invitation_id: v0,
+                    email: v1,
+                    permission_group_id: v2,
+                    created_at: v3,
+                    expired: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

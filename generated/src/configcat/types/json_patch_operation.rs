@@ -89,17 +89,19 @@ impl rt::de::Object for JsonPatchOperation {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            op: v0,
-            path: v1,
-            from: v2,
-            value: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3) => {
+                Some(Self {
+                    op: v0,
+                    path: v1,
+                    from: v2,
+                    value: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

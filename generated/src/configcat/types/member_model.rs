@@ -106,18 +106,20 @@ impl rt::de::Object for MemberModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            user_id: v0,
-            product_id: v1,
-            permission_group_id: v2,
-            full_name: v3,
-            email: v4,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    user_id: v0,
+                    product_id: v1,
+                    permission_group_id: v2,
+                    full_name: v3,
+                    email: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -121,28 +121,23 @@ impl rt::de::Object for OrganizationInvitationModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v2,
-            v4,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            invitation_id: v0,
-            email: v1,
-            product_id: v2,
-            product_name: v3,
-            permission_group_id: v4,
-            created_at: v5,
-            expired: v6,
-            expires: v7,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    invitation_id: v0,
+                    email: v1,
+                    product_id: v2,
+                    product_name: v3,
+                    permission_group_id: v4,
+                    created_at: v5,
+                    expired: v6,
+                    expires: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

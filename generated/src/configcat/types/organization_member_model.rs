@@ -87,19 +87,20 @@ impl rt::de::Object for OrganizationMemberModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            user_id: v0,
-            full_name: v1,
-            email: v2,
-            two_factor_enabled: v3,
-            permissions: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    user_id: v0,
+                    full_name: v1,
+                    email: v2,
+                    two_factor_enabled: v3,
+                    permissions: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

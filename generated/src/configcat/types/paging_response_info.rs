@@ -94,26 +94,21 @@ impl rt::de::Object for PagingResponseInfo {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            current_page: v0,
-            total_pages: v1,
-            page_size: v2,
-            total_count: v3,
-            has_previous: v4,
-            has_next: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    current_page: v0,
+                    total_pages: v1,
+                    page_size: v2,
+                    total_count: v3,
+                    has_previous: v4,
+                    has_next: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -121,28 +121,23 @@ impl rt::de::Object for PermissionGroupEnvironmentAccessModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v1,
-            v4,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            environment_id: v0,
-            name: v1,
-            color: v2,
-            description: v3,
-            order: v4,
-            reason_required: v5,
-            approve_required: v6,
-            environment_access_type: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    environment_id: v0,
+                    name: v1,
+                    color: v2,
+                    description: v3,
+                    order: v4,
+                    reason_required: v5,
+                    approve_required: v6,
+                    environment_access_type: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

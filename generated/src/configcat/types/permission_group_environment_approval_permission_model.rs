@@ -66,15 +66,17 @@ impl rt::de::Object for PermissionGroupEnvironmentApprovalPermissionModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            environment_id: v0,
-            environment_approval_permission_type: v1,
-        })
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    environment_id: v0,
+                    environment_approval_permission_type: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -80,17 +80,19 @@ impl rt::de::Object for PredefinedVariationChangeRequestUsageModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            change_request_id: v0,
-            change_request_title: v1,
-            setting_id: v2,
-            environment_id: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    change_request_id: v0,
+                    change_request_title: v1,
+                    setting_id: v2,
+                    environment_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

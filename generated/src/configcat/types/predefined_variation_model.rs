@@ -92,17 +92,19 @@ impl rt::de::Object for PredefinedVariationModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (v0, v3) else {
-            return None;
-        };
-        Some(Self {
-            value: v0,
-            name: v1,
-            hint: v2,
-            predefined_variation_id: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3)) => {
+                Some(Self {
+                    value: v0,
+                    name: v1,
+                    hint: v2,
+                    predefined_variation_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -128,28 +128,23 @@ impl rt::de::Object for PredefinedVariationWithUsagesModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            value: v0,
-            name: v1,
-            hint: v2,
-            predefined_variation_id: v3,
-            usages: v4,
-            usages_in_other_environments: v5,
-            change_request_usages: v6,
-            change_request_usages_in_other_environments: v7,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) => {
+                Some(Self {
+                    value: v0,
+                    name: v1,
+                    hint: v2,
+                    predefined_variation_id: v3,
+                    usages: v4,
+                    usages_in_other_environments: v5,
+                    change_request_usages: v6,
+                    change_request_usages_in_other_environments: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -122,21 +122,22 @@ impl rt::de::Object for PreferencesModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (v0, v1, v2, v4, v5)
-        else {
-            return None;
-        };
-        Some(Self {
-            reason_required: v0,
-            key_generation_mode: v1,
-            show_variation_id: v2,
-            reason_required_environments: v3,
-            mandatory_setting_hint: v4,
-            approve_required: v5,
-            approve_required_environments: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    reason_required: v0,
+                    key_generation_mode: v1,
+                    show_variation_id: v2,
+                    reason_required_environments: v3,
+                    mandatory_setting_hint: v4,
+                    approve_required: v5,
+                    approve_required_environments: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

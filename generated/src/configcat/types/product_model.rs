@@ -109,27 +109,22 @@ impl rt::de::Object for ProductModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            organization: v0,
-            product_id: v1,
-            name: v2,
-            description: v3,
-            order: v4,
-            reason_required: v5,
-            approve_required: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    organization: v0,
+                    product_id: v1,
+                    name: v2,
+                    description: v3,
+                    order: v4,
+                    reason_required: v5,
+                    approve_required: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

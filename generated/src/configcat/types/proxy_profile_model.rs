@@ -110,19 +110,21 @@ impl rt::de::Object for ProxyProfileModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4), Some(v5)) = (v0, v1, v4, v5) else {
-            return None;
-        };
-        Some(Self {
-            proxy_profile_id: v0,
-            name: v1,
-            description: v2,
-            last_accessed_at: v3,
-            connection_preferences: v4,
-            sdk_key_selection_rules: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), Some(v5)) => {
+                Some(Self {
+                    proxy_profile_id: v0,
+                    name: v1,
+                    description: v2,
+                    last_accessed_at: v3,
+                    connection_preferences: v4,
+                    sdk_key_selection_rules: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

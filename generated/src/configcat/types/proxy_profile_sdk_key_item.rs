@@ -94,18 +94,20 @@ impl rt::de::Object for ProxyProfileSdkKeyItem {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            primary_sdk_key: v0,
-            secondary_sdk_key: v1,
-            sdk_id: v2,
-            config_id: v3,
-            environment_id: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    primary_sdk_key: v0,
+                    secondary_sdk_key: v1,
+                    sdk_id: v2,
+                    config_id: v3,
+                    environment_id: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

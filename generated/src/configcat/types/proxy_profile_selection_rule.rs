@@ -139,20 +139,22 @@ impl rt::de::Object for ProxyProfileSelectionRule {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            kind: v0,
-            product_id_filter: v1,
-            config_id_filter: v2,
-            environment_id_filter: v3,
-            product_name_match_filter: v4,
-            config_name_match_filter: v5,
-            environment_name_match_filter: v6,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5, v6) => {
+                Some(Self {
+                    kind: v0,
+                    product_id_filter: v1,
+                    config_id_filter: v2,
+                    environment_id_filter: v3,
+                    product_name_match_filter: v4,
+                    config_name_match_filter: v5,
+                    environment_name_match_filter: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -66,15 +66,17 @@ impl rt::de::Object for ReferenceLineModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self {
-            line_text: v0,
-            line_number: v1,
-        })
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    line_text: v0,
+                    line_number: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -98,18 +98,20 @@ impl rt::de::Object for ReferenceLinesModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            file: v0,
-            file_url: v1,
-            pre_lines: v2,
-            post_lines: v3,
-            reference_line: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    file: v0,
+                    file_url: v1,
+                    pre_lines: v2,
+                    post_lines: v3,
+                    reference_line: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -108,18 +108,20 @@ impl rt::de::Object for ReplaceSettingModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            hint: v1,
-            tags: v2,
-            order: v3,
-            is_json: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    name: v0,
+                    hint: v1,
+                    tags: v2,
+                    order: v3,
+                    is_json: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

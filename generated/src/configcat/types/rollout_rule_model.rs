@@ -131,19 +131,21 @@ impl rt::de::Object for RolloutRuleModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (v3,) else {
-            return None;
-        };
-        Some(Self {
-            comparison_attribute: v0,
-            comparator: v1,
-            comparison_value: v2,
-            value: v3,
-            segment_comparator: v4,
-            segment_id: v5,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3), v4, v5) => {
+                Some(Self {
+                    comparison_attribute: v0,
+                    comparator: v1,
+                    comparison_value: v2,
+                    value: v3,
+                    segment_comparator: v4,
+                    segment_id: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

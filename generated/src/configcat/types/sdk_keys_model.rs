@@ -62,12 +62,12 @@ impl rt::de::Object for SdkKeysModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { primary: v0, secondary: v1 })
+        match slots {
+            (Some(v0), v1) => Some(Self { primary: v0, secondary: v1 }),
+            _slots => None,
+        }
     }
 }

@@ -175,49 +175,42 @@ impl rt::de::Object for SegmentModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v6),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-        ) = (v0, v1, v2, v6, v9, v10, v11, v12) else {
-            return None;
-        };
-        Some(Self {
-            product: v0,
-            segment_id: v1,
-            name: v2,
-            description: v3,
-            creator_email: v4,
-            creator_full_name: v5,
-            created_at: v6,
-            last_updater_email: v7,
-            last_updater_full_name: v8,
-            updated_at: v9,
-            comparison_attribute: v10,
-            comparator: v11,
-            comparison_value: v12,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    product: v0,
+                    segment_id: v1,
+                    name: v2,
+                    description: v3,
+                    creator_email: v4,
+                    creator_full_name: v5,
+                    created_at: v6,
+                    last_updater_email: v7,
+                    last_updater_full_name: v8,
+                    updated_at: v9,
+                    comparison_attribute: v10,
+                    comparator: v11,
+                    comparison_value: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }

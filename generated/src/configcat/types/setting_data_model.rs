@@ -157,44 +157,38 @@ impl rt::de::Object for SettingDataModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6), Some(v10)) = (
-            v0,
-            v1,
-            v2,
-            v4,
-            v5,
-            v6,
-            v10,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            setting_id: v0,
-            key: v1,
-            name: v2,
-            hint: v3,
-            setting_type: v4,
-            is_json: v5,
-            order: v6,
-            created_at: v7,
-            creator_email: v8,
-            creator_full_name: v9,
-            is_watching: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+                v8,
+                v9,
+                Some(v10),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    key: v1,
+                    name: v2,
+                    hint: v3,
+                    setting_type: v4,
+                    is_json: v5,
+                    order: v6,
+                    created_at: v7,
+                    creator_email: v8,
+                    creator_full_name: v9,
+                    is_watching: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

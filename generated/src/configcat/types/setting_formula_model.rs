@@ -223,51 +223,54 @@ impl rt::de::Object for SettingFormulaModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-            Some(v17),
-            Some(v18),
-        ) = (v0, v1, v2, v3, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18) else {
-            return None;
-        };
-        Some(Self {
-            last_version_id: v0,
-            default_value: v1,
-            targeting_rules: v2,
-            setting: v3,
-            updated_at: v4,
-            percentage_evaluation_attribute: v5,
-            last_updater_user_email: v6,
-            last_updater_user_full_name: v7,
-            integration_links: v8,
-            setting_tags: v9,
-            setting_ids_where_prerequisite: v10,
-            change_request_count: v11,
-            config: v12,
-            environment: v13,
-            read_only: v14,
-            feature_flag_limitations: v15,
-            approve_required: v16,
-            can_bypass_approval: v17,
-            reason_required: v18,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    v4,
+                    v5,
+                    v6,
+                    v7,
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    Some(v11),
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17), Some(v18)),
+            ) => {
+                Some(Self {
+                    last_version_id: v0,
+                    default_value: v1,
+                    targeting_rules: v2,
+                    setting: v3,
+                    updated_at: v4,
+                    percentage_evaluation_attribute: v5,
+                    last_updater_user_email: v6,
+                    last_updater_user_full_name: v7,
+                    integration_links: v8,
+                    setting_tags: v9,
+                    setting_ids_where_prerequisite: v10,
+                    change_request_count: v11,
+                    config: v12,
+                    environment: v13,
+                    read_only: v14,
+                    feature_flag_limitations: v15,
+                    approve_required: v16,
+                    can_bypass_approval: v17,
+                    reason_required: v18,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -153,49 +153,40 @@ impl rt::de::Object for SettingModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v10),
-            Some(v11),
-        ) = (v0, v1, v2, v4, v5, v6, v7, v8, v10, v11) else {
-            return None;
-        };
-        Some(Self {
-            setting_id: v0,
-            key: v1,
-            name: v2,
-            hint: v3,
-            order: v4,
-            setting_type: v5,
-            is_json: v6,
-            config_id: v7,
-            config_name: v8,
-            created_at: v9,
-            tags: v10,
-            predefined_variations: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    setting_id: v0,
+                    key: v1,
+                    name: v2,
+                    hint: v3,
+                    order: v4,
+                    setting_type: v5,
+                    is_json: v6,
+                    config_id: v7,
+                    config_name: v8,
+                    created_at: v9,
+                    tags: v10,
+                    predefined_variations: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -166,51 +166,42 @@ impl rt::de::Object for SettingValueModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-        ) = (v0, v4, v5, v6, v7, v8, v9, v10, v11, v12) else {
-            return None;
-        };
-        Some(Self {
-            setting: v0,
-            updated_at: v1,
-            last_updater_user_email: v2,
-            last_updater_user_full_name: v3,
-            integration_links: v4,
-            setting_tags: v5,
-            rollout_rules: v6,
-            rollout_percentage_items: v7,
-            value: v8,
-            config: v9,
-            environment: v10,
-            feature_flag_limitations: v11,
-            read_only: v12,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                v2,
+                v3,
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    setting: v0,
+                    updated_at: v1,
+                    last_updater_user_email: v2,
+                    last_updater_user_full_name: v3,
+                    integration_links: v4,
+                    setting_tags: v5,
+                    rollout_rules: v6,
+                    rollout_percentage_items: v7,
+                    value: v8,
+                    config: v9,
+                    environment: v10,
+                    feature_flag_limitations: v11,
+                    read_only: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }

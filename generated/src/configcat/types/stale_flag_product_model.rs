@@ -75,17 +75,19 @@ impl rt::de::Object for StaleFlagProductModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            product_id: v0,
-            name: v1,
-            configs: v2,
-            environments: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    product_id: v0,
+                    name: v1,
+                    configs: v2,
+                    environments: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

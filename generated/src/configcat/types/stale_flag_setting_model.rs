@@ -108,27 +108,22 @@ impl rt::de::Object for StaleFlagSettingModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            setting_id: v0,
-            name: v1,
-            key: v2,
-            hint: v3,
-            has_code_references: v4,
-            tags: v5,
-            setting_values: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    setting_id: v0,
+                    name: v1,
+                    key: v2,
+                    hint: v3,
+                    has_code_references: v4,
+                    tags: v5,
+                    setting_values: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -79,16 +79,18 @@ impl rt::de::Object for StaleFlagSettingValueModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            environment_id: v0,
-            updated_at: v1,
-            is_stale: v2,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2)) => {
+                Some(Self {
+                    environment_id: v0,
+                    updated_at: v1,
+                    is_stale: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -91,16 +91,18 @@ impl rt::de::Object for UpdateEvaluationFormulaModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            default_value: v0,
-            targeting_rules: v1,
-            percentage_evaluation_attribute: v2,
-        })
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    default_value: v0,
+                    targeting_rules: v1,
+                    percentage_evaluation_attribute: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

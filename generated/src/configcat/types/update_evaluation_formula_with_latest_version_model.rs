@@ -120,18 +120,20 @@ impl rt::de::Object for UpdateEvaluationFormulaWithLatestVersionModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            default_value: v0,
-            targeting_rules: v1,
-            percentage_evaluation_attribute: v2,
-            setting_id: v3,
-            latest_version_id: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    default_value: v0,
+                    targeting_rules: v1,
+                    percentage_evaluation_attribute: v2,
+                    setting_id: v3,
+                    latest_version_id: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

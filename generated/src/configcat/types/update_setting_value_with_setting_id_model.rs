@@ -102,17 +102,19 @@ impl rt::de::Object for UpdateSettingValueWithSettingIdModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            rollout_rules: v0,
-            rollout_percentage_items: v1,
-            value: v2,
-            setting_id: v3,
-        })
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    rollout_rules: v0,
+                    rollout_percentage_items: v1,
+                    value: v2,
+                    setting_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -101,17 +101,19 @@ impl rt::de::Object for WebHookRequestModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            url: v0,
-            content: v1,
-            http_method: v2,
-            web_hook_headers: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    url: v0,
+                    content: v1,
+                    http_method: v2,
+                    web_hook_headers: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

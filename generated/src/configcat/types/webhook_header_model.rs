@@ -72,16 +72,18 @@ impl rt::de::Object for WebhookHeaderModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            value: v1,
-            is_secure: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    key: v0,
+                    value: v1,
+                    is_secure: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -108,27 +108,22 @@ impl rt::de::Object for WebhookResponseModel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            webhook_id: v0,
-            url: v1,
-            http_method: v2,
-            content: v3,
-            web_hook_headers: v4,
-            config: v5,
-            environment: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    webhook_id: v0,
+                    url: v1,
+                    http_method: v2,
+                    content: v3,
+                    web_hook_headers: v4,
+                    config: v5,
+                    environment: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -165,43 +165,38 @@ impl rt::de::Object for Account {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v7), Some(v8), Some(v9), Some(v10)) = (
-            v0,
-            v1,
-            v7,
-            v8,
-            v9,
-            v10,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            billing_name: v3,
-            billing_address: v4,
-            billing_additional_info: v5,
-            billing_notes: v6,
-            currency: v7,
-            credit_balance: v8,
-            payout_interval: v9,
-            payout_transaction_delay: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    billing_name: v3,
+                    billing_address: v4,
+                    billing_additional_info: v5,
+                    billing_notes: v6,
+                    currency: v7,
+                    credit_balance: v8,
+                    payout_interval: v9,
+                    payout_transaction_delay: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

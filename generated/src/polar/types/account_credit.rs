@@ -120,21 +120,22 @@ impl rt::de::Object for AccountCredit {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            title: v1,
-            amount: v2,
-            used: v3,
-            granted_at: v4,
-            expires_at: v5,
-            revoked_at: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6) => {
+                Some(Self {
+                    id: v0,
+                    title: v1,
+                    amount: v2,
+                    used: v3,
+                    granted_at: v4,
+                    expires_at: v5,
+                    revoked_at: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -124,20 +124,22 @@ impl rt::de::Object for Address {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v5),) = (v5,) else {
-            return None;
-        };
-        Some(Self {
-            line1: v0,
-            line2: v1,
-            postal_code: v2,
-            city: v3,
-            state: v4,
-            country: v5,
-        })
+        match slots {
+            (v0, v1, v2, v3, v4, Some(v5)) => {
+                Some(Self {
+                    line1: v0,
+                    line2: v1,
+                    postal_code: v2,
+                    city: v3,
+                    state: v4,
+                    country: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -120,22 +120,23 @@ impl rt::de::Object for AdjustPriceAction {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (v1, v2, v3, v4, v6)
-        else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            label: v1,
-            product_id: v2,
-            product_name: v3,
-            current_price_amount: v4,
-            suggested_price_amount: v5,
-            currency: v6,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    r#type: v0,
+                    label: v1,
+                    product_id: v2,
+                    product_name: v3,
+                    current_price_amount: v4,
+                    suggested_price_amount: v5,
+                    currency: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -80,17 +80,19 @@ impl rt::de::Object for AttachedCustomField {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            custom_field_id: v0,
-            custom_field: v1,
-            order: v2,
-            required: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    custom_field_id: v0,
+                    custom_field: v1,
+                    order: v2,
+                    required: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -122,21 +122,23 @@ impl rt::de::Object for AuthorizeResponseOrganization {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (v0, v1, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            client: v0,
-            sub_type: v1,
-            sub: v2,
-            scopes: v3,
-            organizations: v4,
-            requires_single_organization: v5,
-            scope_display_names: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6) => {
+                Some(Self {
+                    client: v0,
+                    sub_type: v1,
+                    sub: v2,
+                    scopes: v3,
+                    organizations: v4,
+                    requires_single_organization: v5,
+                    scope_display_names: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

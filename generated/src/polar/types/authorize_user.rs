@@ -73,16 +73,18 @@ impl rt::de::Object for AuthorizeUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            email: v1,
-            avatar_url: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    id: v0,
+                    email: v1,
+                    avatar_url: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

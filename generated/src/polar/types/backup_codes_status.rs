@@ -54,12 +54,12 @@ impl rt::de::Object for BackupCodesStatus {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self { codes: v0, used_codes: v1 })
+        match slots {
+            (Some(v0), Some(v1)) => Some(Self { codes: v0, used_codes: v1 }),
+            _slots => None,
+        }
     }
 }

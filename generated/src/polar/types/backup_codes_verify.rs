@@ -49,12 +49,12 @@ impl rt::de::Object for BackupCodesVerify {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0,): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { code: v0 })
+        match slots {
+            (Some(v0),) => Some(Self { code: v0 }),
+            _slots => None,
+        }
     }
 }

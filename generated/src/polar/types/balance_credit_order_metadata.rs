@@ -152,35 +152,25 @@ impl rt::de::Object for BalanceCreditOrderMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3), Some(v4), Some(v5), Some(v8)) = (v0, v3, v4, v5, v8)
-        else {
-            return None;
-        };
-        Some(Self {
-            order_id: v0,
-            product_id: v1,
-            subscription_id: v2,
-            amount: v3,
-            currency: v4,
-            tax_amount: v5,
-            tax_state: v6,
-            tax_country: v7,
-            fee: v8,
-            exchange_rate: v9,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), Some(v5), v6, v7, Some(v8), v9) => {
+                Some(Self {
+                    order_id: v0,
+                    product_id: v1,
+                    subscription_id: v2,
+                    amount: v3,
+                    currency: v4,
+                    tax_amount: v5,
+                    tax_state: v6,
+                    tax_country: v7,
+                    fee: v8,
+                    exchange_rate: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -200,53 +200,46 @@ impl rt::de::Object for BalanceDisputeMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v13),
-        ) = (v0, v1, v6, v7, v8, v9, v10, v13) else {
-            return None;
-        };
-        Some(Self {
-            transaction_id: v0,
-            dispute_id: v1,
-            order_id: v2,
-            order_created_at: v3,
-            product_id: v4,
-            subscription_id: v5,
-            amount: v6,
-            currency: v7,
-            presentment_amount: v8,
-            presentment_currency: v9,
-            tax_amount: v10,
-            tax_state: v11,
-            tax_country: v12,
-            fee: v13,
-            exchange_rate: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+                v12,
+                Some(v13),
+                v14,
+            ) => {
+                Some(Self {
+                    transaction_id: v0,
+                    dispute_id: v1,
+                    order_id: v2,
+                    order_created_at: v3,
+                    product_id: v4,
+                    subscription_id: v5,
+                    amount: v6,
+                    currency: v7,
+                    presentment_amount: v8,
+                    presentment_currency: v9,
+                    tax_amount: v10,
+                    tax_state: v11,
+                    tax_country: v12,
+                    fee: v13,
+                    exchange_rate: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -187,51 +187,44 @@ impl rt::de::Object for BalanceOrderMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v4),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v12),
-        ) = (v0, v1, v4, v6, v7, v8, v9, v12) else {
-            return None;
-        };
-        Some(Self {
-            transaction_id: v0,
-            order_id: v1,
-            product_id: v2,
-            subscription_id: v3,
-            amount: v4,
-            net_amount: v5,
-            currency: v6,
-            presentment_amount: v7,
-            presentment_currency: v8,
-            tax_amount: v9,
-            tax_state: v10,
-            tax_country: v11,
-            fee: v12,
-            exchange_rate: v13,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                v10,
+                v11,
+                Some(v12),
+                v13,
+            ) => {
+                Some(Self {
+                    transaction_id: v0,
+                    order_id: v1,
+                    product_id: v2,
+                    subscription_id: v3,
+                    amount: v4,
+                    net_amount: v5,
+                    currency: v6,
+                    presentment_amount: v7,
+                    presentment_currency: v8,
+                    tax_amount: v9,
+                    tax_state: v10,
+                    tax_country: v11,
+                    fee: v12,
+                    exchange_rate: v13,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -213,55 +213,48 @@ impl rt::de::Object for BalanceRefundMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v11),
-            Some(v14),
-        ) = (v0, v1, v6, v7, v8, v9, v11, v14) else {
-            return None;
-        };
-        Some(Self {
-            transaction_id: v0,
-            refund_id: v1,
-            order_id: v2,
-            order_created_at: v3,
-            product_id: v4,
-            subscription_id: v5,
-            amount: v6,
-            currency: v7,
-            presentment_amount: v8,
-            presentment_currency: v9,
-            refundable_amount: v10,
-            tax_amount: v11,
-            tax_state: v12,
-            tax_country: v13,
-            fee: v14,
-            exchange_rate: v15,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                v10,
+                Some(v11),
+                v12,
+                v13,
+                Some(v14),
+                v15,
+            ) => {
+                Some(Self {
+                    transaction_id: v0,
+                    refund_id: v1,
+                    order_id: v2,
+                    order_created_at: v3,
+                    product_id: v4,
+                    subscription_id: v5,
+                    amount: v6,
+                    currency: v7,
+                    presentment_amount: v8,
+                    presentment_currency: v9,
+                    refundable_amount: v10,
+                    tax_amount: v11,
+                    tax_state: v12,
+                    tax_country: v13,
+                    fee: v14,
+                    exchange_rate: v15,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -211,54 +211,43 @@ impl rt::de::Object for BenefitFeatureFlag {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            r#type: v3,
-            description: v4,
-            selectable: v5,
-            deletable: v6,
-            is_deleted: v7,
-            organization_id: v8,
-            metadata: v9,
-            visibility: v10,
-            properties: v11,
-            visibility_configurable: v12,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    r#type: v3,
+                    description: v4,
+                    selectable: v5,
+                    deletable: v6,
+                    is_deleted: v7,
+                    organization_id: v8,
+                    metadata: v9,
+                    visibility: v10,
+                    properties: v11,
+                    visibility_configurable: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

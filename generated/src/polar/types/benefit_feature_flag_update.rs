@@ -138,19 +138,21 @@ impl rt::de::Object for BenefitFeatureFlagUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (v3,) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            description: v1,
-            visibility: v2,
-            r#type: v3,
-            properties: v4,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3), v4) => {
+                Some(Self {
+                    metadata: v0,
+                    description: v1,
+                    visibility: v2,
+                    r#type: v3,
+                    properties: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

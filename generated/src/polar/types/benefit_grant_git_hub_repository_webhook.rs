@@ -256,44 +256,53 @@ impl rt::de::Object for BenefitGrantGitHubRepositoryWebhook {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v4),
-            Some(v6),
-            Some(v9),
-            Some(v11),
-            Some(v13),
-            Some(v15),
-            Some(v16),
-        ) = (v0, v2, v4, v6, v9, v11, v13, v15, v16) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            granted_at: v3,
-            is_granted: v4,
-            revoked_at: v5,
-            is_revoked: v6,
-            subscription_id: v7,
-            order_id: v8,
-            customer_id: v9,
-            member_id: v10,
-            benefit_id: v11,
-            error: v12,
-            customer: v13,
-            member: v14,
-            benefit: v15,
-            properties: v16,
-            previous_properties: v17,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    v3,
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    v7,
+                    v8,
+                    Some(v9),
+                    v10,
+                    Some(v11),
+                    v12,
+                    Some(v13),
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16), v17),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    granted_at: v3,
+                    is_granted: v4,
+                    revoked_at: v5,
+                    is_revoked: v6,
+                    subscription_id: v7,
+                    order_id: v8,
+                    customer_id: v9,
+                    member_id: v10,
+                    benefit_id: v11,
+                    error: v12,
+                    customer: v13,
+                    member: v14,
+                    benefit: v15,
+                    properties: v16,
+                    previous_properties: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }

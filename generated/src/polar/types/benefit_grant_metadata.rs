@@ -86,17 +86,19 @@ impl rt::de::Object for BenefitGrantMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            benefit_id: v0,
-            benefit_grant_id: v1,
-            benefit_type: v2,
-            member_id: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    benefit_id: v0,
+                    benefit_grant_id: v1,
+                    benefit_type: v2,
+                    member_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

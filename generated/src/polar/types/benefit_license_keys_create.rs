@@ -141,20 +141,22 @@ impl rt::de::Object for BenefitLicenseKeysCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v5)) = (v1, v2, v5) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            r#type: v1,
-            description: v2,
-            organization_id: v3,
-            visibility: v4,
-            properties: v5,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), v3, v4, Some(v5)) => {
+                Some(Self {
+                    metadata: v0,
+                    r#type: v1,
+                    description: v2,
+                    organization_id: v3,
+                    visibility: v4,
+                    properties: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

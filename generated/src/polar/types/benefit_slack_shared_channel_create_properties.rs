@@ -118,19 +118,21 @@ impl rt::de::Object for BenefitSlackSharedChannelCreateProperties {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            slack_integration_id: v0,
-            channel_name_template: v1,
-            private: v2,
-            welcome_message: v3,
-            archive_on_revoke: v4,
-            team_invitees: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4, v5) => {
+                Some(Self {
+                    slack_integration_id: v0,
+                    channel_name_template: v1,
+                    private: v2,
+                    welcome_message: v3,
+                    archive_on_revoke: v4,
+                    team_invitees: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -126,18 +126,20 @@ impl rt::de::Object for BenefitSlackSharedChannelUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            description: v1,
-            r#type: v2,
-            properties: v3,
-        })
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    metadata: v0,
+                    description: v1,
+                    r#type: v2,
+                    properties: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -127,19 +127,21 @@ impl rt::de::Object for ChannelNamePreviewRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self {
-            organization_id: v0,
-            template: v1,
-            customer_name: v2,
-            customer_email: v3,
-            customer_metadata: v4,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    organization_id: v0,
+                    template: v1,
+                    customer_name: v2,
+                    customer_email: v3,
+                    customer_metadata: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

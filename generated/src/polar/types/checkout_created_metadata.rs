@@ -71,16 +71,18 @@ impl rt::de::Object for CheckoutCreatedMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            checkout_id: v0,
-            checkout_status: v1,
-            product_id: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    checkout_id: v0,
+                    checkout_status: v1,
+                    product_id: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

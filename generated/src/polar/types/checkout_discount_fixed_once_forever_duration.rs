@@ -122,29 +122,32 @@ impl rt::de::Object for CheckoutDiscountFixedOnceForeverDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            r#type: v1,
-            amount: v2,
-            currency: v3,
-            amounts: v4,
-            id: v5,
-            name: v6,
-            code: v7,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    amount: v2,
+                    currency: v3,
+                    amounts: v4,
+                    id: v5,
+                    name: v6,
+                    code: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -131,31 +131,34 @@ impl rt::de::Object for CheckoutDiscountFixedRepeatDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v7) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            duration_in_months: v1,
-            r#type: v2,
-            amount: v3,
-            currency: v4,
-            amounts: v5,
-            id: v6,
-            name: v7,
-            code: v8,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    amount: v3,
+                    currency: v4,
+                    amounts: v5,
+                    id: v6,
+                    name: v7,
+                    code: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -103,20 +103,21 @@ impl rt::de::Object for CheckoutDiscountPercentageOnceForeverDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            r#type: v1,
-            basis_points: v2,
-            id: v3,
-            name: v4,
-            code: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    basis_points: v2,
+                    id: v3,
+                    name: v4,
+                    code: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

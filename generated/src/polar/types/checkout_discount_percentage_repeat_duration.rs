@@ -111,27 +111,22 @@ impl rt::de::Object for CheckoutDiscountPercentageRepeatDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            duration_in_months: v1,
-            r#type: v2,
-            basis_points: v3,
-            id: v4,
-            name: v5,
-            code: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    basis_points: v3,
+                    id: v4,
+                    name: v5,
+                    code: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -266,47 +266,55 @@ impl rt::de::Object for CheckoutLink {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v11),
-            Some(v12),
-            Some(v15),
-            Some(v16),
-            Some(v18),
-        ) = (v0, v1, v5, v6, v7, v11, v12, v15, v16, v18) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            trial_interval: v3,
-            trial_interval_count: v4,
-            metadata: v5,
-            payment_processor: v6,
-            client_secret: v7,
-            success_url: v8,
-            return_url: v9,
-            label: v10,
-            allow_discount_codes: v11,
-            require_billing_address: v12,
-            discount_id: v13,
-            seats: v14,
-            organization_id: v15,
-            products: v16,
-            discount: v17,
-            url: v18,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    Some(v11),
+                    Some(v12),
+                    v13,
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16), v17, Some(v18)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    trial_interval: v3,
+                    trial_interval_count: v4,
+                    metadata: v5,
+                    payment_processor: v6,
+                    client_secret: v7,
+                    success_url: v8,
+                    return_url: v9,
+                    label: v10,
+                    allow_discount_codes: v11,
+                    require_billing_address: v12,
+                    discount_id: v13,
+                    seats: v14,
+                    organization_id: v15,
+                    products: v16,
+                    discount: v17,
+                    url: v18,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -246,39 +246,28 @@ impl rt::de::Object for CheckoutLinkCreateProductPrice {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3), Some(v11)) = (v3, v11) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            trial_interval: v1,
-            trial_interval_count: v2,
-            payment_processor: v3,
-            label: v4,
-            allow_discount_codes: v5,
-            require_billing_address: v6,
-            discount_id: v7,
-            seats: v8,
-            success_url: v9,
-            return_url: v10,
-            product_price_id: v11,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3), v4, v5, v6, v7, v8, v9, v10, Some(v11)) => {
+                Some(Self {
+                    metadata: v0,
+                    trial_interval: v1,
+                    trial_interval_count: v2,
+                    payment_processor: v3,
+                    label: v4,
+                    allow_discount_codes: v5,
+                    require_billing_address: v6,
+                    discount_id: v7,
+                    seats: v8,
+                    success_url: v9,
+                    return_url: v10,
+                    product_price_id: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -249,46 +249,54 @@ impl rt::de::Object for CheckoutProduct {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v5),
-            Some(v7),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-            Some(v17),
-        ) = (v0, v1, v5, v7, v12, v13, v14, v15, v16, v17) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            trial_interval: v3,
-            trial_interval_count: v4,
-            name: v5,
-            description: v6,
-            visibility: v7,
-            recurring_interval: v8,
-            recurring_interval_count: v9,
-            meter_interval: v10,
-            meter_interval_count: v11,
-            is_recurring: v12,
-            is_archived: v13,
-            organization_id: v14,
-            prices: v15,
-            benefits: v16,
-            medias: v17,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    v6,
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    trial_interval: v3,
+                    trial_interval_count: v4,
+                    name: v5,
+                    description: v6,
+                    visibility: v7,
+                    recurring_interval: v8,
+                    recurring_interval_count: v9,
+                    meter_interval: v10,
+                    meter_interval_count: v11,
+                    is_recurring: v12,
+                    is_archived: v13,
+                    organization_id: v14,
+                    prices: v15,
+                    benefits: v16,
+                    medias: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

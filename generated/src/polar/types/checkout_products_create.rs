@@ -601,47 +601,64 @@ impl rt::de::Object for CheckoutProductsCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27, v28, v29),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v28),) = (v28,) else {
-            return None;
-        };
-        Some(Self {
-            trial_interval: v0,
-            trial_interval_count: v1,
-            metadata: v2,
-            custom_field_data: v3,
-            discount_id: v4,
-            allow_discount_codes: v5,
-            require_billing_address: v6,
-            amount: v7,
-            seats: v8,
-            min_seats: v9,
-            max_seats: v10,
-            allow_trial: v11,
-            customer_id: v12,
-            is_business_customer: v13,
-            external_customer_id: v14,
-            customer_name: v15,
-            customer_email: v16,
-            customer_ip_address: v17,
-            customer_billing_name: v18,
-            customer_billing_address: v19,
-            customer_tax_id: v20,
-            customer_metadata: v21,
-            subscription_id: v22,
-            success_url: v23,
-            return_url: v24,
-            embed_origin: v25,
-            locale: v26,
-            currency: v27,
-            products: v28,
-            prices: v29,
-        })
+        match slots {
+            (
+                (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
+                (
+                    v16,
+                    v17,
+                    v18,
+                    v19,
+                    v20,
+                    v21,
+                    v22,
+                    v23,
+                    v24,
+                    v25,
+                    v26,
+                    v27,
+                    Some(v28),
+                    v29,
+                ),
+            ) => {
+                Some(Self {
+                    trial_interval: v0,
+                    trial_interval_count: v1,
+                    metadata: v2,
+                    custom_field_data: v3,
+                    discount_id: v4,
+                    allow_discount_codes: v5,
+                    require_billing_address: v6,
+                    amount: v7,
+                    seats: v8,
+                    min_seats: v9,
+                    max_seats: v10,
+                    allow_trial: v11,
+                    customer_id: v12,
+                    is_business_customer: v13,
+                    external_customer_id: v14,
+                    customer_name: v15,
+                    customer_email: v16,
+                    customer_ip_address: v17,
+                    customer_billing_name: v18,
+                    customer_billing_address: v19,
+                    customer_tax_id: v20,
+                    customer_metadata: v21,
+                    subscription_id: v22,
+                    success_url: v23,
+                    return_url: v24,
+                    embed_origin: v25,
+                    locale: v26,
+                    currency: v27,
+                    products: v28,
+                    prices: v29,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

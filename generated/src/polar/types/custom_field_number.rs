@@ -128,32 +128,35 @@ impl rt::de::Object for CustomFieldNumber {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v8) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            metadata: v3,
-            r#type: v4,
-            slug: v5,
-            name: v6,
-            organization_id: v7,
-            properties: v8,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    metadata: v3,
+                    r#type: v4,
+                    slug: v5,
+                    name: v6,
+                    organization_id: v7,
+                    properties: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -96,17 +96,19 @@ impl rt::de::Object for CustomFieldSelectProperties {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (v3,) else {
-            return None;
-        };
-        Some(Self {
-            form_label: v0,
-            form_help_text: v1,
-            form_placeholder: v2,
-            options: v3,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3)) => {
+                Some(Self {
+                    form_label: v0,
+                    form_help_text: v1,
+                    form_placeholder: v2,
+                    options: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

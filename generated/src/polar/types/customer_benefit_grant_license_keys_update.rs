@@ -53,13 +53,13 @@ impl rt::de::Object for CustomerBenefitGrantLicenseKeysUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0,): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { benefit_type: v0 })
+        match slots {
+            (Some(v0),) => Some(Self { benefit_type: v0 }),
+            _slots => None,
+        }
     }
 }
 

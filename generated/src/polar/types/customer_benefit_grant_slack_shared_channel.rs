@@ -217,56 +217,48 @@ impl rt::de::Object for CustomerBenefitGrantSlackSharedChannel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v5),
-            Some(v7),
-            Some(v10),
-            Some(v11),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-        ) = (v0, v2, v5, v7, v10, v11, v13, v14, v15) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            granted_at: v3,
-            revoked_at: v4,
-            customer_id: v5,
-            member_id: v6,
-            benefit_id: v7,
-            subscription_id: v8,
-            order_id: v9,
-            is_granted: v10,
-            is_revoked: v11,
-            error: v12,
-            customer: v13,
-            benefit: v14,
-            properties: v15,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                v4,
+                Some(v5),
+                v6,
+                Some(v7),
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+                v12,
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    granted_at: v3,
+                    revoked_at: v4,
+                    customer_id: v5,
+                    member_id: v6,
+                    benefit_id: v7,
+                    subscription_id: v8,
+                    order_id: v9,
+                    is_granted: v10,
+                    is_revoked: v11,
+                    error: v12,
+                    customer: v13,
+                    benefit: v14,
+                    properties: v15,
+                })
+            }
+            _slots => None,
+        }
     }
 }

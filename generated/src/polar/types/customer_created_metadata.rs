@@ -97,17 +97,19 @@ impl rt::de::Object for CustomerCreatedMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            customer_id: v0,
-            customer_email: v1,
-            customer_name: v2,
-            customer_external_id: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    customer_id: v0,
+                    customer_email: v1,
+                    customer_name: v2,
+                    customer_external_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -210,35 +210,26 @@ impl rt::de::Object for CustomerIndividualCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v9),) = (v9,) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            external_id: v1,
-            name: v2,
-            billing_address: v3,
-            tax_id: v4,
-            locale: v5,
-            organization_id: v6,
-            owner: v7,
-            r#type: v8,
-            email: v9,
-        })
+        match slots {
+            (v0, v1, v2, v3, v4, v5, v6, v7, v8, Some(v9)) => {
+                Some(Self {
+                    metadata: v0,
+                    external_id: v1,
+                    name: v2,
+                    billing_address: v3,
+                    tax_id: v4,
+                    locale: v5,
+                    organization_id: v6,
+                    owner: v7,
+                    r#type: v8,
+                    email: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -143,44 +143,36 @@ impl rt::de::Object for CustomerMeter {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            customer_id: v3,
-            meter_id: v4,
-            consumed_units: v5,
-            credited_units: v6,
-            balance: v7,
-            customer: v8,
-            meter: v9,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    customer_id: v3,
+                    meter_id: v4,
+                    consumed_units: v5,
+                    credited_units: v6,
+                    balance: v7,
+                    customer: v8,
+                    meter: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -75,16 +75,18 @@ impl rt::de::Object for CustomerOrderPaymentConfirmation {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            status: v0,
-            client_secret: v1,
-            error: v2,
-        })
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    status: v0,
+                    client_secret: v1,
+                    error: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -61,12 +61,12 @@ impl rt::de::Object for CustomerOrderPaymentStatus {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { status: v0, error: v1 })
+        match slots {
+            (Some(v0), v1) => Some(Self { status: v0, error: v1 }),
+            _slots => None,
+        }
     }
 }

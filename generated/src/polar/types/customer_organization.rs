@@ -147,42 +147,36 @@ impl rt::de::Object for CustomerOrganization {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7), Some(v8)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v6,
-            v7,
-            v8,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            name: v3,
-            slug: v4,
-            avatar_url: v5,
-            proration_behavior: v6,
-            allow_customer_updates: v7,
-            customer_portal_settings: v8,
-            organization_features: v9,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    name: v3,
+                    slug: v4,
+                    avatar_url: v5,
+                    proration_behavior: v6,
+                    allow_customer_updates: v7,
+                    customer_portal_settings: v8,
+                    organization_features: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

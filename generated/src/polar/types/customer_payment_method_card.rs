@@ -120,30 +120,33 @@ impl rt::de::Object for CustomerPaymentMethodCard {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6), Some(v7)) = (
-            v0,
-            v1,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            processor: v3,
-            customer_id: v4,
-            r#type: v5,
-            method_metadata: v6,
-            is_default: v7,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    processor: v3,
+                    customer_id: v4,
+                    r#type: v5,
+                    method_metadata: v6,
+                    is_default: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -214,40 +214,42 @@ impl rt::de::Object for CustomerPortalCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v4), Some(v9)) = (v0, v2, v4, v9) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            email: v3,
-            email_verified: v4,
-            name: v5,
-            billing_name: v6,
-            billing_address: v7,
-            tax_id: v8,
-            oauth_accounts: v9,
-            default_payment_method_id: v10,
-            r#type: v11,
-            locale: v12,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                Some(v4),
+                v5,
+                v6,
+                v7,
+                v8,
+                Some(v9),
+                v10,
+                v11,
+                v12,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    email: v3,
+                    email_verified: v4,
+                    name: v5,
+                    billing_name: v6,
+                    billing_address: v7,
+                    tax_id: v8,
+                    oauth_accounts: v9,
+                    default_payment_method_id: v10,
+                    r#type: v11,
+                    locale: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -83,16 +83,18 @@ impl rt::de::Object for CustomerPortalMemberCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            email: v0,
-            name: v1,
-            role: v2,
-        })
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    email: v0,
+                    name: v1,
+                    role: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

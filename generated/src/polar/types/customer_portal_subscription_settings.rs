@@ -68,16 +68,18 @@ impl rt::de::Object for CustomerPortalSubscriptionSettings {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            update_seats: v0,
-            update_plan: v1,
-            pause: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    update_seats: v0,
+                    update_plan: v1,
+                    pause: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -245,44 +245,46 @@ impl rt::de::Object for CustomerSeat {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v5)) = (v0, v2, v5) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            subscription_id: v3,
-            order_id: v4,
-            status: v5,
-            customer_id: v6,
-            member_id: v7,
-            member: v8,
-            email: v9,
-            customer_email: v10,
-            invitation_token_expires_at: v11,
-            claimed_at: v12,
-            revoked_at: v13,
-            seat_metadata: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                v4,
+                Some(v5),
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    subscription_id: v3,
+                    order_id: v4,
+                    status: v5,
+                    customer_id: v6,
+                    member_id: v7,
+                    member: v8,
+                    email: v9,
+                    customer_email: v10,
+                    invitation_token_expires_at: v11,
+                    claimed_at: v12,
+                    revoked_at: v13,
+                    seat_metadata: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -57,15 +57,17 @@ impl rt::de::Object for CustomerSeatClaimResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            seat: v0,
-            customer_session_token: v1,
-        })
+        match slots {
+            (Some(v0), Some(v1)) => {
+                Some(Self {
+                    seat: v0,
+                    customer_session_token: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -62,12 +62,12 @@ impl rt::de::Object for CustomerSelectionOption {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { id: v0, name: v1 })
+        match slots {
+            (Some(v0), v1) => Some(Self { id: v0, name: v1 }),
+            _slots => None,
+        }
     }
 }

@@ -79,16 +79,18 @@ impl rt::de::Object for CustomerSelectionRequiredResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            error: v0,
-            detail: v1,
-            customers: v2,
-        })
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    error: v0,
+                    detail: v1,
+                    customers: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

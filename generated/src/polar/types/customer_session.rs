@@ -131,30 +131,34 @@ impl rt::de::Object for CustomerSession {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7), Some(v8)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v6,
-            v7,
-            v8,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            token: v3,
-            expires_at: v4,
-            return_url: v5,
-            customer_portal_url: v6,
-            customer_id: v7,
-            customer: v8,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    token: v3,
+                    expires_at: v4,
+                    return_url: v5,
+                    customer_portal_url: v6,
+                    customer_id: v7,
+                    customer: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

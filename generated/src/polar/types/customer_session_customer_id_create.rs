@@ -101,17 +101,19 @@ impl rt::de::Object for CustomerSessionCustomerIdCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3),) = (v3,) else {
-            return None;
-        };
-        Some(Self {
-            member_id: v0,
-            external_member_id: v1,
-            return_url: v2,
-            customer_id: v3,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3)) => {
+                Some(Self {
+                    member_id: v0,
+                    external_member_id: v1,
+                    return_url: v2,
+                    customer_id: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -141,20 +141,22 @@ impl rt::de::Object for CustomerStat {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v4),) = (v4,) else {
-            return None;
-        };
-        Some(Self {
-            customer_id: v0,
-            external_customer_id: v1,
-            name: v2,
-            email: v3,
-            occurrences: v4,
-            totals: v5,
-            share: v6,
-        })
+        match slots {
+            (v0, v1, v2, v3, Some(v4), v5, v6) => {
+                Some(Self {
+                    customer_id: v0,
+                    external_customer_id: v1,
+                    name: v2,
+                    email: v3,
+                    occurrences: v4,
+                    totals: v5,
+                    share: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -312,49 +312,57 @@ impl rt::de::Object for CustomerStateIndividual {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19, v20),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v13),
-            Some(v18),
-            Some(v19),
-            Some(v20),
-        ) = (v0, v1, v3, v5, v6, v7, v13, v18, v19, v20) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            metadata: v3,
-            external_id: v4,
-            email: v5,
-            email_verified: v6,
-            r#type: v7,
-            name: v8,
-            billing_name: v9,
-            billing_address: v10,
-            tax_id: v11,
-            locale: v12,
-            organization_id: v13,
-            default_payment_method_id: v14,
-            deleted_at: v15,
-            first_user_event_at: v16,
-            avatar_url: v17,
-            active_subscriptions: v18,
-            granted_benefits: v19,
-            active_meters: v20,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    Some(v3),
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    Some(v13),
+                    v14,
+                    v15,
+                ),
+                (v16, v17, Some(v18), Some(v19), Some(v20)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    metadata: v3,
+                    external_id: v4,
+                    email: v5,
+                    email_verified: v6,
+                    r#type: v7,
+                    name: v8,
+                    billing_name: v9,
+                    billing_address: v10,
+                    tax_id: v11,
+                    locale: v12,
+                    organization_id: v13,
+                    default_payment_method_id: v14,
+                    deleted_at: v15,
+                    first_user_event_at: v16,
+                    avatar_url: v17,
+                    active_subscriptions: v18,
+                    granted_benefits: v19,
+                    active_meters: v20,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

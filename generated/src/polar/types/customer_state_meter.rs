@@ -119,27 +119,22 @@ impl rt::de::Object for CustomerStateMeter {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            meter_id: v3,
-            consumed_units: v4,
-            credited_units: v5,
-            balance: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    meter_id: v3,
+                    consumed_units: v4,
+                    credited_units: v5,
+                    balance: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

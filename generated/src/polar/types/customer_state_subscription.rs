@@ -308,50 +308,56 @@ impl rt::de::Object for CustomerStateSubscription {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v13),
-            Some(v17),
-            Some(v19),
-        ) = (v0, v1, v4, v5, v6, v7, v8, v9, v10, v13, v17, v19) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            custom_field_data: v3,
-            metadata: v4,
-            status: v5,
-            amount: v6,
-            currency: v7,
-            recurring_interval: v8,
-            current_period_start: v9,
-            current_period_end: v10,
-            trial_start: v11,
-            trial_end: v12,
-            cancel_at_period_end: v13,
-            canceled_at: v14,
-            started_at: v15,
-            ends_at: v16,
-            product_id: v17,
-            discount_id: v18,
-            meters: v19,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    v11,
+                    v12,
+                    Some(v13),
+                    v14,
+                    v15,
+                ),
+                (v16, Some(v17), v18, Some(v19)),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    custom_field_data: v3,
+                    metadata: v4,
+                    status: v5,
+                    amount: v6,
+                    currency: v7,
+                    recurring_interval: v8,
+                    current_period_start: v9,
+                    current_period_end: v10,
+                    trial_start: v11,
+                    trial_end: v12,
+                    cancel_at_period_end: v13,
+                    canceled_at: v14,
+                    started_at: v15,
+                    ends_at: v16,
+                    product_id: v17,
+                    discount_id: v18,
+                    meters: v19,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -119,27 +119,22 @@ impl rt::de::Object for CustomerStateSubscriptionMeter {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            consumed_units: v3,
-            credited_units: v4,
-            amount: v5,
-            meter_id: v6,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    consumed_units: v3,
+                    credited_units: v4,
+                    amount: v5,
+                    meter_id: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

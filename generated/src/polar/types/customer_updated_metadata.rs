@@ -106,18 +106,20 @@ impl rt::de::Object for CustomerUpdatedMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4)) = (v0, v4) else {
-            return None;
-        };
-        Some(Self {
-            customer_id: v0,
-            customer_email: v1,
-            customer_name: v2,
-            customer_external_id: v3,
-            updated_fields: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4)) => {
+                Some(Self {
+                    customer_id: v0,
+                    customer_email: v1,
+                    customer_name: v2,
+                    customer_external_id: v3,
+                    updated_fields: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

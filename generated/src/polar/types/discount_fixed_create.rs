@@ -310,45 +310,47 @@ impl rt::de::Object for DiscountFixedCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v10)) = (v1, v10) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            name: v1,
-            code: v2,
-            starts_at: v3,
-            ends_at: v4,
-            max_redemptions: v5,
-            max_redemptions_per_customer: v6,
-            products: v7,
-            organization_id: v8,
-            r#type: v9,
-            duration: v10,
-            duration_in_months: v11,
-            amount: v12,
-            currency: v13,
-            amounts: v14,
-        })
+        match slots {
+            (
+                v0,
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                v11,
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    name: v1,
+                    code: v2,
+                    starts_at: v3,
+                    ends_at: v4,
+                    max_redemptions: v5,
+                    max_redemptions_per_customer: v6,
+                    products: v7,
+                    organization_id: v8,
+                    r#type: v9,
+                    duration: v10,
+                    duration_in_months: v11,
+                    amount: v12,
+                    currency: v13,
+                    amounts: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -233,45 +233,52 @@ impl rt::de::Object for DiscountFixedOnceForeverDurationBase {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v15),
-            Some(v16),
-        ) = (v0, v1, v2, v3, v4, v5, v7, v8, v9, v15, v16) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            r#type: v1,
-            amount: v2,
-            currency: v3,
-            amounts: v4,
-            created_at: v5,
-            modified_at: v6,
-            id: v7,
-            metadata: v8,
-            name: v9,
-            code: v10,
-            starts_at: v11,
-            ends_at: v12,
-            max_redemptions: v13,
-            max_redemptions_per_customer: v14,
-            redemptions_count: v15,
-            organization_id: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    amount: v2,
+                    currency: v3,
+                    amounts: v4,
+                    created_at: v5,
+                    modified_at: v6,
+                    id: v7,
+                    metadata: v8,
+                    name: v9,
+                    code: v10,
+                    starts_at: v11,
+                    ends_at: v12,
+                    max_redemptions: v13,
+                    max_redemptions_per_customer: v14,
+                    redemptions_count: v15,
+                    organization_id: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }

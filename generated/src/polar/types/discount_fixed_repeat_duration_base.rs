@@ -241,47 +241,53 @@ impl rt::de::Object for DiscountFixedRepeatDurationBase {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v16),
-            Some(v17),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v8, v9, v10, v16, v17) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            duration_in_months: v1,
-            r#type: v2,
-            amount: v3,
-            currency: v4,
-            amounts: v5,
-            created_at: v6,
-            modified_at: v7,
-            id: v8,
-            metadata: v9,
-            name: v10,
-            code: v11,
-            starts_at: v12,
-            ends_at: v13,
-            max_redemptions: v14,
-            max_redemptions_per_customer: v15,
-            redemptions_count: v16,
-            organization_id: v17,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    v7,
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (Some(v16), Some(v17)),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    amount: v3,
+                    currency: v4,
+                    amounts: v5,
+                    created_at: v6,
+                    modified_at: v7,
+                    id: v8,
+                    metadata: v9,
+                    name: v10,
+                    code: v11,
+                    starts_at: v12,
+                    ends_at: v13,
+                    max_redemptions: v14,
+                    max_redemptions_per_customer: v15,
+                    redemptions_count: v16,
+                    organization_id: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -257,41 +257,29 @@ impl rt::de::Object for DiscountPercentageCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v10), Some(v12)) = (v1, v10, v12) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            name: v1,
-            code: v2,
-            starts_at: v3,
-            ends_at: v4,
-            max_redemptions: v5,
-            max_redemptions_per_customer: v6,
-            products: v7,
-            organization_id: v8,
-            r#type: v9,
-            duration: v10,
-            duration_in_months: v11,
-            basis_points: v12,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8, v9, Some(v10), v11, Some(v12)) => {
+                Some(Self {
+                    metadata: v0,
+                    name: v1,
+                    code: v2,
+                    starts_at: v3,
+                    ends_at: v4,
+                    max_redemptions: v5,
+                    max_redemptions_per_customer: v6,
+                    products: v7,
+                    organization_id: v8,
+                    r#type: v9,
+                    duration: v10,
+                    duration_in_months: v11,
+                    basis_points: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -215,57 +215,48 @@ impl rt::de::Object for DiscountPercentageOnceForeverDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-        ) = (v0, v1, v2, v3, v5, v6, v7, v13, v14, v15) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            r#type: v1,
-            basis_points: v2,
-            created_at: v3,
-            modified_at: v4,
-            id: v5,
-            metadata: v6,
-            name: v7,
-            code: v8,
-            starts_at: v9,
-            ends_at: v10,
-            max_redemptions: v11,
-            max_redemptions_per_customer: v12,
-            redemptions_count: v13,
-            organization_id: v14,
-            products: v15,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    r#type: v1,
+                    basis_points: v2,
+                    created_at: v3,
+                    modified_at: v4,
+                    id: v5,
+                    metadata: v6,
+                    name: v7,
+                    code: v8,
+                    starts_at: v9,
+                    ends_at: v10,
+                    max_redemptions: v11,
+                    max_redemptions_per_customer: v12,
+                    redemptions_count: v13,
+                    organization_id: v14,
+                    products: v15,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -229,45 +229,52 @@ impl rt::de::Object for DiscountPercentageRepeatDuration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-        ) = (v0, v1, v2, v3, v4, v6, v7, v8, v14, v15, v16) else {
-            return None;
-        };
-        Some(Self {
-            duration: v0,
-            duration_in_months: v1,
-            r#type: v2,
-            basis_points: v3,
-            created_at: v4,
-            modified_at: v5,
-            id: v6,
-            metadata: v7,
-            name: v8,
-            code: v9,
-            starts_at: v10,
-            ends_at: v11,
-            max_redemptions: v12,
-            max_redemptions_per_customer: v13,
-            redemptions_count: v14,
-            organization_id: v15,
-            products: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    duration: v0,
+                    duration_in_months: v1,
+                    r#type: v2,
+                    basis_points: v3,
+                    created_at: v4,
+                    modified_at: v5,
+                    id: v6,
+                    metadata: v7,
+                    name: v8,
+                    code: v9,
+                    starts_at: v10,
+                    ends_at: v11,
+                    max_redemptions: v12,
+                    max_redemptions_per_customer: v13,
+                    redemptions_count: v14,
+                    organization_id: v15,
+                    products: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }

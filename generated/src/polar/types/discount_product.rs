@@ -226,55 +226,48 @@ impl rt::de::Object for DiscountProduct {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v6),
-            Some(v8),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-        ) = (v0, v1, v2, v6, v8, v13, v14, v15) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            id: v1,
-            created_at: v2,
-            modified_at: v3,
-            trial_interval: v4,
-            trial_interval_count: v5,
-            name: v6,
-            description: v7,
-            visibility: v8,
-            recurring_interval: v9,
-            recurring_interval_count: v10,
-            meter_interval: v11,
-            meter_interval_count: v12,
-            is_recurring: v13,
-            is_archived: v14,
-            organization_id: v15,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+                v12,
+                Some(v13),
+                Some(v14),
+                Some(v15),
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    id: v1,
+                    created_at: v2,
+                    modified_at: v3,
+                    trial_interval: v4,
+                    trial_interval_count: v5,
+                    name: v6,
+                    description: v7,
+                    visibility: v8,
+                    recurring_interval: v9,
+                    recurring_interval_count: v10,
+                    meter_interval: v11,
+                    meter_interval_count: v12,
+                    is_recurring: v13,
+                    is_archived: v14,
+                    organization_id: v15,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -218,59 +218,48 @@ impl rt::de::Object for Dispute {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v11),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v11, v12, v13, v14) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            status: v3,
-            resolved: v4,
-            closed: v5,
-            amount: v6,
-            tax_amount: v7,
-            currency: v8,
-            reason: v9,
-            evidence_due_by: v10,
-            past_due: v11,
-            order_id: v12,
-            payment_id: v13,
-            customer: v14,
-            case_id: v15,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                v10,
+                Some(v11),
+                Some(v12),
+                Some(v13),
+                Some(v14),
+                v15,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    status: v3,
+                    resolved: v4,
+                    closed: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    currency: v8,
+                    reason: v9,
+                    evidence_due_by: v10,
+                    past_due: v11,
+                    order_id: v12,
+                    payment_id: v13,
+                    customer: v14,
+                    case_id: v15,
+                })
+            }
+            _slots => None,
+        }
     }
 }

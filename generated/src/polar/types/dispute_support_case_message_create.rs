@@ -111,19 +111,21 @@ impl rt::de::Object for DisputeSupportCaseMessageCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            body: v0,
-            file_ids: v1,
-            r#type: v2,
-            win_reason: v3,
-            win_reason_other: v4,
-        })
+        match slots {
+            (v0, v1, Some(v2), v3, v4) => {
+                Some(Self {
+                    body: v0,
+                    file_ids: v1,
+                    r#type: v2,
+                    win_reason: v3,
+                    win_reason_other: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -132,23 +132,24 @@ impl rt::de::Object for DownloadableFileCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (v1, v2, v3, v5, v6)
-        else {
-            return None;
-        };
-        Some(Self {
-            organization_id: v0,
-            name: v1,
-            mime_type: v2,
-            size: v3,
-            checksum_sha256_base64: v4,
-            upload: v5,
-            service: v6,
-            version: v7,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    organization_id: v0,
+                    name: v1,
+                    mime_type: v2,
+                    size: v3,
+                    checksum_sha256_base64: v4,
+                    upload: v5,
+                    service: v6,
+                    version: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

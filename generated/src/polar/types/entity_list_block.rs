@@ -124,20 +124,22 @@ impl rt::de::Object for EntityListBlock {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (v1, v3, v4, v5) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            entity: v1,
-            title: v2,
-            columns: v3,
-            rows: v4,
-            total_count: v5,
-        })
+        match slots {
+            (v0, Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    r#type: v0,
+                    entity: v1,
+                    title: v2,
+                    columns: v3,
+                    rows: v4,
+                    total_count: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

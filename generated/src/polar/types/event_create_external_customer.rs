@@ -165,21 +165,23 @@ impl rt::de::Object for EventCreateExternalCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v6)) = (v1, v6) else {
-            return None;
-        };
-        Some(Self {
-            timestamp: v0,
-            name: v1,
-            organization_id: v2,
-            external_id: v3,
-            parent_id: v4,
-            metadata: v5,
-            external_customer_id: v6,
-            external_member_id: v7,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, Some(v6), v7) => {
+                Some(Self {
+                    timestamp: v0,
+                    name: v1,
+                    organization_id: v2,
+                    external_id: v3,
+                    parent_id: v4,
+                    metadata: v5,
+                    external_customer_id: v6,
+                    external_member_id: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

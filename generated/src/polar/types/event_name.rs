@@ -94,26 +94,21 @@ impl rt::de::Object for EventName {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            label: v1,
-            source: v2,
-            occurrences: v3,
-            first_seen: v4,
-            last_seen: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    name: v0,
+                    label: v1,
+                    source: v2,
+                    occurrences: v3,
+                    first_seen: v4,
+                    last_seen: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

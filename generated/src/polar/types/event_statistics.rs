@@ -167,35 +167,25 @@ impl rt::de::Object for EventStatistics {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            label: v1,
-            event_type_id: v2,
-            occurrences: v3,
-            customers: v4,
-            totals: v5,
-            averages: v6,
-            p10: v7,
-            p90: v8,
-            p99: v9,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    name: v0,
+                    label: v1,
+                    event_type_id: v2,
+                    occurrences: v3,
+                    customers: v4,
+                    totals: v5,
+                    averages: v6,
+                    p10: v7,
+                    p90: v8,
+                    p99: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

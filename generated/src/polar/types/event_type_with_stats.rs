@@ -159,44 +159,38 @@ impl rt::de::Object for EventTypeWithStats {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3), Some(v4), Some(v6), Some(v7), Some(v8), Some(v9), Some(v10)) = (
-            v3,
-            v4,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            name: v3,
-            label: v4,
-            label_property_selector: v5,
-            organization_id: v6,
-            source: v7,
-            occurrences: v8,
-            first_seen: v9,
-            last_seen: v10,
-        })
+        match slots {
+            (
+                v0,
+                v1,
+                v2,
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    name: v3,
+                    label: v4,
+                    label_property_selector: v5,
+                    organization_id: v6,
+                    source: v7,
+                    occurrences: v8,
+                    first_seen: v9,
+                    last_seen: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -128,31 +128,34 @@ impl rt::de::Object for Feedback {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v8) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            r#type: v3,
-            status: v4,
-            message: v5,
-            client_context: v6,
-            user_id: v7,
-            organization_id: v8,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    r#type: v3,
+                    status: v4,
+                    message: v5,
+                    client_context: v6,
+                    user_id: v7,
+                    organization_id: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -91,17 +91,19 @@ impl rt::de::Object for FeedbackCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            message: v1,
-            organization_id: v2,
-            client_context: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    r#type: v0,
+                    message: v1,
+                    organization_id: v2,
+                    client_context: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

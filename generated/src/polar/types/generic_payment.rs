@@ -231,53 +231,46 @@ impl rt::de::Object for GenericPayment {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v11),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v11) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            processor: v3,
-            status: v4,
-            amount: v5,
-            currency: v6,
-            method: v7,
-            trigger: v8,
-            decline_reason: v9,
-            decline_message: v10,
-            organization_id: v11,
-            checkout_id: v12,
-            order_id: v13,
-            processor_metadata: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                v8,
+                v9,
+                v10,
+                Some(v11),
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    processor: v3,
+                    status: v4,
+                    amount: v5,
+                    currency: v6,
+                    method: v7,
+                    trigger: v8,
+                    decline_reason: v9,
+                    decline_message: v10,
+                    organization_id: v11,
+                    checkout_id: v12,
+                    order_id: v13,
+                    processor_metadata: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -75,17 +75,19 @@ impl rt::de::Object for GitHubInvitesBenefitOrganization {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            is_personal: v1,
-            plan_name: v2,
-            is_free: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    name: v0,
+                    is_personal: v1,
+                    plan_name: v2,
+                    is_free: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

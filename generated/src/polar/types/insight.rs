@@ -165,48 +165,41 @@ impl rt::de::Object for Insight {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v8),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v8) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            detector_id: v1,
-            category: v2,
-            category_label: v3,
-            severity: v4,
-            title: v5,
-            body: v6,
-            why: v7,
-            confidence: v8,
-            primary_action: v9,
-            suggested_prompt: v10,
-            drivers: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+            ) => {
+                Some(Self {
+                    id: v0,
+                    detector_id: v1,
+                    category: v2,
+                    category_label: v3,
+                    severity: v4,
+                    title: v5,
+                    body: v6,
+                    why: v7,
+                    confidence: v8,
+                    primary_action: v9,
+                    suggested_prompt: v10,
+                    drivers: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

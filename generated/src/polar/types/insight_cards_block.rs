@@ -61,13 +61,13 @@ impl rt::de::Object for InsightCardsBlock {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self { r#type: v0, insights: v1 })
+        match slots {
+            (v0, Some(v1)) => Some(Self { r#type: v0, insights: v1 }),
+            _slots => None,
+        }
     }
 }
 

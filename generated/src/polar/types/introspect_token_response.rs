@@ -130,49 +130,39 @@ impl rt::de::Object for IntrospectTokenResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10) else {
-            return None;
-        };
-        Some(Self {
-            active: v0,
-            client_id: v1,
-            token_type: v2,
-            scope: v3,
-            sub_type: v4,
-            sub: v5,
-            organizations: v6,
-            aud: v7,
-            iss: v8,
-            exp: v9,
-            iat: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    active: v0,
+                    client_id: v1,
+                    token_type: v2,
+                    scope: v3,
+                    sub_type: v4,
+                    sub: v5,
+                    organizations: v6,
+                    aud: v7,
+                    iss: v8,
+                    exp: v9,
+                    iat: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -190,57 +190,47 @@ impl rt::de::Object for LegacyRecurringProductPriceCustom {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v14),
-        ) = (v0, v2, v3, v4, v5, v7, v8, v9, v10, v11, v14) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            source: v3,
-            amount_type: v4,
-            price_currency: v5,
-            tax_behavior: v6,
-            is_archived: v7,
-            product_id: v8,
-            r#type: v9,
-            recurring_interval: v10,
-            minimum_amount: v11,
-            maximum_amount: v12,
-            preset_amount: v13,
-            legacy: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                v12,
+                v13,
+                Some(v14),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    source: v3,
+                    amount_type: v4,
+                    price_currency: v5,
+                    tax_behavior: v6,
+                    is_archived: v7,
+                    product_id: v8,
+                    r#type: v9,
+                    recurring_interval: v10,
+                    minimum_amount: v11,
+                    maximum_amount: v12,
+                    preset_amount: v13,
+                    legacy: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

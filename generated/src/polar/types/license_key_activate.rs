@@ -135,19 +135,21 @@ impl rt::de::Object for LicenseKeyActivate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            organization_id: v1,
-            label: v2,
-            conditions: v3,
-            meta: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    key: v0,
+                    organization_id: v1,
+                    label: v2,
+                    conditions: v3,
+                    meta: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

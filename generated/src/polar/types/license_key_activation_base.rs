@@ -108,21 +108,22 @@ impl rt::de::Object for LicenseKeyActivationBase {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            license_key_id: v1,
-            label: v2,
-            meta: v3,
-            created_at: v4,
-            modified_at: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    id: v0,
+                    license_key_id: v1,
+                    label: v2,
+                    meta: v3,
+                    created_at: v4,
+                    modified_at: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -115,28 +115,23 @@ impl rt::de::Object for LicenseKeyActivationRead {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            license_key_id: v1,
-            label: v2,
-            meta: v3,
-            created_at: v4,
-            modified_at: v5,
-            license_key: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, Some(v6)) => {
+                Some(Self {
+                    id: v0,
+                    license_key_id: v1,
+                    label: v2,
+                    meta: v3,
+                    created_at: v4,
+                    modified_at: v5,
+                    license_key: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

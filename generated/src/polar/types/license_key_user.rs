@@ -84,17 +84,19 @@ impl rt::de::Object for LicenseKeyUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            email: v1,
-            public_name: v2,
-            avatar_url: v3,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3) => {
+                Some(Self {
+                    id: v0,
+                    email: v1,
+                    public_name: v2,
+                    avatar_url: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

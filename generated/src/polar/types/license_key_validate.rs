@@ -156,21 +156,23 @@ impl rt::de::Object for LicenseKeyValidate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            organization_id: v1,
-            activation_id: v2,
-            benefit_id: v3,
-            customer_id: v4,
-            increment_usage: v5,
-            conditions: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4, v5, v6) => {
+                Some(Self {
+                    key: v0,
+                    organization_id: v1,
+                    activation_id: v2,
+                    benefit_id: v3,
+                    customer_id: v4,
+                    increment_usage: v5,
+                    conditions: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

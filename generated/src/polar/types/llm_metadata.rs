@@ -126,22 +126,23 @@ impl rt::de::Object for LlmMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4), Some(v6), Some(v7)) = (v0, v1, v4, v6, v7)
-        else {
-            return None;
-        };
-        Some(Self {
-            vendor: v0,
-            model: v1,
-            prompt: v2,
-            response: v3,
-            input_tokens: v4,
-            cached_input_tokens: v5,
-            output_tokens: v6,
-            total_tokens: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), v5, Some(v6), Some(v7)) => {
+                Some(Self {
+                    vendor: v0,
+                    model: v1,
+                    prompt: v2,
+                    response: v3,
+                    input_tokens: v4,
+                    cached_input_tokens: v5,
+                    output_tokens: v6,
+                    total_tokens: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -87,17 +87,19 @@ impl rt::de::Object for MaintainerAccountCreditsGrantedNotificationPayload {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3)) = (v0, v1, v3) else {
-            return None;
-        };
-        Some(Self {
-            organization_name: v0,
-            amount: v1,
-            currency: v2,
-            formatted_amount: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    organization_name: v0,
+                    amount: v1,
+                    currency: v2,
+                    formatted_amount: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -176,45 +176,40 @@ impl rt::de::Object for MaintainerNewPaidSubscriptionNotificationPayload {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v4), Some(v6), Some(v10), Some(v11)) = (
-            v0,
-            v2,
-            v4,
-            v6,
-            v10,
-            v11,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            subscriber_name: v0,
-            subscriber_email: v1,
-            tier_name: v2,
-            tier_price_amount: v3,
-            tier_price_recurring_interval: v4,
-            tier_price_recurring_interval_count: v5,
-            tier_organization_name: v6,
-            tier_organization_slug: v7,
-            subscription_id: v8,
-            currency: v9,
-            formatted_price_amount: v10,
-            formatted_price_with_interval: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                v3,
+                Some(v4),
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+            ) => {
+                Some(Self {
+                    subscriber_name: v0,
+                    subscriber_email: v1,
+                    tier_name: v2,
+                    tier_price_amount: v3,
+                    tier_price_recurring_interval: v4,
+                    tier_price_recurring_interval_count: v5,
+                    tier_organization_name: v6,
+                    tier_organization_slug: v7,
+                    subscription_id: v8,
+                    currency: v9,
+                    formatted_price_amount: v10,
+                    formatted_price_with_interval: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }

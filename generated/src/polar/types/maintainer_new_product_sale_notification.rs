@@ -74,18 +74,20 @@ impl rt::de::Object for MaintainerNewProductSaleNotification {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            r#type: v2,
-            payload: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    r#type: v2,
+                    payload: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

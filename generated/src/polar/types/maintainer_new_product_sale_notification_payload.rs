@@ -279,34 +279,53 @@ impl rt::de::Object for MaintainerNewProductSaleNotificationPayload {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v14)) = (v0, v1, v14) else {
-            return None;
-        };
-        Some(Self {
-            product_name: v0,
-            product_price_amount: v1,
-            customer_name: v2,
-            organization_name: v3,
-            customer_email: v4,
-            billing_address_country: v5,
-            billing_address_city: v6,
-            billing_address_line1: v7,
-            product_image_url: v8,
-            order_id: v9,
-            order_date: v10,
-            organization_slug: v11,
-            billing_reason: v12,
-            currency: v13,
-            formatted_price_amount: v14,
-            formatted_billing_reason: v15,
-            formatted_address_country: v16,
-            order_url: v17,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    v3,
+                    v4,
+                    v5,
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    v15,
+                ),
+                (v16, v17),
+            ) => {
+                Some(Self {
+                    product_name: v0,
+                    product_price_amount: v1,
+                    customer_name: v2,
+                    organization_name: v3,
+                    customer_email: v4,
+                    billing_address_country: v5,
+                    billing_address_city: v6,
+                    billing_address_line1: v7,
+                    product_image_url: v8,
+                    order_id: v9,
+                    order_date: v10,
+                    organization_slug: v11,
+                    billing_reason: v12,
+                    currency: v13,
+                    formatted_price_amount: v14,
+                    formatted_billing_reason: v15,
+                    formatted_address_country: v16,
+                    order_url: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }

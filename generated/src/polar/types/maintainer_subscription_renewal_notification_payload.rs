@@ -165,37 +165,38 @@ impl rt::de::Object for MaintainerSubscriptionRenewalNotificationPayload {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v6), Some(v9), Some(v10)) = (v0, v1, v6, v9, v10)
-        else {
-            return None;
-        };
-        Some(Self {
-            product_name: v0,
-            product_price_amount: v1,
-            customer_name: v2,
-            customer_email: v3,
-            organization_slug: v4,
-            subscription_id: v5,
-            recurring_interval: v6,
-            recurring_interval_count: v7,
-            currency: v8,
-            formatted_price_amount: v9,
-            formatted_recurring_interval: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                Some(v6),
+                v7,
+                v8,
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    product_name: v0,
+                    product_price_amount: v1,
+                    customer_name: v2,
+                    customer_email: v3,
+                    organization_slug: v4,
+                    subscription_id: v5,
+                    recurring_interval: v6,
+                    recurring_interval_count: v7,
+                    currency: v8,
+                    formatted_price_amount: v9,
+                    formatted_recurring_interval: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -138,22 +138,23 @@ impl rt::de::Object for Member {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v7)) = (v0, v1, v3, v4, v7)
-        else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            customer_id: v3,
-            email: v4,
-            name: v5,
-            external_id: v6,
-            role: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), v5, v6, Some(v7)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    customer_id: v3,
+                    email: v4,
+                    name: v5,
+                    external_id: v6,
+                    role: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

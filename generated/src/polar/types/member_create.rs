@@ -111,19 +111,21 @@ impl rt::de::Object for MemberCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4)) = (v0, v4) else {
-            return None;
-        };
-        Some(Self {
-            email: v0,
-            name: v1,
-            external_id: v2,
-            role: v3,
-            customer_id: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4)) => {
+                Some(Self {
+                    email: v0,
+                    name: v1,
+                    external_id: v2,
+                    role: v3,
+                    customer_id: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

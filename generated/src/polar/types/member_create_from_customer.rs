@@ -101,18 +101,20 @@ impl rt::de::Object for MemberCreateFromCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            email: v0,
-            name: v1,
-            external_id: v2,
-            role: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    email: v0,
+                    name: v1,
+                    external_id: v2,
+                    role: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

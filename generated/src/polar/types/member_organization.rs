@@ -88,18 +88,20 @@ impl rt::de::Object for MemberOrganization {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (v0, v1, v2, v4) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            slug: v1,
-            name: v2,
-            avatar_url: v3,
-            requires_sso: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4)) => {
+                Some(Self {
+                    id: v0,
+                    slug: v1,
+                    name: v2,
+                    avatar_url: v3,
+                    requires_sso: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -204,40 +204,42 @@ impl rt::de::Object for MerchantMigrationRecordItem {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v8)) = (v1, v2, v3, v8) else {
-            return None;
-        };
-        Some(Self {
-            record_id: v0,
-            entity: v1,
-            source_id: v2,
-            title: v3,
-            subtitle: v4,
-            amount: v5,
-            currency: v6,
-            recurring_interval: v7,
-            status: v8,
-            import_status: v9,
-            reason: v10,
-            reason_code: v11,
-            reason_level: v12,
-        })
+        match slots {
+            (
+                v0,
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                v4,
+                v5,
+                v6,
+                v7,
+                Some(v8),
+                v9,
+                v10,
+                v11,
+                v12,
+            ) => {
+                Some(Self {
+                    record_id: v0,
+                    entity: v1,
+                    source_id: v2,
+                    title: v3,
+                    subtitle: v4,
+                    amount: v5,
+                    currency: v6,
+                    recurring_interval: v7,
+                    status: v8,
+                    import_status: v9,
+                    reason: v10,
+                    reason_code: v11,
+                    reason_level: v12,
+                })
+            }
+            _slots => None,
+        }
     }
 }

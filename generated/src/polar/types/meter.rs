@@ -168,48 +168,41 @@ impl rt::de::Object for Meter {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-        ) = (v0, v1, v3, v4, v5, v8, v9, v10) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            created_at: v1,
-            modified_at: v2,
-            id: v3,
-            name: v4,
-            unit: v5,
-            custom_label: v6,
-            custom_multiplier: v7,
-            filter: v8,
-            aggregation: v9,
-            organization_id: v10,
-            archived_at: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    id: v3,
+                    name: v4,
+                    unit: v5,
+                    custom_label: v6,
+                    custom_multiplier: v7,
+                    filter: v8,
+                    aggregation: v9,
+                    organization_id: v10,
+                    archived_at: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -162,22 +162,24 @@ impl rt::de::Object for MeterCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v5), Some(v6)) = (v1, v5, v6) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            name: v1,
-            unit: v2,
-            custom_label: v3,
-            custom_multiplier: v4,
-            filter: v5,
-            aggregation: v6,
-            organization_id: v7,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    metadata: v0,
+                    name: v1,
+                    unit: v2,
+                    custom_label: v3,
+                    custom_multiplier: v4,
+                    filter: v5,
+                    aggregation: v6,
+                    organization_id: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -87,19 +87,21 @@ impl rt::de::Object for MetricChartBlock {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3), Some(v4)) = (v1, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            metric: v1,
-            label: v2,
-            unit: v3,
-            points: v4,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    r#type: v0,
+                    metric: v1,
+                    label: v2,
+                    unit: v3,
+                    points: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

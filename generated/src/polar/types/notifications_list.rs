@@ -73,16 +73,18 @@ impl rt::de::Object for NotificationsList {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            notifications: v0,
-            last_read_notification_id: v1,
-        })
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    notifications: v0,
+                    last_read_notification_id: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

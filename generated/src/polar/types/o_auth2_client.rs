@@ -257,42 +257,53 @@ impl rt::de::Object for OAuth2Client {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v5),
-            Some(v11),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-        ) = (v0, v5, v11, v13, v14, v15, v16) else {
-            return None;
-        };
-        Some(Self {
-            redirect_uris: v0,
-            token_endpoint_auth_method: v1,
-            grant_types: v2,
-            response_types: v3,
-            scope: v4,
-            client_name: v5,
-            client_uri: v6,
-            logo_uri: v7,
-            tos_uri: v8,
-            policy_uri: v9,
-            default_sub_type: v10,
-            created_at: v11,
-            modified_at: v12,
-            client_id: v13,
-            client_secret: v14,
-            client_id_issued_at: v15,
-            client_secret_expires_at: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    v2,
+                    v3,
+                    v4,
+                    Some(v5),
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    Some(v11),
+                    v12,
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    redirect_uris: v0,
+                    token_endpoint_auth_method: v1,
+                    grant_types: v2,
+                    response_types: v3,
+                    scope: v4,
+                    client_name: v5,
+                    client_uri: v6,
+                    logo_uri: v7,
+                    tos_uri: v8,
+                    policy_uri: v9,
+                    default_sub_type: v10,
+                    created_at: v11,
+                    modified_at: v12,
+                    client_id: v13,
+                    client_secret: v14,
+                    client_id_issued_at: v15,
+                    client_secret_expires_at: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -201,39 +201,28 @@ impl rt::de::Object for OAuth2ClientConfigurationUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v5), Some(v11)) = (v0, v5, v11) else {
-            return None;
-        };
-        Some(Self {
-            redirect_uris: v0,
-            token_endpoint_auth_method: v1,
-            grant_types: v2,
-            response_types: v3,
-            scope: v4,
-            client_name: v5,
-            client_uri: v6,
-            logo_uri: v7,
-            tos_uri: v8,
-            policy_uri: v9,
-            default_sub_type: v10,
-            client_id: v11,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, Some(v5), v6, v7, v8, v9, v10, Some(v11)) => {
+                Some(Self {
+                    redirect_uris: v0,
+                    token_endpoint_auth_method: v1,
+                    grant_types: v2,
+                    response_types: v3,
+                    scope: v4,
+                    client_name: v5,
+                    client_uri: v6,
+                    logo_uri: v7,
+                    tos_uri: v8,
+                    policy_uri: v9,
+                    default_sub_type: v10,
+                    client_id: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

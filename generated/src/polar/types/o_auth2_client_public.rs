@@ -148,21 +148,23 @@ impl rt::de::Object for OAuth2ClientPublic {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            client_id: v2,
-            client_name: v3,
-            client_uri: v4,
-            logo_uri: v5,
-            tos_uri: v6,
-            policy_uri: v7,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4, v5, v6, v7) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    client_id: v2,
+                    client_name: v3,
+                    client_uri: v4,
+                    logo_uri: v5,
+                    tos_uri: v6,
+                    policy_uri: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -103,19 +103,21 @@ impl rt::de::Object for OidcConfigurationClientSecret {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4)) = (v0, v1, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            issuer: v0,
-            client_id: v1,
-            authorization_parameters: v2,
-            auth_method: v3,
-            client_secret: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4)) => {
+                Some(Self {
+                    issuer: v0,
+                    client_id: v1,
+                    authorization_parameters: v2,
+                    auth_method: v3,
+                    client_secret: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -175,22 +175,24 @@ impl rt::de::Object for OrderCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v3), Some(v4)) = (v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            custom_field_data: v0,
-            metadata: v1,
-            organization_id: v2,
-            customer_id: v3,
-            product_id: v4,
-            currency: v5,
-            amount: v6,
-            description: v7,
-        })
+        match slots {
+            (v0, v1, v2, Some(v3), Some(v4), v5, v6, v7) => {
+                Some(Self {
+                    custom_field_data: v0,
+                    metadata: v1,
+                    organization_id: v2,
+                    customer_id: v3,
+                    product_id: v4,
+                    currency: v5,
+                    amount: v6,
+                    description: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

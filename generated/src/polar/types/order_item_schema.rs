@@ -132,28 +132,23 @@ impl rt::de::Object for OrderItemSchema {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            label: v3,
-            amount: v4,
-            tax_amount: v5,
-            proration: v6,
-            product_price_id: v7,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    label: v3,
+                    amount: v4,
+                    tax_amount: v5,
+                    proration: v6,
+                    product_price_id: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

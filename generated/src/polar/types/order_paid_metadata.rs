@@ -219,42 +219,29 @@ impl rt::de::Object for OrderPaidMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (v0, v3) else {
-            return None;
-        };
-        Some(Self {
-            order_id: v0,
-            product_id: v1,
-            billing_type: v2,
-            amount: v3,
-            currency: v4,
-            net_amount: v5,
-            tax_amount: v6,
-            applied_balance_amount: v7,
-            discount_amount: v8,
-            discount_id: v9,
-            platform_fee: v10,
-            subscription_id: v11,
-            recurring_interval: v12,
-            recurring_interval_count: v13,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3), v4, v5, v6, v7, v8, v9, v10, v11, v12, v13) => {
+                Some(Self {
+                    order_id: v0,
+                    product_id: v1,
+                    billing_type: v2,
+                    amount: v3,
+                    currency: v4,
+                    net_amount: v5,
+                    tax_amount: v6,
+                    applied_balance_amount: v7,
+                    discount_amount: v8,
+                    discount_id: v9,
+                    platform_fee: v10,
+                    subscription_id: v11,
+                    recurring_interval: v12,
+                    recurring_interval_count: v13,
+                })
+            }
+            _slots => None,
+        }
     }
 }

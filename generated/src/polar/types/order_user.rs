@@ -102,18 +102,20 @@ impl rt::de::Object for OrderUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            email: v1,
-            public_name: v2,
-            avatar_url: v3,
-            github_username: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4) => {
+                Some(Self {
+                    id: v0,
+                    email: v1,
+                    public_name: v2,
+                    avatar_url: v3,
+                    github_username: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

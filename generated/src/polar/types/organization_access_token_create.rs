@@ -87,17 +87,19 @@ impl rt::de::Object for OrganizationAccessTokenCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3)) = (v1, v3) else {
-            return None;
-        };
-        Some(Self {
-            organization_id: v0,
-            comment: v1,
-            expires_in: v2,
-            scopes: v3,
-        })
+        match slots {
+            (v0, Some(v1), v2, Some(v3)) => {
+                Some(Self {
+                    organization_id: v0,
+                    comment: v1,
+                    expires_in: v2,
+                    scopes: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -218,46 +218,53 @@ impl rt::de::Object for OrganizationAvatarFileRead {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v12),
-            Some(v13),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-        ) = (v0, v1, v2, v3, v4, v5, v12, v13, v14, v15, v16) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            organization_id: v1,
-            name: v2,
-            path: v3,
-            mime_type: v4,
-            size: v5,
-            storage_version: v6,
-            checksum_etag: v7,
-            checksum_sha256_base64: v8,
-            checksum_sha256_hex: v9,
-            last_modified_at: v10,
-            version: v11,
-            service: v12,
-            is_uploaded: v13,
-            created_at: v14,
-            size_readable: v15,
-            public_url: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    Some(v12),
+                    Some(v13),
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16),),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    organization_id: v1,
+                    name: v2,
+                    path: v3,
+                    mime_type: v4,
+                    size: v5,
+                    storage_version: v6,
+                    checksum_etag: v7,
+                    checksum_sha256_base64: v8,
+                    checksum_sha256_hex: v9,
+                    last_modified_at: v10,
+                    version: v11,
+                    service: v12,
+                    is_uploaded: v13,
+                    created_at: v14,
+                    size_readable: v15,
+                    public_url: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -132,21 +132,23 @@ impl rt::de::Object for OrganizationBenefitGrant {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            benefit_description: v1,
-            is_granted: v2,
-            is_connected: v3,
-            invited_email: v4,
-            invite_url: v5,
-            channel_name: v6,
-            error_message: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
+                Some(Self {
+                    id: v0,
+                    benefit_description: v1,
+                    is_granted: v2,
+                    is_connected: v3,
+                    invited_email: v4,
+                    invite_url: v5,
+                    channel_name: v6,
+                    error_message: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

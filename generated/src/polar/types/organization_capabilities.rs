@@ -94,26 +94,21 @@ impl rt::de::Object for OrganizationCapabilities {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            checkout_payments: v0,
-            subscription_renewals: v1,
-            payouts: v2,
-            refunds: v3,
-            api_access: v4,
-            dashboard_access: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    checkout_payments: v0,
+                    subscription_renewals: v1,
+                    payouts: v2,
+                    refunds: v3,
+                    api_access: v4,
+                    dashboard_access: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -96,17 +96,19 @@ impl rt::de::Object for OrganizationCheckoutRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            product_id: v0,
-            success_url: v1,
-            return_url: v2,
-            embed_origin: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    product_id: v0,
+                    success_url: v1,
+                    return_url: v2,
+                    embed_origin: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

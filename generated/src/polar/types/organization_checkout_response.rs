@@ -69,16 +69,18 @@ impl rt::de::Object for OrganizationCheckoutResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            checkout_id: v0,
-            url: v1,
-            expires_at: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    checkout_id: v0,
+                    url: v1,
+                    expires_at: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

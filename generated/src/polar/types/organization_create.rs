@@ -270,45 +270,47 @@ impl rt::de::Object for OrganizationCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            slug: v1,
-            avatar_url: v2,
-            legal_entity: v3,
-            email: v4,
-            website: v5,
-            socials: v6,
-            details: v7,
-            country: v8,
-            feature_settings: v9,
-            subscription_settings: v10,
-            customer_email_settings: v11,
-            customer_portal_settings: v12,
-            default_presentment_currency: v13,
-            default_tax_behavior: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                v3,
+                v4,
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                v10,
+                v11,
+                v12,
+                v13,
+                v14,
+            ) => {
+                Some(Self {
+                    name: v0,
+                    slug: v1,
+                    avatar_url: v2,
+                    legal_entity: v3,
+                    email: v4,
+                    website: v5,
+                    socials: v6,
+                    details: v7,
+                    country: v8,
+                    feature_settings: v9,
+                    subscription_settings: v10,
+                    customer_email_settings: v11,
+                    customer_portal_settings: v12,
+                    default_presentment_currency: v13,
+                    default_tax_behavior: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

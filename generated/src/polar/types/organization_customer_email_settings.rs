@@ -153,57 +153,44 @@ impl rt::de::Object for OrganizationCustomerEmailSettings {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-            Some(v13),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13) else {
-            return None;
-        };
-        Some(Self {
-            order_confirmation: v0,
-            payment_method_expiration_reminder: v1,
-            subscription_cancellation: v2,
-            subscription_confirmation: v3,
-            subscription_cycled: v4,
-            subscription_cycled_after_trial: v5,
-            subscription_past_due: v6,
-            subscription_paused: v7,
-            subscription_resumed: v8,
-            subscription_renewal_reminder: v9,
-            subscription_revoked: v10,
-            subscription_trial_conversion_reminder: v11,
-            subscription_uncanceled: v12,
-            subscription_updated: v13,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                Some(v11),
+                Some(v12),
+                Some(v13),
+            ) => {
+                Some(Self {
+                    order_confirmation: v0,
+                    payment_method_expiration_reminder: v1,
+                    subscription_cancellation: v2,
+                    subscription_confirmation: v3,
+                    subscription_cycled: v4,
+                    subscription_cycled_after_trial: v5,
+                    subscription_past_due: v6,
+                    subscription_paused: v7,
+                    subscription_resumed: v8,
+                    subscription_renewal_reminder: v9,
+                    subscription_revoked: v10,
+                    subscription_trial_conversion_reminder: v11,
+                    subscription_uncanceled: v12,
+                    subscription_updated: v13,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -75,16 +75,18 @@ impl rt::de::Object for OrganizationDeletionResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            deleted: v0,
-            requires_support: v1,
-            blocked_reasons: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    deleted: v0,
+                    requires_support: v1,
+                    blocked_reasons: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

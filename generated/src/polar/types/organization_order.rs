@@ -137,47 +137,38 @@ impl rt::de::Object for OrganizationOrder {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v10) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            invoice_number: v2,
-            status: v3,
-            paid: v4,
-            total_amount: v5,
-            refunded_amount: v6,
-            currency: v7,
-            billing_reason: v8,
-            product_name: v9,
-            is_invoice_generated: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                v2,
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    invoice_number: v2,
+                    status: v3,
+                    paid: v4,
+                    total_amount: v5,
+                    refunded_amount: v6,
+                    currency: v7,
+                    billing_reason: v8,
+                    product_name: v9,
+                    is_invoice_generated: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -83,16 +83,18 @@ impl rt::de::Object for OrganizationPaymentStatus {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            payment_ready: v0,
-            organization_status: v1,
-            onboarding_resubmission_requested_at: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    payment_ready: v0,
+                    organization_status: v1,
+                    onboarding_resubmission_requested_at: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

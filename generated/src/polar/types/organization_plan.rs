@@ -164,22 +164,24 @@ impl rt::de::Object for OrganizationPlan {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self {
-            product_id: v0,
-            name: v1,
-            description: v2,
-            recurring_interval: v3,
-            price: v4,
-            transaction_fee: v5,
-            highlight: v6,
-            custom: v7,
-            features: v8,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, v4, v5, v6, v7, v8) => {
+                Some(Self {
+                    product_id: v0,
+                    name: v1,
+                    description: v2,
+                    recurring_interval: v3,
+                    price: v4,
+                    transaction_fee: v5,
+                    highlight: v6,
+                    custom: v7,
+                    features: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -82,16 +82,18 @@ impl rt::de::Object for OrganizationReviewAppeal {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            submitted_at: v0,
-            reviewed_at: v1,
-            decision: v2,
-        })
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    submitted_at: v0,
+                    reviewed_at: v1,
+                    decision: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -105,18 +105,20 @@ impl rt::de::Object for OrganizationReviewCheck {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            status: v1,
-            reasons: v2,
-            value: v3,
-            sub_checks: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    key: v0,
+                    status: v1,
+                    reasons: v2,
+                    value: v3,
+                    sub_checks: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -121,19 +121,21 @@ impl rt::de::Object for OrganizationReviewState {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            can_submit: v0,
-            submitted_at: v1,
-            verdict: v2,
-            appeal: v3,
-            preliminary_steps: v4,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4) => {
+                Some(Self {
+                    can_submit: v0,
+                    submitted_at: v1,
+                    verdict: v2,
+                    appeal: v3,
+                    preliminary_steps: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

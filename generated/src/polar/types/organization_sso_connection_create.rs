@@ -100,18 +100,20 @@ impl rt::de::Object for OrganizationSsoConnectionCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            name: v0,
-            r#type: v1,
-            configuration: v2,
-            enabled: v3,
-        })
+        match slots {
+            (v0, v1, Some(v2), v3) => {
+                Some(Self {
+                    name: v0,
+                    r#type: v1,
+                    configuration: v2,
+                    enabled: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

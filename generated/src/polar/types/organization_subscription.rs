@@ -293,34 +293,53 @@ impl rt::de::Object for OrganizationSubscription {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v3), Some(v4), Some(v5)) = (v1, v3, v4, v5) else {
-            return None;
-        };
-        Some(Self {
-            subscription_id: v0,
-            status: v1,
-            product_id: v2,
-            plan: v3,
-            amount: v4,
-            currency: v5,
-            recurring_interval: v6,
-            recurring_interval_count: v7,
-            current_period_start: v8,
-            current_period_end: v9,
-            cancel_at_period_end: v10,
-            canceled_at: v11,
-            started_at: v12,
-            ends_at: v13,
-            pending_change: v14,
-            discount: v15,
-            startup_program_status: v16,
-            startup_program_scale_product_id: v17,
-        })
+        match slots {
+            (
+                (
+                    v0,
+                    Some(v1),
+                    v2,
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    v6,
+                    v7,
+                    v8,
+                    v9,
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16, v17),
+            ) => {
+                Some(Self {
+                    subscription_id: v0,
+                    status: v1,
+                    product_id: v2,
+                    plan: v3,
+                    amount: v4,
+                    currency: v5,
+                    recurring_interval: v6,
+                    recurring_interval_count: v7,
+                    current_period_start: v8,
+                    current_period_end: v9,
+                    cancel_at_period_end: v10,
+                    canceled_at: v11,
+                    started_at: v12,
+                    ends_at: v13,
+                    pending_change: v14,
+                    discount: v15,
+                    startup_program_status: v16,
+                    startup_program_scale_product_id: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }

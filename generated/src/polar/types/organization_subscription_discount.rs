@@ -138,21 +138,23 @@ impl rt::de::Object for OrganizationSubscriptionDiscount {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            discount_id: v0,
-            name: v1,
-            r#type: v2,
-            duration: v3,
-            duration_in_months: v4,
-            basis_points: v5,
-            amounts: v6,
-            ends_at: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6, v7) => {
+                Some(Self {
+                    discount_id: v0,
+                    name: v1,
+                    r#type: v2,
+                    duration: v3,
+                    duration_in_months: v4,
+                    basis_points: v5,
+                    amounts: v6,
+                    ends_at: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -87,20 +87,21 @@ impl rt::de::Object for OrganizationSubscriptionSettings {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            allow_multiple_subscriptions: v0,
-            proration_behavior: v1,
-            benefit_revocation_grace_period: v2,
-            prevent_trial_abuse: v3,
-            allow_customer_updates: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    allow_multiple_subscriptions: v0,
+                    proration_behavior: v1,
+                    benefit_revocation_grace_period: v2,
+                    prevent_trial_abuse: v3,
+                    allow_customer_updates: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -100,18 +100,20 @@ impl rt::de::Object for PanTransferChecklist {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4)) = (v0, v1, v4) else {
-            return None;
-        };
-        Some(Self {
-            method: v0,
-            started: v1,
-            current_step_key: v2,
-            destination_account_id: v3,
-            steps: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4)) => {
+                Some(Self {
+                    method: v0,
+                    started: v1,
+                    current_step_key: v2,
+                    destination_account_id: v3,
+                    steps: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -168,35 +168,25 @@ impl rt::de::Object for PanTransferStep {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            key: v0,
-            owner: v1,
-            kind: v2,
-            status: v3,
-            inputs: v4,
-            note: v5,
-            expected_at: v6,
-            started_at: v7,
-            completed_at: v8,
-            completed_by: v9,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    key: v0,
+                    owner: v1,
+                    kind: v2,
+                    status: v3,
+                    inputs: v4,
+                    note: v5,
+                    expected_at: v6,
+                    started_at: v7,
+                    completed_at: v8,
+                    completed_by: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -104,20 +104,21 @@ impl rt::de::Object for PaymentMethodGeneric {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5)) = (v0, v1, v3, v4, v5)
-        else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            processor: v3,
-            customer_id: v4,
-            r#type: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    processor: v3,
+                    customer_id: v4,
+                    r#type: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -214,50 +214,53 @@ impl rt::de::Object for Payout {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v11),
-            Some(v12),
-            Some(v14),
-            Some(v15),
-            Some(v16),
-            Some(v17),
-        ) = (v0, v2, v3, v4, v6, v7, v8, v9, v10, v11, v12, v14, v15, v16, v17) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            processor: v3,
-            status: v4,
-            paid_at: v5,
-            currency: v6,
-            amount: v7,
-            fees_amount: v8,
-            gross_amount: v9,
-            account_currency: v10,
-            account_amount: v11,
-            account_id: v12,
-            invoice_number: v13,
-            is_invoice_generated: v14,
-            transaction_id: v15,
-            fees_transactions: v16,
-            attempts: v17,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    v5,
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    Some(v10),
+                    Some(v11),
+                    Some(v12),
+                    v13,
+                    Some(v14),
+                    Some(v15),
+                ),
+                (Some(v16), Some(v17)),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    processor: v3,
+                    status: v4,
+                    paid_at: v5,
+                    currency: v6,
+                    amount: v7,
+                    fees_amount: v8,
+                    gross_amount: v9,
+                    account_currency: v10,
+                    account_amount: v11,
+                    account_id: v12,
+                    invoice_number: v13,
+                    is_invoice_generated: v14,
+                    transaction_id: v15,
+                    fees_transactions: v16,
+                    attempts: v17,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -69,17 +69,19 @@ impl rt::de::Object for PayoutAccountCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            organization_id: v1,
-            country: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    r#type: v0,
+                    organization_id: v1,
+                    country: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

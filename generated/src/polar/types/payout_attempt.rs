@@ -160,44 +160,38 @@ impl rt::de::Object for PayoutAttempt {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v6), Some(v7), Some(v8)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v6,
-            v7,
-            v8,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            payout_id: v3,
-            processor: v4,
-            processor_id: v5,
-            status: v6,
-            amount: v7,
-            currency: v8,
-            failed_reason: v9,
-            paid_at: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                v5,
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                v9,
+                v10,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    payout_id: v3,
+                    processor: v4,
+                    processor_id: v5,
+                    status: v6,
+                    amount: v7,
+                    currency: v8,
+                    failed_reason: v9,
+                    paid_at: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -87,19 +87,20 @@ impl rt::de::Object for PayoutEstimate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            account_id: v0,
-            payout_account_id: v1,
-            gross_amount: v2,
-            fees_amount: v3,
-            net_amount: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    account_id: v0,
+                    payout_account_id: v1,
+                    gross_amount: v2,
+                    fees_amount: v3,
+                    net_amount: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

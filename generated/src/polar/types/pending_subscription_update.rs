@@ -116,19 +116,21 @@ impl rt::de::Object for PendingSubscriptionUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            applies_at: v3,
-            product_id: v4,
-            seats: v5,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    applies_at: v3,
+                    product_id: v4,
+                    seats: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

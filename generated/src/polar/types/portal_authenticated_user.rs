@@ -113,19 +113,21 @@ impl rt::de::Object for PortalAuthenticatedUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            name: v1,
-            email: v2,
-            customer_id: v3,
-            member_id: v4,
-            role: v5,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    r#type: v0,
+                    name: v1,
+                    email: v2,
+                    customer_id: v3,
+                    member_id: v4,
+                    role: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

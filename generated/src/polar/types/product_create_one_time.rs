@@ -195,35 +195,26 @@ impl rt::de::Object for ProductCreateOneTime {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4)) = (v1, v4) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            name: v1,
-            description: v2,
-            visibility: v3,
-            prices: v4,
-            medias: v5,
-            attached_custom_fields: v6,
-            organization_id: v7,
-            recurring_interval: v8,
-            recurring_interval_count: v9,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, Some(v4), v5, v6, v7, v8, v9) => {
+                Some(Self {
+                    metadata: v0,
+                    name: v1,
+                    description: v2,
+                    visibility: v3,
+                    prices: v4,
+                    medias: v5,
+                    attached_custom_fields: v6,
+                    organization_id: v7,
+                    recurring_interval: v8,
+                    recurring_interval_count: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

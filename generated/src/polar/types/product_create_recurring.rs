@@ -275,43 +275,45 @@ impl rt::de::Object for ProductCreateRecurring {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4), Some(v10)) = (v1, v4, v10) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            name: v1,
-            description: v2,
-            visibility: v3,
-            prices: v4,
-            medias: v5,
-            attached_custom_fields: v6,
-            organization_id: v7,
-            trial_interval: v8,
-            trial_interval_count: v9,
-            recurring_interval: v10,
-            recurring_interval_count: v11,
-            meter_interval: v12,
-            meter_interval_count: v13,
-        })
+        match slots {
+            (
+                v0,
+                Some(v1),
+                v2,
+                v3,
+                Some(v4),
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                v11,
+                v12,
+                v13,
+            ) => {
+                Some(Self {
+                    metadata: v0,
+                    name: v1,
+                    description: v2,
+                    visibility: v3,
+                    prices: v4,
+                    medias: v5,
+                    attached_custom_fields: v6,
+                    organization_id: v7,
+                    trial_interval: v8,
+                    trial_interval_count: v9,
+                    recurring_interval: v10,
+                    recurring_interval_count: v11,
+                    meter_interval: v12,
+                    meter_interval_count: v13,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

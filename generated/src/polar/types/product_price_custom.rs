@@ -168,48 +168,41 @@ impl rt::de::Object for ProductPriceCustom {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-        ) = (v0, v2, v3, v4, v5, v7, v8, v9) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            source: v3,
-            amount_type: v4,
-            price_currency: v5,
-            tax_behavior: v6,
-            is_archived: v7,
-            product_id: v8,
-            minimum_amount: v9,
-            maximum_amount: v10,
-            preset_amount: v11,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                v10,
+                v11,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    source: v3,
+                    amount_type: v4,
+                    price_currency: v5,
+                    tax_behavior: v6,
+                    is_archived: v7,
+                    product_id: v8,
+                    minimum_amount: v9,
+                    maximum_amount: v10,
+                    preset_amount: v11,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -406,20 +406,22 @@ impl rt::de::Object for ProductPriceCustomCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            amount_type: v0,
-            price_currency: v1,
-            tax_behavior: v2,
-            minimum_amount: v3,
-            maximum_amount: v4,
-            preset_amount: v5,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1,
+                    tax_behavior: v2,
+                    minimum_amount: v3,
+                    maximum_amount: v4,
+                    preset_amount: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -100,18 +100,20 @@ impl rt::de::Object for ProductPriceMeter {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            name: v1,
-            unit: v2,
-            custom_label: v3,
-            custom_multiplier: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    id: v0,
+                    name: v1,
+                    unit: v2,
+                    custom_label: v3,
+                    custom_multiplier: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

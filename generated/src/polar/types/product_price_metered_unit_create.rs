@@ -122,20 +122,22 @@ impl rt::de::Object for ProductPriceMeteredUnitCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3), Some(v4)) = (v0, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            amount_type: v0,
-            price_currency: v1,
-            tax_behavior: v2,
-            meter_id: v3,
-            unit_amount: v4,
-            cap_amount: v5,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1,
+                    tax_behavior: v2,
+                    meter_id: v3,
+                    unit_amount: v4,
+                    cap_amount: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

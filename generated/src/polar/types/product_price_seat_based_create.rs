@@ -100,18 +100,20 @@ impl rt::de::Object for ProductPriceSeatBasedCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v3)) = (v0, v3) else {
-            return None;
-        };
-        Some(Self {
-            amount_type: v0,
-            price_currency: v1,
-            tax_behavior: v2,
-            seat_tiers: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, Some(v3)) => {
+                Some(Self {
+                    amount_type: v0,
+                    price_currency: v1,
+                    tax_behavior: v2,
+                    seat_tiers: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -74,16 +74,18 @@ impl rt::de::Object for ProductPriceSeatTier {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            min_seats: v0,
-            max_seats: v1,
-            price_per_seat: v2,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2)) => {
+                Some(Self {
+                    min_seats: v0,
+                    max_seats: v1,
+                    price_per_seat: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

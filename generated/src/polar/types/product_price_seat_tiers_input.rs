@@ -74,15 +74,17 @@ impl rt::de::Object for ProductPriceSeatTiersInput {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self {
-            seat_tier_type: v0,
-            tiers: v1,
-        })
+        match slots {
+            (v0, Some(v1)) => {
+                Some(Self {
+                    seat_tier_type: v0,
+                    tiers: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

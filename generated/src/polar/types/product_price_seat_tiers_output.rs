@@ -107,17 +107,19 @@ impl rt::de::Object for ProductPriceSeatTiersOutput {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            seat_tier_type: v0,
-            tiers: v1,
-            minimum_seats: v2,
-            maximum_seats: v3,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    seat_tier_type: v0,
+                    tiers: v1,
+                    minimum_seats: v2,
+                    maximum_seats: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

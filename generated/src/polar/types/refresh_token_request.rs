@@ -79,18 +79,20 @@ impl rt::de::Object for RefreshTokenRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            grant_type: v0,
-            client_id: v1,
-            client_secret: v2,
-            refresh_token: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    grant_type: v0,
+                    client_id: v1,
+                    client_secret: v2,
+                    refresh_token: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -180,57 +180,46 @@ impl rt::de::Object for Refund {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-            Some(v12),
-            Some(v13),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v9, v10, v12, v13) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            metadata: v3,
-            status: v4,
-            reason: v5,
-            amount: v6,
-            tax_amount: v7,
-            currency: v8,
-            organization_id: v9,
-            order_id: v10,
-            subscription_id: v11,
-            customer_id: v12,
-            revoke_benefits: v13,
-            dispute: v14,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+                v11,
+                Some(v12),
+                Some(v13),
+                v14,
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    metadata: v3,
+                    status: v4,
+                    reason: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    currency: v8,
+                    organization_id: v9,
+                    order_id: v10,
+                    subscription_id: v11,
+                    customer_id: v12,
+                    revoke_benefits: v13,
+                    dispute: v14,
+                })
+            }
+            _slots => None,
+        }
     }
 }

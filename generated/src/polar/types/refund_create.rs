@@ -138,20 +138,22 @@ impl rt::de::Object for RefundCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2), Some(v3)) = (v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            order_id: v1,
-            reason: v2,
-            amount: v3,
-            comment: v4,
-            revoke_benefits: v5,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    metadata: v0,
+                    order_id: v1,
+                    reason: v2,
+                    amount: v3,
+                    comment: v4,
+                    revoke_benefits: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -79,17 +79,19 @@ impl rt::de::Object for ReviewAppealSupportCaseMessageCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            body: v0,
-            file_ids: v1,
-            r#type: v2,
-        })
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    body: v0,
+                    file_ids: v1,
+                    r#type: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

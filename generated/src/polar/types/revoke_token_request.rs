@@ -89,18 +89,20 @@ impl rt::de::Object for RevokeTokenRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            token: v0,
-            token_type_hint: v1,
-            client_id: v2,
-            client_secret: v3,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3)) => {
+                Some(Self {
+                    token: v0,
+                    token_type_hint: v1,
+                    client_id: v2,
+                    client_secret: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -89,17 +89,19 @@ impl rt::de::Object for S3FileCreatePart {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            number: v0,
-            chunk_start: v1,
-            chunk_end: v2,
-            checksum_sha256_base64: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    number: v0,
+                    chunk_start: v1,
+                    chunk_end: v2,
+                    checksum_sha256_base64: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

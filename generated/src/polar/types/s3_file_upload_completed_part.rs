@@ -69,16 +69,18 @@ impl rt::de::Object for S3FileUploadCompletedPart {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            number: v0,
-            checksum_etag: v1,
-            checksum_sha256_base64: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2) => {
+                Some(Self {
+                    number: v0,
+                    checksum_etag: v1,
+                    checksum_sha256_base64: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -116,21 +116,22 @@ impl rt::de::Object for S3FileUploadPart {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4), Some(v5)) = (v0, v1, v2, v4, v5)
-        else {
-            return None;
-        };
-        Some(Self {
-            number: v0,
-            chunk_start: v1,
-            chunk_end: v2,
-            checksum_sha256_base64: v3,
-            url: v4,
-            expires_at: v5,
-            headers: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), Some(v5), v6) => {
+                Some(Self {
+                    number: v0,
+                    chunk_start: v1,
+                    chunk_end: v2,
+                    checksum_sha256_base64: v3,
+                    url: v4,
+                    expires_at: v5,
+                    headers: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -92,18 +92,20 @@ impl rt::de::Object for SearchResultCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1),) = (v1,) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            id: v1,
-            name: v2,
-            email: v3,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3) => {
+                Some(Self {
+                    r#type: v0,
+                    id: v1,
+                    name: v2,
+                    email: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -120,21 +120,23 @@ impl rt::de::Object for SearchResultOrder {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v4), Some(v5), Some(v6)) = (v1, v4, v5, v6) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            id: v1,
-            customer_name: v2,
-            customer_email: v3,
-            product_name: v4,
-            amount: v5,
-            currency: v6,
-        })
+        match slots {
+            (v0, Some(v1), v2, v3, Some(v4), Some(v5), Some(v6)) => {
+                Some(Self {
+                    r#type: v0,
+                    id: v1,
+                    customer_name: v2,
+                    customer_email: v3,
+                    product_name: v4,
+                    amount: v5,
+                    currency: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

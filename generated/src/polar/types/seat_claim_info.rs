@@ -95,26 +95,21 @@ impl rt::de::Object for SeatClaimInfo {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            product_name: v0,
-            product_id: v1,
-            organization_name: v2,
-            organization_slug: v3,
-            customer_email: v4,
-            can_claim: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    product_name: v0,
+                    product_id: v1,
+                    organization_name: v2,
+                    organization_slug: v3,
+                    customer_email: v4,
+                    can_claim: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -236,43 +236,52 @@ impl rt::de::Object for SlackIntegration {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-        ) = (v0, v2, v3, v4, v5, v6, v7, v8, v9) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            organization_id: v3,
-            display_name: v4,
-            slack_app_id: v5,
-            client_id: v6,
-            client_id_last_4: v7,
-            client_secret_last_4: v8,
-            signing_secret_last_4: v9,
-            team_id: v10,
-            team_name: v11,
-            bot_user_id: v12,
-            authed_user_id: v13,
-            scopes: v14,
-            installed_at: v15,
-            revoked_at: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16,),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    organization_id: v3,
+                    display_name: v4,
+                    slack_app_id: v5,
+                    client_id: v6,
+                    client_id_last_4: v7,
+                    client_secret_last_4: v8,
+                    signing_secret_last_4: v9,
+                    team_id: v10,
+                    team_name: v11,
+                    bot_user_id: v12,
+                    authed_user_id: v13,
+                    scopes: v14,
+                    installed_at: v15,
+                    revoked_at: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -116,19 +116,21 @@ impl rt::de::Object for SlackIntegrationCredentialsUpdate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            organization_id: v0,
-            display_name: v1,
-            slack_app_id: v2,
-            client_id: v3,
-            client_secret: v4,
-            signing_secret: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5) => {
+                Some(Self {
+                    organization_id: v0,
+                    display_name: v1,
+                    slack_app_id: v2,
+                    client_id: v3,
+                    client_secret: v4,
+                    signing_secret: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -53,12 +53,12 @@ impl rt::de::Object for SlackIntegrationManifestRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0,): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self { display_name: v0 })
+        match slots {
+            (Some(v0),) => Some(Self { display_name: v0 }),
+            _slots => None,
+        }
     }
 }

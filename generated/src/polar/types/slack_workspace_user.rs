@@ -98,18 +98,20 @@ impl rt::de::Object for SlackWorkspaceUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1)) = (v0, v1) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            name: v1,
-            real_name: v2,
-            image_url: v3,
-            is_admin: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, v4) => {
+                Some(Self {
+                    id: v0,
+                    name: v1,
+                    real_name: v2,
+                    image_url: v3,
+                    is_admin: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -88,18 +88,20 @@ impl rt::de::Object for SsoFactor {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            connection_id: v1,
-            organization_slug: v2,
-            name: v3,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2), v3) => {
+                Some(Self {
+                    r#type: v0,
+                    connection_id: v1,
+                    organization_slug: v2,
+                    name: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

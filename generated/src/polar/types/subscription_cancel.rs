@@ -115,16 +115,18 @@ impl rt::de::Object for SubscriptionCancel {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v2),) = (v2,) else {
-            return None;
-        };
-        Some(Self {
-            customer_cancellation_reason: v0,
-            customer_cancellation_comment: v1,
-            cancel_at_period_end: v2,
-        })
+        match slots {
+            (v0, v1, Some(v2)) => {
+                Some(Self {
+                    customer_cancellation_reason: v0,
+                    customer_cancellation_comment: v1,
+                    cancel_at_period_end: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -165,43 +165,38 @@ impl rt::de::Object for SubscriptionCanceledMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4), Some(v5), Some(v8)) = (
-            v0,
-            v2,
-            v3,
-            v4,
-            v5,
-            v8,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            subscription_id: v0,
-            product_id: v1,
-            amount: v2,
-            currency: v3,
-            recurring_interval: v4,
-            recurring_interval_count: v5,
-            customer_cancellation_reason: v6,
-            customer_cancellation_comment: v7,
-            canceled_at: v8,
-            ends_at: v9,
-            cancel_at_period_end: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                v6,
+                v7,
+                Some(v8),
+                v9,
+                v10,
+            ) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1,
+                    amount: v2,
+                    currency: v3,
+                    recurring_interval: v4,
+                    recurring_interval_count: v5,
+                    customer_cancellation_reason: v6,
+                    customer_cancellation_comment: v7,
+                    canceled_at: v8,
+                    ends_at: v9,
+                    cancel_at_period_end: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

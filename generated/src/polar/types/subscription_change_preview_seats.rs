@@ -66,15 +66,17 @@ impl rt::de::Object for SubscriptionChangePreviewSeats {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            seats: v0,
-            proration_behavior: v1,
-        })
+        match slots {
+            (Some(v0), v1) => {
+                Some(Self {
+                    seats: v0,
+                    proration_behavior: v1,
+                })
+            }
+            _slots => None,
+        }
     }
 }

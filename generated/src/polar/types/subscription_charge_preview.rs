@@ -130,48 +130,38 @@ impl rt::de::Object for SubscriptionChargePreview {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v2),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v10),
-        ) = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10) else {
-            return None;
-        };
-        Some(Self {
-            base_amount: v0,
-            metered_amount: v1,
-            proration_amount: v2,
-            prorations: v3,
-            subtotal_amount: v4,
-            discount_amount: v5,
-            net_amount: v6,
-            tax_amount: v7,
-            total_amount: v8,
-            applied_balance_amount: v9,
-            due_amount: v10,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                Some(v3),
+                Some(v4),
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+                Some(v10),
+            ) => {
+                Some(Self {
+                    base_amount: v0,
+                    metered_amount: v1,
+                    proration_amount: v2,
+                    prorations: v3,
+                    subtotal_amount: v4,
+                    discount_amount: v5,
+                    net_amount: v6,
+                    tax_amount: v7,
+                    total_amount: v8,
+                    applied_balance_amount: v9,
+                    due_amount: v10,
+                })
+            }
+            _slots => None,
+        }
     }
 }

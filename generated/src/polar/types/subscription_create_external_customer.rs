@@ -107,17 +107,19 @@ impl rt::de::Object for SubscriptionCreateExternalCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v1), Some(v2)) = (v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            metadata: v0,
-            product_id: v1,
-            external_customer_id: v2,
-        })
+        match slots {
+            (v0, Some(v1), Some(v2)) => {
+                Some(Self {
+                    metadata: v0,
+                    product_id: v1,
+                    external_customer_id: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -131,20 +131,22 @@ impl rt::de::Object for SubscriptionPastDueMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2)) = (v0, v2) else {
-            return None;
-        };
-        Some(Self {
-            subscription_id: v0,
-            product_id: v1,
-            past_due_at: v2,
-            amount: v3,
-            currency: v4,
-            recurring_interval: v5,
-            recurring_interval_count: v6,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4, v5, v6) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1,
+                    past_due_at: v2,
+                    amount: v3,
+                    currency: v4,
+                    recurring_interval: v5,
+                    recurring_interval_count: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -144,21 +144,23 @@ impl rt::de::Object for SubscriptionPausedMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v6)) = (v0, v6) else {
-            return None;
-        };
-        Some(Self {
-            subscription_id: v0,
-            product_id: v1,
-            amount: v2,
-            currency: v3,
-            recurring_interval: v4,
-            recurring_interval_count: v5,
-            paused_at: v6,
-            resumes_at: v7,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, v4, v5, Some(v6), v7) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1,
+                    amount: v2,
+                    currency: v3,
+                    recurring_interval: v4,
+                    recurring_interval_count: v5,
+                    paused_at: v6,
+                    resumes_at: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

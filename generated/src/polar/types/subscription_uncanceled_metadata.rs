@@ -94,26 +94,21 @@ impl rt::de::Object for SubscriptionUncanceledMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            subscription_id: v0,
-            product_id: v1,
-            amount: v2,
-            currency: v3,
-            recurring_interval: v4,
-            recurring_interval_count: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4), Some(v5)) => {
+                Some(Self {
+                    subscription_id: v0,
+                    product_id: v1,
+                    amount: v2,
+                    currency: v3,
+                    recurring_interval: v4,
+                    recurring_interval_count: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -203,51 +203,45 @@ impl rt::de::Object for SubscriptionUpdatedEvent {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v10), Some(v11), Some(v12), Some(v13)) = (
-            v0,
-            v1,
-            v2,
-            v10,
-            v11,
-            v12,
-            v13,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            timestamp: v1,
-            organization_id: v2,
-            customer_id: v3,
-            customer: v4,
-            external_customer_id: v5,
-            member_id: v6,
-            external_member_id: v7,
-            child_count: v8,
-            parent_id: v9,
-            label: v10,
-            source: v11,
-            name: v12,
-            metadata: v13,
-        })
+        match slots {
+            (
+                Some(v0),
+                Some(v1),
+                Some(v2),
+                v3,
+                v4,
+                v5,
+                v6,
+                v7,
+                v8,
+                v9,
+                Some(v10),
+                Some(v11),
+                Some(v12),
+                Some(v13),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    timestamp: v1,
+                    organization_id: v2,
+                    customer_id: v3,
+                    customer: v4,
+                    external_customer_id: v5,
+                    member_id: v6,
+                    external_member_id: v7,
+                    child_count: v8,
+                    parent_id: v9,
+                    label: v10,
+                    source: v11,
+                    name: v12,
+                    metadata: v13,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -138,20 +138,22 @@ impl rt::de::Object for SubscriptionUpdatedMetadata {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v6),) = (v6,) else {
-            return None;
-        };
-        Some(Self {
-            product_id: v0,
-            proration_behavior: v1,
-            discount_id: v2,
-            trial_end: v3,
-            seats: v4,
-            billing_period_end: v5,
-            subscription_id: v6,
-        })
+        match slots {
+            (v0, v1, v2, v3, v4, v5, Some(v6)) => {
+                Some(Self {
+                    product_id: v0,
+                    proration_behavior: v1,
+                    discount_id: v2,
+                    trial_end: v3,
+                    seats: v4,
+                    billing_period_end: v5,
+                    subscription_id: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }

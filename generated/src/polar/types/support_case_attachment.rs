@@ -103,18 +103,20 @@ impl rt::de::Object for SupportCaseAttachment {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v4)) = (v0, v2, v4) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            message_id: v3,
-            file: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, Some(v4)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    message_id: v3,
+                    file: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

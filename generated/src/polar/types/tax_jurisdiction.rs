@@ -130,28 +130,23 @@ impl rt::de::Object for TaxJurisdiction {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v3), Some(v4), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v3,
-            v4,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            country: v1,
-            state: v2,
-            currency: v3,
-            tax_amount: v4,
-            order_count: v5,
-            country_name: v6,
-            state_name: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, Some(v3), Some(v4), Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    id: v0,
+                    country: v1,
+                    state: v2,
+                    currency: v3,
+                    tax_amount: v4,
+                    order_count: v5,
+                    country_name: v6,
+                    state_name: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -83,17 +83,19 @@ impl rt::de::Object for TaxSummary {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            currency: v0,
-            tax_amount: v1,
-            order_count: v2,
-            jurisdiction_count: v3,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3)) => {
+                Some(Self {
+                    currency: v0,
+                    tax_amount: v1,
+                    order_count: v2,
+                    jurisdiction_count: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

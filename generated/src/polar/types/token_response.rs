@@ -105,20 +105,22 @@ impl rt::de::Object for TokenResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v4)) = (v0, v1, v2, v4) else {
-            return None;
-        };
-        Some(Self {
-            access_token: v0,
-            token_type: v1,
-            expires_in: v2,
-            refresh_token: v3,
-            scope: v4,
-            id_token: v5,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, Some(v4), v5) => {
+                Some(Self {
+                    access_token: v0,
+                    token_type: v1,
+                    expires_in: v2,
+                    refresh_token: v3,
+                    scope: v4,
+                    id_token: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

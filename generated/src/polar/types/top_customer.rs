@@ -119,19 +119,21 @@ impl rt::de::Object for TopCustomer {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v4), Some(v5)) = (v0, v4, v5) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            email: v1,
-            name: v2,
-            avatar_url: v3,
-            order_count: v4,
-            net_revenue: v5,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3, Some(v4), Some(v5)) => {
+                Some(Self {
+                    id: v0,
+                    email: v1,
+                    name: v2,
+                    avatar_url: v3,
+                    order_count: v4,
+                    net_revenue: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

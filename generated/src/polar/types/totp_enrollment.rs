@@ -87,19 +87,20 @@ impl rt::de::Object for TotpEnrollment {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) = (v0, v1, v2, v3, v4)
-        else {
-            return None;
-        };
-        Some(Self {
-            secret: v0,
-            algorithm: v1,
-            digits: v2,
-            period: v3,
-            provisioning_uri: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), Some(v4)) => {
+                Some(Self {
+                    secret: v0,
+                    algorithm: v1,
+                    digits: v2,
+                    period: v3,
+                    provisioning_uri: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -285,45 +285,55 @@ impl rt::de::Object for TransactionEmbedded {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18, v19),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-        ) = (v0, v2, v3, v5, v6, v7, v8, v9) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            r#type: v3,
-            processor: v4,
-            currency: v5,
-            amount: v6,
-            tax_amount: v7,
-            account_currency: v8,
-            account_amount: v9,
-            presentment_amount: v10,
-            presentment_tax_amount: v11,
-            presentment_currency: v12,
-            exchange_rate: v13,
-            platform_fee_type: v14,
-            pledge_id: v15,
-            issue_reward_id: v16,
-            order_id: v17,
-            payout_transaction_id: v18,
-            incurred_by_transaction_id: v19,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    Some(v3),
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    v14,
+                    v15,
+                ),
+                (v16, v17, v18, v19),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    r#type: v3,
+                    processor: v4,
+                    currency: v5,
+                    amount: v6,
+                    tax_amount: v7,
+                    account_currency: v8,
+                    account_amount: v9,
+                    presentment_amount: v10,
+                    presentment_tax_amount: v11,
+                    presentment_currency: v12,
+                    exchange_rate: v13,
+                    platform_fee_type: v14,
+                    pledge_id: v15,
+                    issue_reward_id: v16,
+                    order_id: v17,
+                    payout_transaction_id: v18,
+                    incurred_by_transaction_id: v19,
+                })
+            }
+            _slots => None,
+        }
     }
 }

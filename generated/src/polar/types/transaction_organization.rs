@@ -110,19 +110,21 @@ impl rt::de::Object for TransactionOrganization {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3), Some(v4)) = (v0, v2, v3, v4) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            name: v3,
-            slug: v4,
-            avatar_url: v5,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), Some(v4), v5) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    name: v3,
+                    slug: v4,
+                    avatar_url: v5,
+                })
+            }
+            _slots => None,
+        }
     }
 }

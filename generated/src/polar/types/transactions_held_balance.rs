@@ -127,28 +127,23 @@ impl rt::de::Object for TransactionsHeldBalance {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3), Some(v5), Some(v6)) = (
-            v0,
-            v1,
-            v2,
-            v3,
-            v5,
-            v6,
-        ) else {
-            return None;
-        };
-        Some(Self {
-            currency: v0,
-            amount: v1,
-            account_currency: v2,
-            account_amount: v3,
-            next_release_at: v4,
-            next_release_amount: v5,
-            next_release_account_amount: v6,
-            fully_available_at: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, Some(v5), Some(v6), v7) => {
+                Some(Self {
+                    currency: v0,
+                    amount: v1,
+                    account_currency: v2,
+                    account_amount: v3,
+                    next_release_at: v4,
+                    next_release_amount: v5,
+                    next_release_account_amount: v6,
+                    fully_available_at: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

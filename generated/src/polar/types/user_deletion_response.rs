@@ -89,16 +89,18 @@ impl rt::de::Object for UserDeletionResponse {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            deleted: v0,
-            blocked_reasons: v1,
-            blocking_organizations: v2,
-        })
+        match slots {
+            (Some(v0), v1, v2) => {
+                Some(Self {
+                    deleted: v0,
+                    blocked_reasons: v1,
+                    blocking_organizations: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }

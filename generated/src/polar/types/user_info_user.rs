@@ -91,17 +91,19 @@ impl rt::de::Object for UserInfoUser {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0),) = (v0,) else {
-            return None;
-        };
-        Some(Self {
-            sub: v0,
-            name: v1,
-            email: v2,
-            email_verified: v3,
-        })
+        match slots {
+            (Some(v0), v1, v2, v3) => {
+                Some(Self {
+                    sub: v0,
+                    name: v1,
+                    email: v2,
+                    email_verified: v3,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -270,44 +270,54 @@ impl rt::de::Object for UserRead {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16, v17, v18),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v14),
-        ) = (v0, v2, v5, v6, v7, v8, v9, v14) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            email: v2,
-            avatar_url: v3,
-            account_id: v4,
-            id: v5,
-            accepted_terms_of_service: v6,
-            is_admin: v7,
-            identity_verified: v8,
-            identity_verification_status: v9,
-            first_name: v10,
-            last_name: v11,
-            country: v12,
-            date_of_birth: v13,
-            oauth_accounts: v14,
-            organizations: v15,
-            member_organizations: v16,
-            organization_scoped: v17,
-            email_hash: v18,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    v1,
+                    Some(v2),
+                    v3,
+                    v4,
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    v11,
+                    v12,
+                    v13,
+                    Some(v14),
+                    v15,
+                ),
+                (v16, v17, v18),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    email: v2,
+                    avatar_url: v3,
+                    account_id: v4,
+                    id: v5,
+                    accepted_terms_of_service: v6,
+                    is_admin: v7,
+                    identity_verified: v8,
+                    identity_verification_status: v9,
+                    first_name: v10,
+                    last_name: v11,
+                    country: v12,
+                    date_of_birth: v13,
+                    oauth_accounts: v14,
+                    organizations: v15,
+                    member_organizations: v16,
+                    organization_scoped: v17,
+                    email_hash: v18,
+                })
+            }
+            _slots => None,
+        }
     }
 }

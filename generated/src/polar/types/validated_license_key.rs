@@ -227,45 +227,52 @@ impl rt::de::Object for ValidatedLicenseKey {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15),
-            (v16,),
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v1),
-            Some(v3),
-            Some(v4),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-            Some(v11),
-            Some(v13),
-        ) = (v0, v1, v3, v4, v5, v6, v7, v8, v9, v11, v13) else {
-            return None;
-        };
-        Some(Self {
-            id: v0,
-            created_at: v1,
-            modified_at: v2,
-            organization_id: v3,
-            customer_id: v4,
-            customer: v5,
-            benefit_id: v6,
-            key: v7,
-            display_key: v8,
-            status: v9,
-            limit_activations: v10,
-            usage: v11,
-            limit_usage: v12,
-            validations: v13,
-            last_validated_at: v14,
-            expires_at: v15,
-            activation: v16,
-        })
+        match slots {
+            (
+                (
+                    Some(v0),
+                    Some(v1),
+                    v2,
+                    Some(v3),
+                    Some(v4),
+                    Some(v5),
+                    Some(v6),
+                    Some(v7),
+                    Some(v8),
+                    Some(v9),
+                    v10,
+                    Some(v11),
+                    v12,
+                    Some(v13),
+                    v14,
+                    v15,
+                ),
+                (v16,),
+            ) => {
+                Some(Self {
+                    id: v0,
+                    created_at: v1,
+                    modified_at: v2,
+                    organization_id: v3,
+                    customer_id: v4,
+                    customer: v5,
+                    benefit_id: v6,
+                    key: v7,
+                    display_key: v8,
+                    status: v9,
+                    limit_activations: v10,
+                    usage: v11,
+                    limit_usage: v12,
+                    validations: v13,
+                    last_validated_at: v14,
+                    expires_at: v15,
+                    activation: v16,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -96,19 +96,21 @@ impl rt::de::Object for ValidationError {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            loc: v0,
-            msg: v1,
-            r#type: v2,
-            input: v3,
-            ctx: v4,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), v3, v4) => {
+                Some(Self {
+                    loc: v0,
+                    msg: v1,
+                    r#type: v2,
+                    input: v3,
+                    ctx: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

@@ -148,21 +148,23 @@ impl rt::de::Object for VarianceEvent {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v4)) = (v0, v1, v4) else {
-            return None;
-        };
-        Some(Self {
-            event_id: v0,
-            name: v1,
-            customer_id: v2,
-            external_customer_id: v3,
-            timestamp: v4,
-            values: v5,
-            averages: v6,
-            p99: v7,
-        })
+        match slots {
+            (Some(v0), Some(v1), v2, v3, Some(v4), v5, v6, v7) => {
+                Some(Self {
+                    event_id: v0,
+                    name: v1,
+                    customer_id: v2,
+                    external_customer_id: v3,
+                    timestamp: v4,
+                    values: v5,
+                    averages: v6,
+                    p99: v7,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -118,21 +118,23 @@ impl rt::de::Object for WebTokenRequest {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2), Some(v3)) = (v0, v1, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            grant_type: v0,
-            client_id: v1,
-            client_secret: v2,
-            session_token: v3,
-            sub_type: v4,
-            sub: v5,
-            scope: v6,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2), Some(v3), v4, v5, v6) => {
+                Some(Self {
+                    grant_type: v0,
+                    client_id: v1,
+                    client_secret: v2,
+                    session_token: v3,
+                    sub_type: v4,
+                    sub: v5,
+                    scope: v6,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 

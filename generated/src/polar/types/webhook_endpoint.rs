@@ -143,43 +143,36 @@ impl rt::de::Object for WebhookEndpoint {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-        ): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (
-            Some(v0),
-            Some(v2),
-            Some(v3),
-            Some(v5),
-            Some(v6),
-            Some(v7),
-            Some(v8),
-            Some(v9),
-        ) = (v0, v2, v3, v5, v6, v7, v8, v9) else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            url: v3,
-            name: v4,
-            format: v5,
-            secret: v6,
-            organization_id: v7,
-            events: v8,
-            enabled: v9,
-        })
+        match slots {
+            (
+                Some(v0),
+                v1,
+                Some(v2),
+                Some(v3),
+                v4,
+                Some(v5),
+                Some(v6),
+                Some(v7),
+                Some(v8),
+                Some(v9),
+            ) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    url: v3,
+                    name: v4,
+                    format: v5,
+                    secret: v6,
+                    organization_id: v7,
+                    events: v8,
+                    enabled: v9,
+                })
+            }
+            _slots => None,
+        }
     }
 }

@@ -98,18 +98,20 @@ impl rt::de::Object for WebhookEndpointCreate {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v3)) = (v0, v2, v3) else {
-            return None;
-        };
-        Some(Self {
-            url: v0,
-            name: v1,
-            format: v2,
-            events: v3,
-            organization_id: v4,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), Some(v3), v4) => {
+                Some(Self {
+                    url: v0,
+                    name: v1,
+                    format: v2,
+                    events: v3,
+                    organization_id: v4,
+                })
+            }
+            _slots => None,
+        }
     }
 }

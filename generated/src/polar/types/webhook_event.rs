@@ -149,23 +149,24 @@ impl rt::de::Object for WebhookEvent {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2, v3, v4, v5, v6, v7, v8): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v2), Some(v5), Some(v7), Some(v8)) = (v0, v2, v5, v7, v8)
-        else {
-            return None;
-        };
-        Some(Self {
-            created_at: v0,
-            modified_at: v1,
-            id: v2,
-            last_http_code: v3,
-            succeeded: v4,
-            skipped: v5,
-            payload: v6,
-            r#type: v7,
-            is_archived: v8,
-        })
+        match slots {
+            (Some(v0), v1, Some(v2), v3, v4, Some(v5), v6, Some(v7), Some(v8)) => {
+                Some(Self {
+                    created_at: v0,
+                    modified_at: v1,
+                    id: v2,
+                    last_http_code: v3,
+                    succeeded: v4,
+                    skipped: v5,
+                    payload: v6,
+                    r#type: v7,
+                    is_archived: v8,
+                })
+            }
+            _slots => None,
+        }
     }
 }

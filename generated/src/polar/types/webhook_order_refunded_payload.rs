@@ -71,17 +71,19 @@ impl rt::de::Object for WebhookOrderRefundedPayload {
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(
-        (v0, v1, v2): <Self::Fields as rt::de::Fields>::Slots,
+        slots: <Self::Fields as rt::de::Fields>::Slots,
         _: Self::Rest,
     ) -> Option<Self> {
-        let (Some(v0), Some(v1), Some(v2)) = (v0, v1, v2) else {
-            return None;
-        };
-        Some(Self {
-            r#type: v0,
-            timestamp: v1,
-            data: v2,
-        })
+        match slots {
+            (Some(v0), Some(v1), Some(v2)) => {
+                Some(Self {
+                    r#type: v0,
+                    timestamp: v1,
+                    data: v2,
+                })
+            }
+            _slots => None,
+        }
     }
 }
 
