@@ -109,12 +109,22 @@ fn quiet_limit(body: crate::transport::BodyStream, limit: Option<Duration>) -> L
     )))
 }
 
-/// `body`, failing with [`BodyTooLarge`] once `limit` bytes pass without a
-/// line break: a streamed body's items (server-sent event lines, JSON
-/// Lines) are each bounded, never the stream, which may run for hours.
-fn bounded_lines(body: crate::transport::BodyStream, limit: usize) -> crate::transport::BodyStream {
+/// `body`, failing with [`BodyTooLarge`] once one of its items passes
+/// `limit` bytes: a streamed body's items are each bounded, never the
+/// stream, which may run for hours. An item is a line (JSON Lines), or for
+/// server-sent events (`events`) an event: its lines up to the blank line
+/// that ends it (line ends as the standard reads them: LF, CR or CRLF), so
+/// that endless short `data:` lines of one event are bounded too. What came
+/// before the item that is too long still arrives.
+fn bounded_items(
+    body: crate::transport::BodyStream,
+    limit: usize,
+    events: bool,
+) -> crate::transport::BodyStream {
     use futures_util::StreamExt;
-    let mut since_break = 0usize;
+    // Bytes of the current line and of the current item so far, and
+    // whether the last byte was a CR (a LF after it ends nothing more).
+    let (mut line, mut item, mut after_cr) = (0usize, 0usize, false);
     let mut over = false;
     Box::pin(body.flat_map(move |chunk| {
         let mut out = Vec::new();
@@ -122,25 +132,32 @@ fn bounded_lines(body: crate::transport::BodyStream, limit: usize) -> crate::tra
             _ if over => {}
             Err(e) => out.push(Err(e)),
             Ok(mut chunk) => {
-                // Where the line running on from the last chunk, then each
-                // line of this one, starts; the first too long ends the body
-                // after the lines before it.
+                // Where the item running on from the last chunk, then each
+                // item of this one, starts.
                 let mut start = 0;
-                let mut run = since_break;
                 let mut cut = None;
                 for (i, &b) in chunk.iter().enumerate() {
-                    if b == b'\n' {
-                        run = 0;
-                        start = i + 1;
+                    let crlf = b == b'\n' && after_cr;
+                    after_cr = b == b'\r';
+                    if crlf {
+                        continue;
+                    }
+                    if b == b'\n' || b == b'\r' {
+                        // A line ends; an empty one ends an event.
+                        if !events || line == 0 {
+                            item = 0;
+                            start = i + 1;
+                        }
+                        line = 0;
                     } else {
-                        run = run.saturating_add(1);
-                        if run > limit {
+                        line = line.saturating_add(1);
+                        item = item.saturating_add(1);
+                        if item > limit {
                             cut = Some(start);
                             break;
                         }
                     }
                 }
-                since_break = run;
                 match cut {
                     None => out.push(Ok(chunk)),
                     Some(cut) => {
@@ -156,6 +173,15 @@ fn bounded_lines(body: crate::transport::BodyStream, limit: usize) -> crate::tra
         }
         futures_util::stream::iter(out)
     }))
+}
+
+/// Whether a response's body is server-sent events (its media type).
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 /// The body of a response read whole from its chunks, failing with
@@ -402,8 +428,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// The longest response body a call accepts, in bytes (default 64 MiB,
     /// [`DEFAULT_MAX_RESPONSE_SIZE`]); `None` for no limit. A longer body
     /// ends the call in [`Error::TooLarge`] before its memory is spent: the
-    /// default transport stops reading there. A streamed body (server-sent
-    /// events, JSON Lines) is bounded line by line instead, never as a whole.
+    /// default transport stops reading there. A streamed body is bounded
+    /// item by item instead (each server-sent event with all its lines, each
+    /// JSON line), never as a whole.
     /// Per call: `.max_response_size(..)` on the request.
     pub fn max_response_size(mut self, bytes: Option<usize>) -> Self {
         self.max_response_size = bytes;
@@ -673,20 +700,20 @@ impl Client {
                         },
                         live: None,
                     }),
-                    Ok(Answer::Live(r)) if r.status.is_success() => Ok(Received {
-                        raw: RawResponse {
-                            status: r.status,
-                            headers: r.headers,
-                            body: Vec::new(),
-                        },
-                        live: Some(quiet_limit(
-                            match max_size {
-                                Some(max) => bounded_lines(r.body, max),
-                                None => r.body,
+                    Ok(Answer::Live(r)) if r.status.is_success() => {
+                        let body = match max_size {
+                            Some(max) => bounded_items(r.body, max, is_event_stream(&r.headers)),
+                            None => r.body,
+                        };
+                        Ok(Received {
+                            raw: RawResponse {
+                                status: r.status,
+                                headers: r.headers,
+                                body: Vec::new(),
                             },
-                            limit,
-                        )),
-                    }),
+                            live: Some(quiet_limit(body, limit)),
+                        })
+                    }
                     // A documented error is decoded from its whole body.
                     Ok(Answer::Live(r)) => {
                         let chunks = read_bounded(r.body, max_size.unwrap_or(usize::MAX));
@@ -801,6 +828,63 @@ mod tests {
         let size = std::mem::size_of_val(&running);
         let limit = if cfg!(debug_assertions) { 1800 } else { 2200 };
         assert!(size <= limit, "{size} bytes");
+    }
+
+    /// What `bounded_items` lets through of `chunks` and whether it ended
+    /// with `TooLarge`.
+    async fn bounded(chunks: &[&str], limit: usize, events: bool) -> (String, bool) {
+        use futures_util::StreamExt;
+        let body: crate::transport::BodyStream = Box::pin(futures_util::stream::iter(
+            chunks
+                .iter()
+                .map(|c| Ok(c.as_bytes().to_vec()))
+                .collect::<Vec<_>>(),
+        ));
+        let items: Vec<Result<Vec<u8>, TransportError>> =
+            bounded_items(body, limit, events).collect().await;
+        let mut text = String::new();
+        let mut too_large = false;
+        for item in items {
+            match item {
+                Ok(bytes) => text.push_str(std::str::from_utf8(&bytes).unwrap()),
+                Err(e) => too_large = e.to_string().contains("longer than the limit"),
+            }
+        }
+        (text, too_large)
+    }
+
+    #[tokio::test]
+    async fn each_line_or_event_is_bounded_never_the_stream() {
+        // Many short items: far past the limit in all, each within it.
+        let lines = ["{\"a\": 1}\n"; 40];
+        assert_eq!(bounded(&lines, 16, false).await, (lines.concat(), false));
+        let events = ["data: 1\ndata: 2\n\n"; 40];
+        assert_eq!(bounded(&events, 16, true).await, (events.concat(), false));
+        // One event of endless short lines (LF, CR, CRLF alike) ends the
+        // body after the events before it, that one never completed (chunks
+        // already passed stay passed); as JSON Lines it would all pass.
+        for end in ["\n", "\r", "\r\n"] {
+            let line = format!("data: x{end}");
+            let mut chunks = vec!["data: 1\n\n".to_owned()];
+            chunks.extend(std::iter::repeat_n(line, 10));
+            let chunks: Vec<&str> = chunks.iter().map(String::as_str).collect();
+            let (text, too_large) = bounded(&chunks, 32, true).await;
+            let rest = text.strip_prefix("data: 1\n\n").unwrap_or("no first event");
+            let blank = format!("{end}{end}");
+            assert!(
+                too_large && !rest.contains(&blank) && rest.len() <= 64,
+                "{end:?}: {text:?}"
+            );
+            assert_eq!(
+                bounded(&chunks, 32, false).await,
+                (chunks.concat(), false),
+                "{end:?}"
+            );
+        }
+        // A line too long, split over chunks, ends the body before its end.
+        let (text, too_large) =
+            bounded(&["ok\n", "aaaaaaaaaa", "aaaaaaaaaa\n", "b\n"], 16, false).await;
+        assert_eq!((text.as_str(), too_large), ("ok\naaaaaaaaaa", true));
     }
 
     #[test]

@@ -305,3 +305,31 @@ async fn a_streamed_line_longer_than_the_limit_ends_the_stream_and_short_lines_g
         other => panic!("expected TooLarge, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_event_of_endless_short_lines_ends_the_stream_and_short_events_go_on() {
+    // Each line is short, so only a bound on the event (its lines up to the
+    // blank line) stops the third; the two before it arrive whole, and many
+    // events in all pass however long the stream.
+    let mut steps = vec![
+        Step::Send("data: {\"n\": 1}\n\n"),
+        Step::Send("data: {\"n\": 2}\n\n"),
+    ];
+    steps.extend((0..1000).map(|_| Step::Send("data: {\"n\": 3}\n")));
+    let Served { url, .. } = serve(EVENTS, steps).await;
+    let client = streaming::Client::builder(&url)
+        .max_response_size(Some(64))
+        .build()
+        .unwrap();
+    let got: Vec<_> = client.watch_ticks().await.unwrap().collect().await;
+    let ns: Vec<i64> = got
+        .iter()
+        .filter_map(|e| e.as_ref().ok())
+        .map(|e| e.data.n)
+        .collect();
+    assert_eq!(ns, [1, 2], "{got:?}");
+    match got.last() {
+        Some(Err(Error::TooLarge(t))) => assert_eq!(t.limit, 64),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}

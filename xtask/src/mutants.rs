@@ -81,6 +81,12 @@ const MUTANTS: &[Mutant] = &[
         what: "a POST repeated after its connection closed",
     },
     Mutant {
+        file: "runtime/src/client.rs",
+        from: "bounded_items(r.body, max, is_event_stream(&r.headers))",
+        to: "bounded_items(r.body, max, false)",
+        what: "server-sent events bounded line by line only",
+    },
+    Mutant {
         file: "runtime/src/transport.rs",
         from: "if announced > limit as u64 {",
         to: "if announced > 2 * limit as u64 {",
