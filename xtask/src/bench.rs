@@ -47,6 +47,14 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// Writes `lines`, one a line (a paragraph's last ends in `\n` to leave a
+/// blank line after it).
+fn paragraph(w: &mut String, lines: &[&str]) {
+    for l in lines {
+        let _ = writeln!(w, "{l}");
+    }
+}
+
 /// `key=value` pairs of a `prefix:` line.
 fn fields(line: &str, prefix: &str) -> Option<Vec<(String, f64)>> {
     let rest = line.strip_prefix(prefix)?;
@@ -609,35 +617,19 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     );
 
     let _ = writeln!(w, "\n## Load\n");
-    let _ = writeln!(
+    paragraph(
         w,
-        "One generated Polar `Client` calling `list_members` (a page of ten members) on a loopback"
+        &[
+            "One generated Polar `Client` calling `list_members` (a page of ten members) on a loopback",
+            "axum server with N calls in flight, against the same requests sent with raw reqwest and",
+            "decoded into the same generated type, and against a second generated client (the control:",
+            "what the machine's noise makes of one client against itself), in one process, client and",
+            "server on a thread each (`benches/src/bin/load.rs`). 15 rounds of the three sides in an order",
+            "rotating each round; figures are medians of the rounds, ratios medians of each round's",
+            "pair. CPU: the client thread's own time per call. Memory: the largest growth of the",
+            "resident set over a generated client's run.\n",
+        ],
     );
-    let _ = writeln!(
-        w,
-        "axum server with N calls in flight, against the same requests sent with raw reqwest and"
-    );
-    let _ = writeln!(
-        w,
-        "decoded into the same generated type, and against a second generated client (the control:"
-    );
-    let _ = writeln!(
-        w,
-        "what the machine's noise makes of one client against itself), in one process, client and"
-    );
-    let _ = writeln!(
-        w,
-        "server on a thread each (`benches/src/bin/load.rs`). 15 rounds of the three sides in an order"
-    );
-    let _ = writeln!(
-        w,
-        "rotating each round; figures are medians of the rounds, ratios medians of each round's"
-    );
-    let _ = writeln!(
-        w,
-        "pair. CPU: the client thread's own time per call. Memory: the largest growth of the"
-    );
-    let _ = writeln!(w, "resident set over a generated client's run.\n");
     let _ = writeln!(w, "| in flight | calls per run | generated | raw reqwest | throughput ratio (control) | p50 generated / raw | p99 generated / raw | p99 ratio (control) | CPU per call generated / raw | CPU ratio (control) | errors | memory growth |");
     let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for l in &load {
@@ -653,19 +645,15 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     }
 
     let _ = writeln!(w, "\n## Reliability\n");
-    let _ = writeln!(
+    paragraph(
         w,
-        "What the fault and fuzz tests printed in this run (`tests/tests/faults.rs`: seeded faults"
+        &[
+            "What the fault and fuzz tests printed in this run (`tests/tests/faults.rs`: seeded faults",
+            "injected into every attempt, each call's outcome and retries checked against the server's",
+            "log; `runtime/tests/webhook_headers.rs`; the oracle's decoder fuzz, `FUZZ_DECODE_ROUNDS`",
+            "mutants of every instance of both APIs):\n",
+        ],
     );
-    let _ = writeln!(
-        w,
-        "injected into every attempt, each call's outcome and retries checked against the server's"
-    );
-    let _ = writeln!(
-        w,
-        "log; `runtime/tests/webhook_headers.rs`; the oracle's decoder fuzz, `FUZZ_DECODE_ROUNDS`"
-    );
-    let _ = writeln!(w, "mutants of every instance of both APIs):\n");
     let _ = writeln!(w, "```text");
     for l in &reliability {
         let _ = writeln!(w, "{l}");

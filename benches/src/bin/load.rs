@@ -81,6 +81,15 @@ fn rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// One `list_members` call of a generated client: whether it gave the page.
+async fn list(client: polar::Client) -> bool {
+    client
+        .members()
+        .list_members()
+        .await
+        .is_ok_and(|p| p.items.len() == 10)
+}
+
 /// CPU time this thread has run, in nanoseconds (Linux' scheduler
 /// statistics); `None` where the file is missing.
 fn thread_cpu_ns() -> Option<u64> {
@@ -179,16 +188,7 @@ fn main() {
         .build()
         .expect("reqwest client");
     let members = format!("{url}/v1/members/");
-    let generated = || {
-        let client = client.clone();
-        async move {
-            client
-                .members()
-                .list_members()
-                .await
-                .is_ok_and(|p| p.items.len() == 10)
-        }
-    };
+    let generated = || list(client.clone());
     // The control: a second generated client, run like the other two. Its
     // ratio to the first is what the machine's noise alone makes of one
     // client against itself.
@@ -196,16 +196,7 @@ fn main() {
         .bearer_auth("token")
         .build()
         .expect("client");
-    let control = || {
-        let client = second.clone();
-        async move {
-            client
-                .members()
-                .list_members()
-                .await
-                .is_ok_and(|p| p.items.len() == 10)
-        }
-    };
+    let control = || list(second.clone());
     let by_hand = || {
         let (raw, members) = (raw.clone(), members.clone());
         async move {
