@@ -85,7 +85,7 @@ pub trait Object: Sized {
 pub fn object<T: Object>(r: &mut Reader<'_>) -> Result<T, Error> {
     let mut reading = Reading::<T::Fields, T::Rest> {
         slots: T::Fields::EMPTY,
-        rest: T::Rest::default(),
+        rest: T::Rest::EMPTY,
     };
     // Matches rather than `?`, which would add functions per type.
     if let Err(e) = read_entries(
@@ -376,6 +376,8 @@ field_tables! {
 /// kept in a `BTreeMap<String, V>` (`additionalProperties`), each value
 /// decoded as a `V`.
 pub trait Rest: Default {
+    /// Nothing taken yet (a constant: no call per object decoded).
+    const EMPTY: Self;
     /// Takes the value of the undeclared key `key`.
     fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error>;
 }
@@ -385,15 +387,22 @@ pub trait Rest: Default {
 pub struct Ignored;
 
 impl Rest for Ignored {
+    const EMPTY: Self = Ignored;
     fn take(&mut self, _: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
         skip(r)
     }
 }
 
 impl<V: Decode> Rest for BTreeMap<String, V> {
+    const EMPTY: Self = BTreeMap::new();
     fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
-        self.insert(key.into_owned(), V::decode(r)?);
-        Ok(())
+        match V::decode(r) {
+            Ok(value) => {
+                self.insert(key.into_owned(), value);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -419,12 +428,18 @@ pub fn strict() -> bool {
     STRICT.with(Cell::get)
 }
 
-/// Runs `f` with [`strict`] set to `on`, restoring it after.
+/// Runs `f` with [`strict`] set to `on`, restoring it after. The thread
+/// local is touched by two functions compiled once, not per `T`.
 fn with_strict<T>(on: bool, f: impl FnOnce() -> T) -> T {
-    let before = STRICT.with(|s| s.replace(on));
+    let before = set_strict(on);
     let out = f();
-    STRICT.with(|s| s.set(before));
+    set_strict(before);
     out
+}
+
+/// Sets [`strict`], returning what it was.
+fn set_strict(on: bool) -> bool {
+    STRICT.with(|s| s.replace(on))
 }
 
 /// The error for a value an enum does not list, while [`strict`].
@@ -601,12 +616,18 @@ pub fn untagged<T>(
 /// A tagged union's value whose tag names no variant: `Unknown`, or an
 /// error while [`strict`].
 pub fn unknown<T>(value: Slice<'_>, name: &'static str, fallback: Fallback<T>) -> Result<T, Error> {
-    match fallback {
-        Fallback::Any(keep) => Ok(keep(value.to_value()?)),
-        Fallback::Unknown(_) if strict() => Err(value
-            .reader()
-            .error(format!("the value is none of the variants of `{name}`"))),
-        Fallback::Unknown(keep) => Ok(keep(value.to_value()?)),
+    // Matches rather than `?`: this is compiled per union.
+    let keep = match fallback {
+        Fallback::Unknown(_) if strict() => {
+            return Err(value
+                .reader()
+                .error(format!("the value is none of the variants of `{name}`")));
+        }
+        Fallback::Any(keep) | Fallback::Unknown(keep) => keep,
+    };
+    match value.to_value() {
+        Ok(v) => Ok(keep(v)),
+        Err(e) => Err(e),
     }
 }
 

@@ -885,13 +885,17 @@ impl Decode for () {
     }
 }
 
+// Matches rather than `?` in these generic impls: each is compiled per
+// type decoded, and a `?` adds functions per type.
+
 impl<T: Decode> Decode for Option<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        if r.null()? {
-            return Ok(None);
-        }
-        match T::decode(r) {
-            Ok(value) => Ok(Some(value)),
+        match r.null() {
+            Ok(true) => Ok(None),
+            Ok(false) => match T::decode(r) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         }
     }
@@ -907,34 +911,48 @@ impl<T: Decode> Decode for Box<T> {
 }
 
 impl<T: Decode> Decode for Vec<T> {
+    #[allow(clippy::question_mark)] // see above
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        r.begin_array(&"a sequence")?;
+        if let Err(e) = r.begin_array(&"a sequence") {
+            return Err(e);
+        }
         let mut out = Vec::new();
         let mut first = true;
-        while r.element(first)? {
+        loop {
+            match r.element(first) {
+                Ok(true) => {}
+                Ok(false) => return Ok(out),
+                Err(e) => return Err(e),
+            }
             match T::decode(r) {
                 Ok(value) => out.push(value),
                 Err(e) => return Err(e),
             }
             first = false;
         }
-        Ok(out)
     }
 }
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
+    #[allow(clippy::question_mark)] // see above
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        r.begin_object(&"a map")?;
+        if let Err(e) = r.begin_object(&"a map") {
+            return Err(e);
+        }
         let mut out = BTreeMap::new();
         let mut first = true;
-        while let Some(key) = r.key(first)? {
+        loop {
+            let key = match r.key(first) {
+                Ok(Some(key)) => key,
+                Ok(None) => return Ok(out),
+                Err(e) => return Err(e),
+            };
             match T::decode(r) {
                 Ok(value) => out.insert(key.into_owned(), value),
                 Err(e) => return Err(e),
             };
             first = false;
         }
-        Ok(out)
     }
 }
 
