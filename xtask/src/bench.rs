@@ -234,6 +234,84 @@ struct Build {
     lines: Option<usize>,
 }
 
+/// One build (or check) of the generated crate alone.
+struct Timed {
+    wall: f64,
+    cpu: f64,
+    peak_gb: f64,
+}
+
+/// `cargo <args>` after touching the generated crate's `lib.rs`, timed by
+/// `/usr/bin/time`: wall and CPU seconds, peak resident memory.
+fn timed(root: &Path, args: &[&str]) -> Result<Timed, String> {
+    let lib = root.join("generated/src/lib.rs");
+    let now = std::fs::File::options()
+        .append(true)
+        .open(&lib)
+        .map_err(|e| e.to_string())?;
+    now.set_modified(std::time::SystemTime::now())
+        .map_err(|e| e.to_string())?;
+    let mut c = Command::new("/usr/bin/time");
+    c.current_dir(root)
+        .args(["-f", "bench-time %e %U %S %M", env!("CARGO")])
+        .args(args)
+        .env("CARGO_INCREMENTAL", "0");
+    let o = c.output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if !o.status.success() {
+        return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
+    }
+    let line = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("bench-time "))
+        .ok_or("no timing line from /usr/bin/time")?;
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(f64::NAN))
+        .collect();
+    let at = |i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    Ok(Timed {
+        wall: at(0),
+        cpu: at(1) + at(2),
+        peak_gb: at(3) / 1024.0 / 1024.0,
+    })
+}
+
+/// Pairs of builds interleaved for the lean receiver's target.
+const PAIRS: usize = 8;
+
+/// The lean webhook receiver against all of Polar, built alternately
+/// (`PAIRS` pairs, after a warm-up of each): the median of each pair's
+/// ratio of wall and of CPU time, and the range of the wall ratios. Builds
+/// taken minutes apart (the table) differ by more than the target's margin
+/// on a noisy machine; a pair's two builds share its moment.
+fn receiver_pairs(root: &Path) -> Result<(f64, f64, f64, f64), String> {
+    let args = |features| {
+        [
+            "build",
+            "--quiet",
+            "--package",
+            "api-clients",
+            "--no-default-features",
+            "--features",
+            features,
+        ]
+    };
+    let (lean, full) = (args("polar-webhook-events"), args("polar"));
+    timed(root, &lean)?;
+    timed(root, &full)?;
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..PAIRS {
+        let (l, f) = (timed(root, &lean)?, timed(root, &full)?);
+        wall.push(l.wall / f.wall);
+        cpu.push(l.cpu / f.cpu);
+    }
+    let low = wall.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = wall.iter().copied().fold(0.0, f64::max);
+    Ok((median(wall), median(cpu), low, high))
+}
+
 /// Builds of the generated crate alone, after its dependencies are built.
 fn builds(root: &Path) -> Result<Vec<Build>, String> {
     if !Path::new("/usr/bin/time").exists() {
@@ -264,7 +342,6 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
             false,
         ),
     ];
-    let lib = root.join("generated/src/lib.rs");
     let mut out = Vec::new();
     for &(label, features, check) in plan {
         let verb = if check { "check" } else { "build" };
@@ -283,44 +360,9 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
         ok(warm, &format!("cargo {verb} --features {features}"))?;
         let (mut secs, mut peaks) = (Vec::new(), Vec::new());
         for _ in 0..BUILD_RUNS {
-            let now = std::fs::File::options()
-                .append(true)
-                .open(&lib)
-                .map_err(|e| e.to_string())?;
-            now.set_modified(std::time::SystemTime::now())
-                .map_err(|e| e.to_string())?;
-            let mut c = Command::new("/usr/bin/time");
-            c.current_dir(root)
-                .args(["-f", "bench-time %e %M", env!("CARGO")])
-                .args(args)
-                .env("CARGO_INCREMENTAL", "0");
-            let o = c.output().map_err(|e| e.to_string())?;
-            let stderr = String::from_utf8_lossy(&o.stderr);
-            if !o.status.success() {
-                return Err(format!(
-                    "cargo {verb} --features {features} failed:\n{stderr}"
-                ));
-            }
-            let line = stderr
-                .lines()
-                .rev()
-                .find_map(|l| l.strip_prefix("bench-time "))
-                .ok_or("no timing line from /usr/bin/time")?;
-            let mut parts = line.split_whitespace();
-            secs.push(
-                parts
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(f64::NAN),
-            );
-            peaks.push(
-                parts
-                    .next()
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-                    / 1024.0
-                    / 1024.0,
-            );
+            let t = timed(root, &args)?;
+            secs.push(t.wall);
+            peaks.push(t.peak_gb);
         }
         out.push(Build {
             label,
@@ -452,11 +494,13 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     let started = Instant::now();
     println!("bench: regen (release generator, {RUNS} runs per API)");
     let regen = regen(root, &specs_dir)?;
-    let builds = if skip_builds {
-        Vec::new()
+    let (builds, pairs) = if skip_builds {
+        (Vec::new(), None)
     } else {
         println!("bench: builds of the generated crate ({BUILD_RUNS} runs each)");
-        builds(root)?
+        let builds = builds(root)?;
+        println!("bench: the lean receiver against Polar ({PAIRS} interleaved pairs)");
+        (builds, Some(receiver_pairs(root)?))
     };
     println!("bench: decode");
     let decode = decode(root)?;
@@ -568,6 +612,16 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
                 ratio
             );
         }
+    }
+    if let Some((wall, cpu, low, high)) = pairs {
+        let _ = writeln!(
+            w,
+            "\nThe lean receiver (`polar-webhook-events`) against `polar`, built alternately in {PAIRS}\npairs (each pair's builds share their moment of a noisy machine, which the medians\nabove, taken minutes apart, do not): **{:.0}%** of the wall time (the pairs'\nmedian; {:.0}–{:.0}%), {:.0}% of the CPU time (its code generation runs on both cores).",
+            100.0 * wall,
+            100.0 * low,
+            100.0 * high,
+            100.0 * cpu
+        );
     }
 
     let d = |k: &str| get(&decode, k);
