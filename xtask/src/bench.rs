@@ -278,6 +278,19 @@ fn timed(root: &Path, args: &[&str]) -> Result<Timed, String> {
     })
 }
 
+/// `cargo <verb>` of the generated crate alone with `features`.
+fn crate_args<'a>(verb: &'a str, features: &'a str) -> [&'a str; 7] {
+    [
+        verb,
+        "--quiet",
+        "--package",
+        "api-clients",
+        "--no-default-features",
+        "--features",
+        features,
+    ]
+}
+
 /// Pairs of builds interleaved for the lean receiver's target.
 const PAIRS: usize = 8;
 
@@ -287,18 +300,10 @@ const PAIRS: usize = 8;
 /// taken minutes apart (the table) differ by more than the target's margin
 /// on a noisy machine; a pair's two builds share its moment.
 fn receiver_pairs(root: &Path) -> Result<(f64, f64, f64, f64), String> {
-    let args = |features| {
-        [
-            "build",
-            "--quiet",
-            "--package",
-            "api-clients",
-            "--no-default-features",
-            "--features",
-            features,
-        ]
-    };
-    let (lean, full) = (args("polar-webhook-events"), args("polar"));
+    let (lean, full) = (
+        crate_args("build", "polar-webhook-events"),
+        crate_args("build", "polar"),
+    );
     timed(root, &lean)?;
     timed(root, &full)?;
     let (mut wall, mut cpu) = (Vec::new(), Vec::new());
@@ -345,15 +350,7 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
     let mut out = Vec::new();
     for &(label, features, check) in plan {
         let verb = if check { "check" } else { "build" };
-        let args = [
-            verb,
-            "--quiet",
-            "--package",
-            "api-clients",
-            "--no-default-features",
-            "--features",
-            features,
-        ];
+        let args = crate_args(verb, features);
         // Dependencies first, unmeasured.
         let mut warm = cargo(root);
         warm.args(args).env("CARGO_INCREMENTAL", "0");
