@@ -216,45 +216,17 @@ async fn an_endless_body_without_a_length_stops_at_the_limit() {
     assert!(sent < 64 << 20, "the server wrote {sent} bytes");
 }
 
-/// A transport that answers with more than the call allows, whatever it asked.
-struct Oversized;
-
-impl Transport for Oversized {
-    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
-        let limit = request.max_response_size;
-        Box::pin(async move {
-            assert_eq!(limit, Some(10));
-            let mut headers = HeaderMap::new();
-            headers.insert("content-type", "application/json".parse().unwrap());
-            Ok(HttpResponse {
-                status: StatusCode::OK,
-                headers,
-                body: page(vec![]).to_string().into_bytes(),
-            })
-        })
-    }
+/// A transport that answers with `body` whatever limit the call asked it to
+/// keep to, after checking that the runtime passed it `limit`.
+struct Answers {
+    body: Vec<u8>,
+    limit: Option<usize>,
 }
-
-#[tokio::test]
-async fn the_runtime_checks_the_limit_when_a_transport_does_not() {
-    let client = polar::Client::builder("https://api.polar.test")
-        .transport(Oversized)
-        .max_response_size(Some(10))
-        .build()
-        .unwrap();
-    match client.members().list_members().await {
-        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 10),
-        other => panic!("expected TooLarge, got {other:?}"),
-    }
-}
-
-/// A transport that answers with the body it holds, whatever limit the call
-/// asked it to keep to.
-struct Answers(Vec<u8>);
 
 impl Transport for Answers {
-    fn send(&self, _: HttpRequest) -> TransportFuture<'_> {
-        let body = self.0.clone();
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        assert_eq!(request.max_response_size, self.limit);
+        let body = self.body.clone();
         Box::pin(async move {
             let mut headers = HeaderMap::new();
             headers.insert("content-type", "application/json".parse().unwrap());
@@ -268,11 +240,30 @@ impl Transport for Answers {
 }
 
 #[tokio::test]
+async fn the_runtime_checks_the_limit_when_a_transport_does_not() {
+    let client = polar::Client::builder("https://api.polar.test")
+        .transport(Answers {
+            body: page(vec![]).to_string().into_bytes(),
+            limit: Some(10),
+        })
+        .max_response_size(Some(10))
+        .build()
+        .unwrap();
+    match client.members().list_members().await {
+        Err(Error::TooLarge(t)) => assert_eq!(t.limit, 10),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn a_body_of_exactly_the_limit_is_taken_and_one_byte_more_is_not() {
     let body = page(vec![member(1)]).to_string().into_bytes();
     let with_limit = |limit: usize| {
         polar::Client::builder("https://api.polar.test")
-            .transport(Answers(body.clone()))
+            .transport(Answers {
+                body: body.clone(),
+                limit: Some(limit),
+            })
             .max_response_size(Some(limit))
             .build()
             .unwrap()
