@@ -2,9 +2,10 @@
 //! against a loopback axum server answering `list_members` with a small page,
 //! at 1, 64 and 512 calls in flight, beside the same requests sent with raw
 //! reqwest and decoded into the same generated type, alternately in one
-//! process (the server on a thread of its own), in rounds whose order
-//! alternates (generated first, then raw first) so that neither side always
-//! runs on what the other left warm or cold. Prints one `load:` line per
+//! process (the server on a thread of its own), and beside a second
+//! generated client (the control: what noise alone makes of one client
+//! against itself), in rounds whose order rotates so that no side always
+//! runs on what another left warm or cold. Prints one `load:` line per
 //! concurrency: throughput, p50/p99 latency of both, the client thread's CPU
 //! time per call (`/proc/thread-self/schedstat`: the client's own cost, apart
 //! from the machine's noise), errors, and the growth of the process's
@@ -164,7 +165,7 @@ where
     }
 }
 
-/// Runs of each side per concurrency, in alternating order.
+/// Runs of each side per concurrency, in an order rotating each round.
 const ROUNDS: usize = 15;
 
 /// The median (the upper one of an even count's middle two).
