@@ -165,6 +165,11 @@ where
     }
 }
 
+/// The `User-Agent` of every side, so that all send the same request:
+/// without it the generated client's (`api-clients/…`) is a header more to
+/// write, and for the server to read, than raw reqwest's none.
+const AGENT: &str = "load-bench/1";
+
 /// Runs of each side per concurrency, in an order rotating each round.
 const ROUNDS: usize = 15;
 
@@ -182,10 +187,12 @@ fn main() {
         .expect("client runtime");
     let client = polar::Client::builder(&url)
         .bearer_auth("token")
+        .user_agent(AGENT)
         .build()
         .expect("client");
     let raw = openapi_runtime::transport::http_client_builder()
         .expect("reqwest builder")
+        .user_agent(AGENT)
         .build()
         .expect("reqwest client");
     let members = format!("{url}/v1/members/");
@@ -195,6 +202,7 @@ fn main() {
     // client against itself.
     let second = polar::Client::builder(&url)
         .bearer_auth("token")
+        .user_agent(AGENT)
         .build()
         .expect("client");
     let control = || list(second.clone());
