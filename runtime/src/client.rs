@@ -709,7 +709,7 @@ impl Client {
                             raw: RawResponse {
                                 status: r.status,
                                 headers: r.headers,
-                                body: Vec::new(),
+                                body: bytes::Bytes::new(),
                             },
                             live: Some(quiet_limit(body, limit)),
                         })
@@ -722,7 +722,7 @@ impl Client {
                             raw: RawResponse {
                                 status: r.status,
                                 headers: r.headers,
-                                body,
+                                body: body.into(),
                             },
                             live: None,
                         })

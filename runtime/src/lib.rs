@@ -136,6 +136,7 @@ pub use request::{QueryStyle, Request, RequestOptions};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 
+pub use bytes::Bytes;
 pub use futures_util::stream::{BoxStream, Stream};
 /// For the `stream()` of list operations: `.try_collect()`, `.try_next()`, ...
 pub use futures_util::{StreamExt, TryStreamExt};

@@ -144,7 +144,7 @@ impl<O: Operation> Expect<'_, O> {
             Ok(serde_json::Value::Null) => HttpResponse {
                 status,
                 headers: HeaderMap::new(),
-                body: Vec::new(),
+                body: bytes::Bytes::new(),
             },
             Ok(value) => {
                 let mut headers = HeaderMap::new();
@@ -152,14 +152,14 @@ impl<O: Operation> Expect<'_, O> {
                 HttpResponse {
                     status,
                     headers,
-                    body: value.to_string().into_bytes(),
+                    body: value.to_string().into(),
                 }
             }
             // A value that cannot be JSON: the answer says so, as a 500.
             Err(e) => HttpResponse {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 headers: HeaderMap::new(),
-                body: format!("MockTransport: the answer is not JSON: {e}").into_bytes(),
+                body: format!("MockTransport: the answer is not JSON: {e}").into(),
             },
         };
         self.respond_raw(response);

@@ -1,5 +1,6 @@
 //! [`RawResponse`] (what came back) and [`Response`] (a decoded body with its status and headers).
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
@@ -48,7 +49,7 @@ pub struct RawResponse {
     /// The headers.
     pub headers: HeaderMap,
     /// The raw body.
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 impl RawResponse {
@@ -107,7 +108,7 @@ impl RawResponse {
         Ok(Response {
             status: self.status,
             headers: self.headers,
-            body: self.body,
+            body: self.body.into(),
         })
     }
 
@@ -122,7 +123,7 @@ impl RawResponse {
         let headers = self.headers.clone();
         let body = match live {
             Some(body) => from_live(self.status, headers, body),
-            None => from_whole(self.status, headers, self.body),
+            None => from_whole(self.status, headers, self.body.into()),
         };
         Ok(Response {
             status: self.status,
@@ -198,7 +199,7 @@ impl RawResponse {
         Err(Error::Api(Box::new(ApiError::new(
             self.status,
             self.headers,
-            wrap(self.body),
+            wrap(self.body.into()),
             &[],
         ))))
     }

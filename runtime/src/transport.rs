@@ -10,14 +10,14 @@
 //!
 //! ```
 //! use openapi_runtime::transport::{HttpRequest, HttpResponse, Transport, TransportFuture};
-//! use openapi_runtime::{HeaderMap, StatusCode};
+//! use openapi_runtime::{Bytes, HeaderMap, StatusCode};
 //!
 //! /// Answers every request with the same JSON.
 //! struct Canned(&'static str);
 //!
 //! impl Transport for Canned {
 //!     fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
-//!         let body = self.0.as_bytes().to_vec();
+//!         let body = Bytes::from_static(self.0.as_bytes());
 //!         Box::pin(async move {
 //!             Ok(HttpResponse { status: StatusCode::OK, headers: HeaderMap::new(), body })
 //!         })
@@ -37,6 +37,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
@@ -115,8 +116,9 @@ pub struct HttpResponse {
     pub status: StatusCode,
     /// The headers.
     pub headers: HeaderMap,
-    /// The whole body, as received.
-    pub body: Vec<u8>,
+    /// The whole body, as received (`Bytes`: a body that arrived in one
+    /// chunk is the very buffer it arrived in, not a copy).
+    pub body: Bytes,
 }
 
 /// The future a [`Transport`] answers with.
@@ -169,7 +171,7 @@ pub trait Transport: Send + Sync + 'static {
                 status: response.status,
                 headers: response.headers,
                 body: Box::pin(futures_util::stream::iter(
-                    (!body.is_empty()).then_some(Ok(body)),
+                    (!body.is_empty()).then_some(Ok(body.into())),
                 )),
             })
         })
@@ -337,6 +339,41 @@ async fn reqwest_head(
     })
 }
 
+/// A body's chunks put together: one chunk is kept as it came, without a
+/// copy (most bodies arrive in one); from the second on they are copied
+/// into one buffer.
+#[derive(Default)]
+struct Gathered {
+    first: Bytes,
+    joined: Option<BytesMut>,
+}
+
+impl Gathered {
+    fn len(&self) -> usize {
+        self.joined.as_ref().map_or(self.first.len(), BytesMut::len)
+    }
+
+    /// Adds `chunk`; `announced`, the length the headers gave, sizes the
+    /// buffer when one is needed.
+    fn push(&mut self, chunk: Bytes, announced: usize) {
+        match &mut self.joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if self.first.is_empty() => self.first = chunk,
+            None => {
+                let wanted = announced.max(self.first.len() + chunk.len());
+                let mut joined = BytesMut::with_capacity(wanted);
+                joined.extend_from_slice(&self.first);
+                joined.extend_from_slice(&chunk);
+                self.joined = Some(joined);
+            }
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        self.joined.map_or(self.first, BytesMut::freeze)
+    }
+}
+
 impl Transport for reqwest::Client {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
         Box::pin(async move {
@@ -367,18 +404,41 @@ impl Transport for reqwest::Client {
             if announced > limit as u64 {
                 return Err(BodyTooLarge::error(limit));
             }
-            let mut body = Vec::with_capacity(announced as usize);
+            let mut body = Gathered::default();
             while let Some(chunk) = response.chunk().await? {
                 if chunk.len() > limit - body.len() {
                     return Err(BodyTooLarge::error(limit));
                 }
-                body.extend_from_slice(&chunk);
+                body.push(chunk, announced as usize);
             }
             Ok(HttpResponse {
                 status,
                 headers,
-                body,
+                body: body.into_bytes(),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_chunk_is_kept_as_it_came_and_more_are_joined_in_order() {
+        let chunk = Bytes::from_static(b"{\"id\": 1}");
+        let mut one = Gathered::default();
+        one.push(chunk.clone(), 0);
+        let kept = one.into_bytes();
+        assert_eq!(kept, chunk);
+        assert_eq!(kept.as_ptr(), chunk.as_ptr(), "copied");
+
+        let mut more = Gathered::default();
+        for (i, part) in ["", "ab", "", "cd", "e"].into_iter().enumerate() {
+            more.push(Bytes::from_static(part.as_bytes()), 5);
+            assert_eq!(more.len(), ["", "ab", "ab", "abcd", "abcde"][i].len());
+        }
+        assert_eq!(&more.into_bytes()[..], b"abcde");
+        assert!(Gathered::default().into_bytes().is_empty());
     }
 }

@@ -278,7 +278,7 @@ impl openapi_runtime::transport::Transport for OwnEncoding {
             Ok(HttpResponse {
                 status,
                 headers,
-                body,
+                body: body.into(),
             })
         })
     }

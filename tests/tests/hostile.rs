@@ -233,7 +233,7 @@ impl Transport for Answers {
             Ok(HttpResponse {
                 status: StatusCode::OK,
                 headers,
-                body,
+                body: body.into(),
             })
         })
     }
@@ -655,7 +655,7 @@ impl Transport for Recorder {
             Ok(HttpResponse {
                 status: StatusCode::OK,
                 headers,
-                body: page(vec![member(9)]).to_string().into_bytes(),
+                body: page(vec![member(9)]).to_string().into(),
             })
         })
     }
