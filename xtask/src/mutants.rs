@@ -93,6 +93,12 @@ const MUTANTS: &[Mutant] = &[
         what: "an announced length past the limit read all the same",
     },
     Mutant {
+        file: "runtime/src/transport.rs",
+        from: "Some(joined) => joined.extend_from_slice(&chunk),",
+        to: "Some(_) => {}",
+        what: "a body's third chunk on dropped",
+    },
+    Mutant {
         file: "runtime/src/webhooks.rs",
         from: "Ok(age) if age > self.tolerance =>",
         to: "Ok(age) if age > 2 * self.tolerance =>",
