@@ -171,7 +171,7 @@ where
 const AGENT: &str = "load-bench/1";
 
 /// Runs of each side per concurrency, in an order rotating each round.
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 25;
 
 /// The median (the upper one of an even count's middle two).
 fn median(mut v: Vec<f64>) -> f64 {
