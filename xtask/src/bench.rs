@@ -672,10 +672,11 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
         w,
         &[
             "One generated Polar `Client` calling `list_members` (a page of ten members) on a loopback",
-            "axum server with N calls in flight, against the same requests sent with raw reqwest and",
+            "axum server with N calls in flight, against the same requests (byte for byte: the same",
+            "headers, `User-Agent` too) sent with raw reqwest and",
             "decoded into the same generated type, and against a second generated client (the control:",
             "what the machine's noise makes of one client against itself), in one process, client and",
-            "server on a thread each (`benches/src/bin/load.rs`). 15 rounds of the three sides in an order",
+            "server on a thread each (`benches/src/bin/load.rs`). 25 rounds of the three sides in an order",
             "rotating each round; figures are medians of the rounds, ratios medians of each round's",
             "pair. CPU: the client thread's own time per call. Memory: the largest growth of the",
             "resident set over a generated client's run.\n",
