@@ -189,17 +189,17 @@ fn is_event_stream(headers: &HeaderMap) -> bool {
 async fn read_bounded(
     mut body: crate::transport::BodyStream,
     limit: usize,
-) -> Result<Vec<u8>, TransportError> {
+) -> Result<bytes::Bytes, TransportError> {
     use futures_util::StreamExt;
-    let mut out = Vec::new();
+    let mut out = crate::transport::Gathered::default();
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
         if chunk.len() > limit - out.len() {
             return Err(BodyTooLarge::error(limit));
         }
-        out.extend_from_slice(&chunk);
+        out.push(chunk, 0);
     }
-    Ok(out)
+    Ok(out.into_bytes())
 }
 
 /// A transport failure as the call's error (`limit`: the attempt limit
@@ -722,7 +722,7 @@ impl Client {
                             raw: RawResponse {
                                 status: r.status,
                                 headers: r.headers,
-                                body: body.into(),
+                                body,
                             },
                             live: None,
                         })
@@ -837,10 +837,10 @@ mod tests {
         let body: crate::transport::BodyStream = Box::pin(futures_util::stream::iter(
             chunks
                 .iter()
-                .map(|c| Ok(c.as_bytes().to_vec()))
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c.as_bytes())))
                 .collect::<Vec<_>>(),
         ));
-        let items: Vec<Result<Vec<u8>, TransportError>> =
+        let items: Vec<Result<bytes::Bytes, TransportError>> =
             bounded_items(body, limit, events).collect().await;
         let mut text = String::new();
         let mut too_large = false;

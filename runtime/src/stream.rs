@@ -447,8 +447,10 @@ mod tests {
 
     /// The events of `chunks`, sent one by one.
     async fn events(chunks: &[&str]) -> Vec<Result<Event<String>, String>> {
-        let chunks: Vec<Result<Vec<u8>, TransportError>> =
-            chunks.iter().map(|c| Ok(c.as_bytes().to_vec())).collect();
+        let chunks: Vec<Result<bytes::Bytes, TransportError>> = chunks
+            .iter()
+            .map(|c| Ok(bytes::Bytes::copy_from_slice(c.as_bytes())))
+            .collect();
         let body = LiveBody(Box::pin(futures_util::stream::iter(chunks)));
         RawEvents::new(StatusCode::OK, HeaderMap::new(), body)
             .map(|e| e.map_err(|e| e.to_string()))
@@ -527,10 +529,10 @@ mod tests {
 
     #[tokio::test]
     async fn json_lines_split_anywhere() {
-        let chunks: Vec<Result<Vec<u8>, TransportError>> =
+        let chunks: Vec<Result<bytes::Bytes, TransportError>> =
             ["{\"a\":", "1}\n\n{\"a\"", ":2}\r\n", "{\"a\":3}"]
                 .iter()
-                .map(|c| Ok(c.as_bytes().to_vec()))
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c.as_bytes())))
                 .collect();
         let body = LiveBody(Box::pin(futures_util::stream::iter(chunks)));
         let got: Vec<serde_json::Value> = JsonLines::new(StatusCode::OK, HeaderMap::new(), body)
@@ -549,10 +551,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_broken_body_is_an_error_that_ends_the_stream() {
-        let chunks: Vec<Result<Vec<u8>, TransportError>> = vec![
-            Ok(b"data: a\n\n".to_vec()),
+        let chunks: Vec<Result<bytes::Bytes, TransportError>> = vec![
+            Ok(bytes::Bytes::from_static(b"data: a\n\n")),
             Err(TransportError::new(TransportErrorKind::Other, "reset")),
-            Ok(b"data: b\n\n".to_vec()),
+            Ok(bytes::Bytes::from_static(b"data: b\n\n")),
         ];
         let body = LiveBody(Box::pin(futures_util::stream::iter(chunks)));
         let got: Vec<_> = RawEvents::new(StatusCode::OK, HeaderMap::new(), body)

@@ -125,8 +125,9 @@ pub struct HttpResponse {
 pub type TransportFuture<'a> =
     Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
-/// A response body as it arrives, chunk by chunk.
-pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Vec<u8>, TransportError>> + Send>>;
+/// A response body as it arrives, chunk by chunk (each the buffer it was
+/// read into, not a copy).
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
 
 /// What the server answered, its body still arriving (see
 /// [`Transport::send_streaming`]).
@@ -171,7 +172,7 @@ pub trait Transport: Send + Sync + 'static {
                 status: response.status,
                 headers: response.headers,
                 body: Box::pin(futures_util::stream::iter(
-                    (!body.is_empty()).then_some(Ok(body.into())),
+                    (!body.is_empty()).then_some(Ok(body)),
                 )),
             })
         })
@@ -343,19 +344,19 @@ async fn reqwest_head(
 /// copy (most bodies arrive in one); from the second on they are copied
 /// into one buffer.
 #[derive(Default)]
-struct Gathered {
+pub(crate) struct Gathered {
     first: Bytes,
     joined: Option<BytesMut>,
 }
 
 impl Gathered {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.joined.as_ref().map_or(self.first.len(), BytesMut::len)
     }
 
     /// Adds `chunk`; `announced`, the length the headers gave, sizes the
     /// buffer when one is needed.
-    fn push(&mut self, chunk: Bytes, announced: usize) {
+    pub(crate) fn push(&mut self, chunk: Bytes, announced: usize) {
         match &mut self.joined {
             Some(joined) => joined.extend_from_slice(&chunk),
             None if self.first.is_empty() => self.first = chunk,
@@ -369,7 +370,7 @@ impl Gathered {
         }
     }
 
-    fn into_bytes(self) -> Bytes {
+    pub(crate) fn into_bytes(self) -> Bytes {
         self.joined.map_or(self.first, BytesMut::freeze)
     }
 }
@@ -382,7 +383,7 @@ impl Transport for reqwest::Client {
             let headers = std::mem::take(response.headers_mut());
             let body = futures_util::stream::try_unfold(response, |mut response| async move {
                 let chunk = response.chunk().await.map_err(TransportError::from)?;
-                Ok::<_, TransportError>(chunk.map(|chunk| (chunk.to_vec(), response)))
+                Ok::<_, TransportError>(chunk.map(|chunk| (chunk, response)))
             });
             Ok(StreamingResponse {
                 status,
