@@ -16,32 +16,80 @@ use crate::transport::TransportError;
 /// [`Error::status`] and [`Error::message`] serve every operation alike.
 ///
 /// Response details are boxed so the error stays small on the happy path.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E = Infallible> {
     /// The server answered with a status the spec documents as an error; `body` is typed.
-    #[error("the API answered {}{}", .0.status, colon(.0.message.as_deref()))]
     Api(Box<ApiError<E>>),
     /// The server answered with a status the spec does not document for this operation.
-    #[error("unexpected status {}{}", .0.status, colon(Some(&excerpt(.0.body.trim()))))]
     UnexpectedStatus(Box<UnexpectedResponse>),
     /// The body did not decode into the documented type.
-    #[error("status {}: the body did not decode at `{}`: {}", .0.status, .0.path, .0.source)]
     Decode(Box<DecodeError>),
     /// An attempt, or the whole call, ran out of time.
-    #[error("timed out: {0}")]
     Timeout(Box<TimeoutError>),
     /// Connecting, sending or receiving failed (`Display` shows the root cause).
-    #[error("transport error: {0}")]
     Transport(Box<TransportError>),
     /// The request could not be built (a parameter or body failed to serialise).
-    #[error("could not build the request: {0}")]
     Request(String),
     /// The response body (or one item of a streamed body) was longer than
     /// the call's limit (`max_response_size`); reading stopped there.
-    #[error("{0}")]
     TooLarge(crate::transport::BodyTooLarge),
 }
+
+/// An [`Error`] as its `Display` reads it: everything but the typed body,
+/// so that the line is written by one function whatever the `E` (a derived
+/// `Display` is compiled again for every operation's error type).
+enum Line<'a> {
+    Api(StatusCode, Option<&'a str>),
+    UnexpectedStatus(&'a UnexpectedResponse),
+    Decode(&'a DecodeError),
+    Timeout(&'a TimeoutError),
+    Transport(&'a TransportError),
+    Request(&'a str),
+    TooLarge(&'a crate::transport::BodyTooLarge),
+}
+
+impl Line<'_> {
+    fn write(self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Line::Api(status, message) => write!(f, "the API answered {status}{}", colon(message)),
+            Line::UnexpectedStatus(r) => write!(
+                f,
+                "unexpected status {}{}",
+                r.status,
+                colon(Some(&excerpt(r.body.trim())))
+            ),
+            Line::Decode(d) => write!(
+                f,
+                "status {}: the body did not decode at `{}`: {}",
+                d.status, d.path, d.source
+            ),
+            Line::Timeout(t) => write!(f, "timed out: {t}"),
+            Line::Transport(e) => write!(f, "transport error: {e}"),
+            Line::Request(m) => write!(f, "could not build the request: {m}"),
+            Line::TooLarge(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+impl<E> std::fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = match self {
+            Error::Api(e) => Line::Api(e.status, e.message.as_deref()),
+            Error::UnexpectedStatus(r) => Line::UnexpectedStatus(r),
+            Error::Decode(d) => Line::Decode(d),
+            Error::Timeout(t) => Line::Timeout(t),
+            Error::Transport(e) => Line::Transport(e),
+            Error::Request(m) => Line::Request(m),
+            Error::TooLarge(t) => Line::TooLarge(t),
+        };
+        line.write(f)
+    }
+}
+
+/// `Display` has each cause on its line already: `source()` returns
+/// nothing, so that a reporter does not print one twice.
+impl<E: std::fmt::Debug> std::error::Error for Error<E> {}
 
 /// What an operation's enum of documented error responses tells about
 /// itself (generated for each; [`Infallible`] for operations without one).
@@ -154,7 +202,11 @@ pub struct ApiError<E> {
 impl<E: ErrorBody> ApiError<E> {
     /// The error `body` came back as, its message read from it or from `raw`.
     pub fn new(status: StatusCode, headers: HeaderMap, body: E, raw: &[u8]) -> Self {
-        let message = body.message().or_else(|| raw_message(raw));
+        // A match, not `or_else`: this is compiled per operation.
+        let message = match body.message() {
+            Some(m) => Some(m),
+            None => raw_message(raw),
+        };
         ApiError {
             status,
             headers,
@@ -230,6 +282,22 @@ pub fn fmt_body(
     f.write_str(&colon(message.as_deref()))
 }
 
+impl<E> Error<E> {
+    /// The failure as an error without a typed body, or the documented
+    /// error response it is (the inverse of [`Error::widen`]).
+    pub fn narrow(self) -> Result<Error<Infallible>, Box<ApiError<E>>> {
+        Ok(match self {
+            Error::Api(e) => return Err(e),
+            Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
+            Error::Decode(d) => Error::Decode(d),
+            Error::Timeout(t) => Error::Timeout(t),
+            Error::Transport(e) => Error::Transport(e),
+            Error::Request(m) => Error::Request(m),
+            Error::TooLarge(t) => Error::TooLarge(t),
+        })
+    }
+}
+
 impl Error<Infallible> {
     /// The same failure as the error of an operation (it cannot be [`Error::Api`]).
     pub fn widen<E>(self) -> Error<E> {
@@ -300,4 +368,28 @@ fn excerpt(body: &str) -> String {
         end -= 1;
     }
     format!("{}…", &body[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_keeps_every_failure_but_a_documented_error() {
+        let api: Error<&str> = Error::Api(Box::new(ApiError {
+            status: StatusCode::NOT_FOUND,
+            headers: HeaderMap::new(),
+            body: "gone",
+            message: Some("no such member".into()),
+        }));
+        assert_eq!(
+            api.to_string(),
+            "the API answered 404 Not Found: no such member"
+        );
+        assert_eq!(api.narrow().map(|_| ()).unwrap_err().body, "gone");
+        let request: Error<&str> = Error::Request("bad".into());
+        let narrowed = request.narrow().unwrap();
+        assert_eq!(narrowed.to_string(), "could not build the request: bad");
+        assert!(matches!(narrowed.widen::<&str>(), Error::Request(m) if m == "bad"));
+    }
 }

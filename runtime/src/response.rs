@@ -85,12 +85,16 @@ impl RawResponse {
 
     /// Decodes a JSON success body.
     pub fn json<T: Decode, E>(self) -> Result<Response<T>, Error<E>> {
-        let body = self.decode().map_err(Error::Decode)?;
-        Ok(Response {
-            status: self.status,
-            headers: self.headers,
-            body,
-        })
+        // Matches rather than `?` and `map_err` in these: they are compiled
+        // per operation, and each of those adds functions per operation.
+        match self.decode() {
+            Ok(body) => Ok(Response {
+                status: self.status,
+                headers: self.headers,
+                body,
+            }),
+            Err(d) => Err(Error::Decode(d)),
+        }
     }
 
     /// A text success body (CSV exports and other non-JSON media types).
@@ -166,8 +170,10 @@ impl RawResponse {
         self,
         wrap: impl FnOnce(B) -> E,
     ) -> Result<T, Error<E>> {
-        let body: B = self.decode().map_err(Error::Decode)?;
-        self.error_empty(wrap(body))
+        match self.decode::<B>() {
+            Ok(body) => self.error_empty(wrap(body)),
+            Err(d) => Err(Error::Decode(d)),
+        }
     }
 
     /// A documented error without a body (its message, if the server sent

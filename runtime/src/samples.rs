@@ -76,27 +76,37 @@ pub enum Outcome {
 
 /// Classifies the result of a call.
 pub fn outcome<T, E>(result: Result<Response<T>, Error<E>>) -> Outcome {
+    // Only what holds a `T` or an `E` here: this is compiled per operation.
     match result {
         Ok(r) => Outcome::Success {
             status: r.status,
             headers: r.headers,
         },
-        Err(Error::Api(e)) => Outcome::Documented {
-            status: e.status,
-            headers: e.headers,
+        Err(e) => match e.narrow() {
+            Err(api) => Outcome::Documented {
+                status: api.status,
+                headers: api.headers,
+            },
+            Ok(other) => failure(other),
         },
-        Err(Error::UnexpectedStatus(r)) => Outcome::Undocumented {
+    }
+}
+
+/// A call that failed without a documented error response.
+fn failure(error: Error) -> Outcome {
+    match error {
+        Error::UnexpectedStatus(r) => Outcome::Undocumented {
             status: r.status,
             headers: r.headers,
             body: r.body,
         },
-        Err(Error::Decode(d)) => Outcome::Undecodable {
+        Error::Decode(d) => Outcome::Undecodable {
             status: d.status,
             headers: d.headers,
             body: d.body,
             error: d.source.to_string(),
         },
-        Err(other) => Outcome::Failed(other.to_string()),
+        other => Outcome::Failed(other.to_string()),
     }
 }
 
@@ -119,7 +129,7 @@ pub fn send<O: Operation>(built: Result<O, String>) -> SampleFuture {
 async fn classify(sending: Sending, decode: fn(RawResponse) -> Outcome) -> Outcome {
     match sending.await {
         Ok(raw) => decode(raw),
-        Err(e) => outcome::<(), _>(Err(e)),
+        Err(e) => failure(e),
     }
 }
 
