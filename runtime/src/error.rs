@@ -286,6 +286,12 @@ impl<E> Error<E> {
     /// The failure as an error without a typed body, or the documented
     /// error response it is (the inverse of [`Error::widen`]).
     pub fn narrow(self) -> Result<Error<Infallible>, Box<ApiError<E>>> {
+        self.split()
+    }
+
+    /// Every failure but a documented error response as an `Error<F>`;
+    /// the response as it is.
+    fn split<F>(self) -> Result<Error<F>, Box<ApiError<E>>> {
         Ok(match self {
             Error::Api(e) => return Err(e),
             Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
@@ -301,14 +307,9 @@ impl<E> Error<E> {
 impl Error<Infallible> {
     /// The same failure as the error of an operation (it cannot be [`Error::Api`]).
     pub fn widen<E>(self) -> Error<E> {
-        match self {
-            Error::Api(never) => match never.body {},
-            Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
-            Error::Decode(d) => Error::Decode(d),
-            Error::Timeout(t) => Error::Timeout(t),
-            Error::Transport(e) => Error::Transport(e),
-            Error::Request(m) => Error::Request(m),
-            Error::TooLarge(t) => Error::TooLarge(t),
+        match self.split() {
+            Ok(e) => e,
+            Err(never) => match never.body {},
         }
     }
 }
