@@ -979,8 +979,24 @@ where
 impl Decode for chrono::DateTime<chrono::Utc> {
     /// As chrono's `Deserialize`: RFC 3339 with any offset, in UTC.
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        parsed_str::<chrono::DateTime<chrono::FixedOffset>>(r, "a formatted date and time string")
-            .map(|d| d.with_timezone(&chrono::Utc))
+        const EXPECTED: &str = "a formatted date and time string";
+        if r.next() != Next::String {
+            return Err(r.invalid(&EXPECTED));
+        }
+        let at = r.pos;
+        let s = r.string()?;
+        // Strict RFC 3339 first, chrono's fast parser: what it accepts,
+        // the relaxed parse serde uses (`FromStr`) accepts as the same
+        // instant. Only what it refuses goes through the relaxed parse
+        // (spaces, offsets without a colon, `UTC`), or fails as serde does.
+        let parsed = match chrono::DateTime::parse_from_rfc3339(&s) {
+            Ok(d) => Ok(d),
+            Err(_) => s.parse::<chrono::DateTime<chrono::FixedOffset>>(),
+        };
+        match parsed {
+            Ok(d) => Ok(d.with_timezone(&chrono::Utc)),
+            Err(e) => Err(r.error_at(at, e.to_string())),
+        }
     }
 }
 

@@ -122,3 +122,71 @@ fn the_reader_decodes_what_serde_json_decodes() {
         "{accepted} / {refused}"
     );
 }
+
+/// Date-times as RFC 3339 writes them and as chrono's relaxed parse (what
+/// serde uses) also takes them: the reader parses strictly first, and must
+/// accept the same texts as the same instants.
+const DATE_TIMES: &[&str] = &[
+    "2024-01-02T03:04:05Z",
+    "2024-01-02t03:04:05z",
+    "2024-01-02 03:04:05Z",
+    "2024-01-02T03:04:05.123456789123+02:00",
+    "2024-01-02T03:04:05-23:59",
+    "2024-01-02T03:04:05+0530",
+    "2024-01-02T03:04:05 UTC",
+    "2016-12-31T23:59:60.5Z",
+    "2024-02-29T12:30:60Z",
+    "2024-01-02T03:04:05\u{2212}01:00",
+    "0000-01-01T00:00:00Z",
+    "2024-1-2T3:4:5Z",
+    "2024 - 01 - 02T03 : 04 : 05 Z",
+];
+
+/// What a date-time mutation puts in.
+const DATE_PIECES: &[&str] = &[
+    "0", "1", "2", "5", "9", "60", "-", ":", ".", "T", "t", " ", "Z", "z", "+", "\u{2212}", "UTC",
+    "24", "99",
+];
+
+#[test]
+fn date_times_decode_as_serde_decodes_them() {
+    let mut rng = fastrand::Rng::with_seed(20261207);
+    let (mut accepted, mut refused) = (0usize, 0usize);
+    for i in 0..40_000 {
+        let base = DATE_TIMES[i % DATE_TIMES.len()];
+        let text = if i < DATE_TIMES.len() {
+            base.to_owned()
+        } else {
+            let mut t = base.to_owned();
+            for _ in 0..rng.usize(1..3) {
+                let mut at = rng.usize(0..=t.len());
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.u8(0..3) {
+                    0 => t.insert_str(at, DATE_PIECES[rng.usize(0..DATE_PIECES.len())]),
+                    1 if at < t.len() => {
+                        t.remove(at);
+                    }
+                    _ => {
+                        let piece = DATE_PIECES[rng.usize(0..DATE_PIECES.len())];
+                        let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                        t.replace_range(at..end, piece);
+                    }
+                }
+            }
+            t
+        };
+        let json = serde_json::to_string(&text).unwrap();
+        if agree::<chrono::DateTime<chrono::Utc>>(&json) {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    println!("date-times: 40000 texts, {accepted} accepted, {refused} refused, 0 disagreements");
+    assert!(
+        accepted > 5_000 && refused > 5_000,
+        "{accepted} / {refused}"
+    );
+}

@@ -99,6 +99,12 @@ const MUTANTS: &[Mutant] = &[
         what: "a body's third chunk on dropped",
     },
     Mutant {
+        file: "runtime/src/json.rs",
+        from: "Err(_) => s.parse::<chrono::DateTime<chrono::FixedOffset>>(),",
+        to: "Err(e) => Err(e),",
+        what: "date-times read as strict RFC 3339 only",
+    },
+    Mutant {
         file: "runtime/src/webhooks.rs",
         from: "Ok(age) if age > self.tolerance =>",
         to: "Ok(age) if age > 2 * self.tolerance =>",
