@@ -306,11 +306,14 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::BuildError
     Ok(builder.tls_backend_preconfigured(config))
 }
 
-/// Sends `request` with reqwest up to the response's head.
-async fn reqwest_head(
+/// Sends `request` with reqwest up to the response's head. The request
+/// is handed to reqwest before the future starts: the future holds
+/// reqwest's `Pending` alone, not the request beside it.
+fn reqwest_head(
     client: &reqwest::Client,
     request: HttpRequest,
-) -> Result<reqwest::Response, TransportError> {
+) -> impl Future<Output = Result<reqwest::Response, TransportError>> {
+    use futures_util::future::{Either, FutureExt};
     let mut b = client
         .request(request.method, request.url)
         .headers(request.headers);
@@ -319,25 +322,28 @@ async fn reqwest_head(
             bytes,
             content_type,
         }) => b = b.header(CONTENT_TYPE, content_type).body(bytes),
-        Some(RequestBody::Multipart(parts)) => {
-            let form = parts
-                .form()
-                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-            b = b.multipart(form);
-        }
+        Some(RequestBody::Multipart(parts)) => match parts.form() {
+            Ok(form) => b = b.multipart(form),
+            Err(e) => {
+                let e = TransportError::new(TransportErrorKind::Other, e);
+                return Either::Left(std::future::ready(Err(e)));
+            }
+        },
         None => {}
     }
     // No reqwest timeout: every `HttpRequest` comes from the runtime, which
     // limits each attempt itself (one timer per attempt, not two).
     // Before any response: a connection that would not open, or one
     // that closed under the request.
-    b.send().await.map_err(|e| {
-        let mut t = TransportError::from(e);
-        if t.kind == TransportErrorKind::Other {
-            t.kind = TransportErrorKind::Closed;
-        }
-        t
-    })
+    Either::Right(b.send().map(|sent| {
+        sent.map_err(|e| {
+            let mut t = TransportError::from(e);
+            if t.kind == TransportErrorKind::Other {
+                t.kind = TransportErrorKind::Closed;
+            }
+            t
+        })
+    }))
 }
 
 /// A body's chunks put together: one chunk is kept as it came, without a
@@ -377,8 +383,9 @@ impl Gathered {
 
 impl Transport for reqwest::Client {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let head = reqwest_head(self, request);
         Box::pin(async move {
-            let mut response = reqwest_head(self, request).await?;
+            let mut response = head.await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = futures_util::stream::try_unfold(response, |mut response| async move {
@@ -394,29 +401,38 @@ impl Transport for reqwest::Client {
     }
 
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
-        Box::pin(async move {
-            let limit = request.max_response_size.unwrap_or(usize::MAX);
-            let mut response = reqwest_head(self, request).await?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            // Refused before reading when the length is announced, else as
-            // the chunks pass the limit: never allocated past it.
-            let announced = response.content_length().unwrap_or(0);
-            if announced > limit as u64 {
+        use futures_util::TryFutureExt;
+        let limit = request.max_response_size.unwrap_or(usize::MAX);
+        // One after the other in one future's space: the head, then the body.
+        Box::pin(reqwest_head(self, request).and_then(move |response| whole(response, limit)))
+    }
+}
+
+/// The rest of `response` read whole, within `limit` bytes: refused before
+/// reading when the length is announced, else as the chunks pass the
+/// limit, never allocated past it.
+fn whole(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> impl Future<Output = Result<HttpResponse, TransportError>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let announced = response.content_length().unwrap_or(0);
+    async move {
+        if announced > limit as u64 {
+            return Err(BodyTooLarge::error(limit));
+        }
+        let mut body = Gathered::default();
+        while let Some(chunk) = response.chunk().await? {
+            if chunk.len() > limit - body.len() {
                 return Err(BodyTooLarge::error(limit));
             }
-            let mut body = Gathered::default();
-            while let Some(chunk) = response.chunk().await? {
-                if chunk.len() > limit - body.len() {
-                    return Err(BodyTooLarge::error(limit));
-                }
-                body.push(chunk, announced as usize);
-            }
-            Ok(HttpResponse {
-                status,
-                headers,
-                body: body.into_bytes(),
-            })
+            body.push(chunk, announced as usize);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body: body.into_bytes(),
         })
     }
 }
