@@ -963,52 +963,49 @@ impl Decode for Value {
 }
 
 /// A value serde decodes from a string with `FromStr` (chrono, uuid):
-/// the same parse, the error naming the text.
-fn parsed_str<T: std::str::FromStr>(r: &mut Reader<'_>, expected: &str) -> Result<T, Error>
-where
-    T::Err: fmt::Display,
-{
+/// the string read with `parse`, the error naming the text.
+fn parsed_str<T, E: fmt::Display>(
+    r: &mut Reader<'_>,
+    expected: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, Error> {
     if r.next() != Next::String {
         return Err(r.invalid(&expected));
     }
     let at = r.pos;
     let s = r.string()?;
-    s.parse().map_err(|e: T::Err| r.error_at(at, e.to_string()))
+    parse(&s).map_err(|e| r.error_at(at, e.to_string()))
+}
+
+/// A date-time as chrono's `Deserialize` reads it (`FromStr`: RFC 3339,
+/// relaxed). Strict RFC 3339 first, chrono's fast parser: what it accepts,
+/// the relaxed parse accepts as the same instant. Only what it refuses goes
+/// through the relaxed parse (spaces, offsets without a colon, `UTC`), or
+/// fails as serde does.
+fn rfc3339(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, chrono::ParseError> {
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(d) => Ok(d),
+        Err(_) => s.parse::<chrono::DateTime<chrono::FixedOffset>>(),
+    }
 }
 
 impl Decode for chrono::DateTime<chrono::Utc> {
     /// As chrono's `Deserialize`: RFC 3339 with any offset, in UTC.
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        const EXPECTED: &str = "a formatted date and time string";
-        if r.next() != Next::String {
-            return Err(r.invalid(&EXPECTED));
-        }
-        let at = r.pos;
-        let s = r.string()?;
-        // Strict RFC 3339 first, chrono's fast parser: what it accepts,
-        // the relaxed parse serde uses (`FromStr`) accepts as the same
-        // instant. Only what it refuses goes through the relaxed parse
-        // (spaces, offsets without a colon, `UTC`), or fails as serde does.
-        let parsed = match chrono::DateTime::parse_from_rfc3339(&s) {
-            Ok(d) => Ok(d),
-            Err(_) => s.parse::<chrono::DateTime<chrono::FixedOffset>>(),
-        };
-        match parsed {
-            Ok(d) => Ok(d.with_timezone(&chrono::Utc)),
-            Err(e) => Err(r.error_at(at, e.to_string())),
-        }
+        parsed_str(r, "a formatted date and time string", rfc3339)
+            .map(|d| d.with_timezone(&chrono::Utc))
     }
 }
 
 impl Decode for chrono::NaiveDate {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        parsed_str(r, "a formatted date string")
+        parsed_str(r, "a formatted date string", str::parse)
     }
 }
 
 impl Decode for uuid::Uuid {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        parsed_str(r, "a formatted UUID string")
+        parsed_str(r, "a formatted UUID string", str::parse)
     }
 }
 
