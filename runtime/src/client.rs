@@ -210,11 +210,7 @@ async fn read_bounded(
     use futures_util::StreamExt;
     let mut out = crate::transport::Gathered::default();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk?;
-        if chunk.len() > limit - out.len() {
-            return Err(BodyTooLarge::error(limit));
-        }
-        out.push(chunk, 0);
+        out.push(chunk?, limit, 0)?;
     }
     Ok(out.into_bytes())
 }

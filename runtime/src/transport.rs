@@ -356,13 +356,22 @@ pub(crate) struct Gathered {
 }
 
 impl Gathered {
-    pub(crate) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.joined.as_ref().map_or(self.first.len(), BytesMut::len)
     }
 
-    /// Adds `chunk`; `announced`, the length the headers gave, sizes the
+    /// Adds `chunk`, or fails with [`BodyTooLarge`] if the body would pass
+    /// `limit` bytes; `announced`, the length the headers gave, sizes the
     /// buffer when one is needed.
-    pub(crate) fn push(&mut self, chunk: Bytes, announced: usize) {
+    pub(crate) fn push(
+        &mut self,
+        chunk: Bytes,
+        limit: usize,
+        announced: usize,
+    ) -> Result<(), TransportError> {
+        if chunk.len() > limit - self.len() {
+            return Err(BodyTooLarge::error(limit));
+        }
         match &mut self.joined {
             Some(joined) => joined.extend_from_slice(&chunk),
             None if self.first.is_empty() => self.first = chunk,
@@ -374,6 +383,7 @@ impl Gathered {
                 self.joined = Some(joined);
             }
         }
+        Ok(())
     }
 
     pub(crate) fn into_bytes(self) -> Bytes {
@@ -424,10 +434,7 @@ fn whole(
         }
         let mut body = Gathered::default();
         while let Some(chunk) = response.chunk().await? {
-            if chunk.len() > limit - body.len() {
-                return Err(BodyTooLarge::error(limit));
-            }
-            body.push(chunk, announced as usize);
+            body.push(chunk, limit, announced as usize)?;
         }
         Ok(HttpResponse {
             status,
@@ -445,16 +452,19 @@ mod tests {
     fn one_chunk_is_kept_as_it_came_and_more_are_joined_in_order() {
         let chunk = Bytes::from_static(b"{\"id\": 1}");
         let mut one = Gathered::default();
-        one.push(chunk.clone(), 0);
+        one.push(chunk.clone(), usize::MAX, 0).unwrap();
         let kept = one.into_bytes();
         assert_eq!(kept, chunk);
         assert_eq!(kept.as_ptr(), chunk.as_ptr(), "copied");
 
         let mut more = Gathered::default();
         for (i, part) in ["", "ab", "", "cd", "e"].into_iter().enumerate() {
-            more.push(Bytes::from_static(part.as_bytes()), 5);
+            more.push(Bytes::from_static(part.as_bytes()), 5, 5)
+                .unwrap();
             assert_eq!(more.len(), ["", "ab", "ab", "abcd", "abcde"][i].len());
         }
+        // One byte past the limit is refused, and nothing of it kept.
+        assert!(more.push(Bytes::from_static(b"f"), 5, 5).is_err());
         assert_eq!(&more.into_bytes()[..], b"abcde");
         assert!(Gathered::default().into_bytes().is_empty());
     }
