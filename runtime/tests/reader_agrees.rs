@@ -32,7 +32,9 @@ const PIECES: &[&str] = &[
     "9", "null", "true", "fals", " ", "\n", "\u{1}", "é", "😀", "\"a\":", "1e309",
 ];
 
-fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
+/// `text` with one to three of its bytes dropped, swapped, repeated or
+/// joined by one of `pieces`.
+fn mutate(rng: &mut fastrand::Rng, text: &str, pieces: &[&str]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for _ in 0..rng.usize(1..4) {
         let at = rng.usize(0..=bytes.len());
@@ -41,7 +43,7 @@ fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
                 bytes.remove(at);
             }
             1 => {
-                let piece = PIECES[rng.usize(0..PIECES.len())];
+                let piece = pieces[rng.usize(0..pieces.len())];
                 bytes.splice(at..at, piece.bytes());
             }
             2 if at + 1 < bytes.len() => bytes.swap(at, at + 1),
@@ -90,7 +92,7 @@ fn the_reader_decodes_what_serde_json_decodes() {
         let text = if i < SEEDS.len() {
             base.to_owned()
         } else {
-            mutate(&mut rng, base)
+            mutate(&mut rng, base, PIECES)
         };
         let any = [
             agree::<Value>(&text),
@@ -157,25 +159,7 @@ fn date_times_decode_as_serde_decodes_them() {
         let text = if i < DATE_TIMES.len() {
             base.to_owned()
         } else {
-            let mut t = base.to_owned();
-            for _ in 0..rng.usize(1..3) {
-                let mut at = rng.usize(0..=t.len());
-                while !t.is_char_boundary(at) {
-                    at -= 1;
-                }
-                match rng.u8(0..3) {
-                    0 => t.insert_str(at, DATE_PIECES[rng.usize(0..DATE_PIECES.len())]),
-                    1 if at < t.len() => {
-                        t.remove(at);
-                    }
-                    _ => {
-                        let piece = DATE_PIECES[rng.usize(0..DATE_PIECES.len())];
-                        let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                        t.replace_range(at..end, piece);
-                    }
-                }
-            }
-            t
+            mutate(&mut rng, base, DATE_PIECES)
         };
         let json = serde_json::to_string(&text).unwrap();
         if agree::<chrono::DateTime<chrono::Utc>>(&json) {
