@@ -1,8 +1,8 @@
 //! [`Request`]: what generated code describes and the [`crate::Client`] sends.
 //!
 //! Parameters are serialised with serde and laid out by their OpenAPI style
-//! (`simple` in paths and headers; `form`, `spaceDelimited`, `pipeDelimited`,
-//! `deepObject` in queries). Building never fails on the spot: the first
+//! (`simple`, `label`, `matrix` in paths; `simple` in headers; `form`,
+//! `spaceDelimited`, `pipeDelimited`, `deepObject` in queries). Building never fails on the spot: the first
 //! problem is kept and reported when the request is sent.
 
 use std::time::Duration;
@@ -35,6 +35,95 @@ pub enum QueryStyle {
     PipeDelimited,
     /// `name[key]=value`.
     DeepObject,
+}
+
+/// How a path parameter is laid out (OpenAPI `style`, RFC 6570's
+/// expansions): a parameter `id` holding `5`, `[3, 4, 5]` or
+/// `{"role": "admin", "n": 1}`, not exploded / exploded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PathStyle {
+    /// `5`; `3,4,5`; `role,admin,n,1` / `role=admin,n=1`. [`Request::path_param`]
+    /// is this style, not exploded.
+    Simple,
+    /// `.5`; `.3,4,5` / `.3.4.5`; `.role,admin,n,1` / `.role=admin.n=1`.
+    Label,
+    /// `;id=5`; `;id=3,4,5` / `;id=3;id=4;id=5`; `;id=role,admin,n,1` /
+    /// `;role=admin;n=1`.
+    Matrix,
+}
+
+/// `v` laid out in `style` under `name` (OpenAPI's style table), each name
+/// and value passed through `escape`; `None` for `null`, an empty list or
+/// an empty object (RFC 6570's undefined: nothing is written).
+fn expand(
+    name: &str,
+    v: &Value,
+    style: PathStyle,
+    explode: bool,
+    escape: impl Fn(&str) -> String,
+) -> Option<String> {
+    // What starts the value, and what parts an exploded value.
+    let (prefix, between) = match style {
+        PathStyle::Simple => ("", ","),
+        PathStyle::Label => (".", "."),
+        PathStyle::Matrix => (";", ";"),
+    };
+    // A matrix value is named (`id=`), but an exploded object names each
+    // of its entries instead.
+    let named = |text: String| match style {
+        PathStyle::Matrix if text.is_empty() => escape(name),
+        PathStyle::Matrix => format!("{}={text}", escape(name)),
+        PathStyle::Simple | PathStyle::Label => text,
+    };
+    let body = match v {
+        Value::Null => return None,
+        Value::Array(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .filter_map(scalar)
+                .map(|i| escape(&i))
+                .collect();
+            if items.is_empty() {
+                return None;
+            }
+            if explode {
+                items
+                    .into_iter()
+                    .map(named)
+                    .collect::<Vec<_>>()
+                    .join(between)
+            } else {
+                named(items.join(","))
+            }
+        }
+        Value::Object(map) => {
+            let pairs: Vec<(String, String)> = map
+                .iter()
+                .filter_map(|(k, v)| Some((escape(k), escape(&scalar(v)?))))
+                .collect();
+            if pairs.is_empty() {
+                return None;
+            }
+            if explode {
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(between)
+            } else {
+                named(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| format!("{k},{v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }
+        }
+        scalar_value => named(escape(&scalar(scalar_value)?)),
+    };
+    Some(format!("{prefix}{body}"))
 }
 
 /// A request being described: method, path, query, headers and body.
@@ -164,6 +253,31 @@ impl Request {
         self
     }
 
+    /// Appends a path parameter laid out by `style` ([`PathStyle`]), names
+    /// and values percent-encoded, the style's separators as they are.
+    /// `None`/`null`, an empty list or an empty object adds nothing to a
+    /// `label` or `matrix` parameter, and is an error in a `simple` one.
+    pub fn path_param_styled(
+        mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: PathStyle,
+        explode: bool,
+    ) -> Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
+        let segment = |t: &str| utf8_percent_encode(t, SEGMENT).to_string();
+        match expand(name, &v, style, explode, segment) {
+            Some(t) if !t.is_empty() => self.path.push_str(&t),
+            Some(_) | None if style == PathStyle::Simple => {
+                self.fail(format!("path parameter {name} is empty"));
+            }
+            Some(_) | None => {}
+        }
+        self
+    }
+
     /// Adds a query parameter laid out by `style`; `None`/`null` adds nothing.
     pub fn query(
         mut self,
@@ -236,9 +350,15 @@ impl Request {
         let Some(text) = self.value(name, value).as_ref().and_then(simple) else {
             return self;
         };
+        self.put_header(name, &text);
+        self
+    }
+
+    /// Sets header `name` to `text`, or keeps the error if either is invalid.
+    fn put_header(&mut self, name: &str, text: &str) {
         match (
             HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&text),
+            HeaderValue::from_str(text),
         ) {
             (Ok(n), Ok(v)) => {
                 self.headers.insert(n, v);
@@ -248,6 +368,19 @@ impl Request {
                 "header {name}: {text:?} is not a valid header value"
             )),
         }
+    }
+
+    /// Adds a header in `simple` style, exploded: an object's entries as
+    /// `key=value,key=value` (a list or a single value as [`Request::header`]
+    /// writes them); `None`/`null` adds nothing.
+    pub fn header_exploded(mut self, name: &str, value: &impl Serialize) -> Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
+        let Some(text) = expand(name, &v, PathStyle::Simple, true, str::to_owned) else {
+            return self;
+        };
+        self.put_header(name, &text);
         self
     }
 
@@ -360,6 +493,133 @@ impl Request {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// OpenAPI's style examples (3.1.1 and 3.2, which follow RFC 6570; the
+    /// 3.0 table's `label` row was an erratum): a parameter `color` holding
+    /// `""`, `"blue"`, `["blue", "black", "brown"]` and `{"R": 100, "G": 200,
+    /// "B": 150}`, each row's four expansions; `None` where nothing is
+    /// written.
+    #[test]
+    fn path_styles_expand_as_the_specification_table() {
+        let values = [
+            json!(""),
+            json!("blue"),
+            json!(["blue", "black", "brown"]),
+            json!({"R": 100, "G": 200, "B": 150}),
+        ];
+        let rows: [(PathStyle, bool, [Option<&str>; 4]); 6] = [
+            (
+                PathStyle::Simple,
+                false,
+                [
+                    Some(""),
+                    Some("blue"),
+                    Some("blue,black,brown"),
+                    Some("R,100,G,200,B,150"),
+                ],
+            ),
+            (
+                PathStyle::Simple,
+                true,
+                [
+                    Some(""),
+                    Some("blue"),
+                    Some("blue,black,brown"),
+                    Some("R=100,G=200,B=150"),
+                ],
+            ),
+            (
+                PathStyle::Label,
+                false,
+                [
+                    Some("."),
+                    Some(".blue"),
+                    Some(".blue,black,brown"),
+                    Some(".R,100,G,200,B,150"),
+                ],
+            ),
+            (
+                PathStyle::Label,
+                true,
+                [
+                    Some("."),
+                    Some(".blue"),
+                    Some(".blue.black.brown"),
+                    Some(".R=100.G=200.B=150"),
+                ],
+            ),
+            (
+                PathStyle::Matrix,
+                false,
+                [
+                    Some(";color"),
+                    Some(";color=blue"),
+                    Some(";color=blue,black,brown"),
+                    Some(";color=R,100,G,200,B,150"),
+                ],
+            ),
+            (
+                PathStyle::Matrix,
+                true,
+                [
+                    Some(";color"),
+                    Some(";color=blue"),
+                    Some(";color=blue;color=black;color=brown"),
+                    Some(";R=100;G=200;B=150"),
+                ],
+            ),
+        ];
+        for (style, explode, expected) in rows {
+            for (v, want) in values.iter().zip(expected) {
+                let got = expand("color", v, style, explode, str::to_owned);
+                assert_eq!(got.as_deref(), want, "{style:?}, explode {explode}, {v}");
+            }
+        }
+        // Undefined values (RFC 6570): nothing, in every style.
+        for v in [json!(null), json!([]), json!({})] {
+            for style in [PathStyle::Simple, PathStyle::Label, PathStyle::Matrix] {
+                assert_eq!(expand("color", &v, style, true, str::to_owned), None);
+            }
+        }
+    }
+
+    #[test]
+    fn styled_path_params_encode_names_and_values_but_not_separators() {
+        let r = Request::new(Method::GET)
+            .path("/v1/items/")
+            .path_param_styled("id", &["a/b", "c d"], PathStyle::Matrix, true)
+            .path_param_styled("at", &json!({"x;y": "1,2"}), PathStyle::Label, true)
+            .path("/x");
+        assert_eq!(r.path, "/v1/items/;id=a%2Fb;id=c%20d.x%3By=1%2C2/x");
+        assert!(r.error.is_none());
+        // A matrix or label parameter may be left out; a simple one may not.
+        let r = Request::new(Method::GET).path("/a").path_param_styled(
+            "id",
+            &None::<String>,
+            PathStyle::Matrix,
+            false,
+        );
+        assert_eq!((r.path.as_str(), r.error.is_none()), ("/a", true));
+        let r = Request::new(Method::GET).path("/a/").path_param_styled(
+            "id",
+            &"",
+            PathStyle::Simple,
+            true,
+        );
+        assert_eq!(r.error.as_deref(), Some("path parameter id is empty"));
+    }
+
+    #[test]
+    fn exploded_headers_write_an_objects_entries_as_pairs() {
+        let r = Request::new(Method::GET)
+            .header_exploded("X-Filter", &json!({"role": "admin", "n": 1}))
+            .header_exploded("X-Ids", &[3, 4])
+            .header_exploded("X-None", &None::<u8>);
+        assert_eq!(r.headers["x-filter"], "role=admin,n=1");
+        assert_eq!(r.headers["x-ids"], "3,4");
+        assert!(!r.headers.contains_key("x-none"));
+        assert!(r.error.is_none());
+    }
 
     #[test]
     fn path_params_are_one_encoded_segment() {

@@ -622,6 +622,28 @@ pub enum ParamLocation {
     Cookie,
 }
 
+/// How a parameter's value is laid out (`style`, OpenAPI's table of
+/// RFC 6570 expansions); serialised as the spec writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    /// `{id}`: `5`, `3,4,5`; the default of path and header parameters.
+    Simple,
+    /// `{.id}`: `.5`, `.3,4,5`, exploded `.3.4.5` (path parameters).
+    Label,
+    /// `{;id}`: `;id=5`, `;id=3,4,5`, exploded `;id=3;id=4;id=5` (path parameters).
+    Matrix,
+    /// `id=5`, `id=3,4,5`, exploded `id=3&id=4&id=5`; the default of query
+    /// and cookie parameters.
+    Form,
+    /// `id=3%204%205` (query arrays).
+    SpaceDelimited,
+    /// `id=3|4|5` (query arrays).
+    PipeDelimited,
+    /// `id[role]=admin` (query objects).
+    DeepObject,
+}
+
 /// An operation parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
@@ -636,7 +658,7 @@ pub struct Param {
     /// Type.
     pub ty: TypeRef,
     /// `style` as written (or the location's default).
-    pub style: String,
+    pub style: ParamStyle,
     /// `explode` (or the style's default).
     pub explode: bool,
     /// A value the parameter's schema accepts (see [`sample`]).

@@ -184,7 +184,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     Some(query_name) => (
                         query_name.clone(),
                         ParamLocation::Query,
-                        "form".to_owned(),
+                        ParamStyle::Form,
                         true,
                     ),
                     None => (data.name.clone(), location(p), style, explode),
@@ -503,7 +503,7 @@ fn querystring_param(
         location: ParamLocation::Query,
         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
         ty,
-        style: "form".to_owned(),
+        style: ParamStyle::Form,
         explode: true,
         sample,
         docs: Docs {
@@ -804,22 +804,26 @@ fn location(p: &Parameter) -> ParamLocation {
     }
 }
 
-fn style_of(p: &Parameter) -> (String, bool) {
+fn style_of(p: &Parameter) -> (ParamStyle, bool) {
+    use openapiv3::{HeaderStyle, PathStyle, QueryStyle};
     let explode = p.parameter_data_ref().explode;
-    let (style, default_explode) = match p {
-        Parameter::Query { style, .. } => {
-            let s = format!("{style:?}");
-            let form = s == "Form";
-            (s, form)
-        }
-        Parameter::Path { style, .. } => (format!("{style:?}"), false),
-        Parameter::Header { style, .. } => (format!("{style:?}"), false),
-        Parameter::Cookie { style, .. } => (format!("{style:?}"), true),
+    let style = match p {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => ParamStyle::Form,
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::DeepObject,
+        },
+        Parameter::Path { style, .. } => match style {
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Label => ParamStyle::Label,
+            PathStyle::Matrix => ParamStyle::Matrix,
+        },
+        Parameter::Header {
+            style: HeaderStyle::Simple,
+            ..
+        } => ParamStyle::Simple,
+        Parameter::Cookie { .. } => ParamStyle::Form,
     };
-    let mut chars = style.chars();
-    let style = match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => style,
-    };
-    (style, explode.unwrap_or(default_explode))
+    (style, explode.unwrap_or(style == ParamStyle::Form))
 }

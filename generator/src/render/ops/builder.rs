@@ -112,7 +112,7 @@ impl<'a> OpsRender<'a> {
                 steps.push(quote! { .path(#text) });
                 continue;
             }
-            let Some((fname, _, _)) = fields
+            let Some((fname, p, _)) = fields
                 .iter()
                 .find(|(_, p, _)| p.location == ParamLocation::Path && p.wire_name == text)
             else {
@@ -122,23 +122,39 @@ impl<'a> OpsRender<'a> {
                 ));
             };
             let n = ident(fname);
-            steps.push(quote! { .path_param(#text, &self.#n) });
+            let style = match p.style {
+                ParamStyle::Label => Some(quote! { Label }),
+                ParamStyle::Matrix => Some(quote! { Matrix }),
+                _ if p.explode => Some(quote! { Simple }),
+                _ => None,
+            };
+            steps.push(match style {
+                // `simple`, not exploded: the default, and the short call.
+                None => quote! { .path_param(#text, &self.#n) },
+                Some(style) => {
+                    let explode = p.explode;
+                    quote! { .path_param_styled(#text, &self.#n, #rt::PathStyle::#style, #explode) }
+                }
+            });
         }
         for (fname, p, _) in &fields {
             let n = ident(fname);
             let wire = &p.wire_name;
             match p.location {
                 ParamLocation::Query => {
-                    let style = match p.style.as_str() {
-                        "spaceDelimited" => quote! { SpaceDelimited },
-                        "pipeDelimited" => quote! { PipeDelimited },
-                        "deepObject" => quote! { DeepObject },
+                    let style = match p.style {
+                        ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
+                        ParamStyle::PipeDelimited => quote! { PipeDelimited },
+                        ParamStyle::DeepObject => quote! { DeepObject },
                         _ => quote! { Form },
                     };
                     let explode = p.explode;
                     steps.push(
                         quote! { .query(#wire, &self.#n, #rt::QueryStyle::#style, #explode) },
                     );
+                }
+                ParamLocation::Header if p.explode => {
+                    steps.push(quote! { .header_exploded(#wire, &self.#n) });
                 }
                 ParamLocation::Header => steps.push(quote! { .header(#wire, &self.#n) }),
                 ParamLocation::Path | ParamLocation::Cookie => {}
