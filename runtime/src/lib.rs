@@ -132,7 +132,7 @@ pub use operation::{
 };
 pub use paginate::Page;
 pub use patch::Patch;
-pub use request::{PathStyle, QueryStyle, Request, RequestOptions};
+pub use request::{ParamIn, PathStyle, QueryStyle, Request, RequestOptions};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 

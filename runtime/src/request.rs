@@ -53,6 +53,18 @@ pub enum PathStyle {
     Matrix,
 }
 
+/// Where a parameter goes (for [`Request::json_param`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParamIn {
+    /// The path: the text percent-encoded as one segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+}
+
 /// `v` laid out in `style` under `name` (OpenAPI's style table), each name
 /// and value passed through `escape`; `None` for `null`, an empty list or
 /// an empty object (RFC 6570's undefined: nothing is written).
@@ -274,6 +286,25 @@ impl Request {
                 self.fail(format!("path parameter {name} is empty"));
             }
             Some(_) | None => {}
+        }
+        self
+    }
+
+    /// Adds a parameter the spec describes with `content: application/json`:
+    /// its value as JSON text (`{"a":1}`), not laid out by a style.
+    /// `None`/`null` adds nothing (and is an error in the path).
+    pub fn json_param(mut self, place: ParamIn, name: &str, value: &impl Serialize) -> Self {
+        let text = match self.value(name, value) {
+            None => return self,
+            Some(Value::Null) => None,
+            Some(v) => Some(v.to_string()),
+        };
+        match (place, text) {
+            (ParamIn::Path, Some(t)) => self.path.extend(utf8_percent_encode(&t, SEGMENT)),
+            (ParamIn::Path, None) => self.fail(format!("path parameter {name} is empty")),
+            (ParamIn::Query, Some(t)) => self.query.push((name.to_owned(), t)),
+            (ParamIn::Header, Some(t)) => self.put_header(name, &t),
+            (ParamIn::Query | ParamIn::Header, None) => {}
         }
         self
     }
@@ -607,6 +638,27 @@ mod tests {
             true,
         );
         assert_eq!(r.error.as_deref(), Some("path parameter id is empty"));
+    }
+
+    #[test]
+    fn json_params_are_json_text_in_every_place() {
+        let filter = json!({"tags": ["a b", "c"], "n": 1});
+        let r = Request::new(Method::GET)
+            .path("/f/")
+            .json_param(ParamIn::Path, "f", &filter)
+            .json_param(ParamIn::Query, "filter", &filter)
+            .json_param(ParamIn::Query, "none", &None::<u8>)
+            .json_param(ParamIn::Header, "X-Filter", &filter);
+        assert_eq!(
+            r.path,
+            "/f/%7B%22tags%22%3A%5B%22a%20b%22%2C%22c%22%5D%2C%22n%22%3A1%7D"
+        );
+        let text = r#"{"tags":["a b","c"],"n":1}"#;
+        assert_eq!(r.query, [("filter".to_owned(), text.to_owned())]);
+        assert_eq!(r.headers["x-filter"], text);
+        assert!(r.error.is_none());
+        let r = Request::new(Method::GET).json_param(ParamIn::Path, "f", &None::<u8>);
+        assert_eq!(r.error.as_deref(), Some("path parameter f is empty"));
     }
 
     #[test]

@@ -659,6 +659,10 @@ pub struct Param {
     pub ty: TypeRef,
     /// `style` as written (or the location's default).
     pub style: ParamStyle,
+    /// A parameter described by `content` with a JSON media type: its value
+    /// is sent as JSON text, not laid out by `style`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
     /// `explode` (or the style's default).
     pub explode: bool,
     /// A value the parameter's schema accepts (see [`sample`]).

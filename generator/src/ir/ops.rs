@@ -169,6 +169,29 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     Some(a) => lw.lower_at(a, target, true)?,
                     None => TypeRef::Prim(Prim::String),
                 };
+                // `content`: the value serialised in its media type. JSON is
+                // sent as JSON text; text goes as it is; anything else is
+                // laid out in the location's default style, with a warning.
+                let json = match &data.format {
+                    ParameterSchemaOrContent::Content(c) => match c.keys().next() {
+                        Some(media) => match Media::of(media, &ty) {
+                            Media::Json => true,
+                            Media::Text => false,
+                            _ => {
+                                lw.warn(
+                                    &p_at.join("content").join(media),
+                                    format!(
+                                        "parameter `{}` is described as `{media}`, which the client cannot write: its value is laid out in the parameter's default style instead",
+                                        data.name
+                                    ),
+                                );
+                                false
+                            }
+                        },
+                        None => false,
+                    },
+                    ParameterSchemaOrContent::Schema(_) => false,
+                };
                 let mut docs = match (&data.format, schema_id) {
                     (ParameterSchemaOrContent::Schema(_), Some(id)) => lw.docs(&[id], &data.name),
                     _ => Docs::default(),
@@ -196,6 +219,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     required: data.required,
                     ty,
                     style,
+                    json,
                     explode,
                     sample,
                     docs: Docs {
@@ -504,6 +528,7 @@ fn querystring_param(
         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
         ty,
         style: ParamStyle::Form,
+        json: false,
         explode: true,
         sample,
         docs: Docs {

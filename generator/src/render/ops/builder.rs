@@ -129,6 +129,7 @@ impl<'a> OpsRender<'a> {
                 _ => None,
             };
             steps.push(match style {
+                _ if p.json => quote! { .json_param(#rt::ParamIn::Path, #text, &self.#n) },
                 // `simple`, not exploded: the default, and the short call.
                 None => quote! { .path_param(#text, &self.#n) },
                 Some(style) => {
@@ -141,6 +142,13 @@ impl<'a> OpsRender<'a> {
             let n = ident(fname);
             let wire = &p.wire_name;
             match p.location {
+                ParamLocation::Query | ParamLocation::Header if p.json => {
+                    let place = match p.location {
+                        ParamLocation::Query => quote! { Query },
+                        _ => quote! { Header },
+                    };
+                    steps.push(quote! { .json_param(#rt::ParamIn::#place, #wire, &self.#n) });
+                }
                 ParamLocation::Query => {
                     let style = match p.style {
                         ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
