@@ -333,12 +333,12 @@ impl Request {
                 }
             }
             (Value::Array(items), _) => {
-                let joined = items
-                    .iter()
-                    .filter_map(scalar)
-                    .collect::<Vec<_>>()
-                    .join(sep);
-                self.query.push((name.to_owned(), joined));
+                let items: Vec<String> = items.iter().filter_map(scalar).collect();
+                // An empty list is undefined (RFC 6570): no pair at all,
+                // rather than `name=`, which reads as one empty string.
+                if !items.is_empty() {
+                    self.query.push((name.to_owned(), items.join(sep)));
+                }
             }
             (Value::Object(map), QueryStyle::DeepObject) => {
                 for (key, item) in map {
@@ -348,6 +348,17 @@ impl Request {
             (Value::Object(map), _) if explode => {
                 for (key, item) in map {
                     self.push_property(key.clone(), item);
+                }
+            }
+            // Not exploded: `key,value` pairs joined by the style's
+            // separator (`R|100|G|200` in `pipeDelimited`).
+            (Value::Object(map), _) => {
+                let pairs: Vec<String> = map
+                    .iter()
+                    .filter_map(|(k, v)| Some(format!("{k}{sep}{}", scalar(v)?)))
+                    .collect();
+                if !pairs.is_empty() {
+                    self.query.push((name.to_owned(), pairs.join(sep)));
                 }
             }
             (other, _) => {
@@ -683,6 +694,104 @@ mod tests {
         assert!(r.error.is_none());
         let r = Request::new(Method::GET).path("/").path_param("id", &"");
         assert!(r.error.is_some());
+    }
+
+    /// OpenAPI's style examples for query parameters (3.1.1 and 3.2): `color`
+    /// holding `""`, `"blue"`, `["blue", "black", "brown"]` and `{"R": 100,
+    /// "G": 200, "B": 150}`; the pairs before URL encoding, `n/a` cells left out.
+    #[test]
+    fn query_styles_lay_out_values_as_the_specification_table() {
+        let values = [
+            json!(""),
+            json!("blue"),
+            json!(["blue", "black", "brown"]),
+            json!({"R": 100, "G": 200, "B": 150}),
+        ];
+        type Row = (
+            QueryStyle,
+            bool,
+            [Option<&'static [(&'static str, &'static str)]>; 4],
+        );
+        let rows: [Row; 5] = [
+            (
+                QueryStyle::Form,
+                false,
+                [
+                    Some(&[("color", "")]),
+                    Some(&[("color", "blue")]),
+                    Some(&[("color", "blue,black,brown")]),
+                    Some(&[("color", "R,100,G,200,B,150")]),
+                ],
+            ),
+            (
+                QueryStyle::Form,
+                true,
+                [
+                    Some(&[("color", "")]),
+                    Some(&[("color", "blue")]),
+                    Some(&[("color", "blue"), ("color", "black"), ("color", "brown")]),
+                    Some(&[("R", "100"), ("G", "200"), ("B", "150")]),
+                ],
+            ),
+            (
+                QueryStyle::SpaceDelimited,
+                false,
+                [
+                    None,
+                    None,
+                    Some(&[("color", "blue black brown")]),
+                    Some(&[("color", "R 100 G 200 B 150")]),
+                ],
+            ),
+            (
+                QueryStyle::PipeDelimited,
+                false,
+                [
+                    None,
+                    None,
+                    Some(&[("color", "blue|black|brown")]),
+                    Some(&[("color", "R|100|G|200|B|150")]),
+                ],
+            ),
+            (
+                QueryStyle::DeepObject,
+                true,
+                [
+                    None,
+                    None,
+                    None,
+                    Some(&[
+                        ("color[R]", "100"),
+                        ("color[G]", "200"),
+                        ("color[B]", "150"),
+                    ]),
+                ],
+            ),
+        ];
+        for (style, explode, expected) in rows {
+            for (v, want) in values.iter().zip(expected) {
+                let Some(want) = want else { continue };
+                let r = Request::new(Method::GET).query("color", v, style, explode);
+                let got: Vec<(&str, &str)> = r
+                    .query
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect();
+                assert_eq!(got, want, "{style:?}, explode {explode}, {v}");
+            }
+        }
+        // Undefined values (RFC 6570) add no pair in any style.
+        for v in [json!(null), json!([]), json!({})] {
+            for (style, explode) in [
+                (QueryStyle::Form, false),
+                (QueryStyle::Form, true),
+                (QueryStyle::PipeDelimited, false),
+                (QueryStyle::DeepObject, true),
+            ] {
+                let r = Request::new(Method::GET).query("color", &v, style, explode);
+                assert_eq!(r.query, [], "{style:?}, explode {explode}, {v}");
+            }
+        }
     }
 
     #[test]
