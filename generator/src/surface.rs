@@ -270,8 +270,8 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
         let errors = op
             .responses
             .iter()
-            .filter(|r| !is_success(&r.status))
-            .map(|r| r.status.clone())
+            .filter(|r| !r.status.is_success())
+            .map(|r| r.status.to_string())
             .collect();
         operations.insert(
             op.id.clone(),

@@ -18,7 +18,7 @@ pub mod sample;
 mod success;
 
 pub use derives::Derive;
-pub use success::{is_success, Alternate, Arm, Decode, Output, Success};
+pub use success::{Alternate, Arm, Decode, Output, Success};
 
 mod unions;
 mod webhooks;
@@ -768,11 +768,58 @@ impl Media {
     }
 }
 
+/// The key of a documented response; serialised as the spec writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status code (`404`).
+    Code(u16),
+    /// Every code of a class, by its first digit (`4` for `4XX`).
+    Range(u16),
+    /// `default`: every status the others do not name.
+    Default,
+}
+
+impl Status {
+    /// Whether the status is a success (`2xx`, `2XX`).
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl From<&openapiv3::StatusCode> for Status {
+    fn from(s: &openapiv3::StatusCode) -> Self {
+        match *s {
+            openapiv3::StatusCode::Code(code) => Status::Code(code),
+            openapiv3::StatusCode::Range(class) => Status::Range(class),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One documented response.
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
     /// `200`, `4XX`, `default`...
-    pub status: String,
+    pub status: Status,
     /// `description`
     pub description: String,
     /// Media types with their types; empty for no body.

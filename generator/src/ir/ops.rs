@@ -341,15 +341,10 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 .responses
                 .responses
                 .iter()
-                .map(|(s, r)| (s.to_string(), r))
-                .chain(
-                    op.responses
-                        .default
-                        .iter()
-                        .map(|r| ("default".to_owned(), r)),
-                );
+                .map(|(s, r)| (Status::from(s), r))
+                .chain(op.responses.default.iter().map(|r| (Status::Default, r)));
             for (status, r) in statuses {
-                let r_at = at.join("responses").join(&status);
+                let r_at = at.join("responses").join(status.to_string());
                 let (r, r_at) = deref(
                     r,
                     "responses",
@@ -360,7 +355,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 let mut content = Vec::new();
                 for (media, m) in &r.content {
                     let m_at = r_at.join("content").join(media).join("schema");
-                    let suffix = if status.starts_with('2') {
+                    let suffix = if status.is_success() {
                         "Response".to_owned()
                     } else {
                         format!("Error{status}")
@@ -746,7 +741,7 @@ fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option
         .params
         .iter()
         .find(|q| q.wire_name == p.page_param && q.location == ParamLocation::Query)?;
-    let success = op.responses.iter().find(|r| is_success(&r.status))?;
+    let success = op.responses.iter().find(|r| r.status.is_success())?;
     let (_, TypeRef::Named(page_type)) = success.content.first()? else {
         return None;
     };

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Media, Operation, TypeRef};
+use super::{Media, Operation, Status, TypeRef};
 
 /// How one response's body decodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +120,7 @@ pub struct Success {
     /// What `.await` yields on success.
     pub output: Output,
     /// Each 2xx status (`200`, `2XX`) with how it decodes.
-    pub arms: Vec<(String, Arm)>,
+    pub arms: Vec<(Status, Arm)>,
     /// A streamed form a 2xx response offers beside the output's (JSON
     /// and `text/event-stream` under one status, the server choosing by
     /// the request): the builder's `events()` or `lines()` asks for it.
@@ -138,19 +138,14 @@ pub struct Alternate {
     pub arm: Arm,
 }
 
-/// Whether `status` is a success (`2xx`, `2XX`).
-pub fn is_success(status: &str) -> bool {
-    status.starts_with('2')
-}
-
 impl Operation {
     /// The success of this operation (see [`Success`]).
     pub fn success(&self) -> Success {
-        let oks: Vec<(&str, Decode)> = self
+        let oks: Vec<(Status, Decode)> = self
             .responses
             .iter()
-            .filter(|r| is_success(&r.status))
-            .map(|r| (r.status.as_str(), Decode::of(&r.content)))
+            .filter(|r| r.status.is_success())
+            .map(|r| (r.status, Decode::of(&r.content)))
             .collect();
         let json: BTreeSet<&TypeRef> = oks
             .iter()
@@ -172,7 +167,7 @@ impl Operation {
             let (output, arm) = streamed(only);
             return Success {
                 output,
-                arms: oks.iter().map(|(s, _)| ((*s).to_owned(), arm)).collect(),
+                arms: oks.iter().map(|(s, _)| (*s, arm)).collect(),
                 alternate: None,
             };
         }
@@ -205,7 +200,7 @@ impl Operation {
         let alternate = self
             .responses
             .iter()
-            .filter(|r| is_success(&r.status))
+            .filter(|r| r.status.is_success())
             .flat_map(|r| &r.content)
             .find_map(|(media, t)| {
                 let decode = match Media::of(media, t) {
@@ -222,7 +217,7 @@ impl Operation {
             });
         Success {
             output,
-            arms: oks.iter().map(|(s, d)| ((*s).to_owned(), arm(d))).collect(),
+            arms: oks.iter().map(|(s, d)| (*s, arm(d))).collect(),
             alternate,
         }
     }

@@ -51,7 +51,7 @@ pub(super) fn error_bodies(api: &Api, rt: &TokenStream) -> BTreeSet<TypeId> {
     api.operations
         .iter()
         .flat_map(|op| &op.responses)
-        .filter(|r| !is_success(&r.status))
+        .filter(|r| !r.status.is_success())
         .filter_map(|r| match Decode::of(&r.content) {
             Decode::Json(t) => shared(&api.types, rt, &t),
             _ => None,

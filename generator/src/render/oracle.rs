@@ -102,7 +102,7 @@ pub fn targets(api: &Api, module: &str) -> Vec<Target> {
                 let at = format!(
                     "{}/responses/{}/content/{}/schema",
                     op.origin,
-                    escape(&r.status),
+                    escape(&r.status.to_string()),
                     escape(media)
                 );
                 push(at, ty, Direction::Response);

@@ -213,20 +213,19 @@ impl<'a> OpsRender<'a> {
         let mut variants = Vec::new();
         let mut has_default = false;
         let mut variant_scope = Scope::default();
+        // Codes before ranges (a range's arm would take its codes), `default` last.
         let mut ordered: Vec<&Response> = op
             .responses
             .iter()
-            .filter(|r| r.status.parse::<u16>().is_ok())
+            .filter(|r| matches!(r.status, Status::Code(_)))
             .collect();
         ordered.extend(
             op.responses
                 .iter()
-                .filter(|r| r.status.parse::<u16>().is_err() && r.status != "default"),
+                .filter(|r| matches!(r.status, Status::Range(_))),
         );
         for r in ordered {
-            let Some(pattern) = status_pattern(&r.status) else {
-                continue;
-            };
+            let pattern = status_pattern(r.status);
             if let Some(call) = ok_arms.get(&r.status) {
                 arms.push(quote! { #pattern => #call, });
                 continue;
@@ -236,7 +235,7 @@ impl<'a> OpsRender<'a> {
             arms.push(quote! { #pattern => #arm, });
             variants.push(v);
         }
-        if let Some(r) = op.responses.iter().find(|r| r.status == "default") {
+        if let Some(r) = op.responses.iter().find(|r| r.status == Status::Default) {
             let v = self.error_variant(r, &error_name, &mut variant_scope);
             let arm = &v.arm;
             arms.push(quote! { _ => #arm, });
@@ -275,9 +274,9 @@ impl<'a> OpsRender<'a> {
         });
         // A streamed success: sent for its head, the body decoded as it arrives.
         let streamed = (!live.is_empty()).then(|| {
-            let live = live.iter().filter_map(|(status, call)| {
-                let pattern = status_pattern(status)?;
-                Some(quote! { #pattern => #call, })
+            let live = live.iter().map(|(status, call)| {
+                let pattern = status_pattern(*status);
+                quote! { #pattern => #call, }
             });
             quote! {
                 const STREAMED: bool = true;
@@ -381,17 +380,17 @@ impl<'a> OpsRender<'a> {
     ) -> ErrorVariant {
         let ctx = self.ctx();
         let rt = &self.runtime;
-        let v = ident(&scope.claim(status_variant(&r.status)));
+        let v = ident(&scope.claim(status_variant(r.status)));
         let description = r.description.trim().replace(['\r', '\n'], " ");
         let mut doc = format!(" `{}`", r.status);
         if !description.is_empty() {
             doc.push_str(": ");
             doc.push_str(&description);
         }
-        let what = match (r.status.as_str(), description.is_empty()) {
-            ("default", true) => "an undocumented status".to_owned(),
-            ("default", false) => description.clone(),
-            (status, true) => status.to_owned(),
+        let what = match (r.status, description.is_empty()) {
+            (Status::Default, true) => "an undocumented status".to_owned(),
+            (Status::Default, false) => description.clone(),
+            (status, true) => status.to_string(),
             (status, false) => format!("{status}: {description}"),
         };
         let (variant, arm, pattern, message) = match Decode::of(&r.content) {

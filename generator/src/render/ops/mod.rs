@@ -51,51 +51,52 @@ const RESERVED: &[&str] = &[
     "fmt",
 ];
 
-fn status_variant(status: &str) -> String {
+fn status_variant(status: Status) -> String {
     let name = match status {
-        "400" => "BadRequest",
-        "401" => "Unauthorized",
-        "402" => "PaymentRequired",
-        "403" => "Forbidden",
-        "404" => "NotFound",
-        "405" => "MethodNotAllowed",
-        "406" => "NotAcceptable",
-        "408" => "RequestTimeout",
-        "409" => "Conflict",
-        "410" => "Gone",
-        "412" => "PreconditionFailed",
-        "413" => "PayloadTooLarge",
-        "415" => "UnsupportedMediaType",
-        "422" => "UnprocessableEntity",
-        "423" => "Locked",
-        "429" => "TooManyRequests",
-        "500" => "InternalServerError",
-        "501" => "NotImplemented",
-        "502" => "BadGateway",
-        "503" => "ServiceUnavailable",
-        "504" => "GatewayTimeout",
-        "4XX" | "4xx" => "ClientError",
-        "5XX" | "5xx" => "ServerError",
-        "default" => "Default",
+        Status::Code(400) => "BadRequest",
+        Status::Code(401) => "Unauthorized",
+        Status::Code(402) => "PaymentRequired",
+        Status::Code(403) => "Forbidden",
+        Status::Code(404) => "NotFound",
+        Status::Code(405) => "MethodNotAllowed",
+        Status::Code(406) => "NotAcceptable",
+        Status::Code(408) => "RequestTimeout",
+        Status::Code(409) => "Conflict",
+        Status::Code(410) => "Gone",
+        Status::Code(412) => "PreconditionFailed",
+        Status::Code(413) => "PayloadTooLarge",
+        Status::Code(415) => "UnsupportedMediaType",
+        Status::Code(422) => "UnprocessableEntity",
+        Status::Code(423) => "Locked",
+        Status::Code(429) => "TooManyRequests",
+        Status::Code(500) => "InternalServerError",
+        Status::Code(501) => "NotImplemented",
+        Status::Code(502) => "BadGateway",
+        Status::Code(503) => "ServiceUnavailable",
+        Status::Code(504) => "GatewayTimeout",
+        Status::Range(4) => "ClientError",
+        Status::Range(5) => "ServerError",
+        Status::Default => "Default",
         other => return format!("Status{other}"),
     };
     name.to_owned()
 }
 
-/// The match pattern for a status key (`404`, `4XX`).
-fn status_pattern(status: &str) -> Option<TokenStream> {
+/// The match pattern for a status key (`404`, `400..=499` for `4XX`).
+fn status_pattern(status: Status) -> TokenStream {
     use proc_macro2::Literal;
-    if let Ok(code) = status.parse::<u16>() {
-        let code = Literal::u16_unsuffixed(code);
-        return Some(quote! { #code });
+    match status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        Status::Range(class) => {
+            let lo = Literal::u16_unsuffixed(class * 100);
+            let hi = Literal::u16_unsuffixed(class * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
     }
-    let first = status.chars().next()?.to_digit(10)? as u16;
-    if status.len() == 3 && status[1..].eq_ignore_ascii_case("xx") {
-        let lo = Literal::u16_unsuffixed(first * 100);
-        let hi = Literal::u16_unsuffixed(first * 100 + 99);
-        return Some(quote! { #lo..=#hi });
-    }
-    None
 }
 
 /// Splits a path template into literal text and parameter names.
@@ -397,7 +398,7 @@ impl<'a> OpsRender<'a> {
                     Arm::RawEvents => quote! { raw.raw_events(::std::option::Option::None) },
                     Arm::Lines => quote! { raw.json_lines(::std::option::Option::None) },
                 };
-                (status.clone(), arm)
+                (*status, arm)
             })
             .collect();
         let live = success
@@ -411,7 +412,7 @@ impl<'a> OpsRender<'a> {
                     Arm::Lines => quote! { raw.json_lines(#body) },
                     _ => return None,
                 };
-                Some((status.clone(), call))
+                Some((*status, call))
             })
             .collect();
         SuccessTokens { ty, arms, live }
@@ -423,10 +424,10 @@ struct SuccessTokens {
     /// The output type.
     ty: TokenStream,
     /// Each 2xx status's decoding of a body read whole.
-    arms: BTreeMap<String, TokenStream>,
+    arms: BTreeMap<Status, TokenStream>,
     /// Each streamed 2xx status's decoding of a live body (empty when the
     /// operation does not stream).
-    live: BTreeMap<String, TokenStream>,
+    live: BTreeMap<Status, TokenStream>,
 }
 
 /// An intra-doc link to `name` in `module` (bare when it is this module).

@@ -175,7 +175,7 @@ impl<'a> OpsRender<'a> {
 
         // Result.
         let mut result = Vec::new();
-        for r in op.responses.iter().filter(|r| is_success(&r.status)) {
+        for r in op.responses.iter().filter(|r| r.status.is_success()) {
             let ty = match Decode::of(&r.content) {
                 Decode::Json(t) => type_link(&t),
                 Decode::Text => "text (`String`)".to_owned(),
@@ -213,8 +213,8 @@ impl<'a> OpsRender<'a> {
         errors.push(String::new());
         let mut any = false;
         let mut scope = crate::naming::Scope::default();
-        for r in op.responses.iter().filter(|r| !is_success(&r.status)) {
-            let variant = scope.claim(status_variant(&r.status));
+        for r in op.responses.iter().filter(|r| !r.status.is_success()) {
+            let variant = scope.claim(status_variant(r.status));
             let d = docs::clean_markdown(&r.description, links).join(" ");
             errors.push(
                 format!("- `{}` `{variant}`: {d}", r.status)
