@@ -276,7 +276,7 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
         operations.insert(
             op.id.clone(),
             OpSurface {
-                method: op.method.clone(),
+                method: op.method.to_string(),
                 path: op.path.clone(),
                 rust,
                 group: groups.get(&op.groups).cloned().unwrap_or_default(),

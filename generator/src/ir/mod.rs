@@ -573,6 +573,83 @@ impl Prim {
     }
 }
 
+/// An operation's HTTP method; serialised as it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+    /// `QUERY` (OpenAPI 3.2's `query` field).
+    Query,
+    /// A key of OpenAPI 3.2's `additionalOperations`, sent as written.
+    Other(String),
+}
+
+impl HttpMethod {
+    /// The method sent as `text`: upper case for the path item's own fields
+    /// (`GET`, `QUERY`), any other text as written.
+    pub fn from_sent(text: &str) -> Self {
+        match text {
+            "GET" => HttpMethod::Get,
+            "PUT" => HttpMethod::Put,
+            "POST" => HttpMethod::Post,
+            "DELETE" => HttpMethod::Delete,
+            "OPTIONS" => HttpMethod::Options,
+            "HEAD" => HttpMethod::Head,
+            "PATCH" => HttpMethod::Patch,
+            "TRACE" => HttpMethod::Trace,
+            "QUERY" => HttpMethod::Query,
+            other => HttpMethod::Other(other.to_owned()),
+        }
+    }
+
+    /// The text sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(text) => text,
+        }
+    }
+
+    /// Whether the `http` crate names it with a constant (`Method::GET`).
+    pub fn has_constant(&self) -> bool {
+        !matches!(self, HttpMethod::Query | HttpMethod::Other(_))
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for HttpMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// An operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
@@ -584,8 +661,8 @@ pub struct Operation {
     pub rust_name: String,
     /// Groups leading to the operation, as Rust accessor names (`["customers", "members"]`).
     pub groups: Vec<String>,
-    /// HTTP method, upper case.
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// Path template.
     pub path: String,
     /// `tags`

@@ -406,7 +406,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 derived_id: derived,
                 rust_name: String::new(),
                 groups,
-                method: sent.clone(),
+                method: HttpMethod::from_sent(&sent),
                 path: path.clone(),
                 tags: op.tags.clone(),
                 docs: Docs {

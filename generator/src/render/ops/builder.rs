@@ -97,12 +97,12 @@ impl<'a> OpsRender<'a> {
 
         // The request.
         // The methods `http` names; others (3.2's QUERY, `additionalOperations`) by text.
-        let new_request = match op.method.as_str() {
-            "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
-                let method = ident(&op.method);
-                quote! { #rt::Request::new(#rt::Method::#method) }
-            }
-            other => quote! { #rt::Request::with_method(#other) },
+        let new_request = if op.method.has_constant() {
+            let method = ident(op.method.as_str());
+            quote! { #rt::Request::new(#rt::Method::#method) }
+        } else {
+            let text = op.method.as_str();
+            quote! { #rt::Request::with_method(#text) }
         };
         let op_id = &op.id;
         let path_template = &op.path;

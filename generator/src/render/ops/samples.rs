@@ -38,7 +38,7 @@ impl<'a> OpsRender<'a> {
             let args = required.iter().map(|(n, ..)| n);
             let groups = op.groups.iter().map(|g| ident(g));
             let method = ident(&op.rust_name);
-            let (id, verb, path) = (&op.id, &op.method, &op.path);
+            let (id, verb, path) = (&op.id, op.method.as_str(), &op.path);
             let cfg = self.features.cfg_ops([op]);
             quote! {
                 #cfg
