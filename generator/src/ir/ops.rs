@@ -176,7 +176,9 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     ParameterSchemaOrContent::Content(c) => match c.keys().next() {
                         Some(media) => match Media::of(media, &ty) {
                             Media::Json => true,
-                            Media::Text => false,
+                            // A text value goes as it is; one of a struct,
+                            // list or map would need the media type written.
+                            Media::Text if is_scalar(&lw.types, &ty) => false,
                             _ => {
                                 lw.warn(
                                     &p_at.join("content").join(media),
@@ -821,6 +823,21 @@ fn location(p: &Parameter) -> ParamLocation {
         Parameter::Query { .. } => ParamLocation::Query,
         Parameter::Header { .. } => ParamLocation::Header,
         Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// Whether values of `ty` are one string, number or boolean (a parameter's
+/// text as it is).
+fn is_scalar(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Prim(p) => *p != Prim::Binary,
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => is_scalar(types, inner),
+        TypeRef::Named(id) => match types.get(id.0).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_) | TypeKind::Const(_)) => true,
+            Some(TypeKind::Alias(t) | TypeKind::Newtype(t)) => is_scalar(types, t),
+            _ => false,
+        },
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Tuple(_) | TypeRef::Any => false,
     }
 }
 
