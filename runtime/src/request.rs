@@ -138,6 +138,12 @@ fn expand(
     Some(format!("{prefix}{body}"))
 }
 
+/// The error of an object or list inside an object's property, which
+/// only `deepObject` style writes.
+fn nested(name: &str, key: &str) -> String {
+    format!("query parameter {name}: property {key} holds a list or object, which only deepObject style can write")
+}
+
 /// A request being described: method, path, query, headers and body.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -327,36 +333,40 @@ impl Request {
         };
         match (&v, style) {
             (Value::Null, _) => {}
-            (Value::Array(items), _) if explode => {
-                for item in items.iter().filter_map(scalar) {
-                    self.query.push((name.to_owned(), item));
-                }
-            }
             (Value::Array(items), _) => {
-                let items: Vec<String> = items.iter().filter_map(scalar).collect();
-                // An empty list is undefined (RFC 6570): no pair at all,
-                // rather than `name=`, which reads as one empty string.
-                if !items.is_empty() {
+                let Some(items) = self.scalars(name, items) else {
+                    return self;
+                };
+                if explode {
+                    for item in items {
+                        self.query.push((name.to_owned(), item));
+                    }
+                } else if !items.is_empty() {
+                    // An empty list is undefined (RFC 6570): no pair at all,
+                    // rather than `name=`, which reads as one empty string.
                     self.query.push((name.to_owned(), items.join(sep)));
                 }
             }
-            (Value::Object(map), QueryStyle::DeepObject) => {
-                for (key, item) in map {
-                    self.push_property(format!("{name}[{key}]"), item);
-                }
-            }
+            (Value::Object(map), QueryStyle::DeepObject) => self.push_deep(name, map),
             (Value::Object(map), _) if explode => {
                 for (key, item) in map {
-                    self.push_property(key.clone(), item);
+                    self.push_property(name, key, item);
                 }
             }
             // Not exploded: `key,value` pairs joined by the style's
             // separator (`R|100|G|200` in `pipeDelimited`).
             (Value::Object(map), _) => {
-                let pairs: Vec<String> = map
-                    .iter()
-                    .filter_map(|(k, v)| Some(format!("{k}{sep}{}", scalar(v)?)))
-                    .collect();
+                let mut pairs = Vec::new();
+                for (key, item) in map {
+                    match item {
+                        Value::Null => {}
+                        Value::Array(_) | Value::Object(_) => {
+                            self.fail(nested(name, key));
+                            return self;
+                        }
+                        other => pairs.extend(scalar(other).map(|v| format!("{key}{sep}{v}"))),
+                    }
+                }
                 if !pairs.is_empty() {
                     self.query.push((name.to_owned(), pairs.join(sep)));
                 }
@@ -370,18 +380,65 @@ impl Request {
         self
     }
 
-    /// One property of an object query parameter as `key=value`; a list
-    /// property repeats its key, as a form does.
-    fn push_property(&mut self, key: String, item: &Value) {
+    /// The items of a list as text (`null`s left out), or `None` after
+    /// failing the request if one is a list or an object, which a query
+    /// string has no way to write.
+    fn scalars(&mut self, name: &str, items: &[Value]) -> Option<Vec<String>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::Array(_) | Value::Object(_) => {
+                    self.fail(format!(
+                        "query parameter {name}: a list or object inside a list cannot be written in a query string"
+                    ));
+                    return None;
+                }
+                other => out.extend(scalar(other)),
+            }
+        }
+        Some(out)
+    }
+
+    /// One property of an exploded object: `key=value`, a list as `key`
+    /// repeated; an object inside fails the request (only `deepObject`
+    /// writes those).
+    fn push_property(&mut self, name: &str, key: &str, item: &Value) {
         match item {
+            Value::Object(_) => self.fail(nested(name, key)),
             Value::Array(items) => {
-                for v in items.iter().filter_map(scalar) {
-                    self.query.push((key.clone(), v));
+                if let Some(items) = self.scalars(name, items) {
+                    for v in items {
+                        self.query.push((key.to_owned(), v));
+                    }
                 }
             }
             other => {
                 if let Some(v) = scalar(other) {
-                    self.query.push((key, v));
+                    self.query.push((key.to_owned(), v));
+                }
+            }
+        }
+    }
+
+    /// An object in `deepObject` style: `prefix[key]=value`, an object
+    /// inside as `prefix[key][inner]=value` (the convention of qs and Rack;
+    /// OpenAPI leaves nesting undefined), a list as the key repeated.
+    fn push_deep(&mut self, prefix: &str, map: &serde_json::Map<String, Value>) {
+        for (key, item) in map {
+            let key = format!("{prefix}[{key}]");
+            match item {
+                Value::Object(inner) => self.push_deep(&key, inner),
+                Value::Array(items) => {
+                    if let Some(items) = self.scalars(prefix, items) {
+                        for v in items {
+                            self.query.push((key.clone(), v));
+                        }
+                    }
+                }
+                other => {
+                    if let Some(v) = scalar(other) {
+                        self.query.push((key, v));
+                    }
                 }
             }
         }
@@ -462,6 +519,12 @@ impl Request {
         for (key, item) in &map {
             match item {
                 Value::Array(items) => {
+                    if items.iter().any(|i| i.is_array() || i.is_object()) {
+                        self.fail(format!(
+                            "form body property {key}: a list or object inside a list cannot be written in a form"
+                        ));
+                        return self;
+                    }
                     for v in items.iter().filter_map(scalar) {
                         form.append_pair(key, &v);
                     }
@@ -795,6 +858,43 @@ mod tests {
     }
 
     #[test]
+    fn nested_query_values_are_deep_objects_or_errors_never_dropped() {
+        let v = json!({"a": {"b": 1, "c": [2, 3]}, "d": "x"});
+        let r = Request::new(Method::GET).query("f", &v, QueryStyle::DeepObject, true);
+        let q: Vec<(&str, &str)> = r
+            .query
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            q,
+            [
+                ("f[a][b]", "1"),
+                ("f[a][c]", "2"),
+                ("f[a][c]", "3"),
+                ("f[d]", "x")
+            ]
+        );
+        assert!(r.error.is_none());
+        let fails = [
+            (json!({"a": {"b": 1}}), QueryStyle::Form, true),
+            (json!({"a": [1, 2]}), QueryStyle::Form, false),
+            (json!({"a": {"b": 1}}), QueryStyle::PipeDelimited, false),
+            (json!([1, {"b": 1}]), QueryStyle::Form, true),
+            (json!([[1]]), QueryStyle::SpaceDelimited, false),
+            (json!({"a": [{"b": 1}]}), QueryStyle::DeepObject, true),
+        ];
+        for (v, style, explode) in fails {
+            let r = Request::new(Method::GET).query("f", &v, style, explode);
+            let e = r.error.unwrap_or_default();
+            assert!(
+                e.starts_with("query parameter f: "),
+                "{v} {style:?} {explode}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
     fn query_styles() {
         let r = Request::new(Method::GET)
             .query("a", &json!(["x", "y"]), QueryStyle::Form, true)
@@ -843,6 +943,11 @@ mod tests {
             "grant_type=x&scope=a&scope=b"
         );
         assert_eq!(content_type, "application/x-www-form-urlencoded");
+        // A list of objects has no form: an error, not a body without them.
+        let r = Request::new(Method::POST).form(&json!({"items": [{"id": 1}]}));
+        assert!(r
+            .error
+            .is_some_and(|e| e.starts_with("form body property items: ")));
     }
 
     #[test]
