@@ -245,6 +245,26 @@ impl Request {
         }
     }
 
+    /// The value of a path or header parameter, which styles write only
+    /// one level deep: a list or object inside a list or object fails the
+    /// request (`None`) rather than being left out.
+    fn flat(&mut self, place: &str, name: &str, value: &impl Serialize) -> Option<Value> {
+        let v = self.value(name, value)?;
+        let deep = |i: &Value| i.is_array() || i.is_object();
+        let nested = match &v {
+            Value::Array(items) => items.iter().any(deep),
+            Value::Object(map) => map.values().any(deep),
+            _ => false,
+        };
+        if nested {
+            self.fail(format!(
+                "{place} parameter {name}: a list or object inside a list or object cannot be written in a {place}"
+            ));
+            return None;
+        }
+        Some(v)
+    }
+
     fn value(&mut self, what: &str, value: &impl Serialize) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
@@ -263,7 +283,10 @@ impl Request {
 
     /// Appends a path parameter (`simple` style), percent-encoded as one segment.
     pub fn path_param(mut self, name: &str, value: &impl Serialize) -> Self {
-        let text = self.value(name, value).as_ref().and_then(simple);
+        let Some(v) = self.flat("path", name, value) else {
+            return self;
+        };
+        let text = simple(&v);
         match text {
             Some(t) if !t.is_empty() => self.path.extend(utf8_percent_encode(&t, SEGMENT)),
             Some(_) | None => self.fail(format!("path parameter {name} is empty")),
@@ -282,7 +305,7 @@ impl Request {
         style: PathStyle,
         explode: bool,
     ) -> Self {
-        let Some(v) = self.value(name, value) else {
+        let Some(v) = self.flat("path", name, value) else {
             return self;
         };
         let segment = |t: &str| utf8_percent_encode(t, SEGMENT).to_string();
@@ -446,7 +469,7 @@ impl Request {
 
     /// Sets a header parameter (`simple` style); `None`/`null` sets nothing.
     pub fn header(mut self, name: &str, value: &impl Serialize) -> Self {
-        let Some(text) = self.value(name, value).as_ref().and_then(simple) else {
+        let Some(text) = self.flat("header", name, value).as_ref().and_then(simple) else {
             return self;
         };
         self.put_header(name, &text);
@@ -473,7 +496,7 @@ impl Request {
     /// `key=value,key=value` (a list or a single value as [`Request::header`]
     /// writes them); `None`/`null` adds nothing.
     pub fn header_exploded(mut self, name: &str, value: &impl Serialize) -> Self {
-        let Some(v) = self.value(name, value) else {
+        let Some(v) = self.flat("header", name, value) else {
             return self;
         };
         let Some(text) = expand(name, &v, PathStyle::Simple, true, str::to_owned) else {
@@ -733,6 +756,29 @@ mod tests {
         assert!(r.error.is_none());
         let r = Request::new(Method::GET).json_param(ParamIn::Path, "f", &None::<u8>);
         assert_eq!(r.error.as_deref(), Some("path parameter f is empty"));
+    }
+
+    #[test]
+    fn nested_path_and_header_values_are_errors_never_dropped() {
+        let v = json!({"a": [1, 2]});
+        let r = Request::new(Method::GET).path_param("id", &v);
+        assert_eq!(
+            r.error.as_deref(),
+            Some("path parameter id: a list or object inside a list or object cannot be written in a path")
+        );
+        let r =
+            Request::new(Method::GET).path_param_styled("id", &json!([v]), PathStyle::Label, true);
+        assert!(r
+            .error
+            .is_some_and(|e| e.starts_with("path parameter id: ")));
+        let r = Request::new(Method::GET).header("X-A", &v);
+        assert!(r
+            .error
+            .is_some_and(|e| e.starts_with("header parameter X-A: ")));
+        let r = Request::new(Method::GET).header_exploded("X-A", &v);
+        assert!(r
+            .error
+            .is_some_and(|e| e.starts_with("header parameter X-A: ")));
     }
 
     #[test]
