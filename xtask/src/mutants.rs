@@ -130,9 +130,21 @@ const MUTANTS: &[Mutant] = &[
     },
     Mutant {
         file: "runtime/src/request.rs",
-        from: "(Value::Array(items), _) if explode => {",
-        to: "(Value::Array(items), _) if !explode => {",
+        from: "if explode {\n                    for item in items {",
+        to: "if !explode {\n                    for item in items {",
         what: "exploded array parameters sent unexploded",
+    },
+    Mutant {
+        file: "runtime/src/request.rs",
+        from: "Value::Object(inner) => self.push_deep(&key, inner),",
+        to: "Value::Object(_) => {}",
+        what: "objects nested in a deepObject parameter left out",
+    },
+    Mutant {
+        file: "runtime/src/request.rs",
+        from: "PathStyle::Matrix => (\";\", \";\"),",
+        to: "PathStyle::Matrix => (\";\", \",\"),",
+        what: "exploded matrix parameters joined by commas",
     },
 ];
 
