@@ -291,6 +291,30 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         if let (None, Some(id)) = (&first, id) {
                             first = Some((ty.clone(), id));
                         }
+                        // A form body is written in form style, exploded:
+                        // another `style` or `explode: false` is not honoured.
+                        if Media::of(media, &TypeRef::Any) == Media::Form {
+                            for (prop, e) in &m.encoding {
+                                let e_at =
+                                    b_at.join("content").join(media).join("encoding").join(prop);
+                                let other_style = e
+                                    .style
+                                    .as_ref()
+                                    .is_some_and(|s| *s != openapiv3::QueryStyle::Form);
+                                // openapiv3 reads an absent `explode` as false: the document says.
+                                let unexploded = lw
+                                    .raw
+                                    .pointer(e_at.join("explode").as_str().trim_start_matches('#'))
+                                    .and_then(serde_json::Value::as_bool)
+                                    == Some(false);
+                                if other_style || unexploded {
+                                    lw.warn(
+                                        &e_at,
+                                        format!("form property `{prop}`: its `style` and `explode` are not honoured; it is written in form style, exploded"),
+                                    );
+                                }
+                            }
+                        }
                         if matches!(
                             Media::of(media, &TypeRef::Any),
                             Media::EventStream | Media::JsonLines
