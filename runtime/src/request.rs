@@ -138,6 +138,10 @@ fn expand(
     Some(format!("{prefix}{body}"))
 }
 
+/// Whose list [`Request::scalars`] reads, and where it goes, for a query.
+const QUERY: &str = "query parameter";
+const QUERY_STRING: &str = "a query string";
+
 /// The error of an object or list inside an object's property, which
 /// only `deepObject` style writes.
 fn nested(name: &str, key: &str) -> String {
@@ -357,7 +361,7 @@ impl Request {
         match (&v, style) {
             (Value::Null, _) => {}
             (Value::Array(items), _) => {
-                let Some(items) = self.scalars(name, items) else {
+                let Some(items) = self.scalars(QUERY, name, items, QUERY_STRING) else {
                     return self;
                 };
                 if explode {
@@ -404,15 +408,22 @@ impl Request {
     }
 
     /// The items of a list as text (`null`s left out), or `None` after
-    /// failing the request if one is a list or an object, which a query
-    /// string has no way to write.
-    fn scalars(&mut self, name: &str, items: &[Value]) -> Option<Vec<String>> {
+    /// failing the request if one is a list or an object, which neither a
+    /// query string nor a form has a way to write (`what` and `name` say
+    /// whose list it is, `place` where it was to go).
+    fn scalars(
+        &mut self,
+        what: &str,
+        name: &str,
+        items: &[Value],
+        place: &str,
+    ) -> Option<Vec<String>> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match item {
                 Value::Array(_) | Value::Object(_) => {
                     self.fail(format!(
-                        "query parameter {name}: a list or object inside a list cannot be written in a query string"
+                        "{what} {name}: a list or object inside a list cannot be written in {place}"
                     ));
                     return None;
                 }
@@ -429,7 +440,7 @@ impl Request {
         match item {
             Value::Object(_) => self.fail(nested(name, key)),
             Value::Array(items) => {
-                if let Some(items) = self.scalars(name, items) {
+                if let Some(items) = self.scalars(QUERY, name, items, QUERY_STRING) {
                     for v in items {
                         self.query.push((key.to_owned(), v));
                     }
@@ -451,18 +462,7 @@ impl Request {
             let key = format!("{prefix}[{key}]");
             match item {
                 Value::Object(inner) => self.push_deep(&key, inner),
-                Value::Array(items) => {
-                    if let Some(items) = self.scalars(prefix, items) {
-                        for v in items {
-                            self.query.push((key.clone(), v));
-                        }
-                    }
-                }
-                other => {
-                    if let Some(v) = scalar(other) {
-                        self.query.push((key, v));
-                    }
-                }
+                other => self.push_property(prefix, &key, other),
             }
         }
     }
@@ -542,13 +542,11 @@ impl Request {
         for (key, item) in &map {
             match item {
                 Value::Array(items) => {
-                    if items.iter().any(|i| i.is_array() || i.is_object()) {
-                        self.fail(format!(
-                            "form body property {key}: a list or object inside a list cannot be written in a form"
-                        ));
+                    let Some(items) = self.scalars("form body property", key, items, "a form")
+                    else {
                         return self;
-                    }
-                    for v in items.iter().filter_map(scalar) {
+                    };
+                    for v in items {
                         form.append_pair(key, &v);
                     }
                 }
