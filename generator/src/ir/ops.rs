@@ -270,11 +270,11 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     for (media, m) in &b.content {
                         let m_at = b_at.join("content").join(media).join("schema");
                         let id = m.schema.as_ref().and_then(|_| lw.schemas.at(m_at.as_str()));
+                        // How the media type travels, whatever its schema.
+                        let kind = Media::of(media, &TypeRef::Any);
                         let ty = match (id, &first) {
                             // Bytes, whatever the schema says of them.
-                            _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
-                                TypeRef::Prim(Prim::Binary)
-                            }
+                            _ if kind == Media::Binary => TypeRef::Prim(Prim::Binary),
                             // The same schema under several media types lowers once.
                             (Some(id), Some((t, prev))) if lw.schemas.same(id, *prev, 8) => {
                                 t.clone()
@@ -293,7 +293,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         }
                         // A form body is written in form style, exploded:
                         // another `style` or `explode: false` is not honoured.
-                        if Media::of(media, &TypeRef::Any) == Media::Form {
+                        if kind == Media::Form {
                             for (prop, e) in &m.encoding {
                                 let e_at =
                                     b_at.join("content").join(media).join("encoding").join(prop);
@@ -315,10 +315,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                                 }
                             }
                         }
-                        if matches!(
-                            Media::of(media, &TypeRef::Any),
-                            Media::EventStream | Media::JsonLines
-                        ) {
+                        if matches!(kind, Media::EventStream | Media::JsonLines) {
                             lw.warn(
                                 &b_at.join("content").join(media),
                                 format!("a `{media}` request body is sent as one JSON value, not as a stream of them"),

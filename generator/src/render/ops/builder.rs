@@ -122,18 +122,17 @@ impl<'a> OpsRender<'a> {
                 ));
             };
             let n = ident(fname);
+            let explode = p.explode;
             let style = match p.style {
-                ParamStyle::Label => Some(quote! { Label }),
-                ParamStyle::Matrix => Some(quote! { Matrix }),
-                _ if p.explode => Some(quote! { Simple }),
-                _ => None,
+                ParamStyle::Label => quote! { Label },
+                ParamStyle::Matrix => quote! { Matrix },
+                _ => quote! { Simple },
             };
-            steps.push(match style {
+            steps.push(match p.style {
                 _ if p.json => quote! { .json_param(#rt::ParamIn::Path, #text, &self.#n) },
                 // `simple`, not exploded: the default, and the short call.
-                None => quote! { .path_param(#text, &self.#n) },
-                Some(style) => {
-                    let explode = p.explode;
+                ParamStyle::Simple if !explode => quote! { .path_param(#text, &self.#n) },
+                _ => {
                     quote! { .path_param_styled(#text, &self.#n, #rt::PathStyle::#style, #explode) }
                 }
             });
