@@ -411,11 +411,19 @@ impl Transport for reqwest::Client {
     }
 
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
-        use futures_util::TryFutureExt;
-        let limit = request.max_response_size.unwrap_or(usize::MAX);
-        // One after the other in one future's space: the head, then the body.
-        Box::pin(reqwest_head(self, request).and_then(move |response| whole(response, limit)))
+        Box::pin(reqwest_send(self, request))
     }
+}
+
+/// [`Transport::send`] of reqwest, unboxed: the head, then the body, one
+/// after the other in one future's space.
+pub(crate) fn reqwest_send(
+    client: &reqwest::Client,
+    request: HttpRequest,
+) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
+    use futures_util::TryFutureExt;
+    let limit = request.max_response_size.unwrap_or(usize::MAX);
+    reqwest_head(client, request).and_then(move |response| whole(response, limit))
 }
 
 /// The rest of `response` read whole, within `limit` bytes: refused before
