@@ -529,8 +529,20 @@ impl Request {
         self
     }
 
-    /// Sends `body` as `application/x-www-form-urlencoded` (arrays repeat their key).
-    pub fn form(mut self, body: &impl Serialize) -> Self {
+    /// Sends `body` as `application/x-www-form-urlencoded`, each property
+    /// as OpenAPI's encoding defaults write it (no `encoding`, or one with
+    /// only a `contentType`): a list as its key repeated, an object, or a
+    /// list or object inside a list, as JSON text (`application/json`, the
+    /// default media type of objects), `null` left out.
+    pub fn form(self, body: &impl Serialize) -> Self {
+        self.form_styled(body, &[])
+    }
+
+    /// [`Request::form`], the properties named in `styled` (those whose
+    /// `encoding` sets `style`, `explode` or `allowReserved`) written in
+    /// form style, exploded: an object as its own `key=value` pairs, a list
+    /// as its key repeated; a list or object inside them fails the request.
+    pub fn form_styled(mut self, body: &impl Serialize, styled: &[&str]) -> Self {
         let Some(v) = self.value("request body", body) else {
             return self;
         };
@@ -538,25 +550,45 @@ impl Request {
             self.fail("a form body must be an object".to_owned());
             return self;
         };
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        let mut pairs: Vec<(String, String)> = Vec::new();
         for (key, item) in &map {
-            match item {
-                Value::Array(items) => {
-                    let Some(items) = self.scalars("form body property", key, items, "a form")
-                    else {
-                        return self;
+            if !styled.contains(&key.as_str()) {
+                let items = match item {
+                    Value::Array(items) => items.as_slice(),
+                    one => std::slice::from_ref(one),
+                };
+                pairs.extend(items.iter().filter_map(|item| {
+                    let text = match item {
+                        Value::Array(_) | Value::Object(_) => Some(item.to_string()),
+                        other => scalar(other),
                     };
-                    for v in items {
-                        form.append_pair(key, &v);
+                    Some((key.clone(), text?))
+                }));
+                continue;
+            }
+            let entries = match item {
+                Value::Object(entries) => entries.iter().collect(),
+                one => vec![(key, one)],
+            };
+            for (name, value) in entries {
+                let items = match value {
+                    Value::Array(items) => items.as_slice(),
+                    Value::Object(_) => {
+                        self.fail(format!(
+                            "form body property {key}: {name} holds an object, which form style cannot write"
+                        ));
+                        return self;
                     }
-                }
-                other => {
-                    if let Some(v) = simple(other) {
-                        form.append_pair(key, &v);
-                    }
-                }
+                    one => std::slice::from_ref(one),
+                };
+                let Some(items) = self.scalars("form body property", key, items, "a form") else {
+                    return self;
+                };
+                pairs.extend(items.into_iter().map(|v| (name.clone(), v)));
             }
         }
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.extend_pairs(pairs);
         self.body = Some(RequestBody::Bytes {
             bytes: form.finish().into_bytes(),
             content_type: "application/x-www-form-urlencoded".to_owned(),
@@ -987,11 +1019,39 @@ mod tests {
             "grant_type=x&scope=a&scope=b"
         );
         assert_eq!(content_type, "application/x-www-form-urlencoded");
-        // A list of objects has no form: an error, not a body without them.
-        let r = Request::new(Method::POST).form(&json!({"items": [{"id": 1}]}));
-        assert!(r
-            .error
-            .is_some_and(|e| e.starts_with("form body property items: ")));
+        // OpenAPI 3.1.1's "URL Encoded Form with JSON Values": an object
+        // with no `encoding` is JSON text (`application/json`, the default
+        // media type of an object), and so is each object of a list.
+        let body = |r: Request| match r.body {
+            Some(RequestBody::Bytes { bytes, .. }) => String::from_utf8(bytes).unwrap(),
+            other => panic!("{other:?} (error: {:?})", r.error),
+        };
+        let address = json!({"city": "Somewhere", "zip": "99999+1234"});
+        let r = Request::new(Method::POST)
+            .form(&json!({"id": "f81d", "address": address, "items": [{"n": 1}, [2]]}));
+        assert_eq!(
+            body(r),
+            "id=f81d&address=%7B%22city%22%3A%22Somewhere%22%2C%22zip%22%3A%2299999%2B1234%22%7D\
+             &items=%7B%22n%22%3A1%7D&items=%5B2%5D"
+        );
+        // With a `style` (form, exploded): the object's own pairs.
+        let r = Request::new(Method::POST).form_styled(
+            &json!({"address": {"city": "A B", "tags": ["x", "y"], "none": null}, "id": 1}),
+            &["address"],
+        );
+        assert_eq!(body(r), "city=A+B&tags=x&tags=y&id=1");
+        // Nested deeper than form style can write: an error, not a body
+        // without them.
+        for nested in [json!({"a": {"b": {"c": 1}}}), json!({"a": [{"id": 1}]})] {
+            let r = Request::new(Method::POST).form_styled(&nested, &["a"]);
+            assert!(
+                r.error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with("form body property a: ")),
+                "{:?}",
+                r.error
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! (`/prices/{country}?currency={currency}`) sends its templated pairs as
 //! query parameters; `label` and `matrix` path parameters and an exploded
 //! header are written as OpenAPI's style table says, and a parameter
-//! described by `content: application/json` as JSON text.
+//! described by `content: application/json` as JSON text; a form body's
+//! object property is JSON text unless its `encoding` gives a style.
 
 use integration_tests::fixtures::parameters;
 use wiremock::matchers::{method, path, query_param};
@@ -53,4 +54,45 @@ async fn label_and_matrix_path_parameters_and_an_exploded_header_follow_the_styl
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_form_body_writes_objects_as_json_unless_their_encoding_has_a_style() {
+    let server = MockServer::start().await;
+    // `address` (no encoding) as JSON text, as OpenAPI 3.1.1's "URL Encoded
+    // Form with JSON Values" example writes it; `ids` as its key repeated;
+    // `filter` (`style: form`) as its own pairs.
+    let expected = "name=Jo+Lee\
+        &address=%7B%22city%22%3A%22Somewhere%22%2C%22zip%22%3A%2299999%2B1234%22%7D\
+        &ids=1&ids=2&year=2024&tag=a&tag=b";
+    Mock::given(method("POST"))
+        .and(path("/forms"))
+        .and(move |r: &wiremock::Request| r.body == expected.as_bytes())
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = parameters::Client::builder(server.uri()).build().unwrap();
+    let body = parameters::types::PostFormRequest::new("Jo Lee")
+        .with_address(
+            parameters::types::PostFormRequestAddress::default()
+                .with_city("Somewhere")
+                .with_zip("99999+1234"),
+        )
+        .with_ids(vec![1, 2])
+        .with_filter(
+            parameters::types::PostFormRequestFilter::default()
+                .with_year(2024)
+                .with_tag(vec!["a".to_owned(), "b".to_owned()]),
+        );
+    let sent = client.post_form(body).await;
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(
+        sent.is_ok(),
+        "{sent:?}; the server received {:?}",
+        received
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+            .collect::<Vec<_>>()
+    );
 }

@@ -761,6 +761,11 @@ pub struct Body {
     /// spec's `encoding` gives one (the first, when it lists several).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub encoding: Vec<(String, String)>,
+    /// Form bodies: the properties whose `encoding` gives a `style`,
+    /// `explode` or `allowReserved`, written in form style (an object as
+    /// its own pairs); any other property's object is written as JSON text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub styled: Vec<String>,
 }
 
 impl Body {

@@ -313,6 +313,17 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                                         format!("form property `{prop}`: its `style` and `explode` are not honoured; it is written in form style, exploded"),
                                     );
                                 }
+                                // Without a style: objects go as JSON text, other values as text.
+                                let styled = form_styled(lw.raw, &e_at);
+                                let content_type =
+                                    e.content_type.as_deref().unwrap_or("text/plain");
+                                let kind = Media::of(content_type, &TypeRef::Any);
+                                if !styled && !matches!(kind, Media::Json | Media::Text) {
+                                    lw.warn(
+                                        &e_at.join("contentType"),
+                                        format!("form property `{prop}`: `{content_type}` is not honoured; an object is sent as JSON text, any other value as text"),
+                                    );
+                                }
                             }
                         }
                         if matches!(kind, Media::EventStream | Media::JsonLines) {
@@ -335,6 +346,19 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         lw.schemas
                             .at(b_at.join("content").join(media).join("schema").as_str())
                     });
+                    // Form bodies: the properties whose encoding has a style.
+                    let raw = lw.raw;
+                    let styled = chosen
+                        .filter(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Form)
+                        .into_iter()
+                        .flat_map(|(media, m)| {
+                            let at = b_at.join("content").join(media).join("encoding");
+                            m.encoding
+                                .keys()
+                                .filter(move |prop| form_styled(raw, &at.join(prop)))
+                        })
+                        .cloned()
+                        .collect();
                     let chosen = chosen.map(|(_, m)| m);
                     let sample = match chosen_id {
                         // Bytes: no bytes at all is a valid file.
@@ -355,6 +379,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         required: b.required,
                         sample,
                         encoding,
+                        styled,
                     })
                 }
             };
@@ -884,4 +909,19 @@ fn style_of(p: &Parameter) -> (ParamStyle, bool) {
         Parameter::Cookie { .. } => ParamStyle::Form,
     };
     (style, explode.unwrap_or(style == ParamStyle::Form))
+}
+
+/// Whether the form property encoding at `at` asks for RFC 6570-style
+/// serialisation (`style`, `explode` or `allowReserved` written in the
+/// document, which openapiv3 would report as defaults): then an object
+/// property is written as its own pairs, else as JSON text (its default
+/// `contentType`).
+fn form_styled(raw: &Value, at: &Pointer) -> bool {
+    raw.pointer(at.as_str().trim_start_matches('#'))
+        .and_then(Value::as_object)
+        .is_some_and(|e| {
+            ["style", "explode", "allowReserved"]
+                .iter()
+                .any(|k| e.contains_key(*k))
+        })
 }

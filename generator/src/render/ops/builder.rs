@@ -174,7 +174,11 @@ impl<'a> OpsRender<'a> {
                 // owned value for bytes and text).
                 let (owned, set): (bool, &dyn Fn(TokenStream) -> TokenStream) =
                     match Media::of(media, ty) {
-                        Media::Form => (false, &|v| quote! { .form(#v) }),
+                        Media::Form if b.styled.is_empty() => (false, &|v| quote! { .form(#v) }),
+                        Media::Form => (false, &|v| {
+                            let styled = &b.styled;
+                            quote! { .form_styled(#v, &[ #( #styled ),* ]) }
+                        }),
                         Media::Multipart if multipart => (false, &|v| {
                             let encoding = b.encoding.iter().map(|(p, t)| quote! { (#p, #t) });
                             quote! { .multipart(#v, &[ #( #encoding ),* ]) }
