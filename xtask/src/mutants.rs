@@ -146,6 +146,18 @@ const MUTANTS: &[Mutant] = &[
         to: "PathStyle::Matrix => (\";\", \",\"),",
         what: "exploded matrix parameters joined by commas",
     },
+    Mutant {
+        file: "runtime/src/request.rs",
+        from: "Value::Array(_) | Value::Object(_) => Some(item.to_string()),",
+        to: "Value::Array(_) | Value::Object(_) => None,",
+        what: "a form body's objects (no encoding style) left out instead of sent as JSON text",
+    },
+    Mutant {
+        file: "runtime/src/request.rs",
+        from: "Value::Object(entries) => entries.iter().collect(),",
+        to: "Value::Object(_) => vec![(key, item)],",
+        what: "a styled form property's object not exploded into its own pairs",
+    },
 ];
 
 /// The test runs each mutant faces, in order (the first failure kills it).
