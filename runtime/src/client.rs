@@ -557,8 +557,27 @@ impl Client {
         let mut url = self.inner.base_url.clone();
         let path = format!("{}{}", url.path().trim_end_matches('/'), request.path);
         url.set_path(&path);
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter());
+        if request.reserved.is_empty() {
+            if !request.query.is_empty() {
+                url.query_pairs_mut().extend_pairs(request.query.iter());
+            }
+        } else {
+            // `allowReserved` values: the query string written here, as
+            // `query_pairs_mut` would encode what they keep.
+            let mut query = url.query().unwrap_or_default().to_owned();
+            for (i, (name, value)) in request.query.iter().enumerate() {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
+                query.push('=');
+                if request.reserved.contains(&i) {
+                    crate::request::reserved_query_value(value, &mut query);
+                } else {
+                    query.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+                }
+            }
+            url.set_query(Some(&query));
         }
         Ok(url)
     }
@@ -881,6 +900,21 @@ mod tests {
                 assert_eq!(client.url(&request).unwrap(), expected, "{base} + {path}");
             }
         }
+    }
+
+    #[test]
+    fn reserved_query_values_are_written_beside_encoded_ones() {
+        let client = Client::builder("https://example.test/v1?key=k")
+            .build()
+            .unwrap();
+        let request = Request::new(reqwest::Method::GET)
+            .path("/files")
+            .query("q", &"x/y z", crate::QueryStyle::Form, true)
+            .query_reserved("at", &"/a?b&c d%2F", crate::QueryStyle::Form, true);
+        assert_eq!(
+            client.url(&request).unwrap().as_str(),
+            "https://example.test/v1/files?key=k&q=x%2Fy+z&at=/a?b%26c%20d%2F"
+        );
     }
 
     #[test]

@@ -154,6 +154,8 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
+    /// Which of `query` keep RFC 3986's reserved characters (`allowReserved`).
+    pub(crate) reserved: Vec<usize>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<RequestBody>,
     /// The operation id and path template, for traces.
@@ -216,6 +218,7 @@ impl Request {
             method,
             path: String::new(),
             query: Vec::new(),
+            reserved: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
             operation: None,
@@ -340,6 +343,25 @@ impl Request {
             (ParamIn::Query | ParamIn::Header, None) => {}
         }
         self
+    }
+
+    /// [`Request::query`] of a parameter with `allowReserved: true`: RFC
+    /// 3986's reserved characters in its values (`/`, `?`, `:`, `@`, `,`,
+    /// ...) and percent-encoded triples are sent as they are; `&`, `=`,
+    /// `+`, `#`, `[` and `]`, which would change how the query string reads,
+    /// are still encoded, as is anything else outside the unreserved set.
+    pub fn query_reserved(
+        self,
+        name: &str,
+        value: &impl Serialize,
+        style: QueryStyle,
+        explode: bool,
+    ) -> Self {
+        let before = self.query.len();
+        let mut r = self.query(name, value, style, explode);
+        let added = before..r.query.len();
+        r.reserved.extend(added);
+        r
     }
 
     /// Adds a query parameter laid out by `style`; `None`/`null` adds nothing.
@@ -647,6 +669,24 @@ impl Request {
     }
 }
 
+/// `value` for a query string with its reserved characters kept
+/// (`allowReserved`): unreserved and reserved characters and `%XX`
+/// triples as they are, except those that would change how the query
+/// string reads (`&`, `=`, `+`, `#`, `[`, `]`); anything else percent-encoded.
+pub(crate) fn reserved_query_value(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let triple = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if b.is_ascii_alphanumeric() || b"-._~:/?@!$'()*,;".contains(&b) || triple {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,6 +805,20 @@ mod tests {
             true,
         );
         assert_eq!(r.error.as_deref(), Some("path parameter id is empty"));
+    }
+
+    #[test]
+    fn reserved_query_values_keep_reserved_characters_and_triples() {
+        let mut out = String::new();
+        reserved_query_value("a/b?c:d@e,f;g=h&i+j#k[l] m%2Fn%zz é", &mut out);
+        assert_eq!(
+            out,
+            "a/b?c:d@e,f;g%3Dh%26i%2Bj%23k%5Bl%5D%20m%2Fn%25zz%20%C3%A9"
+        );
+        let r = Request::new(Method::GET)
+            .query("plain", &"a/b", QueryStyle::Form, true)
+            .query_reserved("kept", &["a/b", "c"], QueryStyle::Form, true);
+        assert_eq!(r.reserved, [1, 2]);
     }
 
     #[test]

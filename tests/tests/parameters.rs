@@ -2,8 +2,9 @@
 //! (fixture `parameters`): a path key with a query string
 //! (`/prices/{country}?currency={currency}`) sends its templated pairs as
 //! query parameters; `label` and `matrix` path parameters and an exploded
-//! header are written as OpenAPI's style table says, and a parameter
-//! described by `content: application/json` as JSON text; a form body's
+//! header are written as OpenAPI's style table says, a parameter
+//! described by `content: application/json` as JSON text, and one with
+//! `allowReserved` with its reserved characters as they are; a form body's
 //! object property is JSON text unless its `encoding` gives a style.
 
 use integration_tests::fixtures::parameters;
@@ -32,6 +33,12 @@ async fn label_and_matrix_path_parameters_and_an_exploded_header_follow_the_styl
     Mock::given(method("GET"))
         .and(path("/styles/.3.4.5/;matrix=a%20b,c"))
         .and(query_param("filter", r#"{"tags":["x y"],"n":1}"#))
+        // `allowReserved`: `/` and `?` as they are, `&` and the space encoded.
+        .and(|r: &wiremock::Request| {
+            r.url
+                .query()
+                .is_some_and(|q| q.starts_with("at=/docs/a?b%26c%20d&"))
+        })
         // The header's text whole (wiremock's `header` matcher splits values at commas).
         .and(|r: &wiremock::Request| {
             r.headers.get("X-Filter").map(|v| v.as_bytes()) == Some(&b"role=admin,n=2"[..])
@@ -47,6 +54,7 @@ async fn label_and_matrix_path_parameters_and_an_exploded_header_follow_the_styl
     client
         .get_styled(vec![3, 4, 5], vec!["a b".to_owned(), "c".to_owned()])
         .x_filter(filter)
+        .at("/docs/a?b&c d")
         .filter(
             parameters::types::GetStyledFilter::default()
                 .with_tags(vec!["x y".to_owned()])

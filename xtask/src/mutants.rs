@@ -158,6 +158,12 @@ const MUTANTS: &[Mutant] = &[
         to: "Value::Object(_) => vec![(key, item)],",
         what: "a styled form property's object not exploded into its own pairs",
     },
+    Mutant {
+        file: "runtime/src/client.rs",
+        from: "if request.reserved.contains(&i) {",
+        to: "if request.reserved.contains(&(i + 1)) {",
+        what: "an allowReserved query value encoded like any other",
+    },
 ];
 
 /// The test runs each mutant faces, in order (the first failure kills it).

@@ -742,6 +742,10 @@ pub struct Param {
     pub json: bool,
     /// `explode` (or the style's default).
     pub explode: bool,
+    /// `allowReserved` of a query parameter: RFC 3986's reserved
+    /// characters in its values are sent as they are.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_reserved: bool,
     /// A value the parameter's schema accepts (see [`sample`]).
     pub sample: Value,
     /// Docs.

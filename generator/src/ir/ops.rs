@@ -214,6 +214,16 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     ),
                     None => (data.name.clone(), location(p), style, explode),
                 };
+                // `content` parameters are not laid out by style: it does not apply.
+                let allow_reserved = moved.is_none()
+                    && !json
+                    && matches!(
+                        p,
+                        Parameter::Query {
+                            allow_reserved: true,
+                            ..
+                        }
+                    );
                 params.push(Param {
                     wire_name,
                     rust_name: scope.claim(naming::value_name(&data.name, "param")),
@@ -223,6 +233,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     style,
                     json,
                     explode,
+                    allow_reserved,
                     sample,
                     docs: Docs {
                         deprecated: data.deprecated.unwrap_or(false),
@@ -573,6 +584,7 @@ fn querystring_param(
         style: ParamStyle::Form,
         json: false,
         explode: true,
+        allow_reserved: false,
         sample,
         docs: Docs {
             description: text("description"),

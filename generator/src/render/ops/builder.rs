@@ -156,8 +156,13 @@ impl<'a> OpsRender<'a> {
                         _ => quote! { Form },
                     };
                     let explode = p.explode;
+                    let call = if p.allow_reserved {
+                        quote! { query_reserved }
+                    } else {
+                        quote! { query }
+                    };
                     steps.push(
-                        quote! { .query(#wire, &self.#n, #rt::QueryStyle::#style, #explode) },
+                        quote! { .#call(#wire, &self.#n, #rt::QueryStyle::#style, #explode) },
                     );
                 }
                 ParamLocation::Header if p.explode => {
