@@ -191,26 +191,6 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-/// A value as one `simple`-style string (arrays and objects comma-joined).
-fn simple(v: &Value) -> Option<String> {
-    match v {
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(scalar)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        Value::Object(map) => Some(
-            map.iter()
-                .filter_map(|(k, v)| scalar(v).map(|v| format!("{k},{v}")))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => scalar(other),
-    }
-}
-
 impl Request {
     /// A request with `method` and an empty path.
     pub fn new(method: Method) -> Self {
@@ -293,9 +273,11 @@ impl Request {
         let Some(v) = self.flat("path", name, value) else {
             return self;
         };
-        let text = simple(&v);
-        match text {
-            Some(t) if !t.is_empty() => self.path.extend(utf8_percent_encode(&t, SEGMENT)),
+        // Each value percent-encoded, the commas between a list's items
+        // (RFC 6570's `{ids}`: `1,2,3`) as they are.
+        let segment = |t: &str| utf8_percent_encode(t, SEGMENT).to_string();
+        match expand(name, &v, PathStyle::Simple, false, segment) {
+            Some(t) if !t.is_empty() => self.path.push_str(&t),
             Some(_) | None => self.fail(format!("path parameter {name} is empty")),
         }
         self
@@ -421,7 +403,7 @@ impl Request {
                 }
             }
             (other, _) => {
-                if let Some(v) = simple(other) {
+                if let Some(v) = scalar(other) {
                     self.query.push((name.to_owned(), v));
                 }
             }
@@ -491,7 +473,11 @@ impl Request {
 
     /// Sets a header parameter (`simple` style); `None`/`null` sets nothing.
     pub fn header(mut self, name: &str, value: &impl Serialize) -> Self {
-        let Some(text) = self.flat("header", name, value).as_ref().and_then(simple) else {
+        let Some(v) = self.flat("header", name, value) else {
+            return self;
+        };
+        // An empty list or object is undefined (RFC 6570): no header, not an empty one.
+        let Some(text) = expand(name, &v, PathStyle::Simple, false, str::to_owned) else {
             return self;
         };
         self.put_header(name, &text);
@@ -885,8 +871,36 @@ mod tests {
             .path("/x");
         assert_eq!(r.path, "/v1/items/a%2Fb%20c%3F/x");
         assert!(r.error.is_none());
-        let r = Request::new(Method::GET).path("/").path_param("id", &"");
-        assert!(r.error.is_some());
+        // A list's commas are the style's (`{ids}`: `1,2,3`); a comma in a
+        // value is the value's, encoded.
+        let r = Request::new(Method::GET)
+            .path("/")
+            .path_param("ids", &[1, 2, 3])
+            .path("/")
+            .path_param("name", &"a,b");
+        assert_eq!(r.path, "/1,2,3/a%2Cb");
+        for empty in [json!(""), json!([]), json!({}), json!(null)] {
+            let r = Request::new(Method::GET).path("/").path_param("id", &empty);
+            assert!(r.error.is_some(), "{empty}");
+        }
+    }
+
+    #[test]
+    fn headers_are_simple_style_and_undefined_values_send_none() {
+        let r = Request::new(Method::GET)
+            .header("X-Ids", &[3, 4])
+            .header("X-Obj", &json!({"a": 1, "b": "x y"}))
+            .header("X-Empty-List", &Vec::<u8>::new())
+            .header("X-Empty-Obj", &json!({}))
+            .header("X-None", &None::<u8>)
+            .header("X-Blank", &"");
+        assert_eq!(r.headers["x-ids"], "3,4");
+        assert_eq!(r.headers["x-obj"], "a,1,b,x y");
+        assert_eq!(r.headers["x-blank"], "");
+        for absent in ["x-empty-list", "x-empty-obj", "x-none"] {
+            assert!(!r.headers.contains_key(absent), "{absent}");
+        }
+        assert!(r.error.is_none());
     }
 
     /// OpenAPI's style examples for query parameters (3.1.1 and 3.2): `color`
