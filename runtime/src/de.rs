@@ -584,6 +584,49 @@ pub fn variant<T: Decode>(value: &Slice<'_>) -> Option<T> {
     value.decode().ok()
 }
 
+/// A string format a union's variant is checked against (its schema's
+/// `format`), so that a variant after it that takes strings too gets the
+/// strings not of that format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StrFormat {
+    /// `email`: `local@domain`, neither part empty, no spaces.
+    Email,
+    /// `uri`: an absolute URI (a scheme, then what the URL standard accepts).
+    Uri,
+    /// `ipv4`: dotted decimal.
+    Ipv4,
+    /// `ipv6`
+    Ipv6,
+}
+
+impl StrFormat {
+    /// Whether `text` is of this format.
+    pub fn accepts(self, text: &str) -> bool {
+        match self {
+            StrFormat::Email => text.rsplit_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+            }),
+            StrFormat::Uri => url::Url::parse(text).is_ok(),
+            StrFormat::Ipv4 => text.parse::<std::net::Ipv4Addr>().is_ok(),
+            StrFormat::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        }
+    }
+}
+
+/// [`variant`] of a string variant whose schema has a `format` the
+/// runtime checks: only a string of that format.
+pub fn variant_format<T: Decode>(value: &Slice<'_>, format: StrFormat) -> Option<T> {
+    let text: String = value.decode().ok()?;
+    if !format.accepts(&text) {
+        return None;
+    }
+    value.decode().ok()
+}
+
 /// What a union does with a value none of its variants takes.
 pub enum Fallback<T> {
     /// Keeps it as its `Unknown` variant (refused while [`strict`]).
@@ -761,6 +804,34 @@ mod tests {
     const SLACK: Shape = Some((&["channel_id", "invite_url"], false));
     const LICENSE: Shape = Some((&["license_key_id", "display_key"], false));
     const OPEN: Shape = Some((&["id"], true));
+
+    #[test]
+    fn string_formats_are_checked_before_a_variant_is_chosen() {
+        let cases = [
+            (StrFormat::Uri, "https://example.test/a?b", true),
+            (StrFormat::Uri, "mailto:jo@example.test", true),
+            (StrFormat::Uri, "LNUZV", false),
+            (StrFormat::Uri, "/relative/path", false),
+            (StrFormat::Email, "jo@example.test", true),
+            (StrFormat::Email, "jo@", false),
+            (StrFormat::Email, "j o@example.test", false),
+            (StrFormat::Email, "https://example.test", false),
+            (StrFormat::Ipv4, "10.0.0.1", true),
+            (StrFormat::Ipv4, "10.0.0.256", false),
+            (StrFormat::Ipv6, "::1", true),
+            (StrFormat::Ipv6, "10.0.0.1", false),
+        ];
+        for (format, text, accepted) in cases {
+            assert_eq!(format.accepts(text), accepted, "{format:?} {text}");
+            let json = serde_json::to_string(text).unwrap();
+            let mut r = Reader::new(&json);
+            let got: Option<String> = variant_format(&r.slice().unwrap(), format);
+            assert_eq!(got.is_some(), accepted, "{format:?} {text}");
+        }
+        // Not a string at all: no variant.
+        let mut r = Reader::new("7");
+        assert!(variant_format::<String>(&r.slice().unwrap(), StrFormat::Uri).is_none());
+    }
 
     /// `order` of a value given as JSON.
     fn order_of(value: Value, shapes: &[Shape]) -> Vec<usize> {

@@ -558,7 +558,7 @@ let acceptedInvalid = 0;
 const nulls = { count: 0 };
 const short = (v) => {
   const s = JSON.stringify(v);
-  return s.length > 400 ? s.slice(0, 400) + "…" : s;
+  return s.length > 400 && !process.env.ORACLE_FULL ? s.slice(0, 400) + "…" : s;
 };
 jobs.forEach((job, i) => {
   const answer = JSON.parse(answers[i]);

@@ -235,6 +235,31 @@ fn untagged_object_variants_are_chosen_by_their_keys() {
 }
 
 #[test]
+fn string_variants_with_a_checked_format_take_only_strings_of_it() {
+    use integration_tests::fixtures::untagged::types::{Contact, Image};
+    // `oneOf: [binary, uri]`: a link is the `uri` variant, any other string
+    // the file (before, every string was the first string variant).
+    let link: Image = round_trip(json!("https://example.test/a.png"));
+    assert!(matches!(link, Image::String(_)), "{link:?}");
+    let file: Image = round_trip(json!("iVBORw0KGgo"));
+    assert!(matches!(file, Image::File(_)), "{file:?}");
+    let cases = [
+        (json!("https://example.test"), "String"),
+        (json!("jo@example.test"), "String2"),
+        (json!("10.0.0.1"), "String3"),
+        (json!("just text"), "String4"),
+    ];
+    for (value, want) in cases {
+        let got: Contact = round_trip(value.clone());
+        let name = format!("{got:?}");
+        assert!(
+            name.starts_with(&format!("{want}(")),
+            "{value} decoded as {name}"
+        );
+    }
+}
+
+#[test]
 fn polar_payment_methods_decode_as_the_variant_their_keys_name() {
     use polar::types::CustomerPaymentMethod as M;
     let card = json!({

@@ -164,6 +164,12 @@ const MUTANTS: &[Mutant] = &[
         to: "if request.reserved.contains(&(i + 1)) {",
         what: "an allowReserved query value encoded like any other",
     },
+    Mutant {
+        file: "runtime/src/de.rs",
+        from: "if !format.accepts(&text) {",
+        to: "if format.accepts(\"\") {",
+        what: "a union's string variant chosen whatever the string's format",
+    },
 ];
 
 /// The test runs each mutant faces, in order (the first failure kills it).

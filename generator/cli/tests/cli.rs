@@ -335,13 +335,13 @@ fn prints_warnings_and_denies_them_on_request() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("15 warning(s) and --deny-warnings"),
+        stderr.contains("16 warning(s) and --deny-warnings"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is written when warnings are denied");
     let allowed = run(false);
     assert!(allowed.status.success());
-    assert!(String::from_utf8_lossy(&allowed.stdout).contains("15 warnings"));
+    assert!(String::from_utf8_lossy(&allowed.stdout).contains("16 warnings"));
     std::fs::remove_dir_all(&out).unwrap();
 }
 

@@ -354,6 +354,7 @@ impl<'a> Lowerer<'a> {
                         tag_values: vec![],
                         ty: strip_option(r),
                         schemas: vec![vec![at.to_string()]],
+                        format: None,
                     });
                 }
                 self.finish_union(id, variants, None, at);
@@ -410,6 +411,30 @@ impl<'a> Lowerer<'a> {
                 default_variant: None,
             }),
         )
+    }
+
+    /// The `format` of a branch (through its `$ref`s) that the runtime
+    /// checks, when the branch lowered to a plain string.
+    fn checked_format(&self, mut id: SchemaId, ty: &TypeRef) -> Option<StrFormat> {
+        let string = match resolve_named(&self.types, ty) {
+            Some(t) => matches!(
+                &lookup(&self.types, t).kind,
+                TypeKind::Alias(TypeRef::Prim(Prim::String))
+                    | TypeKind::Newtype(TypeRef::Prim(Prim::String))
+            ),
+            None => *ty == TypeRef::Prim(Prim::String),
+        };
+        if !string {
+            return None;
+        }
+        for _ in 0..8 {
+            let schema = self.schemas.get(id);
+            if let Some(f) = &schema.format {
+                return StrFormat::of(f);
+            }
+            id = schema.reference.as_ref()?.target?;
+        }
+        None
     }
 
     fn finish_union(
@@ -520,11 +545,18 @@ impl<'a> Lowerer<'a> {
                     )
                 };
                 let r = self.lower_into(sub, Target::Inline { hint, module }, &b_at, false)?;
+                let ty = strip_option(r);
+                let format = if adds {
+                    None
+                } else {
+                    self.checked_format(b, &ty)
+                };
                 variants.push(Variant {
                     rust_name: String::new(),
                     tag_values: vec![],
-                    ty: strip_option(r),
+                    ty,
                     schemas,
+                    format,
                 });
             }
             let discriminator = e
@@ -580,6 +612,7 @@ impl<'a> Lowerer<'a> {
                 tag_values: vec![],
                 ty: strip_option(r),
                 schemas: vec![schemas],
+                format: None,
             });
         }
         self.finish_union(id, variants, None, at);

@@ -498,6 +498,48 @@ pub struct Variant {
     /// distributed over).
     #[serde(skip)]
     pub schemas: Vec<Vec<String>>,
+    /// A string variant whose schema's `format` the runtime can check: it
+    /// takes only strings of that format, so that a variant after it that
+    /// takes strings too gets the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<StrFormat>,
+}
+
+/// String formats a union's variant is checked against when choosing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrFormat {
+    /// `email`
+    Email,
+    /// `uri`
+    Uri,
+    /// `ipv4`
+    Ipv4,
+    /// `ipv6`
+    Ipv6,
+}
+
+impl StrFormat {
+    /// The checked format a schema's `format` names, if it is one.
+    pub fn of(format: &str) -> Option<StrFormat> {
+        match format {
+            "email" => Some(StrFormat::Email),
+            "uri" => Some(StrFormat::Uri),
+            "ipv4" => Some(StrFormat::Ipv4),
+            "ipv6" => Some(StrFormat::Ipv6),
+            _ => None,
+        }
+    }
+
+    /// Its name in the runtime's `de::StrFormat`.
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            StrFormat::Email => "Email",
+            StrFormat::Uri => "Uri",
+            StrFormat::Ipv4 => "Ipv4",
+            StrFormat::Ipv6 => "Ipv6",
+        }
+    }
 }
 
 /// A reference to a type, as used by fields, variants, parameters and bodies.

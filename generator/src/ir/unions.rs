@@ -181,6 +181,25 @@ fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
     }
 }
 
+/// Whether a variant takes strings only (`Some`), and then every string
+/// (`true`: a plain string or bytes) or only some.
+fn any_string(types: &[TypeDef], v: &Variant) -> Option<bool> {
+    let mut ty = &v.ty;
+    let mut seen = 0;
+    loop {
+        match ty {
+            TypeRef::Prim(Prim::String | Prim::Binary) => return Some(v.format.is_none()),
+            TypeRef::Option(t) | TypeRef::Boxed(t) => ty = t,
+            TypeRef::Named(id) if seen < 8 => match &lookup(types, *id).kind {
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => ty = t,
+                _ => return None,
+            },
+            _ => return None,
+        }
+        seen += 1;
+    }
+}
+
 /// A readable variant name for an untagged variant's type.
 fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
     match r {
@@ -241,12 +260,34 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
             }
             None => {
                 let types = &lw.types;
-                variants.sort_by_key(|v| specificity(types, &v.ty));
+                // A string checked for its format before strings of any kind.
+                variants.sort_by_key(|v| {
+                    let (rank, within) = specificity(types, &v.ty);
+                    (rank, within - i64::from(v.format.is_some()))
+                });
                 for v in variants.iter_mut() {
                     v.rust_name = scope.claim(naming::type_name(
                         &variant_name(types, &union_name, &v.ty),
                         "Variant",
                     ));
+                }
+                // A string variant after one that takes every string is never chosen.
+                let mut taken: Option<&Variant> = None;
+                let mut unreachable = Vec::new();
+                for v in &variants {
+                    match (any_string(types, v), taken) {
+                        (Some(_), Some(first)) => {
+                            unreachable.push((v.rust_name.clone(), first.rust_name.clone()))
+                        }
+                        (Some(true), None) => taken = Some(v),
+                        _ => {}
+                    }
+                }
+                for (never, first) in unreachable {
+                    lw.warn(
+                        &p.origin,
+                        format!("union `{union_name}`: variant `{never}` is never chosen, as `{first}` before it takes every string (a `format` the client checks, `email`, `uri`, `ipv4` or `ipv6`, would tell them apart)"),
+                    );
                 }
             }
         }

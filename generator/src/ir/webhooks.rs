@@ -123,6 +123,7 @@ pub(super) fn settle(types: &[TypeDef], webhooks: &mut [Webhook]) -> Option<Stri
             tag_values: Vec::new(),
             ty: w.payload.clone(),
             schemas: Vec::new(),
+            format: None,
         })
         .collect();
     // Events are told apart by text (`order.paid`), required in every payload.

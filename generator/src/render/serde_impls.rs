@@ -405,8 +405,16 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
     let shapes: Vec<Option<&Struct>> = tried.iter().map(|v| object_shape(ctx, &v.ty, 8)).collect();
     let try_variant = |v: &Variant| {
         let vname = ident(&v.rust_name);
+        // A string of a format the runtime checks: only strings of that format.
+        let decoded = match v.format {
+            Some(f) => {
+                let f = ident(f.runtime_name());
+                quote! { #rt::de::variant_format(value, #rt::de::StrFormat::#f) }
+            }
+            None => quote! { #rt::de::variant(value) },
+        };
         quote! {
-            if let ::std::option::Option::Some(v) = #rt::de::variant(value) {
+            if let ::std::option::Option::Some(v) = #decoded {
                 return ::std::option::Option::Some(Self::#vname(v));
             }
         }
