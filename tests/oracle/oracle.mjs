@@ -556,6 +556,7 @@ const failures = [];
 let valid = 0;
 let acceptedInvalid = 0;
 const nulls = { count: 0 };
+// Values shown clipped to 400 characters; ORACLE_FULL=1 shows them whole.
 const short = (v) => {
   const s = JSON.stringify(v);
   return s.length > 400 && !process.env.ORACLE_FULL ? s.slice(0, 400) + "…" : s;
