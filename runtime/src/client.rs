@@ -926,7 +926,8 @@ mod tests {
         // what the attempts need (`Sent`), read before the block, and
         // `within` not an `async fn`, 1,128; 1,240 with the default
         // transport's future held inline instead of in a box of its own
-        // (one allocation and 248 bytes less per attempt).
+        // (one allocation and 248 bytes less per attempt); 72 more with the
+        // `tracing` feature (the call's span), as the workspace builds it.
         let client = Client::builder("https://example.test").build().unwrap();
         let running = client.clone().run(
             Request::new(reqwest::Method::GET),
@@ -934,7 +935,7 @@ mod tests {
             false,
         );
         let size = std::mem::size_of_val(&running);
-        assert!(size <= 1300, "{size} bytes");
+        assert!(size <= 1320, "{size} bytes");
         // The reqwest transport's future, boxed when it is called as a
         // `dyn Transport` (a reqwest client given to `transport`): 944 bytes when it held the
         // request beside reqwest's `Pending`, 360 now.
