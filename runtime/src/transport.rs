@@ -277,7 +277,10 @@ impl From<reqwest::Error> for TransportError {
 /// one. Here, when none is installed, TLS is rustls with the `ring` provider,
 /// TLS 1.2 and 1.3, certificates checked by the platform's verifier (the
 /// system's trust store); when one is installed, reqwest uses it. Nothing
-/// process-wide is changed.
+/// process-wide is changed. `ring` has no post-quantum key exchange (rustls
+/// 0.23.48 deprecates its provider for that reason): install the
+/// `aws-lc-rs` provider process-wide (`CryptoProvider::install_default`)
+/// to have it.
 ///
 /// ```
 /// let http = openapi_runtime::transport::http_client_builder()?
@@ -296,6 +299,10 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::BuildError
         return Ok(builder);
     }
     let tls_error = |e: rustls::Error| crate::BuildError::Tls(e.to_string());
+    // `ring` builds without a C toolchain (`aws-lc-rs` needs cmake); its
+    // provider lacks post-quantum key exchange, which rustls 0.23.48 marks
+    // deprecated: a process that wants it installs `aws-lc-rs` (see above).
+    #[allow(deprecated)]
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

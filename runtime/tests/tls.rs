@@ -17,6 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const CERT: &[u8] = include_bytes!("data/self-signed.crt");
 const KEY: &[u8] = include_bytes!("data/self-signed.key");
 
+/// The runtime's provider (`ring`, deprecated by rustls 0.23.48 for lacking
+/// post-quantum key exchange; see `http_client_builder`).
+#[allow(deprecated)]
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }

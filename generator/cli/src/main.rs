@@ -305,7 +305,10 @@ fn init(args: Init) -> Result<(), String> {
 
 fn main() -> ExitCode {
     // reqwest is built with rustls but no crypto provider of its own (the
-    // runtime's choice, shared through the workspace): this program picks one.
+    // runtime's choice, shared through the workspace): this program picks
+    // `ring`, as the runtime does (rustls 0.23.48 deprecates it for lacking
+    // post-quantum key exchange; this program only fetches specs).
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let result = match Cli::parse().command {
         Command::Generate(args) => generate(args),
