@@ -416,15 +416,7 @@ impl<'a> Lowerer<'a> {
     /// The `format` of a branch (through its `$ref`s) that the runtime
     /// checks, when the branch lowered to a plain string.
     fn checked_format(&self, mut id: SchemaId, ty: &TypeRef) -> Option<StrFormat> {
-        let string = match resolve_named(&self.types, ty) {
-            Some(t) => matches!(
-                &lookup(&self.types, t).kind,
-                TypeKind::Alias(TypeRef::Prim(Prim::String))
-                    | TypeKind::Newtype(TypeRef::Prim(Prim::String))
-            ),
-            None => *ty == TypeRef::Prim(Prim::String),
-        };
-        if !string {
+        if prim_behind(&self.types, ty) != Some(Prim::String) {
             return None;
         }
         for _ in 0..8 {

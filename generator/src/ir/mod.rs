@@ -216,6 +216,26 @@ pub fn lookup(types: &[TypeDef], id: TypeId) -> &TypeDef {
     types.get(id.0).unwrap_or(&MISSING)
 }
 
+/// The scalar a reference finally stands for, through options, boxes,
+/// aliases and newtypes (`None` for anything else: structs, unions,
+/// enums, lists, maps).
+pub fn prim_behind(types: &[TypeDef], r: &TypeRef) -> Option<Prim> {
+    let mut r = r;
+    // Aliases are finite chains; the bound only guards a cycle.
+    for _ in 0..16 {
+        match r {
+            TypeRef::Prim(p) => return Some(*p),
+            TypeRef::Option(t) | TypeRef::Boxed(t) => r = t,
+            TypeRef::Named(id) => match &lookup(types, *id).kind {
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => r = t,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// The named type a reference finally stands for, through boxes and aliases
 /// (`None` for anything that is not a named type).
 pub fn resolve_named(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {

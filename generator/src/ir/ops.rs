@@ -313,10 +313,10 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                                     .as_ref()
                                     .is_some_and(|s| *s != openapiv3::QueryStyle::Form);
                                 // openapiv3 reads an absent `explode` as false: the document says.
-                                let unexploded = lw
-                                    .raw
-                                    .pointer(e_at.join("explode").as_str().trim_start_matches('#'))
-                                    .and_then(serde_json::Value::as_bool)
+                                let written = raw_encoding(lw.raw, &e_at);
+                                let unexploded = written
+                                    .and_then(|w| w.get("explode"))
+                                    .and_then(Value::as_bool)
                                     == Some(false);
                                 if other_style || unexploded {
                                     lw.warn(
@@ -325,7 +325,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                                     );
                                 }
                                 // Without a style: objects go as JSON text, other values as text.
-                                let styled = form_styled(lw.raw, &e_at);
+                                let styled = form_styled(written);
                                 let content_type =
                                     e.content_type.as_deref().unwrap_or("text/plain");
                                 let kind = Media::of(content_type, &TypeRef::Any);
@@ -366,7 +366,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                             let at = b_at.join("content").join(media).join("encoding");
                             m.encoding
                                 .keys()
-                                .filter(move |prop| form_styled(raw, &at.join(prop)))
+                                .filter(move |prop| form_styled(raw_encoding(raw, &at.join(prop))))
                         })
                         .cloned()
                         .collect();
@@ -923,17 +923,21 @@ fn style_of(p: &Parameter) -> (ParamStyle, bool) {
     (style, explode.unwrap_or(style == ParamStyle::Form))
 }
 
-/// Whether the form property encoding at `at` asks for RFC 6570-style
-/// serialisation (`style`, `explode` or `allowReserved` written in the
-/// document, which openapiv3 would report as defaults): then an object
-/// property is written as its own pairs, else as JSON text (its default
-/// `contentType`).
-fn form_styled(raw: &Value, at: &Pointer) -> bool {
+/// The form property encoding at `at` as the document writes it
+/// (openapiv3 fills in defaults, an absent `explode` as false).
+fn raw_encoding<'v>(raw: &'v Value, at: &Pointer) -> Option<&'v serde_json::Map<String, Value>> {
     raw.pointer(at.as_str().trim_start_matches('#'))
         .and_then(Value::as_object)
-        .is_some_and(|e| {
-            ["style", "explode", "allowReserved"]
-                .iter()
-                .any(|k| e.contains_key(*k))
-        })
+}
+
+/// Whether a form property's encoding, as written, asks for RFC 6570-style
+/// serialisation (`style`, `explode` or `allowReserved`): then an object
+/// property is written as its own pairs, else as JSON text (its default
+/// `contentType`).
+fn form_styled(written: Option<&serde_json::Map<String, Value>>) -> bool {
+    written.is_some_and(|e| {
+        ["style", "explode", "allowReserved"]
+            .iter()
+            .any(|k| e.contains_key(*k))
+    })
 }

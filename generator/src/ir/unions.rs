@@ -184,20 +184,8 @@ fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
 /// Whether a variant takes strings only (`Some`), and then every string
 /// (`true`: a plain string or bytes) or only some.
 fn any_string(types: &[TypeDef], v: &Variant) -> Option<bool> {
-    let mut ty = &v.ty;
-    let mut seen = 0;
-    loop {
-        match ty {
-            TypeRef::Prim(Prim::String | Prim::Binary) => return Some(v.format.is_none()),
-            TypeRef::Option(t) | TypeRef::Boxed(t) => ty = t,
-            TypeRef::Named(id) if seen < 8 => match &lookup(types, *id).kind {
-                TypeKind::Alias(t) | TypeKind::Newtype(t) => ty = t,
-                _ => return None,
-            },
-            _ => return None,
-        }
-        seen += 1;
-    }
+    matches!(prim_behind(types, &v.ty), Some(Prim::String | Prim::Binary))
+        .then_some(v.format.is_none())
 }
 
 /// A readable variant name for an untagged variant's type.
