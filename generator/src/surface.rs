@@ -395,7 +395,7 @@ pub fn ty_text(api: &Api, r: &TypeRef) -> String {
         TypeRef::Named(id) => api.ty(*id).name.clone(),
         TypeRef::Prim(p) => p.short_name().to_owned(),
         TypeRef::Array(t) => format!("Vec<{}>", ty_text(api, t)),
-        TypeRef::Map(t) => format!("Map<String, {}>", ty_text(api, t)),
+        TypeRef::Map(t) => format!("Map<{}>", ty_text(api, t)),
         TypeRef::Tuple(ts) => format!(
             "({})",
             ts.iter()

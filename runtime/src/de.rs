@@ -24,7 +24,6 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -85,7 +84,7 @@ pub trait Object: Sized {
 pub fn object<T: Object>(r: &mut Reader<'_>) -> Result<T, Error> {
     let mut reading = Reading::<T::Fields, T::Rest> {
         slots: T::Fields::EMPTY,
-        rest: T::Rest::EMPTY,
+        rest: T::Rest::default(),
     };
     // Matches rather than `?`, which would add functions per type.
     if let Err(e) = read_entries(
@@ -373,11 +372,9 @@ field_tables! {
 }
 
 /// What an object does with the keys it does not declare: [`Ignored`], or
-/// kept in a `BTreeMap<String, V>` (`additionalProperties`), each value
-/// decoded as a `V`.
+/// kept in a [`Map<V>`](crate::Map) (`additionalProperties`), each value
+/// decoded as a `V`. It starts as its `Default`.
 pub trait Rest: Default {
-    /// Nothing taken yet (a constant: no call per object decoded).
-    const EMPTY: Self;
     /// Takes the value of the undeclared key `key`.
     fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error>;
 }
@@ -387,14 +384,12 @@ pub trait Rest: Default {
 pub struct Ignored;
 
 impl Rest for Ignored {
-    const EMPTY: Self = Ignored;
     fn take(&mut self, _: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
         skip(r)
     }
 }
 
-impl<V: Decode> Rest for BTreeMap<String, V> {
-    const EMPTY: Self = BTreeMap::new();
+impl<V: Decode> Rest for crate::Map<V> {
     fn take(&mut self, key: Cow<'_, str>, r: &mut Reader<'_>) -> Result<(), Error> {
         match V::decode(r) {
             Ok(value) => {
@@ -1060,13 +1055,13 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Open {
         a: Option<i64>,
-        rest: BTreeMap<String, bool>,
+        rest: crate::Map<bool>,
     }
     impl Object for Open {
         const NAME: &'static str = "Open";
         const WIRE_NAMES: &'static [&'static str] = &["a"];
         type Fields = (Option<i64>,);
-        type Rest = BTreeMap<String, bool>;
+        type Rest = crate::Map<bool>;
         fn build((a,): (Option<i64>,), rest: Self::Rest) -> Option<Self> {
             Some(Open { a, rest })
         }
@@ -1081,14 +1076,14 @@ mod tests {
     fn open_objects_keep_the_other_keys_as_their_type() {
         let open: Open = from(json!({"x": true, "a": 1})).unwrap();
         assert_eq!(open.a, Some(1));
-        assert_eq!(open.rest, BTreeMap::from([("x".to_owned(), true)]));
+        assert_eq!(open.rest, crate::Map::from([("x", true)]));
         assert!(from::<Open>(json!({"x": 1})).is_err());
         let empty: Open = from(json!({})).unwrap();
         assert_eq!(
             empty,
             Open {
                 a: None,
-                rest: BTreeMap::new()
+                rest: crate::Map::new()
             }
         );
     }

@@ -956,6 +956,29 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
     }
 }
 
+impl<T: Decode> Decode for crate::Map<T> {
+    #[allow(clippy::question_mark)] // see above
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        if let Err(e) = r.begin_object(&"a map") {
+            return Err(e);
+        }
+        let mut out = crate::Map::new();
+        let mut first = true;
+        loop {
+            let key = match r.key(first) {
+                Ok(Some(key)) => key,
+                Ok(None) => return Ok(out),
+                Err(e) => return Err(e),
+            };
+            match T::decode(r) {
+                Ok(value) => out.insert(key.into_owned(), value),
+                Err(e) => return Err(e),
+            };
+            first = false;
+        }
+    }
+}
+
 impl Decode for Value {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         r.value()

@@ -102,6 +102,7 @@ pub mod de;
 pub mod error;
 pub mod json;
 mod json_path;
+mod map;
 #[cfg(feature = "test-util")]
 pub mod mock;
 pub mod multipart;
@@ -125,6 +126,7 @@ pub use client::{
 pub use error::{
     ApiError, DecodeError, Error, ErrorBody, ServerMessage, TimeoutError, UnexpectedResponse,
 };
+pub use map::Map;
 pub use multipart::FilePart;
 pub use operation::{
     BodyFuture, Call, Endpoint, ItemStream, MakeStream, Operation, PageStream, Paginated,
@@ -140,5 +142,6 @@ pub use bytes::Bytes;
 pub use futures_util::stream::{BoxStream, Stream};
 /// For the `stream()` of list operations: `.try_collect()`, `.try_next()`, ...
 pub use futures_util::{StreamExt, TryStreamExt};
+pub use indexmap;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};

@@ -3,8 +3,6 @@
 //! entries, see [`Writes`]), leaving out absent optional fields, so a
 //! generated `Serialize` impl is one call.
 
-use std::collections::BTreeMap;
-
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -148,7 +146,7 @@ pub fn fields_and_rest<S: Serializer, W: Writes, T: Serialize>(
     serializer: S,
     names: &'static [&'static str],
     values: W,
-    rest: &BTreeMap<String, T>,
+    rest: &crate::Map<T>,
 ) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     values.write(&mut map, names, 0)?;
@@ -196,12 +194,7 @@ mod tests {
                     "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
                     "q", "opt", "patch",
                 ];
-                fields_and_rest(
-                    s,
-                    NAMES,
-                    values,
-                    &BTreeMap::from([("z", 1)].map(|(k, v)| (k.to_owned(), v))),
-                )
+                fields_and_rest(s, NAMES, values, &crate::Map::from([("z", 1)]))
             }
         }
         let wide = Wide {

@@ -160,3 +160,20 @@ fn keys_allowed_out_loud_are_kept() {
     let annotated: fidelity_30::types::Annotated = round_trip(value);
     assert_eq!(annotated.additional_properties["reviewer"], "Aaron");
 }
+
+/// Maps (`additionalProperties`) keep the order of their keys: re-encoded,
+/// the text reads as it came, as a `serde_json::Value` object's does; two
+/// maps with the same entries in another order are equal.
+#[test]
+fn maps_keep_the_order_of_their_keys() {
+    use integration_tests::fixtures::maps::types::{Labels, Mixed};
+    let text = r#"{"zeta":"1","alpha":"2","mid":"3"}"#;
+    let labels: Labels = serde_json::from_str(text).unwrap();
+    assert_eq!(labels.keys().collect::<Vec<_>>(), ["zeta", "alpha", "mid"]);
+    assert_eq!(serde_json::to_string(&labels).unwrap(), text);
+    let text = r#"{"id":"m","z":1.5,"a":2.0}"#;
+    let mixed: Mixed = serde_json::from_str(text).unwrap();
+    assert_eq!(serde_json::to_string(&mixed).unwrap(), text);
+    let reordered: Labels = serde_json::from_str(r#"{"mid":"3","alpha":"2","zeta":"1"}"#).unwrap();
+    assert_eq!(labels, reordered);
+}

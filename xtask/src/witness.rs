@@ -79,11 +79,10 @@ fn preamble(api: &str) -> String {
     format!(
         "#![allow(unused, deprecated, clippy::all)]\n\
          use api_clients::{api}::types::*;\n\
-         use api_clients::runtime::{{FilePart, Patch}};\n\
+         use api_clients::runtime::{{FilePart, Map, Patch}};\n\
          use api_clients::chrono::{{DateTime, NaiveDate, Utc}};\n\
          use api_clients::uuid::Uuid;\n\
-         use serde_json::Value;\n\
-         type Map<K, V> = ::std::collections::BTreeMap<K, V>;\n"
+         use serde_json::Value;\n"
     )
 }
 

@@ -144,8 +144,8 @@ impl Ctx<'_> {
                 quote! { ::std::vec::Vec<#t> }
             }
             TypeRef::Map(t) => {
-                let t = self.ty(t);
-                quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
+                let (t, rt) = (self.ty(t), &self.runtime);
+                quote! { #rt::Map<#t> }
             }
             TypeRef::Tuple(ts) => {
                 let ts = ts.iter().map(|t| self.ty(t));

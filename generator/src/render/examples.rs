@@ -45,7 +45,7 @@ impl Writer<'_> {
             }
             .to_owned(),
             TypeRef::Array(t) => format!("Vec<{}>", self.type_text(t)),
-            TypeRef::Map(t) => format!("std::collections::BTreeMap<String, {}>", self.type_text(t)),
+            TypeRef::Map(t) => format!("runtime::Map<{}>", self.type_text(t)),
             TypeRef::Tuple(ts) => format!(
                 "({})",
                 ts.iter()

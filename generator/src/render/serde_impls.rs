@@ -186,7 +186,7 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             let t = ctx.ty(t);
             (
                 quote! { #rt::ser::fields_and_rest(s, #wire_names, #writes, &self.additional_properties) },
-                quote! { ::std::collections::BTreeMap<::std::string::String, #t> },
+                quote! { #rt::Map<#t> },
                 quote! { rest },
                 quote! { additional_properties: rest },
             )

@@ -48,10 +48,10 @@ impl Ctx<'_> {
             TypeKind::Struct(s) => {
                 let fields = s.fields.iter().map(|f| self.field(f, def.in_request));
                 let additional = s.additional.as_ref().map(|t| {
-                    let t = self.ty(t);
+                    let (t, rt) = (self.ty(t), &self.runtime);
                     quote! {
                         /// Properties not declared by the schema.
-                        pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>,
+                        pub additional_properties: #rt::Map<#t>,
                     }
                 });
                 let serde = serde_impls::object(self, &name, s, def.in_request);

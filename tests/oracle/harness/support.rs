@@ -2,8 +2,6 @@
 //! by `cargo xtask oracle`): the `Trace` trait with its impls for the types
 //! generated code builds on, and the round trip of one instance.
 
-use std::collections::BTreeMap;
-
 use openapi_runtime::json::{self, Decode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -167,7 +165,7 @@ impl<T: Trace> Trace for Vec<T> {
     }
 }
 
-impl<T: Trace> Trace for BTreeMap<String, T> {
+impl<T: Trace> Trace for openapi_runtime::Map<T> {
     fn trace(&self, at: &str, out: &mut Choices) {
         for (k, v) in self {
             v.trace(&join(at, k), out);

@@ -128,7 +128,7 @@ impl Integrations {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateIntegrationModel::new(types::IntegrationType::DataDog, "sample", <std::collections::BTreeMap<String, String>>::default(), vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?], vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
+    /// let body = types::CreateIntegrationModel::new(types::IntegrationType::DataDog, "sample", <runtime::Map<String>>::default(), vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?], vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
     /// let response = client.integrations().create_integration(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -260,7 +260,7 @@ impl Integrations {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::ModifyIntegrationRequest::new("sample", <std::collections::BTreeMap<String, String>>::default(), vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?], vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
+    /// let body = types::ModifyIntegrationRequest::new("sample", <runtime::Map<String>>::default(), vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?], vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
     /// let response = client.integrations().update_integration(integration_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

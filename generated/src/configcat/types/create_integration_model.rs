@@ -14,7 +14,7 @@ pub struct CreateIntegrationModel {
     /// Length at least 1 and at most 255.
     pub name: String,
     /// Parameters of the Integration.
-    pub parameters: ::std::collections::BTreeMap<String, String>,
+    pub parameters: rt::Map<String>,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all the Environments are connected.
     pub environment_ids: Vec<::uuid::Uuid>,
     /// List of Config IDs that are connected with this Integration. If the list is empty, all the Configs are connected.
@@ -26,7 +26,7 @@ impl CreateIntegrationModel {
     pub fn new(
         integration_type: impl Into<super::IntegrationType>,
         name: impl Into<String>,
-        parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+        parameters: impl Into<rt::Map<String>>,
         environment_ids: impl Into<Vec<::uuid::Uuid>>,
         config_ids: impl Into<Vec<::uuid::Uuid>>,
     ) -> Self {
@@ -82,7 +82,7 @@ impl rt::de::Object for CreateIntegrationModel {
     type Fields = (
         rt::de::Required<super::IntegrationType>,
         rt::de::Required<String>,
-        rt::de::Required<::std::collections::BTreeMap<String, String>>,
+        rt::de::Required<rt::Map<String>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
     );

@@ -16,7 +16,7 @@ pub struct IntegrationModel {
     #[allow(missing_docs)]
     pub integration_type: super::IntegrationType,
     /// Parameters of the Integration.
-    pub parameters: Option<::std::collections::BTreeMap<String, String>>,
+    pub parameters: Option<rt::Map<String>>,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all of the Environments are connected.
     pub environment_ids: Vec<::uuid::Uuid>,
     /// List of Config IDs that are connected with this Integration. If the list is empty, all of the Configs are connected.
@@ -46,10 +46,7 @@ impl IntegrationModel {
 
     /// Sets [`parameters`](Self::parameters).
     #[must_use]
-    pub fn with_parameters(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_parameters(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.parameters = Some(value.into());
         self
     }
@@ -104,7 +101,7 @@ impl rt::de::Object for IntegrationModel {
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
         rt::de::Required<super::IntegrationType>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
     );

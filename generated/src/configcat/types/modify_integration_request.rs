@@ -12,7 +12,7 @@ pub struct ModifyIntegrationRequest {
     /// Length at least 1 and at most 255.
     pub name: String,
     /// Parameters of the Integration.
-    pub parameters: ::std::collections::BTreeMap<String, String>,
+    pub parameters: rt::Map<String>,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all the Environments are connected.
     pub environment_ids: Vec<::uuid::Uuid>,
     /// List of Config IDs that are connected with this Integration. If the list is empty, all the Configs are connected.
@@ -23,7 +23,7 @@ impl ModifyIntegrationRequest {
     /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
     pub fn new(
         name: impl Into<String>,
-        parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+        parameters: impl Into<rt::Map<String>>,
         environment_ids: impl Into<Vec<::uuid::Uuid>>,
         config_ids: impl Into<Vec<::uuid::Uuid>>,
     ) -> Self {
@@ -70,7 +70,7 @@ impl rt::de::Object for ModifyIntegrationRequest {
     const REQUIRED: &[usize] = &[0, 1, 2, 3];
     type Fields = (
         rt::de::Required<String>,
-        rt::de::Required<::std::collections::BTreeMap<String, String>>,
+        rt::de::Required<rt::Map<String>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
         rt::de::Required<Vec<::uuid::Uuid>>,
     );

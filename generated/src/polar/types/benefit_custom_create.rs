@@ -22,9 +22,7 @@ pub struct BenefitCustomCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitCustomCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitCustomCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -61,9 +59,7 @@ impl BenefitCustomCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitCustomCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -136,7 +132,7 @@ impl rt::de::Object for BenefitCustomCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>>,
+        Option<rt::Map<BenefitCustomCreateMetadataValue>>,
         rt::de::Required<BenefitCustomCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

@@ -20,9 +20,7 @@ pub struct BenefitDiscordCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitDiscordCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitDiscordCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitDiscordCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -58,9 +56,7 @@ impl BenefitDiscordCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitDiscordCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitDiscordCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -129,7 +125,7 @@ impl rt::de::Object for BenefitDiscordCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, BenefitDiscordCreateMetadataValue>>,
+        Option<rt::Map<BenefitDiscordCreateMetadataValue>>,
         rt::de::Required<BenefitDiscordCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

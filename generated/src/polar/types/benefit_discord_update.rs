@@ -20,9 +20,7 @@ pub struct BenefitDiscordUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitDiscordUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitDiscordUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -48,9 +46,7 @@ impl BenefitDiscordUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitDiscordUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitDiscordUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -107,7 +103,7 @@ impl rt::de::Object for BenefitDiscordUpdate {
     const WIRE_NAMES: &[&str] = &["metadata", "description", "type", "properties"];
     const REQUIRED: &[usize] = &[2];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, BenefitDiscordUpdateMetadataValue>>,
+        Option<rt::Map<BenefitDiscordUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::de::Required<BenefitDiscordUpdateType>,
         rt::Patch<super::BenefitDiscordCreateProperties>,

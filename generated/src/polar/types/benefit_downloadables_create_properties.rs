@@ -8,7 +8,7 @@ use ::openapi_runtime as rt;
 #[non_exhaustive]
 pub struct BenefitDownloadablesCreateProperties {
     /// Keys: format `uuid4`; default `{}`.
-    pub archived: Option<::std::collections::BTreeMap<String, bool>>,
+    pub archived: Option<rt::Map<bool>>,
     /// Items at least 1.
     pub files: Vec<::uuid::Uuid>,
 }
@@ -24,10 +24,7 @@ impl BenefitDownloadablesCreateProperties {
 
     /// Sets [`archived`](Self::archived).
     #[must_use]
-    pub fn with_archived(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, bool>>,
-    ) -> Self {
+    pub fn with_archived(mut self, value: impl Into<rt::Map<bool>>) -> Self {
         self.archived = Some(value.into());
         self
     }
@@ -60,10 +57,7 @@ impl rt::de::Object for BenefitDownloadablesCreateProperties {
     const NAME: &str = "BenefitDownloadablesCreateProperties";
     const WIRE_NAMES: &[&str] = &["archived", "files"];
     const REQUIRED: &[usize] = &[1];
-    type Fields = (
-        Option<::std::collections::BTreeMap<String, bool>>,
-        rt::de::Required<Vec<::uuid::Uuid>>,
-    );
+    type Fields = (Option<rt::Map<bool>>, rt::de::Required<Vec<::uuid::Uuid>>);
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(

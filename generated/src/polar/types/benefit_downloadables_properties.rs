@@ -8,7 +8,7 @@ use ::openapi_runtime as rt;
 #[non_exhaustive]
 pub struct BenefitDownloadablesProperties {
     /// Keys: format `uuid4`.
-    pub archived: ::std::collections::BTreeMap<String, bool>,
+    pub archived: rt::Map<bool>,
     #[allow(missing_docs)]
     pub files: Vec<::uuid::Uuid>,
 }
@@ -16,7 +16,7 @@ pub struct BenefitDownloadablesProperties {
 impl BenefitDownloadablesProperties {
     /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
     pub fn new(
-        archived: impl Into<::std::collections::BTreeMap<String, bool>>,
+        archived: impl Into<rt::Map<bool>>,
         files: impl Into<Vec<::uuid::Uuid>>,
     ) -> Self {
         Self {
@@ -53,10 +53,7 @@ impl rt::de::Object for BenefitDownloadablesProperties {
     const NAME: &str = "BenefitDownloadablesProperties";
     const WIRE_NAMES: &[&str] = &["archived", "files"];
     const REQUIRED: &[usize] = &[0, 1];
-    type Fields = (
-        rt::de::Required<::std::collections::BTreeMap<String, bool>>,
-        rt::de::Required<Vec<::uuid::Uuid>>,
-    );
+    type Fields = (rt::de::Required<rt::Map<bool>>, rt::de::Required<Vec<::uuid::Uuid>>);
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(

@@ -20,9 +20,7 @@ pub struct BenefitDownloadablesUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitDownloadablesUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -48,9 +46,7 @@ impl BenefitDownloadablesUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitDownloadablesUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -107,9 +103,7 @@ impl rt::de::Object for BenefitDownloadablesUpdate {
     const WIRE_NAMES: &[&str] = &["metadata", "description", "type", "properties"];
     const REQUIRED: &[usize] = &[2];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
-        >,
+        Option<rt::Map<BenefitDownloadablesUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::de::Required<BenefitDownloadablesUpdateType>,
         rt::Patch<super::BenefitDownloadablesCreateProperties>,

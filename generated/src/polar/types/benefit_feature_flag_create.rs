@@ -20,9 +20,7 @@ pub struct BenefitFeatureFlagCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitFeatureFlagCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitFeatureFlagCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitFeatureFlagCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -58,9 +56,7 @@ impl BenefitFeatureFlagCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitFeatureFlagCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitFeatureFlagCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -129,9 +125,7 @@ impl rt::de::Object for BenefitFeatureFlagCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, BenefitFeatureFlagCreateMetadataValue>,
-        >,
+        Option<rt::Map<BenefitFeatureFlagCreateMetadataValue>>,
         rt::de::Required<BenefitFeatureFlagCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

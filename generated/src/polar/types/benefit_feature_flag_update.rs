@@ -20,9 +20,7 @@ pub struct BenefitFeatureFlagUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitFeatureFlagUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitFeatureFlagUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -51,9 +49,7 @@ impl BenefitFeatureFlagUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitFeatureFlagUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitFeatureFlagUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -127,9 +123,7 @@ impl rt::de::Object for BenefitFeatureFlagUpdate {
     ];
     const REQUIRED: &[usize] = &[3];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, BenefitFeatureFlagUpdateMetadataValue>,
-        >,
+        Option<rt::Map<BenefitFeatureFlagUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<super::BenefitVisibility>,
         rt::de::Required<BenefitFeatureFlagUpdateType>,

@@ -20,9 +20,7 @@ pub struct BenefitGitHubRepositoryCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitGitHubRepositoryCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitGitHubRepositoryCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitGitHubRepositoryCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -58,12 +56,7 @@ impl BenefitGitHubRepositoryCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitGitHubRepositoryCreateMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<BenefitGitHubRepositoryCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -132,12 +125,7 @@ impl rt::de::Object for BenefitGitHubRepositoryCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitGitHubRepositoryCreateMetadataValue,
-            >,
-        >,
+        Option<rt::Map<BenefitGitHubRepositoryCreateMetadataValue>>,
         rt::de::Required<BenefitGitHubRepositoryCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

@@ -20,9 +20,7 @@ pub struct BenefitGitHubRepositoryUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitGitHubRepositoryUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitGitHubRepositoryUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -48,12 +46,7 @@ impl BenefitGitHubRepositoryUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitGitHubRepositoryUpdateMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<BenefitGitHubRepositoryUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -110,12 +103,7 @@ impl rt::de::Object for BenefitGitHubRepositoryUpdate {
     const WIRE_NAMES: &[&str] = &["metadata", "description", "type", "properties"];
     const REQUIRED: &[usize] = &[2];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitGitHubRepositoryUpdateMetadataValue,
-            >,
-        >,
+        Option<rt::Map<BenefitGitHubRepositoryUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::de::Required<BenefitGitHubRepositoryUpdateType>,
         rt::Patch<super::BenefitGitHubRepositoryCreateProperties>,

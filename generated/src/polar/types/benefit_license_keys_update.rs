@@ -20,9 +20,7 @@ pub struct BenefitLicenseKeysUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitLicenseKeysUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitLicenseKeysUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -51,9 +49,7 @@ impl BenefitLicenseKeysUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitLicenseKeysUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitLicenseKeysUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -127,9 +123,7 @@ impl rt::de::Object for BenefitLicenseKeysUpdate {
     ];
     const REQUIRED: &[usize] = &[3];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, BenefitLicenseKeysUpdateMetadataValue>,
-        >,
+        Option<rt::Map<BenefitLicenseKeysUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<super::BenefitVisibility>,
         rt::de::Required<BenefitLicenseKeysUpdateType>,

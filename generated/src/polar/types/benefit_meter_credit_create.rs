@@ -20,9 +20,7 @@ pub struct BenefitMeterCreditCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, BenefitMeterCreditCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<BenefitMeterCreditCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitMeterCreditCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -58,9 +56,7 @@ impl BenefitMeterCreditCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, BenefitMeterCreditCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<BenefitMeterCreditCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -129,9 +125,7 @@ impl rt::de::Object for BenefitMeterCreditCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, BenefitMeterCreditCreateMetadataValue>,
-        >,
+        Option<rt::Map<BenefitMeterCreditCreateMetadataValue>>,
         rt::de::Required<BenefitMeterCreditCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

@@ -20,12 +20,7 @@ pub struct BenefitSlackSharedChannelCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            BenefitSlackSharedChannelCreateMetadataValue,
-        >,
-    >,
+    pub metadata: Option<rt::Map<BenefitSlackSharedChannelCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: BenefitSlackSharedChannelCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
@@ -61,12 +56,7 @@ impl BenefitSlackSharedChannelCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitSlackSharedChannelCreateMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<BenefitSlackSharedChannelCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -135,12 +125,7 @@ impl rt::de::Object for BenefitSlackSharedChannelCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 5];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitSlackSharedChannelCreateMetadataValue,
-            >,
-        >,
+        Option<rt::Map<BenefitSlackSharedChannelCreateMetadataValue>>,
         rt::de::Required<BenefitSlackSharedChannelCreateType>,
         rt::de::Required<String>,
         rt::Patch<::uuid::Uuid>,

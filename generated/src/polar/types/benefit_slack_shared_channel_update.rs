@@ -20,12 +20,7 @@ pub struct BenefitSlackSharedChannelUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            BenefitSlackSharedChannelUpdateMetadataValue,
-        >,
-    >,
+    pub metadata: Option<rt::Map<BenefitSlackSharedChannelUpdateMetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
@@ -51,12 +46,7 @@ impl BenefitSlackSharedChannelUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitSlackSharedChannelUpdateMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<BenefitSlackSharedChannelUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -113,12 +103,7 @@ impl rt::de::Object for BenefitSlackSharedChannelUpdate {
     const WIRE_NAMES: &[&str] = &["metadata", "description", "type", "properties"];
     const REQUIRED: &[usize] = &[2];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                BenefitSlackSharedChannelUpdateMetadataValue,
-            >,
-        >,
+        Option<rt::Map<BenefitSlackSharedChannelUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::de::Required<BenefitSlackSharedChannelUpdateType>,
         rt::Patch<super::BenefitSlackSharedChannelCreateProperties>,

@@ -31,11 +31,7 @@ pub enum BenefitsUpdateRequest {
 impl BenefitsUpdateRequest {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
     #[inline]
-    pub fn metadata(
-        &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<String, super::BenefitCustomUpdateMetadataValue>,
-    > {
+    pub fn metadata(&self) -> Option<&rt::Map<super::BenefitCustomUpdateMetadataValue>> {
         match self {
             Self::Custom(v) => v.metadata.as_ref(),
             Self::Discord(v) => v.metadata.as_ref(),

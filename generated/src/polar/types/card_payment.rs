@@ -60,9 +60,7 @@ pub struct CardPayment {
     /// Example `"e4b478fa-cd25-4253-9f1f-8a41e6370ede"`.
     pub order_id: Option<::uuid::Uuid>,
     /// Additional metadata from the payment processor for internal use.
-    pub processor_metadata: Option<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-    >,
+    pub processor_metadata: Option<rt::Map<::serde_json::Value>>,
     /// Additional metadata for the card payment method.
     pub method_metadata: super::CardPaymentMetadata,
 }
@@ -150,7 +148,7 @@ impl CardPayment {
     #[must_use]
     pub fn with_processor_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        value: impl Into<rt::Map<::serde_json::Value>>,
     ) -> Self {
         self.processor_metadata = Some(value.into());
         self
@@ -238,7 +236,7 @@ impl rt::de::Object for CardPayment {
         rt::de::Required<::uuid::Uuid>,
         Option<::uuid::Uuid>,
         Option<::uuid::Uuid>,
-        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Option<rt::Map<::serde_json::Value>>,
         rt::de::Required<super::CardPaymentMetadata>,
     );
     type Rest = rt::de::Ignored;

@@ -17,10 +17,7 @@ pub struct ChannelNamePreviewRequest {
     pub customer_email: Option<String>,
     #[allow(missing_docs)]
     pub customer_metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            ChannelNamePreviewRequestCustomerMetadataValue,
-        >,
+        rt::Map<ChannelNamePreviewRequestCustomerMetadataValue>,
     >,
 }
 
@@ -61,12 +58,7 @@ impl ChannelNamePreviewRequest {
     #[must_use]
     pub fn with_customer_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                ChannelNamePreviewRequestCustomerMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<ChannelNamePreviewRequestCustomerMetadataValue>>,
     ) -> Self {
         self.customer_metadata = Some(value.into());
         self
@@ -117,12 +109,7 @@ impl rt::de::Object for ChannelNamePreviewRequest {
         rt::de::Required<String>,
         Option<String>,
         Option<String>,
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                ChannelNamePreviewRequestCustomerMetadataValue,
-            >,
-        >,
+        Option<rt::Map<ChannelNamePreviewRequestCustomerMetadataValue>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

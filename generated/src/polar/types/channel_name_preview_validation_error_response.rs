@@ -10,14 +10,14 @@ pub struct ChannelNamePreviewValidationErrorResponse {
     #[allow(missing_docs)]
     pub error: String,
     #[allow(missing_docs)]
-    pub detail: Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub detail: Vec<rt::Map<::serde_json::Value>>,
 }
 
 impl ChannelNamePreviewValidationErrorResponse {
     /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
     pub fn new(
         error: impl Into<String>,
-        detail: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+        detail: impl Into<Vec<rt::Map<::serde_json::Value>>>,
     ) -> Self {
         Self {
             error: error.into(),
@@ -55,7 +55,7 @@ impl rt::de::Object for ChannelNamePreviewValidationErrorResponse {
     const REQUIRED: &[usize] = &[0, 1];
     type Fields = (
         rt::de::Required<String>,
-        rt::de::Required<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+        rt::de::Required<Vec<rt::Map<::serde_json::Value>>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -16,9 +16,7 @@ pub struct Checkout {
     /// Last modification timestamp of the object.
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<CheckoutCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<CheckoutCustomFieldDataValue>>>,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
     /// Status of the checkout session.
@@ -113,7 +111,7 @@ pub struct Checkout {
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
     #[allow(missing_docs)]
-    pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
+    pub payment_processor_metadata: rt::Map<String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// The interval unit for the trial period.
@@ -134,9 +132,7 @@ pub struct Checkout {
     /// Mapping of product IDs to their list of prices.
     ///
     /// Keys: format `uuid4`.
-    pub prices: Option<
-        ::std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>,
-    >,
+    pub prices: Option<rt::Map<Vec<CheckoutPricesValueItem>>>,
     #[allow(missing_docs)]
     pub discount: Option<CheckoutDiscount>,
     #[allow(missing_docs)]
@@ -144,10 +140,7 @@ pub struct Checkout {
     #[allow(missing_docs)]
     pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
     #[allow(missing_docs)]
-    pub customer_metadata: ::std::collections::BTreeMap<
-        String,
-        CheckoutCustomerMetadataValue,
-    >,
+    pub customer_metadata: rt::Map<CheckoutCustomerMetadataValue>,
 }
 
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
@@ -178,15 +171,11 @@ impl Checkout {
         is_payment_setup_required: impl Into<bool>,
         is_payment_form_required: impl Into<bool>,
         is_business_customer: impl Into<bool>,
-        payment_processor_metadata: impl Into<
-            ::std::collections::BTreeMap<String, String>,
-        >,
+        payment_processor_metadata: impl Into<rt::Map<String>>,
         billing_address_fields: impl Into<super::CheckoutBillingAddressFields>,
         metadata: impl Into<super::MetadataOutputType>,
         products: impl Into<Vec<super::CheckoutProduct>>,
-        customer_metadata: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutCustomerMetadataValue>,
-        >,
+        customer_metadata: impl Into<rt::Map<CheckoutCustomerMetadataValue>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -267,9 +256,7 @@ impl Checkout {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, Option<CheckoutCustomFieldDataValue>>,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -491,9 +478,7 @@ impl Checkout {
     #[must_use]
     pub fn with_prices(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>,
-        >,
+        value: impl Into<rt::Map<Vec<CheckoutPricesValueItem>>>,
     ) -> Self {
         self.prices = Some(value.into());
         self
@@ -702,12 +687,7 @@ impl rt::de::Object for Checkout {
                 rt::de::Required<::uuid::Uuid>,
                 rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<CheckoutCustomFieldDataValue>>>,
                 rt::de::Required<super::PaymentProcessor>,
                 rt::de::Required<super::CheckoutStatus>,
                 rt::de::Required<String>,
@@ -755,7 +735,7 @@ impl rt::de::Object for Checkout {
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                rt::de::Required<::std::collections::BTreeMap<String, String>>,
+                rt::de::Required<rt::Map<String>>,
             ),
             (
                 rt::de::Required<super::CheckoutBillingAddressFields>,
@@ -766,15 +746,11 @@ impl rt::de::Object for Checkout {
                 rt::de::Required<Vec<super::CheckoutProduct>>,
                 Option<super::CheckoutProduct>,
                 Option<CheckoutProductPrice>,
-                Option<
-                    ::std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>,
-                >,
+                Option<rt::Map<Vec<CheckoutPricesValueItem>>>,
                 Option<CheckoutDiscount>,
                 Option<::uuid::Uuid>,
                 Option<Vec<super::AttachedCustomField>>,
-                rt::de::Required<
-                    ::std::collections::BTreeMap<String, CheckoutCustomerMetadataValue>,
-                >,
+                rt::de::Required<rt::Map<CheckoutCustomerMetadataValue>>,
             ),
         ),
     >;

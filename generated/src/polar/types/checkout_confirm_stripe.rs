@@ -9,10 +9,7 @@ use ::openapi_runtime as rt;
 pub struct CheckoutConfirmStripe {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutConfirmStripeCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutConfirmStripeCustomFieldDataValue>>,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: rt::Patch<::uuid::Uuid>,
@@ -60,12 +57,7 @@ impl CheckoutConfirmStripe {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutConfirmStripeCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutConfirmStripeCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -263,12 +255,7 @@ impl rt::de::Object for CheckoutConfirmStripe {
         "confirmation_token_id",
     ];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutConfirmStripeCustomFieldDataValue>,
-            >,
-        >,
+        Option<rt::Map<Option<CheckoutConfirmStripeCustomFieldDataValue>>>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<i64>,

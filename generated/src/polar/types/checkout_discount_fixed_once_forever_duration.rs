@@ -20,7 +20,7 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<String, i64>,
+    pub amounts: rt::Map<i64>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     #[allow(missing_docs)]
@@ -37,7 +37,7 @@ impl CheckoutDiscountFixedOnceForeverDuration {
         r#type: impl Into<super::DiscountType>,
         amount: impl Into<i64>,
         currency: impl Into<String>,
-        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        amounts: impl Into<rt::Map<i64>>,
         id: impl Into<::uuid::Uuid>,
         name: impl Into<String>,
     ) -> Self {
@@ -114,7 +114,7 @@ impl rt::de::Object for CheckoutDiscountFixedOnceForeverDuration {
         rt::de::Required<super::DiscountType>,
         rt::de::Required<i64>,
         rt::de::Required<String>,
-        rt::de::Required<::std::collections::BTreeMap<String, i64>>,
+        rt::de::Required<rt::Map<i64>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
         Option<String>,

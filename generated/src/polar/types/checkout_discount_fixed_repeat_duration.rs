@@ -23,7 +23,7 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<String, i64>,
+    pub amounts: rt::Map<i64>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     #[allow(missing_docs)]
@@ -42,7 +42,7 @@ impl CheckoutDiscountFixedRepeatDuration {
         r#type: impl Into<super::DiscountType>,
         amount: impl Into<i64>,
         currency: impl Into<String>,
-        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        amounts: impl Into<rt::Map<i64>>,
         id: impl Into<::uuid::Uuid>,
         name: impl Into<String>,
     ) -> Self {
@@ -123,7 +123,7 @@ impl rt::de::Object for CheckoutDiscountFixedRepeatDuration {
         rt::de::Required<super::DiscountType>,
         rt::de::Required<i64>,
         rt::de::Required<String>,
-        rt::de::Required<::std::collections::BTreeMap<String, i64>>,
+        rt::de::Required<rt::Map<i64>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
         Option<String>,

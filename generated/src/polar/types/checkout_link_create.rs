@@ -23,12 +23,7 @@ impl CheckoutLinkCreate {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<
-            String,
-            super::CheckoutLinkCreateProductPriceMetadataValue,
-        >,
-    > {
+    ) -> Option<&rt::Map<super::CheckoutLinkCreateProductPriceMetadataValue>> {
         match self {
             Self::ProductPrice(v) => v.metadata.as_ref(),
             Self::Product(v) => v.metadata.as_ref(),

@@ -22,9 +22,7 @@ pub struct CheckoutLinkCreateProduct {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutLinkCreateProductMetadataValue>>,
     /// The interval unit for the trial period.
     pub trial_interval: rt::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
@@ -84,9 +82,7 @@ impl CheckoutLinkCreateProduct {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutLinkCreateProductMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -219,9 +215,7 @@ impl rt::de::Object for CheckoutLinkCreateProduct {
     ];
     const REQUIRED: &[usize] = &[3, 11];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
-        >,
+        Option<rt::Map<CheckoutLinkCreateProductMetadataValue>>,
         rt::Patch<super::TrialInterval>,
         rt::Patch<i64>,
         rt::de::Required<CheckoutLinkCreateProductPaymentProcessor>,

@@ -22,9 +22,7 @@ pub struct CheckoutLinkCreateProductPrice {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutLinkCreateProductPriceMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutLinkCreateProductPriceMetadataValue>>,
     /// The interval unit for the trial period.
     pub trial_interval: rt::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
@@ -87,12 +85,7 @@ impl CheckoutLinkCreateProductPrice {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                CheckoutLinkCreateProductPriceMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<CheckoutLinkCreateProductPriceMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -225,12 +218,7 @@ impl rt::de::Object for CheckoutLinkCreateProductPrice {
     ];
     const REQUIRED: &[usize] = &[3, 11];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                CheckoutLinkCreateProductPriceMetadataValue,
-            >,
-        >,
+        Option<rt::Map<CheckoutLinkCreateProductPriceMetadataValue>>,
         rt::Patch<super::TrialInterval>,
         rt::Patch<i64>,
         rt::de::Required<CheckoutLinkCreateProductPricePaymentProcessor>,

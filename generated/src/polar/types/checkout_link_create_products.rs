@@ -20,9 +20,7 @@ pub struct CheckoutLinkCreateProducts {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutLinkCreateProductsMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutLinkCreateProductsMetadataValue>>,
     /// The interval unit for the trial period.
     pub trial_interval: rt::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
@@ -87,9 +85,7 @@ impl CheckoutLinkCreateProducts {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductsMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutLinkCreateProductsMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -222,9 +218,7 @@ impl rt::de::Object for CheckoutLinkCreateProducts {
     ];
     const REQUIRED: &[usize] = &[3, 11];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductsMetadataValue>,
-        >,
+        Option<rt::Map<CheckoutLinkCreateProductsMetadataValue>>,
         rt::Patch<super::TrialInterval>,
         rt::Patch<i64>,
         rt::de::Required<CheckoutLinkCreateProductsPaymentProcessor>,

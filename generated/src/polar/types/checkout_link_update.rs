@@ -26,9 +26,7 @@ pub struct CheckoutLinkUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutLinkUpdateMetadataValue>>,
     /// List of products that will be available to select at checkout.
     ///
     /// Items at least 1.
@@ -80,9 +78,7 @@ impl CheckoutLinkUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutLinkUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -210,7 +206,7 @@ impl rt::de::Object for CheckoutLinkUpdate {
     type Fields = (
         rt::Patch<super::TrialInterval>,
         rt::Patch<i64>,
-        Option<::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>>,
+        Option<rt::Map<CheckoutLinkUpdateMetadataValue>>,
         rt::Patch<Vec<::uuid::Uuid>>,
         rt::Patch<String>,
         rt::Patch<bool>,

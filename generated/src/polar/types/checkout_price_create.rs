@@ -31,15 +31,10 @@ pub struct CheckoutPriceCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutPriceCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutPriceCreateMetadataValue>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutPriceCreateCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutPriceCreateCustomFieldDataValue>>,
     >,
     /// ID of the discount to apply to the checkout.
     pub discount_id: Option<::uuid::Uuid>,
@@ -108,9 +103,7 @@ pub struct CheckoutPriceCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub customer_metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutPriceCreateCustomerMetadataValue>,
-    >,
+    pub customer_metadata: Option<rt::Map<CheckoutPriceCreateCustomerMetadataValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     pub subscription_id: Option<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
@@ -185,9 +178,7 @@ impl CheckoutPriceCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutPriceCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutPriceCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -197,12 +188,7 @@ impl CheckoutPriceCreate {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutPriceCreateCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutPriceCreateCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -334,12 +320,7 @@ impl CheckoutPriceCreate {
     #[must_use]
     pub fn with_customer_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                CheckoutPriceCreateCustomerMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<CheckoutPriceCreateCustomerMetadataValue>>,
     ) -> Self {
         self.customer_metadata = Some(value.into());
         self
@@ -475,18 +456,8 @@ impl rt::de::Object for CheckoutPriceCreate {
             (
                 Option<super::TrialInterval>,
                 Option<i64>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutPriceCreateMetadataValue,
-                    >,
-                >,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutPriceCreateCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<CheckoutPriceCreateMetadataValue>>,
+                Option<rt::Map<Option<CheckoutPriceCreateCustomFieldDataValue>>>,
                 Option<::uuid::Uuid>,
                 Option<bool>,
                 Option<bool>,
@@ -506,12 +477,7 @@ impl rt::de::Object for CheckoutPriceCreate {
                 Option<String>,
                 Option<super::AddressInput>,
                 Option<String>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutPriceCreateCustomerMetadataValue,
-                    >,
-                >,
+                Option<rt::Map<CheckoutPriceCreateCustomerMetadataValue>>,
                 Option<::uuid::Uuid>,
                 Option<String>,
                 Option<String>,

@@ -31,15 +31,10 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutProductCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutProductCreateMetadataValue>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutProductCreateCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutProductCreateCustomFieldDataValue>>,
     >,
     /// ID of the discount to apply to the checkout.
     pub discount_id: Option<::uuid::Uuid>,
@@ -108,9 +103,7 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub customer_metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutProductCreateCustomerMetadataValue>,
-    >,
+    pub customer_metadata: Option<rt::Map<CheckoutProductCreateCustomerMetadataValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     pub subscription_id: Option<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
@@ -188,9 +181,7 @@ impl CheckoutProductCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutProductCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutProductCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -200,12 +191,7 @@ impl CheckoutProductCreate {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutProductCreateCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutProductCreateCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -337,12 +323,7 @@ impl CheckoutProductCreate {
     #[must_use]
     pub fn with_customer_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                CheckoutProductCreateCustomerMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<CheckoutProductCreateCustomerMetadataValue>>,
     ) -> Self {
         self.customer_metadata = Some(value.into());
         self
@@ -490,18 +471,8 @@ impl rt::de::Object for CheckoutProductCreate {
             (
                 Option<super::TrialInterval>,
                 Option<i64>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutProductCreateMetadataValue,
-                    >,
-                >,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutProductCreateCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<CheckoutProductCreateMetadataValue>>,
+                Option<rt::Map<Option<CheckoutProductCreateCustomFieldDataValue>>>,
                 Option<::uuid::Uuid>,
                 Option<bool>,
                 Option<bool>,
@@ -521,12 +492,7 @@ impl rt::de::Object for CheckoutProductCreate {
                 Option<String>,
                 Option<super::AddressInput>,
                 Option<String>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutProductCreateCustomerMetadataValue,
-                    >,
-                >,
+                Option<rt::Map<CheckoutProductCreateCustomerMetadataValue>>,
                 Option<::uuid::Uuid>,
                 Option<String>,
                 Option<String>,

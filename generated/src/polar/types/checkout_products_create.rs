@@ -32,15 +32,10 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutProductsCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutProductsCreateMetadataValue>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutProductsCreateCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutProductsCreateCustomFieldDataValue>>,
     >,
     /// ID of the discount to apply to the checkout.
     pub discount_id: rt::Patch<::uuid::Uuid>,
@@ -109,9 +104,7 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub customer_metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutProductsCreateCustomerMetadataValue>,
-    >,
+    pub customer_metadata: Option<rt::Map<CheckoutProductsCreateCustomerMetadataValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     pub subscription_id: rt::Patch<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
@@ -135,9 +128,7 @@ pub struct CheckoutProductsCreate {
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
     ///
     /// Keys: format `uuid4`.
-    pub prices: rt::Patch<
-        ::std::collections::BTreeMap<String, Vec<CheckoutProductsCreatePricesValueItem>>,
-    >,
+    pub prices: rt::Patch<rt::Map<Vec<CheckoutProductsCreatePricesValueItem>>>,
 }
 
 #[cfg(feature = "polar-checkouts")]
@@ -202,9 +193,7 @@ impl CheckoutProductsCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutProductsCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutProductsCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -214,12 +203,7 @@ impl CheckoutProductsCreate {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutProductsCreateCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutProductsCreateCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -366,12 +350,7 @@ impl CheckoutProductsCreate {
     #[must_use]
     pub fn with_customer_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                CheckoutProductsCreateCustomerMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<CheckoutProductsCreateCustomerMetadataValue>>,
     ) -> Self {
         self.customer_metadata = Some(value.into());
         self
@@ -429,14 +408,7 @@ impl CheckoutProductsCreate {
     #[must_use]
     pub fn with_prices(
         mut self,
-        value: impl Into<
-            rt::Patch<
-                ::std::collections::BTreeMap<
-                    String,
-                    Vec<CheckoutProductsCreatePricesValueItem>,
-                >,
-            >,
-        >,
+        value: impl Into<rt::Patch<rt::Map<Vec<CheckoutProductsCreatePricesValueItem>>>>,
     ) -> Self {
         self.prices = value.into();
         self
@@ -545,18 +517,8 @@ impl rt::de::Object for CheckoutProductsCreate {
             (
                 rt::Patch<super::TrialInterval>,
                 rt::Patch<i64>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutProductsCreateMetadataValue,
-                    >,
-                >,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutProductsCreateCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<CheckoutProductsCreateMetadataValue>>,
+                Option<rt::Map<Option<CheckoutProductsCreateCustomFieldDataValue>>>,
                 rt::Patch<::uuid::Uuid>,
                 Option<bool>,
                 Option<bool>,
@@ -576,12 +538,7 @@ impl rt::de::Object for CheckoutProductsCreate {
                 rt::Patch<String>,
                 rt::Patch<super::AddressInput>,
                 rt::Patch<String>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutProductsCreateCustomerMetadataValue,
-                    >,
-                >,
+                Option<rt::Map<CheckoutProductsCreateCustomerMetadataValue>>,
                 rt::Patch<::uuid::Uuid>,
                 rt::Patch<String>,
                 rt::Patch<String>,
@@ -589,12 +546,7 @@ impl rt::de::Object for CheckoutProductsCreate {
                 rt::Patch<String>,
                 rt::Patch<super::PresentmentCurrency>,
                 rt::de::Required<Vec<::uuid::Uuid>>,
-                rt::Patch<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Vec<CheckoutProductsCreatePricesValueItem>,
-                    >,
-                >,
+                rt::Patch<rt::Map<Vec<CheckoutProductsCreatePricesValueItem>>>,
             ),
         ),
     >;

@@ -14,9 +14,7 @@ pub struct CheckoutPublic {
     /// Last modification timestamp of the object.
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<CheckoutPublicCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<CheckoutPublicCustomFieldDataValue>>>,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
     /// Status of the checkout session.
@@ -111,7 +109,7 @@ pub struct CheckoutPublic {
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
     #[allow(missing_docs)]
-    pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
+    pub payment_processor_metadata: rt::Map<String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// List of products available to select.
@@ -124,9 +122,7 @@ pub struct CheckoutPublic {
     /// Mapping of product IDs to their list of prices.
     ///
     /// Keys: format `uuid4`.
-    pub prices: Option<
-        ::std::collections::BTreeMap<String, Vec<CheckoutPublicPricesValueItem>>,
-    >,
+    pub prices: Option<rt::Map<Vec<CheckoutPublicPricesValueItem>>>,
     #[allow(missing_docs)]
     pub discount: Option<CheckoutPublicDiscount>,
     #[allow(missing_docs)]
@@ -162,9 +158,7 @@ impl CheckoutPublic {
         is_payment_setup_required: impl Into<bool>,
         is_payment_form_required: impl Into<bool>,
         is_business_customer: impl Into<bool>,
-        payment_processor_metadata: impl Into<
-            ::std::collections::BTreeMap<String, String>,
-        >,
+        payment_processor_metadata: impl Into<rt::Map<String>>,
         billing_address_fields: impl Into<super::CheckoutBillingAddressFields>,
         products: impl Into<Vec<super::CheckoutProduct>>,
         organization: impl Into<super::CheckoutOrganization>,
@@ -243,12 +237,7 @@ impl CheckoutPublic {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutPublicCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutPublicCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -449,9 +438,7 @@ impl CheckoutPublic {
     #[must_use]
     pub fn with_prices(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, Vec<CheckoutPublicPricesValueItem>>,
-        >,
+        value: impl Into<rt::Map<Vec<CheckoutPublicPricesValueItem>>>,
     ) -> Self {
         self.prices = Some(value.into());
         self
@@ -639,12 +626,7 @@ impl rt::de::Object for CheckoutPublic {
                 rt::de::Required<::uuid::Uuid>,
                 rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutPublicCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<CheckoutPublicCustomFieldDataValue>>>,
                 rt::de::Required<super::PaymentProcessor>,
                 rt::de::Required<super::CheckoutStatus>,
                 rt::de::Required<String>,
@@ -692,19 +674,14 @@ impl rt::de::Object for CheckoutPublic {
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                rt::de::Required<::std::collections::BTreeMap<String, String>>,
+                rt::de::Required<rt::Map<String>>,
             ),
             (
                 rt::de::Required<super::CheckoutBillingAddressFields>,
                 rt::de::Required<Vec<super::CheckoutProduct>>,
                 Option<super::CheckoutProduct>,
                 Option<CheckoutPublicProductPrice>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Vec<CheckoutPublicPricesValueItem>,
-                    >,
-                >,
+                Option<rt::Map<Vec<CheckoutPublicPricesValueItem>>>,
                 Option<CheckoutPublicDiscount>,
                 rt::de::Required<super::CheckoutOrganization>,
                 Option<Vec<super::AttachedCustomField>>,

@@ -18,10 +18,7 @@ pub struct CheckoutPublicConfirmed {
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutPublicConfirmedCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutPublicConfirmedCustomFieldDataValue>>,
     >,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
@@ -111,7 +108,7 @@ pub struct CheckoutPublicConfirmed {
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
     #[allow(missing_docs)]
-    pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
+    pub payment_processor_metadata: rt::Map<String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// List of products available to select.
@@ -124,9 +121,7 @@ pub struct CheckoutPublicConfirmed {
     /// Mapping of product IDs to their list of prices.
     ///
     /// Keys: format `uuid4`.
-    pub prices: Option<
-        ::std::collections::BTreeMap<String, Vec<CheckoutPublicConfirmedPricesValueItem>>,
-    >,
+    pub prices: Option<rt::Map<Vec<CheckoutPublicConfirmedPricesValueItem>>>,
     #[allow(missing_docs)]
     pub discount: Option<CheckoutPublicConfirmedDiscount>,
     #[allow(missing_docs)]
@@ -163,9 +158,7 @@ impl CheckoutPublicConfirmed {
         is_payment_setup_required: impl Into<bool>,
         is_payment_form_required: impl Into<bool>,
         is_business_customer: impl Into<bool>,
-        payment_processor_metadata: impl Into<
-            ::std::collections::BTreeMap<String, String>,
-        >,
+        payment_processor_metadata: impl Into<rt::Map<String>>,
         billing_address_fields: impl Into<super::CheckoutBillingAddressFields>,
         products: impl Into<Vec<super::CheckoutProduct>>,
         organization: impl Into<super::CheckoutOrganization>,
@@ -245,12 +238,7 @@ impl CheckoutPublicConfirmed {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutPublicConfirmedCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutPublicConfirmedCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -451,12 +439,7 @@ impl CheckoutPublicConfirmed {
     #[must_use]
     pub fn with_prices(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Vec<CheckoutPublicConfirmedPricesValueItem>,
-            >,
-        >,
+        value: impl Into<rt::Map<Vec<CheckoutPublicConfirmedPricesValueItem>>>,
     ) -> Self {
         self.prices = Some(value.into());
         self
@@ -656,12 +639,7 @@ impl rt::de::Object for CheckoutPublicConfirmed {
                 rt::de::Required<::uuid::Uuid>,
                 rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutPublicConfirmedCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<CheckoutPublicConfirmedCustomFieldDataValue>>>,
                 rt::de::Required<super::PaymentProcessor>,
                 rt::de::Required<CheckoutPublicConfirmedStatus>,
                 rt::de::Required<String>,
@@ -709,19 +687,14 @@ impl rt::de::Object for CheckoutPublicConfirmed {
                 Option<String>,
                 Option<String>,
                 Option<String>,
-                rt::de::Required<::std::collections::BTreeMap<String, String>>,
+                rt::de::Required<rt::Map<String>>,
             ),
             (
                 rt::de::Required<super::CheckoutBillingAddressFields>,
                 rt::de::Required<Vec<super::CheckoutProduct>>,
                 Option<super::CheckoutProduct>,
                 Option<CheckoutPublicConfirmedProductPrice>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Vec<CheckoutPublicConfirmedPricesValueItem>,
-                    >,
-                >,
+                Option<rt::Map<Vec<CheckoutPublicConfirmedPricesValueItem>>>,
                 Option<CheckoutPublicConfirmedDiscount>,
                 rt::de::Required<super::CheckoutOrganization>,
                 Option<Vec<super::AttachedCustomField>>,

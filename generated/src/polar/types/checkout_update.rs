@@ -8,9 +8,7 @@ use ::openapi_runtime as rt;
 #[non_exhaustive]
 pub struct CheckoutUpdate {
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<CheckoutUpdateCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<CheckoutUpdateCustomFieldDataValue>>>,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: rt::Patch<::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
@@ -61,9 +59,7 @@ pub struct CheckoutUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CheckoutUpdateMetadataValue>>,
     /// Length at least 3 and at most 3.
     pub currency: rt::Patch<super::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
@@ -89,9 +85,7 @@ pub struct CheckoutUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub customer_metadata: rt::Patch<
-        ::std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>,
-    >,
+    pub customer_metadata: rt::Patch<rt::Map<CheckoutUpdateCustomerMetadataValue>>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
@@ -109,12 +103,7 @@ impl CheckoutUpdate {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutUpdateCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutUpdateCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -235,9 +224,7 @@ impl CheckoutUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CheckoutUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -304,11 +291,7 @@ impl CheckoutUpdate {
     #[must_use]
     pub fn with_customer_metadata(
         mut self,
-        value: impl Into<
-            rt::Patch<
-                ::std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>,
-            >,
-        >,
+        value: impl Into<rt::Patch<rt::Map<CheckoutUpdateCustomerMetadataValue>>>,
     ) -> Self {
         self.customer_metadata = value.into();
         self
@@ -423,12 +406,7 @@ impl rt::de::Object for CheckoutUpdate {
     type Fields = rt::de::Tables<
         (
             (
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CheckoutUpdateCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<CheckoutUpdateCustomFieldDataValue>>>,
                 rt::Patch<::uuid::Uuid>,
                 rt::Patch<::uuid::Uuid>,
                 rt::Patch<i64>,
@@ -442,9 +420,7 @@ impl rt::de::Object for CheckoutUpdate {
                 rt::Patch<String>,
                 rt::Patch<super::TrialInterval>,
                 rt::Patch<i64>,
-                Option<
-                    ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
-                >,
+                Option<rt::Map<CheckoutUpdateMetadataValue>>,
                 rt::Patch<super::PresentmentCurrency>,
             ),
             (
@@ -453,12 +429,7 @@ impl rt::de::Object for CheckoutUpdate {
                 rt::Patch<bool>,
                 rt::Patch<bool>,
                 rt::Patch<String>,
-                rt::Patch<
-                    ::std::collections::BTreeMap<
-                        String,
-                        CheckoutUpdateCustomerMetadataValue,
-                    >,
-                >,
+                rt::Patch<rt::Map<CheckoutUpdateCustomerMetadataValue>>,
                 rt::Patch<String>,
                 rt::Patch<String>,
                 rt::Patch<String>,

@@ -9,10 +9,7 @@ use ::openapi_runtime as rt;
 pub struct CheckoutUpdatePublic {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CheckoutUpdatePublicCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CheckoutUpdatePublicCustomFieldDataValue>>,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: rt::Patch<::uuid::Uuid>,
@@ -58,12 +55,7 @@ impl CheckoutUpdatePublic {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutUpdatePublicCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CheckoutUpdatePublicCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -249,12 +241,7 @@ impl rt::de::Object for CheckoutUpdatePublic {
         "allow_trial",
     ];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CheckoutUpdatePublicCustomFieldDataValue>,
-            >,
-        >,
+        Option<rt::Map<Option<CheckoutUpdatePublicCustomFieldDataValue>>>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<i64>,

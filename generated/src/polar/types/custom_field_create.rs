@@ -27,9 +27,7 @@ impl CustomFieldCreate {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<String, super::CustomFieldCreateTextMetadataValue>,
-    > {
+    ) -> Option<&rt::Map<super::CustomFieldCreateTextMetadataValue>> {
         match self {
             Self::Text(v) => v.metadata.as_ref(),
             Self::Number(v) => v.metadata.as_ref(),

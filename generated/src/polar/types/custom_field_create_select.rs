@@ -22,9 +22,7 @@ pub struct CustomFieldCreateSelect {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomFieldCreateSelectMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomFieldCreateSelectMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: CustomFieldCreateSelectType,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
@@ -63,9 +61,7 @@ impl CustomFieldCreateSelect {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomFieldCreateSelectMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomFieldCreateSelectMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -128,9 +124,7 @@ impl rt::de::Object for CustomFieldCreateSelect {
     ];
     const REQUIRED: &[usize] = &[1, 2, 3, 5];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CustomFieldCreateSelectMetadataValue>,
-        >,
+        Option<rt::Map<CustomFieldCreateSelectMetadataValue>>,
         rt::de::Required<CustomFieldCreateSelectType>,
         rt::de::Required<String>,
         rt::de::Required<String>,

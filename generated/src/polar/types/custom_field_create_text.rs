@@ -20,9 +20,7 @@ pub struct CustomFieldCreateText {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomFieldCreateTextMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomFieldCreateTextMetadataValue>>,
     #[allow(missing_docs)]
     pub r#type: CustomFieldCreateTextType,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
@@ -61,9 +59,7 @@ impl CustomFieldCreateText {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomFieldCreateTextMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomFieldCreateTextMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -122,7 +118,7 @@ impl rt::de::Object for CustomFieldCreateText {
     ];
     const REQUIRED: &[usize] = &[1, 2, 3, 5];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, CustomFieldCreateTextMetadataValue>>,
+        Option<rt::Map<CustomFieldCreateTextMetadataValue>>,
         rt::de::Required<CustomFieldCreateTextType>,
         rt::de::Required<String>,
         rt::de::Required<String>,

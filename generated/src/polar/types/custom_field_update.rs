@@ -27,9 +27,7 @@ impl CustomFieldUpdate {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<String, super::CustomFieldUpdateTextMetadataValue>,
-    > {
+    ) -> Option<&rt::Map<super::CustomFieldUpdateTextMetadataValue>> {
         match self {
             Self::Text(v) => v.metadata.as_ref(),
             Self::Number(v) => v.metadata.as_ref(),

@@ -20,9 +20,7 @@ pub struct CustomFieldUpdateCheckbox {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomFieldUpdateCheckboxMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomFieldUpdateCheckboxMetadataValue>>,
     /// Name of the custom field.
     ///
     /// Length at least 1.
@@ -53,9 +51,7 @@ impl CustomFieldUpdateCheckbox {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomFieldUpdateCheckboxMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomFieldUpdateCheckboxMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -120,9 +116,7 @@ impl rt::de::Object for CustomFieldUpdateCheckbox {
     const WIRE_NAMES: &[&str] = &["metadata", "name", "slug", "type", "properties"];
     const REQUIRED: &[usize] = &[3];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CustomFieldUpdateCheckboxMetadataValue>,
-        >,
+        Option<rt::Map<CustomFieldUpdateCheckboxMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::de::Required<CustomFieldUpdateCheckboxType>,

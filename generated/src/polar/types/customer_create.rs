@@ -21,12 +21,7 @@ impl CustomerCreate {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<
-            String,
-            super::CustomerIndividualCreateMetadataValue,
-        >,
-    > {
+    ) -> Option<&rt::Map<super::CustomerIndividualCreateMetadataValue>> {
         match self {
             Self::Individual(v) => v.metadata.as_ref(),
             Self::Team(v) => v.metadata.as_ref(),

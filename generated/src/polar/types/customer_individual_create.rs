@@ -20,9 +20,7 @@ pub struct CustomerIndividualCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomerIndividualCreateMetadataValue>>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
@@ -70,9 +68,7 @@ impl CustomerIndividualCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomerIndividualCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -194,9 +190,7 @@ impl rt::de::Object for CustomerIndividualCreate {
     ];
     const REQUIRED: &[usize] = &[9];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
-        >,
+        Option<rt::Map<CustomerIndividualCreateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::Patch<super::AddressInput>,

@@ -26,10 +26,7 @@ pub struct CustomerPortalCustomer {
     /// Items at least 2 and at most 2.
     pub tax_id: Option<(String, super::TaxIdFormat)>,
     #[allow(missing_docs)]
-    pub oauth_accounts: ::std::collections::BTreeMap<
-        String,
-        super::CustomerPortalOAuthAccount,
-    >,
+    pub oauth_accounts: rt::Map<super::CustomerPortalOAuthAccount>,
     #[allow(missing_docs)]
     pub default_payment_method_id: Option<::uuid::Uuid>,
     #[allow(missing_docs)]
@@ -44,9 +41,7 @@ impl CustomerPortalCustomer {
         created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
         id: impl Into<::uuid::Uuid>,
         email_verified: impl Into<bool>,
-        oauth_accounts: impl Into<
-            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
-        >,
+        oauth_accounts: impl Into<rt::Map<super::CustomerPortalOAuthAccount>>,
     ) -> Self {
         Self {
             created_at: created_at.into(),
@@ -204,9 +199,7 @@ impl rt::de::Object for CustomerPortalCustomer {
         Option<String>,
         Option<super::Address>,
         Option<(String, super::TaxIdFormat)>,
-        rt::de::Required<
-            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
-        >,
+        rt::de::Required<rt::Map<super::CustomerPortalOAuthAccount>>,
         Option<::uuid::Uuid>,
         Option<super::CustomerType>,
         Option<String>,

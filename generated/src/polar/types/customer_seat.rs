@@ -36,7 +36,7 @@ pub struct CustomerSeat {
     /// When the seat was revoked
     pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Additional metadata for the seat
-    pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub seat_metadata: Option<rt::Map<::serde_json::Value>>,
 }
 
 impl CustomerSeat {
@@ -158,7 +158,7 @@ impl CustomerSeat {
     #[must_use]
     pub fn with_seat_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        value: impl Into<rt::Map<::serde_json::Value>>,
     ) -> Self {
         self.seat_metadata = Some(value.into());
         self
@@ -240,7 +240,7 @@ impl rt::de::Object for CustomerSeat {
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
-        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Option<rt::Map<::serde_json::Value>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

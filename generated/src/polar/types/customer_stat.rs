@@ -18,7 +18,7 @@ pub struct CustomerStat {
     /// Number of root events for this customer.
     pub occurrences: i64,
     /// Aggregated totals per requested field.
-    pub totals: Option<::std::collections::BTreeMap<String, String>>,
+    pub totals: Option<rt::Map<String>>,
     /// This customer's share of the total cost across all customers (0–1).
     ///
     /// Pattern `^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$`; default `"0"`.
@@ -69,10 +69,7 @@ impl CustomerStat {
 
     /// Sets [`totals`](Self::totals).
     #[must_use]
-    pub fn with_totals(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_totals(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.totals = Some(value.into());
         self
     }
@@ -135,7 +132,7 @@ impl rt::de::Object for CustomerStat {
         Option<String>,
         Option<String>,
         rt::de::Required<i64>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
         Option<String>,
     );
     type Rest = rt::de::Ignored;

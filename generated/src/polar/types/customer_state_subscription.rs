@@ -17,10 +17,7 @@ pub struct CustomerStateSubscription {
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
-        ::std::collections::BTreeMap<
-            String,
-            Option<CustomerStateSubscriptionCustomFieldDataValue>,
-        >,
+        rt::Map<Option<CustomerStateSubscriptionCustomFieldDataValue>>,
     >,
     #[allow(missing_docs)]
     pub metadata: super::MetadataOutputType,
@@ -129,12 +126,7 @@ impl CustomerStateSubscription {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<CustomerStateSubscriptionCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<CustomerStateSubscriptionCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -278,12 +270,7 @@ impl rt::de::Object for CustomerStateSubscription {
                 rt::de::Required<::uuid::Uuid>,
                 rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<CustomerStateSubscriptionCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<CustomerStateSubscriptionCustomFieldDataValue>>>,
                 rt::de::Required<super::MetadataOutputType>,
                 rt::de::Required<CustomerStateSubscriptionStatus>,
                 rt::de::Required<i64>,

@@ -20,9 +20,7 @@ pub struct CustomerTeamCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomerTeamCreateMetadataValue>>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
@@ -70,9 +68,7 @@ impl CustomerTeamCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomerTeamCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -194,7 +190,7 @@ impl rt::de::Object for CustomerTeamCreate {
     ];
     const REQUIRED: &[usize] = &[8];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>>,
+        Option<rt::Map<CustomerTeamCreateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::Patch<super::AddressInput>,

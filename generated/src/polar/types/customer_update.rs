@@ -20,9 +20,7 @@ pub struct CustomerUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomerUpdateMetadataValue>>,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Format `email`; example `"customer@example.com"`.
@@ -52,9 +50,7 @@ impl CustomerUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomerUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -161,7 +157,7 @@ impl rt::de::Object for CustomerUpdate {
         "type",
     ];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>>,
+        Option<rt::Map<CustomerUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::Patch<super::AddressInput>,

@@ -20,9 +20,7 @@ pub struct CustomerUpdateExternalId {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomerUpdateExternalIdMetadataValue>>,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Format `email`; example `"customer@example.com"`.
@@ -44,9 +42,7 @@ impl CustomerUpdateExternalId {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomerUpdateExternalIdMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -132,9 +128,7 @@ impl rt::de::Object for CustomerUpdateExternalId {
         "locale",
     ];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
-        >,
+        Option<rt::Map<CustomerUpdateExternalIdMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::Patch<super::AddressInput>,

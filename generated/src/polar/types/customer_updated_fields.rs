@@ -18,9 +18,7 @@ pub struct CustomerUpdatedFields {
     #[allow(missing_docs)]
     pub tax_id: Option<String>,
     #[allow(missing_docs)]
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<CustomerUpdatedFieldsMetadataValue>>,
 }
 
 impl CustomerUpdatedFields {
@@ -63,9 +61,7 @@ impl CustomerUpdatedFields {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
-        >,
+        value: impl Into<rt::Map<CustomerUpdatedFieldsMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -118,7 +114,7 @@ impl rt::de::Object for CustomerUpdatedFields {
         Option<String>,
         Option<super::AddressDict>,
         Option<String>,
-        Option<::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>>,
+        Option<rt::Map<CustomerUpdatedFieldsMetadataValue>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -16,9 +16,7 @@ pub struct DataTableBlock {
     #[allow(missing_docs)]
     pub columns: Vec<super::DataTableColumn>,
     #[allow(missing_docs)]
-    pub rows: Vec<
-        ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
-    >,
+    pub rows: Vec<rt::Map<Option<DataTableBlockRowsItemValue>>>,
     #[allow(missing_docs)]
     pub total_count: i64,
 }
@@ -28,11 +26,7 @@ impl DataTableBlock {
     pub fn new(
         entity: impl Into<String>,
         columns: impl Into<Vec<super::DataTableColumn>>,
-        rows: impl Into<
-            Vec<
-                ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
-            >,
-        >,
+        rows: impl Into<Vec<rt::Map<Option<DataTableBlockRowsItemValue>>>>,
         total_count: impl Into<i64>,
     ) -> Self {
         Self {
@@ -107,11 +101,7 @@ impl rt::de::Object for DataTableBlock {
         rt::de::Required<String>,
         Option<String>,
         rt::de::Required<Vec<super::DataTableColumn>>,
-        rt::de::Required<
-            Vec<
-                ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
-            >,
-        >,
+        rt::de::Required<Vec<rt::Map<Option<DataTableBlockRowsItemValue>>>>,
         rt::de::Required<i64>,
     );
     type Rest = rt::de::Ignored;

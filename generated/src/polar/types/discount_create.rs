@@ -19,11 +19,7 @@ pub enum DiscountCreate {
 impl DiscountCreate {
     /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
     #[inline]
-    pub fn metadata(
-        &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<String, super::DiscountFixedCreateMetadataValue>,
-    > {
+    pub fn metadata(&self) -> Option<&rt::Map<super::DiscountFixedCreateMetadataValue>> {
         match self {
             Self::Fixed(v) => v.metadata.as_ref(),
             Self::Percentage(v) => v.metadata.as_ref(),

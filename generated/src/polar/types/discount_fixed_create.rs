@@ -22,9 +22,7 @@ pub struct DiscountFixedCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<DiscountFixedCreateMetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Length at least 1.
@@ -73,7 +71,7 @@ pub struct DiscountFixedCreate {
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     ///
     /// Properties at least 1.
-    pub amounts: rt::Patch<::std::collections::BTreeMap<String, i64>>,
+    pub amounts: rt::Patch<rt::Map<i64>>,
 }
 
 #[cfg(feature = "polar-discounts")]
@@ -107,9 +105,7 @@ impl DiscountFixedCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<DiscountFixedCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -216,10 +212,7 @@ impl DiscountFixedCreate {
 
     /// Sets [`amounts`](Self::amounts): a value, or `Patch::Null` to send `null`.
     #[must_use]
-    pub fn with_amounts(
-        mut self,
-        value: impl Into<rt::Patch<::std::collections::BTreeMap<String, i64>>>,
-    ) -> Self {
+    pub fn with_amounts(mut self, value: impl Into<rt::Patch<rt::Map<i64>>>) -> Self {
         self.amounts = value.into();
         self
     }
@@ -291,7 +284,7 @@ impl rt::de::Object for DiscountFixedCreate {
     ];
     const REQUIRED: &[usize] = &[1, 10];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>>,
+        Option<rt::Map<DiscountFixedCreateMetadataValue>>,
         rt::de::Required<String>,
         rt::Patch<String>,
         rt::Patch<::chrono::DateTime<::chrono::Utc>>,
@@ -305,7 +298,7 @@ impl rt::de::Object for DiscountFixedCreate {
         rt::Patch<i64>,
         rt::Patch<i64>,
         rt::Patch<super::PresentmentCurrency>,
-        rt::Patch<::std::collections::BTreeMap<String, i64>>,
+        rt::Patch<rt::Map<i64>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

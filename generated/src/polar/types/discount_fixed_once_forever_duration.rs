@@ -20,7 +20,7 @@ pub struct DiscountFixedOnceForeverDuration {
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<String, i64>,
+    pub amounts: rt::Map<i64>,
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
@@ -60,7 +60,7 @@ impl DiscountFixedOnceForeverDuration {
         r#type: impl Into<super::DiscountType>,
         amount: impl Into<i64>,
         currency: impl Into<String>,
-        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        amounts: impl Into<rt::Map<i64>>,
         created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
         id: impl Into<::uuid::Uuid>,
         metadata: impl Into<super::MetadataOutputType>,
@@ -219,7 +219,7 @@ impl rt::de::Object for DiscountFixedOnceForeverDuration {
                 rt::de::Required<super::DiscountType>,
                 rt::de::Required<i64>,
                 rt::de::Required<String>,
-                rt::de::Required<::std::collections::BTreeMap<String, i64>>,
+                rt::de::Required<rt::Map<i64>>,
                 rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 rt::de::Required<::uuid::Uuid>,

@@ -20,9 +20,7 @@ pub struct DiscountPercentageCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<DiscountPercentageCreateMetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Length at least 1.
@@ -95,9 +93,7 @@ impl DiscountPercentageCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<DiscountPercentageCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -238,9 +234,7 @@ impl rt::de::Object for DiscountPercentageCreate {
     ];
     const REQUIRED: &[usize] = &[1, 10, 12];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
-        >,
+        Option<rt::Map<DiscountPercentageCreateMetadataValue>>,
         rt::de::Required<String>,
         rt::Patch<String>,
         rt::Patch<::chrono::DateTime<::chrono::Utc>>,

@@ -20,9 +20,7 @@ pub struct DiscountUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<DiscountUpdateMetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Length at least 1.
@@ -63,7 +61,7 @@ pub struct DiscountUpdate {
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     ///
     /// Properties at least 1.
-    pub amounts: rt::Patch<::std::collections::BTreeMap<String, i64>>,
+    pub amounts: rt::Patch<rt::Map<i64>>,
     /// Discount percentage in basis points.
     ///
     /// A basis point is 1/100th of a percent.
@@ -80,9 +78,7 @@ impl DiscountUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<DiscountUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -189,10 +185,7 @@ impl DiscountUpdate {
 
     /// Sets [`amounts`](Self::amounts): a value, or `Patch::Null` to send `null`.
     #[must_use]
-    pub fn with_amounts(
-        mut self,
-        value: impl Into<rt::Patch<::std::collections::BTreeMap<String, i64>>>,
-    ) -> Self {
+    pub fn with_amounts(mut self, value: impl Into<rt::Patch<rt::Map<i64>>>) -> Self {
         self.amounts = value.into();
         self
     }
@@ -276,7 +269,7 @@ impl rt::de::Object for DiscountUpdate {
         "products",
     ];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>>,
+        Option<rt::Map<DiscountUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<String>,
         rt::Patch<::chrono::DateTime<::chrono::Utc>>,
@@ -288,7 +281,7 @@ impl rt::de::Object for DiscountUpdate {
         rt::Patch<super::DiscountType>,
         rt::Patch<i64>,
         rt::Patch<super::PresentmentCurrency>,
-        rt::Patch<::std::collections::BTreeMap<String, i64>>,
+        rt::Patch<rt::Map<i64>>,
         rt::Patch<i64>,
         rt::Patch<Vec<::uuid::Uuid>>,
     );

@@ -17,9 +17,7 @@ pub struct EntityListBlock {
     #[allow(missing_docs)]
     pub columns: Vec<super::DataTableColumn>,
     #[allow(missing_docs)]
-    pub rows: Vec<
-        ::std::collections::BTreeMap<String, Option<EntityListBlockRowsItemValue>>,
-    >,
+    pub rows: Vec<rt::Map<Option<EntityListBlockRowsItemValue>>>,
     #[allow(missing_docs)]
     pub total_count: i64,
 }
@@ -29,14 +27,7 @@ impl EntityListBlock {
     pub fn new(
         entity: impl Into<String>,
         columns: impl Into<Vec<super::DataTableColumn>>,
-        rows: impl Into<
-            Vec<
-                ::std::collections::BTreeMap<
-                    String,
-                    Option<EntityListBlockRowsItemValue>,
-                >,
-            >,
-        >,
+        rows: impl Into<Vec<rt::Map<Option<EntityListBlockRowsItemValue>>>>,
         total_count: impl Into<i64>,
     ) -> Self {
         Self {
@@ -111,14 +102,7 @@ impl rt::de::Object for EntityListBlock {
         rt::de::Required<String>,
         Option<String>,
         rt::de::Required<Vec<super::DataTableColumn>>,
-        rt::de::Required<
-            Vec<
-                ::std::collections::BTreeMap<
-                    String,
-                    Option<EntityListBlockRowsItemValue>,
-                >,
-            >,
-        >,
+        rt::de::Required<Vec<rt::Map<Option<EntityListBlockRowsItemValue>>>>,
         rt::de::Required<i64>,
     );
     type Rest = rt::de::Ignored;

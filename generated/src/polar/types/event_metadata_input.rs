@@ -12,10 +12,7 @@ pub struct EventMetadataInput {
     #[allow(missing_docs)]
     pub llm: Option<super::LlmMetadata>,
     /// Properties not declared by the schema.
-    pub additional_properties: ::std::collections::BTreeMap<
-        String,
-        EventMetadataInputValue,
-    >,
+    pub additional_properties: rt::Map<EventMetadataInputValue>,
 }
 
 impl EventMetadataInput {
@@ -73,7 +70,7 @@ impl rt::de::Object for EventMetadataInput {
     const NAME: &str = "EventMetadataInput";
     const WIRE_NAMES: &[&str] = &["_cost", "_llm"];
     type Fields = (Option<super::CostMetadataInput>, Option<super::LlmMetadata>);
-    type Rest = ::std::collections::BTreeMap<String, EventMetadataInputValue>;
+    type Rest = rt::Map<EventMetadataInputValue>;
     #[inline]
     fn build(
         (v0, v1): <Self::Fields as rt::de::Fields>::Slots,

@@ -12,10 +12,7 @@ pub struct EventMetadataOutput {
     #[allow(missing_docs)]
     pub llm: Option<super::LlmMetadata>,
     /// Properties not declared by the schema.
-    pub additional_properties: ::std::collections::BTreeMap<
-        String,
-        EventMetadataOutputValue,
-    >,
+    pub additional_properties: rt::Map<EventMetadataOutputValue>,
 }
 
 impl EventMetadataOutput {
@@ -73,7 +70,7 @@ impl rt::de::Object for EventMetadataOutput {
     const NAME: &str = "EventMetadataOutput";
     const WIRE_NAMES: &[&str] = &["_cost", "_llm"];
     type Fields = (Option<super::CostMetadataOutput>, Option<super::LlmMetadata>);
-    type Rest = ::std::collections::BTreeMap<String, EventMetadataOutputValue>;
+    type Rest = rt::Map<EventMetadataOutputValue>;
     #[inline]
     fn build(
         (v0, v1): <Self::Fields as rt::de::Fields>::Slots,

@@ -18,15 +18,15 @@ pub struct EventStatistics {
     /// Number of distinct customers associated with events.
     pub customers: i64,
     /// Sum of each field across all events in all hierarchies.
-    pub totals: Option<::std::collections::BTreeMap<String, String>>,
+    pub totals: Option<rt::Map<String>>,
     /// Average of per-hierarchy totals (i.e., average cost per trace).
-    pub averages: Option<::std::collections::BTreeMap<String, String>>,
+    pub averages: Option<rt::Map<String>>,
     /// 10th percentile of per-hierarchy totals.
-    pub p10: Option<::std::collections::BTreeMap<String, String>>,
+    pub p10: Option<rt::Map<String>>,
     /// 90th percentile of per-hierarchy totals.
-    pub p90: Option<::std::collections::BTreeMap<String, String>>,
+    pub p90: Option<rt::Map<String>>,
     /// 99th percentile of per-hierarchy totals.
-    pub p99: Option<::std::collections::BTreeMap<String, String>>,
+    pub p99: Option<rt::Map<String>>,
 }
 
 impl EventStatistics {
@@ -54,50 +54,35 @@ impl EventStatistics {
 
     /// Sets [`totals`](Self::totals).
     #[must_use]
-    pub fn with_totals(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_totals(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.totals = Some(value.into());
         self
     }
 
     /// Sets [`averages`](Self::averages).
     #[must_use]
-    pub fn with_averages(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_averages(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.averages = Some(value.into());
         self
     }
 
     /// Sets [`p10`](Self::p10).
     #[must_use]
-    pub fn with_p10(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_p10(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.p10 = Some(value.into());
         self
     }
 
     /// Sets [`p90`](Self::p90).
     #[must_use]
-    pub fn with_p90(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_p90(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.p90 = Some(value.into());
         self
     }
 
     /// Sets [`p99`](Self::p99).
     #[must_use]
-    pub fn with_p99(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_p99(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.p99 = Some(value.into());
         self
     }
@@ -158,11 +143,11 @@ impl rt::de::Object for EventStatistics {
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<i64>,
         rt::de::Required<i64>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

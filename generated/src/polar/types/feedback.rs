@@ -20,7 +20,7 @@ pub struct Feedback {
     #[allow(missing_docs)]
     pub message: String,
     #[allow(missing_docs)]
-    pub client_context: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub client_context: rt::Map<::serde_json::Value>,
     #[allow(missing_docs)]
     pub user_id: ::uuid::Uuid,
     #[allow(missing_docs)]
@@ -36,9 +36,7 @@ impl Feedback {
         r#type: impl Into<super::FeedbackType>,
         status: impl Into<super::FeedbackStatus>,
         message: impl Into<String>,
-        client_context: impl Into<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
+        client_context: impl Into<rt::Map<::serde_json::Value>>,
         user_id: impl Into<::uuid::Uuid>,
         organization_id: impl Into<::uuid::Uuid>,
     ) -> Self {
@@ -121,7 +119,7 @@ impl rt::de::Object for Feedback {
         rt::de::Required<super::FeedbackType>,
         rt::de::Required<super::FeedbackStatus>,
         rt::de::Required<String>,
-        rt::de::Required<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        rt::de::Required<rt::Map<::serde_json::Value>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,
     );

@@ -14,9 +14,7 @@ pub struct FeedbackCreate {
     #[allow(missing_docs)]
     pub organization_id: ::uuid::Uuid,
     #[allow(missing_docs)]
-    pub client_context: Option<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-    >,
+    pub client_context: Option<rt::Map<::serde_json::Value>>,
 }
 
 impl FeedbackCreate {
@@ -38,7 +36,7 @@ impl FeedbackCreate {
     #[must_use]
     pub fn with_client_context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        value: impl Into<rt::Map<::serde_json::Value>>,
     ) -> Self {
         self.client_context = Some(value.into());
         self
@@ -86,7 +84,7 @@ impl rt::de::Object for FeedbackCreate {
         rt::de::Required<super::FeedbackType>,
         rt::de::Required<String>,
         rt::de::Required<::uuid::Uuid>,
-        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Option<rt::Map<::serde_json::Value>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -26,9 +26,7 @@ pub struct LicenseKeyActivate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub conditions: Option<
-        ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
-    >,
+    pub conditions: Option<rt::Map<LicenseKeyActivateConditionsValue>>,
     /// Key-value object allowing you to store additional information about the activation
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -42,7 +40,7 @@ pub struct LicenseKeyActivate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub meta: Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
+    pub meta: Option<rt::Map<LicenseKeyActivateMetaValue>>,
 }
 
 impl LicenseKeyActivate {
@@ -65,9 +63,7 @@ impl LicenseKeyActivate {
     #[must_use]
     pub fn with_conditions(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
-        >,
+        value: impl Into<rt::Map<LicenseKeyActivateConditionsValue>>,
     ) -> Self {
         self.conditions = Some(value.into());
         self
@@ -77,9 +73,7 @@ impl LicenseKeyActivate {
     #[must_use]
     pub fn with_meta(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>,
-        >,
+        value: impl Into<rt::Map<LicenseKeyActivateMetaValue>>,
     ) -> Self {
         self.meta = Some(value.into());
         self
@@ -129,8 +123,8 @@ impl rt::de::Object for LicenseKeyActivate {
         rt::de::Required<String>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
-        Option<::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>>,
-        Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
+        Option<rt::Map<LicenseKeyActivateConditionsValue>>,
+        Option<rt::Map<LicenseKeyActivateMetaValue>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

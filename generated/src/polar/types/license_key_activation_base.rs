@@ -14,7 +14,7 @@ pub struct LicenseKeyActivationBase {
     #[allow(missing_docs)]
     pub label: String,
     #[allow(missing_docs)]
-    pub meta: ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
+    pub meta: rt::Map<LicenseKeyActivationBaseMetaValue>,
     #[allow(missing_docs)]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[allow(missing_docs)]
@@ -27,9 +27,7 @@ impl LicenseKeyActivationBase {
         id: impl Into<::uuid::Uuid>,
         license_key_id: impl Into<::uuid::Uuid>,
         label: impl Into<String>,
-        meta: impl Into<
-            ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
-        >,
+        meta: impl Into<rt::Map<LicenseKeyActivationBaseMetaValue>>,
         created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
         Self {
@@ -99,9 +97,7 @@ impl rt::de::Object for LicenseKeyActivationBase {
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
-        rt::de::Required<
-            ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
-        >,
+        rt::de::Required<rt::Map<LicenseKeyActivationBaseMetaValue>>,
         rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );

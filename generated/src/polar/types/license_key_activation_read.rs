@@ -14,7 +14,7 @@ pub struct LicenseKeyActivationRead {
     #[allow(missing_docs)]
     pub label: String,
     #[allow(missing_docs)]
-    pub meta: ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
+    pub meta: rt::Map<LicenseKeyActivationReadMetaValue>,
     #[allow(missing_docs)]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[allow(missing_docs)]
@@ -29,9 +29,7 @@ impl LicenseKeyActivationRead {
         id: impl Into<::uuid::Uuid>,
         license_key_id: impl Into<::uuid::Uuid>,
         label: impl Into<String>,
-        meta: impl Into<
-            ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
-        >,
+        meta: impl Into<rt::Map<LicenseKeyActivationReadMetaValue>>,
         created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
         license_key: impl Into<super::LicenseKeyRead>,
     ) -> Self {
@@ -105,9 +103,7 @@ impl rt::de::Object for LicenseKeyActivationRead {
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
-        rt::de::Required<
-            ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
-        >,
+        rt::de::Required<rt::Map<LicenseKeyActivationReadMetaValue>>,
         rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         rt::de::Required<super::LicenseKeyRead>,

@@ -32,9 +32,7 @@ pub struct LicenseKeyValidate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub conditions: Option<
-        ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
-    >,
+    pub conditions: Option<rt::Map<LicenseKeyValidateConditionsValue>>,
 }
 
 impl LicenseKeyValidate {
@@ -92,9 +90,7 @@ impl LicenseKeyValidate {
     #[must_use]
     pub fn with_conditions(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
-        >,
+        value: impl Into<rt::Map<LicenseKeyValidateConditionsValue>>,
     ) -> Self {
         self.conditions = Some(value.into());
         self
@@ -151,7 +147,7 @@ impl rt::de::Object for LicenseKeyValidate {
         rt::Patch<::uuid::Uuid>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<i64>,
-        Option<::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>>,
+        Option<rt::Map<LicenseKeyValidateConditionsValue>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -22,7 +22,7 @@ pub struct MerchantMigration {
     /// Whether the source provider has been connected.
     pub source_connected: bool,
     /// Non-secret metadata about the connected source. The shape varies by provider (e.g. Stripe exposes `stripe_user_id`, `livemode`).
-    pub source: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub source: Option<rt::Map<::serde_json::Value>>,
 }
 
 impl MerchantMigration {
@@ -61,7 +61,7 @@ impl MerchantMigration {
     #[must_use]
     pub fn with_source(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        value: impl Into<rt::Map<::serde_json::Value>>,
     ) -> Self {
         self.source = Some(value.into());
         self
@@ -122,7 +122,7 @@ impl rt::de::Object for MerchantMigration {
         rt::de::Required<super::MerchantMigrationSourcePlatform>,
         rt::de::Required<super::MerchantMigrationStep>,
         rt::de::Required<bool>,
-        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Option<rt::Map<::serde_json::Value>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

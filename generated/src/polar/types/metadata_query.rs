@@ -4,7 +4,7 @@
 use ::openapi_runtime as rt;
 
 /// The `MetadataQuery` schema.
-pub type MetadataQuery = ::std::collections::BTreeMap<String, MetadataQueryValue>;
+pub type MetadataQuery = rt::Map<MetadataQueryValue>;
 
 /// The `MetadataQueryValue` schema.
 #[allow(clippy::large_enum_variant)]

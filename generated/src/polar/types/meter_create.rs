@@ -20,7 +20,7 @@ pub struct MeterCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+    pub metadata: Option<rt::Map<MeterCreateMetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     ///
     /// Length at least 3.
@@ -66,7 +66,7 @@ impl MeterCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+        value: impl Into<rt::Map<MeterCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -150,7 +150,7 @@ impl rt::de::Object for MeterCreate {
     ];
     const REQUIRED: &[usize] = &[1, 5, 6];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+        Option<rt::Map<MeterCreateMetadataValue>>,
         rt::de::Required<String>,
         Option<super::MeterUnit>,
         rt::Patch<String>,

@@ -20,7 +20,7 @@ pub struct MeterUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+    pub metadata: Option<rt::Map<MeterUpdateMetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     ///
     /// Length at least 3.
@@ -46,7 +46,7 @@ impl MeterUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+        value: impl Into<rt::Map<MeterUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -150,7 +150,7 @@ impl rt::de::Object for MeterUpdate {
         "is_archived",
     ];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+        Option<rt::Map<MeterUpdateMetadataValue>>,
         rt::Patch<String>,
         rt::Patch<super::MeterUnit>,
         rt::Patch<String>,

@@ -59,9 +59,7 @@ impl Oauth2AuthorizeResponse {
 
     /// `scope_display_names`, which every variant may have: `None` when it is absent or the value matched no variant.
     #[inline]
-    pub fn scope_display_names(
-        &self,
-    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+    pub fn scope_display_names(&self) -> Option<&rt::Map<String>> {
         match self {
             Self::User(v) => v.scope_display_names.as_ref(),
             Self::Organization(v) => v.scope_display_names.as_ref(),

@@ -18,7 +18,7 @@ pub struct OidcConfigurationClientSecret {
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     ///
     /// Properties at most 10.
-    pub authorization_parameters: Option<::std::collections::BTreeMap<String, String>>,
+    pub authorization_parameters: Option<rt::Map<String>>,
     /// Authentication method used against the identity provider.
     pub auth_method: OidcConfigurationClientSecretAuthMethod,
     /// Client secret used to authenticate against the identity provider.
@@ -47,7 +47,7 @@ impl OidcConfigurationClientSecret {
     #[must_use]
     pub fn with_authorization_parameters(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl Into<rt::Map<String>>,
     ) -> Self {
         self.authorization_parameters = Some(value.into());
         self
@@ -96,7 +96,7 @@ impl rt::de::Object for OidcConfigurationClientSecret {
     type Fields = (
         rt::de::Required<String>,
         rt::de::Required<String>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
         rt::de::Required<OidcConfigurationClientSecretAuthMethod>,
         rt::de::Required<String>,
     );

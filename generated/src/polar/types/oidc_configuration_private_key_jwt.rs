@@ -18,7 +18,7 @@ pub struct OidcConfigurationPrivateKeyJwt {
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     ///
     /// Properties at most 10.
-    pub authorization_parameters: Option<::std::collections::BTreeMap<String, String>>,
+    pub authorization_parameters: Option<rt::Map<String>>,
     /// Authentication method used against the identity provider.
     pub auth_method: OidcConfigurationPrivateKeyJwtAuthMethod,
 }
@@ -38,7 +38,7 @@ impl OidcConfigurationPrivateKeyJwt {
     #[must_use]
     pub fn with_authorization_parameters(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl Into<rt::Map<String>>,
     ) -> Self {
         self.authorization_parameters = Some(value.into());
         self
@@ -85,7 +85,7 @@ impl rt::de::Object for OidcConfigurationPrivateKeyJwt {
     type Fields = (
         rt::de::Required<String>,
         rt::de::Required<String>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
         rt::de::Required<OidcConfigurationPrivateKeyJwtAuthMethod>,
     );
     type Rest = rt::de::Ignored;

@@ -14,7 +14,7 @@ pub struct OidcConfigurationRead {
     /// Authentication method used against the identity provider.
     pub auth_method: super::OidcAuthMethod,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
-    pub authorization_parameters: ::std::collections::BTreeMap<String, String>,
+    pub authorization_parameters: rt::Map<String>,
 }
 
 impl OidcConfigurationRead {
@@ -23,7 +23,7 @@ impl OidcConfigurationRead {
         issuer: impl Into<String>,
         client_id: impl Into<String>,
         auth_method: impl Into<super::OidcAuthMethod>,
-        authorization_parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+        authorization_parameters: impl Into<rt::Map<String>>,
     ) -> Self {
         Self {
             issuer: issuer.into(),
@@ -75,7 +75,7 @@ impl rt::de::Object for OidcConfigurationRead {
         rt::de::Required<String>,
         rt::de::Required<String>,
         rt::de::Required<super::OidcAuthMethod>,
-        rt::de::Required<::std::collections::BTreeMap<String, String>>,
+        rt::de::Required<rt::Map<String>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -86,9 +86,7 @@ pub struct Order {
     #[allow(missing_docs)]
     pub metadata: super::MetadataOutputType,
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<OrderCustomFieldDataValue>>>,
     /// Platform fee amount in cents.
     ///
     /// Example `500`.
@@ -281,9 +279,7 @@ impl Order {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
-        >,
+        value: impl Into<rt::Map<Option<OrderCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -474,12 +470,7 @@ impl rt::de::Object for Order {
                 Option<::uuid::Uuid>,
                 Option<::chrono::DateTime<::chrono::Utc>>,
                 rt::de::Required<super::MetadataOutputType>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<OrderCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<OrderCustomFieldDataValue>>>,
                 rt::de::Required<i64>,
                 Option<String>,
             ),

@@ -8,9 +8,7 @@ use ::openapi_runtime as rt;
 #[non_exhaustive]
 pub struct OrderCreate {
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<OrderCreateCustomFieldDataValue>>>,
     /// Key-value object allowing you to store additional information.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -24,7 +22,7 @@ pub struct OrderCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+    pub metadata: Option<rt::Map<OrderCreateMetadataValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     pub organization_id: rt::Patch<::uuid::Uuid>,
     /// The ID of the customer the order is for. Must belong to the order's organization.
@@ -65,9 +63,7 @@ impl OrderCreate {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
-        >,
+        value: impl Into<rt::Map<Option<OrderCreateCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -77,7 +73,7 @@ impl OrderCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+        value: impl Into<rt::Map<OrderCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -161,10 +157,8 @@ impl rt::de::Object for OrderCreate {
     ];
     const REQUIRED: &[usize] = &[3, 4];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
-        >,
-        Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+        Option<rt::Map<Option<OrderCreateCustomFieldDataValue>>>,
+        Option<rt::Map<OrderCreateMetadataValue>>,
         rt::Patch<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,

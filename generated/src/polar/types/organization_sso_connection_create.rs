@@ -187,9 +187,7 @@ impl OrganizationSsoConnectionCreateConfiguration {
 
     /// `authorization_parameters`, which every variant may have: `None` when it is absent or the value matched no variant.
     #[inline]
-    pub fn authorization_parameters(
-        &self,
-    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+    pub fn authorization_parameters(&self) -> Option<&rt::Map<String>> {
         match self {
             Self::ClientSecret(v) => v.authorization_parameters.as_ref(),
             Self::PrivateKeyJwt(v) => v.authorization_parameters.as_ref(),

@@ -20,7 +20,7 @@ pub struct OrganizationSubscriptionDiscount {
     /// Percentage in basis points (10000 = 100%); only set for 'percentage'.
     pub basis_points: Option<i64>,
     /// Per-currency fixed amount in cents; only set for 'fixed'.
-    pub amounts: Option<::std::collections::BTreeMap<String, i64>>,
+    pub amounts: Option<rt::Map<i64>>,
     /// Estimated date the discount stops applying. Computed for 'repeating' discounts from the subscription's started_at + duration_in_months; null for 'once' and 'forever' durations.
     pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
@@ -61,10 +61,7 @@ impl OrganizationSubscriptionDiscount {
 
     /// Sets [`amounts`](Self::amounts).
     #[must_use]
-    pub fn with_amounts(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, i64>>,
-    ) -> Self {
+    pub fn with_amounts(mut self, value: impl Into<rt::Map<i64>>) -> Self {
         self.amounts = Some(value.into());
         self
     }
@@ -132,7 +129,7 @@ impl rt::de::Object for OrganizationSubscriptionDiscount {
         rt::de::Required<String>,
         Option<i64>,
         Option<i64>,
-        Option<::std::collections::BTreeMap<String, i64>>,
+        Option<rt::Map<i64>>,
         Option<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = rt::de::Ignored;

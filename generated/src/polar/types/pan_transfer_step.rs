@@ -22,7 +22,7 @@ pub struct PanTransferStep {
     /// Where the step is. Only one step is actionable at a time.
     pub status: super::PanStepStatus,
     /// Values collected on this step.
-    pub inputs: ::std::collections::BTreeMap<String, String>,
+    pub inputs: rt::Map<String>,
     /// Free text from Polar Ops, shown to the merchant. How a weeks-long wait on Stripe or the provider gets explained without a support thread.
     pub note: Option<String>,
     /// When Ops expects this step to land.
@@ -42,7 +42,7 @@ impl PanTransferStep {
         owner: impl Into<super::PanStepOwner>,
         kind: impl Into<super::PanStepKind>,
         status: impl Into<super::PanStepStatus>,
-        inputs: impl Into<::std::collections::BTreeMap<String, String>>,
+        inputs: impl Into<rt::Map<String>>,
     ) -> Self {
         Self {
             key: key.into(),
@@ -158,7 +158,7 @@ impl rt::de::Object for PanTransferStep {
         rt::de::Required<super::PanStepOwner>,
         rt::de::Required<super::PanStepKind>,
         rt::de::Required<super::PanStepStatus>,
-        rt::de::Required<::std::collections::BTreeMap<String, String>>,
+        rt::de::Required<rt::Map<String>>,
         Option<String>,
         Option<::chrono::DateTime<::chrono::Utc>>,
         Option<::chrono::DateTime<::chrono::Utc>>,

@@ -8,16 +8,13 @@ use ::openapi_runtime as rt;
 #[non_exhaustive]
 pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.
-    pub inputs: Option<::std::collections::BTreeMap<String, String>>,
+    pub inputs: Option<rt::Map<String>>,
 }
 
 impl PanTransferStepComplete {
     /// Sets [`inputs`](Self::inputs).
     #[must_use]
-    pub fn with_inputs(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_inputs(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.inputs = Some(value.into());
         self
     }
@@ -49,7 +46,7 @@ impl<'de> serde::Deserialize<'de> for PanTransferStepComplete {
 impl rt::de::Object for PanTransferStepComplete {
     const NAME: &str = "PanTransferStepComplete";
     const WIRE_NAMES: &[&str] = &["inputs"];
-    type Fields = (Option<::std::collections::BTreeMap<String, String>>,);
+    type Fields = (Option<rt::Map<String>>,);
     type Rest = rt::de::Ignored;
     #[inline]
     fn build(

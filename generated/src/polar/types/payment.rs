@@ -149,9 +149,7 @@ impl Payment {
 
     /// `processor_metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
     #[inline]
-    pub fn processor_metadata(
-        &self,
-    ) -> Option<&::std::collections::BTreeMap<String, ::serde_json::Value>> {
+    pub fn processor_metadata(&self) -> Option<&rt::Map<::serde_json::Value>> {
         match self {
             Self::CardPayment(v) => v.processor_metadata.as_ref(),
             Self::GenericPayment(v) => v.processor_metadata.as_ref(),

@@ -21,9 +21,7 @@ impl ProductCreate {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<String, super::ProductCreateRecurringMetadataValue>,
-    > {
+    ) -> Option<&rt::Map<super::ProductCreateRecurringMetadataValue>> {
         match self {
             Self::Recurring(v) => v.metadata.as_ref(),
             Self::OneTime(v) => v.metadata.as_ref(),

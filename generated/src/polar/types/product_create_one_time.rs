@@ -20,9 +20,7 @@ pub struct ProductCreateOneTime {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<ProductCreateOneTimeMetadataValue>>,
     /// The name of the product.
     ///
     /// Length at least 3 and at most 64.
@@ -75,9 +73,7 @@ impl ProductCreateOneTime {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
-        >,
+        value: impl Into<rt::Map<ProductCreateOneTimeMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -181,7 +177,7 @@ impl rt::de::Object for ProductCreateOneTime {
     ];
     const REQUIRED: &[usize] = &[1, 4];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>>,
+        Option<rt::Map<ProductCreateOneTimeMetadataValue>>,
         rt::de::Required<String>,
         rt::Patch<String>,
         Option<super::ProductVisibility>,

@@ -20,9 +20,7 @@ pub struct ProductCreateRecurring {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<ProductCreateRecurringMetadataValue>>,
     /// The name of the product.
     ///
     /// Length at least 3 and at most 64.
@@ -94,9 +92,7 @@ impl ProductCreateRecurring {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
-        >,
+        value: impl Into<rt::Map<ProductCreateRecurringMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -255,9 +251,7 @@ impl rt::de::Object for ProductCreateRecurring {
     ];
     const REQUIRED: &[usize] = &[1, 4, 10];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
-        >,
+        Option<rt::Map<ProductCreateRecurringMetadataValue>>,
         rt::de::Required<String>,
         rt::Patch<String>,
         Option<super::ProductVisibility>,

@@ -20,9 +20,7 @@ pub struct ProductUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, ProductUpdateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<ProductUpdateMetadataValue>>,
     /// The interval unit for the trial period.
     pub trial_interval: rt::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
@@ -58,9 +56,7 @@ impl ProductUpdate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, ProductUpdateMetadataValue>,
-        >,
+        value: impl Into<rt::Map<ProductUpdateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -221,7 +217,7 @@ impl rt::de::Object for ProductUpdate {
         "attached_custom_fields",
     ];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, ProductUpdateMetadataValue>>,
+        Option<rt::Map<ProductUpdateMetadataValue>>,
         rt::Patch<super::TrialInterval>,
         rt::Patch<i64>,
         rt::Patch<String>,

@@ -14,7 +14,7 @@ pub struct PropertyGroupStat {
     /// Number of distinct customers associated with these events.
     pub customers: i64,
     /// Sum of each aggregate field across all matching events.
-    pub totals: Option<::std::collections::BTreeMap<String, String>>,
+    pub totals: Option<rt::Map<String>>,
 }
 
 impl PropertyGroupStat {
@@ -34,10 +34,7 @@ impl PropertyGroupStat {
 
     /// Sets [`totals`](Self::totals).
     #[must_use]
-    pub fn with_totals(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_totals(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.totals = Some(value.into());
         self
     }
@@ -79,7 +76,7 @@ impl rt::de::Object for PropertyGroupStat {
         rt::de::Required<String>,
         rt::de::Required<i64>,
         rt::de::Required<i64>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

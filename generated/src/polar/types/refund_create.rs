@@ -20,9 +20,7 @@ pub struct RefundCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, RefundCreateMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<RefundCreateMetadataValue>>,
     #[allow(missing_docs)]
     pub order_id: ::uuid::Uuid,
     /// Reason for the refund.
@@ -65,7 +63,7 @@ impl RefundCreate {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
+        value: impl Into<rt::Map<RefundCreateMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -128,7 +126,7 @@ impl rt::de::Object for RefundCreate {
     ];
     const REQUIRED: &[usize] = &[1, 2, 3];
     type Fields = (
-        Option<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
+        Option<rt::Map<RefundCreateMetadataValue>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<RefundCreateReason>,
         rt::de::Required<i64>,

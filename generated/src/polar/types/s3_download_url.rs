@@ -10,7 +10,7 @@ pub struct S3DownloadUrl {
     #[allow(missing_docs)]
     pub url: String,
     /// Default `{}`.
-    pub headers: Option<::std::collections::BTreeMap<String, String>>,
+    pub headers: Option<rt::Map<String>>,
     #[allow(missing_docs)]
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -30,10 +30,7 @@ impl S3DownloadUrl {
 
     /// Sets [`headers`](Self::headers).
     #[must_use]
-    pub fn with_headers(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_headers(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
@@ -72,7 +69,7 @@ impl rt::de::Object for S3DownloadUrl {
     const REQUIRED: &[usize] = &[0, 2];
     type Fields = (
         rt::de::Required<String>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
         rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
     );
     type Rest = rt::de::Ignored;

@@ -20,7 +20,7 @@ pub struct S3FileUploadPart {
     #[allow(missing_docs)]
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// Default `{}`.
-    pub headers: Option<::std::collections::BTreeMap<String, String>>,
+    pub headers: Option<rt::Map<String>>,
 }
 
 impl S3FileUploadPart {
@@ -52,10 +52,7 @@ impl S3FileUploadPart {
 
     /// Sets [`headers`](Self::headers).
     #[must_use]
-    pub fn with_headers(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_headers(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
@@ -111,7 +108,7 @@ impl rt::de::Object for S3FileUploadPart {
         Option<String>,
         rt::de::Required<String>,
         rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

@@ -24,7 +24,7 @@ pub struct SeatAssign {
     /// Member ID for the seat assignment.
     pub member_id: rt::Patch<::uuid::Uuid>,
     /// Additional metadata for the seat (max 10 keys, 1KB total)
-    pub metadata: rt::Patch<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub metadata: rt::Patch<rt::Map<::serde_json::Value>>,
     /// If true, the seat will be immediately claimed without sending an invitation email. API-only feature.
     ///
     /// Default `false`.
@@ -97,9 +97,7 @@ impl SeatAssign {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            rt::Patch<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-        >,
+        value: impl Into<rt::Patch<rt::Map<::serde_json::Value>>>,
     ) -> Self {
         self.metadata = value.into();
         self
@@ -167,7 +165,7 @@ impl rt::de::Object for SeatAssign {
         rt::Patch<::uuid::Uuid>,
         rt::Patch<String>,
         rt::Patch<::uuid::Uuid>,
-        rt::Patch<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        rt::Patch<rt::Map<::serde_json::Value>>,
         Option<bool>,
     );
     type Rest = rt::de::Ignored;

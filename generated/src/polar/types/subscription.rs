@@ -78,9 +78,7 @@ pub struct Subscription {
     #[allow(missing_docs)]
     pub metadata: super::MetadataOutputType,
     /// Key-value object storing custom field values.
-    pub custom_field_data: Option<
-        ::std::collections::BTreeMap<String, Option<SubscriptionCustomFieldDataValue>>,
-    >,
+    pub custom_field_data: Option<rt::Map<Option<SubscriptionCustomFieldDataValue>>>,
     #[allow(missing_docs)]
     pub customer: super::SubscriptionCustomer,
     #[allow(missing_docs)]
@@ -325,12 +323,7 @@ impl Subscription {
     #[must_use]
     pub fn with_custom_field_data(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                Option<SubscriptionCustomFieldDataValue>,
-            >,
-        >,
+        value: impl Into<rt::Map<Option<SubscriptionCustomFieldDataValue>>>,
     ) -> Self {
         self.custom_field_data = Some(value.into());
         self
@@ -506,12 +499,7 @@ impl rt::de::Object for Subscription {
                 Option<super::CustomerCancellationReason>,
                 Option<String>,
                 rt::de::Required<super::MetadataOutputType>,
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        Option<SubscriptionCustomFieldDataValue>,
-                    >,
-                >,
+                Option<rt::Map<Option<SubscriptionCustomFieldDataValue>>>,
             ),
             (
                 rt::de::Required<super::SubscriptionCustomer>,

@@ -20,9 +20,7 @@ pub struct SubscriptionCreateCustomer {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<SubscriptionCreateCustomerMetadataValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     ///
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
@@ -50,9 +48,7 @@ impl SubscriptionCreateCustomer {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
-        >,
+        value: impl Into<rt::Map<SubscriptionCreateCustomerMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -91,9 +87,7 @@ impl rt::de::Object for SubscriptionCreateCustomer {
     const WIRE_NAMES: &[&str] = &["metadata", "product_id", "customer_id"];
     const REQUIRED: &[usize] = &[1, 2];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
-        >,
+        Option<rt::Map<SubscriptionCreateCustomerMetadataValue>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<::uuid::Uuid>,
     );

@@ -20,12 +20,7 @@ pub struct SubscriptionCreateExternalCustomer {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            SubscriptionCreateExternalCustomerMetadataValue,
-        >,
-    >,
+    pub metadata: Option<rt::Map<SubscriptionCreateExternalCustomerMetadataValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     ///
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
@@ -51,12 +46,7 @@ impl SubscriptionCreateExternalCustomer {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                SubscriptionCreateExternalCustomerMetadataValue,
-            >,
-        >,
+        value: impl Into<rt::Map<SubscriptionCreateExternalCustomerMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -95,12 +85,7 @@ impl rt::de::Object for SubscriptionCreateExternalCustomer {
     const WIRE_NAMES: &[&str] = &["metadata", "product_id", "external_customer_id"];
     const REQUIRED: &[usize] = &[1, 2];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<
-                String,
-                SubscriptionCreateExternalCustomerMetadataValue,
-            >,
-        >,
+        Option<rt::Map<SubscriptionCreateExternalCustomerMetadataValue>>,
         rt::de::Required<::uuid::Uuid>,
         rt::de::Required<String>,
     );

@@ -20,9 +20,7 @@ pub struct SubscriptionUpdateBase {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50; keys: at most 40 characters.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
-    >,
+    pub metadata: Option<rt::Map<SubscriptionUpdateBaseMetadataValue>>,
     /// Update subscription to another product.
     ///
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
@@ -40,9 +38,7 @@ impl SubscriptionUpdateBase {
     #[must_use]
     pub fn with_metadata(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
-        >,
+        value: impl Into<rt::Map<SubscriptionUpdateBaseMetadataValue>>,
     ) -> Self {
         self.metadata = Some(value.into());
         self
@@ -125,9 +121,7 @@ impl rt::de::Object for SubscriptionUpdateBase {
         "trial_end",
     ];
     type Fields = (
-        Option<
-            ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
-        >,
+        Option<rt::Map<SubscriptionUpdateBaseMetadataValue>>,
         rt::Patch<::uuid::Uuid>,
         rt::Patch<super::SubscriptionProrationBehavior>,
         rt::Patch<::uuid::Uuid>,

@@ -21,12 +21,7 @@ impl SubscriptionsCreateRequest {
     #[inline]
     pub fn metadata(
         &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<
-            String,
-            super::SubscriptionCreateCustomerMetadataValue,
-        >,
-    > {
+    ) -> Option<&rt::Map<super::SubscriptionCreateCustomerMetadataValue>> {
         match self {
             Self::SubscriptionCreateCustomer(v) => v.metadata.as_ref(),
             Self::SubscriptionCreateExternalCustomer(v) => v.metadata.as_ref(),

@@ -16,7 +16,7 @@ pub struct ValidationError {
     #[allow(missing_docs)]
     pub input: Option<::serde_json::Value>,
     /// Context
-    pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub ctx: Option<rt::Map<::serde_json::Value>>,
 }
 
 impl ValidationError {
@@ -44,10 +44,7 @@ impl ValidationError {
 
     /// Sets [`ctx`](Self::ctx).
     #[must_use]
-    pub fn with_ctx(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-    ) -> Self {
+    pub fn with_ctx(mut self, value: impl Into<rt::Map<::serde_json::Value>>) -> Self {
         self.ctx = Some(value.into());
         self
     }
@@ -91,7 +88,7 @@ impl rt::de::Object for ValidationError {
         rt::de::Required<String>,
         rt::de::Required<String>,
         Option<::serde_json::Value>,
-        Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Option<rt::Map<::serde_json::Value>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]

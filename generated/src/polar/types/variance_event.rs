@@ -18,11 +18,11 @@ pub struct VarianceEvent {
     /// Timestamp of the root event.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Aggregate totals for this trace.
-    pub values: Option<::std::collections::BTreeMap<String, String>>,
+    pub values: Option<rt::Map<String>>,
     /// Average per-trace value for this event name.
-    pub averages: Option<::std::collections::BTreeMap<String, String>>,
+    pub averages: Option<rt::Map<String>>,
     /// p99 per-trace value for this event name.
-    pub p99: Option<::std::collections::BTreeMap<String, String>>,
+    pub p99: Option<rt::Map<String>>,
 }
 
 impl VarianceEvent {
@@ -60,30 +60,21 @@ impl VarianceEvent {
 
     /// Sets [`values`](Self::values).
     #[must_use]
-    pub fn with_values(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_values(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.values = Some(value.into());
         self
     }
 
     /// Sets [`averages`](Self::averages).
     #[must_use]
-    pub fn with_averages(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_averages(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.averages = Some(value.into());
         self
     }
 
     /// Sets [`p99`](Self::p99).
     #[must_use]
-    pub fn with_p99(
-        mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    pub fn with_p99(mut self, value: impl Into<rt::Map<String>>) -> Self {
         self.p99 = Some(value.into());
         self
     }
@@ -141,9 +132,9 @@ impl rt::de::Object for VarianceEvent {
         Option<::uuid::Uuid>,
         Option<String>,
         rt::de::Required<::chrono::DateTime<::chrono::Utc>>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
-        Option<::std::collections::BTreeMap<String, String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
+        Option<rt::Map<String>>,
     );
     type Rest = rt::de::Ignored;
     #[inline]
