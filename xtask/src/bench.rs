@@ -674,22 +674,24 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
             "One generated Polar `Client` calling `list_members` (a page of ten members) on a loopback",
             "axum server with N calls in flight, against the same requests (byte for byte: the same",
             "headers, `User-Agent` too) sent with raw reqwest and",
-            "decoded into the same generated type, and against a second generated client (the control:",
+            "decoded into the same generated type, once with no time limit and once with the client's",
+            "default attempt limit (60 s, reqwest's `RequestBuilder::timeout`: a timer per request, as",
+            "the client has), and against a second generated client (the control:",
             "what the machine's noise makes of one client against itself), in one process, client and",
-            "server on a thread each (`benches/src/bin/load.rs`). 25 rounds of the three sides in an order",
+            "server on a thread each (`benches/src/bin/load.rs`). 25 rounds of the four sides in an order",
             "rotating each round; figures are medians of the rounds, ratios medians of each round's",
             "pair. CPU: the client thread's own time per call. Memory: the largest growth of the",
             "resident set over a generated client's run.\n",
         ],
     );
-    let _ = writeln!(w, "| in flight | calls per run | generated | raw reqwest | throughput ratio (control) | p50 generated / raw | p99 generated / raw | p99 ratio (control) | CPU per call generated / raw | CPU ratio (control) | errors | memory growth |");
-    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(w, "| in flight | calls per run | generated | raw reqwest | throughput ratio (control) | same, raw with the time limit | p50 generated / raw | p99 generated / raw | p99 ratio (control) | CPU per call generated / raw | CPU ratio (control) | errors | memory growth |");
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for l in &load {
         let v = |k: &str| get(l, k);
         let _ = writeln!(
             w,
-            "| {:.0} | {:.0} | {:.0}/s | {:.0}/s | **{:.2}** ({:.2}) | {:.0} / {:.0} µs | {:.0} / {:.0} µs | {:.2} ({:.2}) | {:.1} / {:.1} µs | {:.2} ({:.2}) | {:.0} | {:.1} MB |",
-            v("concurrency"), v("calls"), v("gen_rps"), v("raw_rps"), v("rps_ratio"), v("control_rps_ratio"),
+            "| {:.0} | {:.0} | {:.0}/s | {:.0}/s | **{:.3}** ({:.3}) | {:.3} | {:.0} / {:.0} µs | {:.0} / {:.0} µs | {:.3} ({:.3}) | {:.1} / {:.1} µs | {:.3} ({:.3}) | {:.0} | {:.1} MB |",
+            v("concurrency"), v("calls"), v("gen_rps"), v("raw_rps"), v("rps_ratio"), v("control_rps_ratio"), v("timed_rps_ratio"),
             v("gen_p50_us"), v("raw_p50_us"), v("gen_p99_us"), v("raw_p99_us"), v("p99_ratio"), v("control_p99_ratio"),
             v("gen_cpu_us"), v("raw_cpu_us"), v("cpu_ratio"), v("control_cpu_ratio"),
             v("errors"), v("gen_growth_mb")

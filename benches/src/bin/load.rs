@@ -1,7 +1,9 @@
 //! Load benchmark for `cargo xtask bench`: one generated Polar `Client`
 //! against a loopback axum server answering `list_members` with a small page,
 //! at 1, 64 and 512 calls in flight, beside the same requests sent with raw
-//! reqwest and decoded into the same generated type, alternately in one
+//! reqwest and decoded into the same generated type (once with no time
+//! limit, once with the client's default attempt limit, a timer per request
+//! as the client has), alternately in one
 //! process (the server on a thread of its own), and beside a second
 //! generated client (the control: what noise alone makes of one client
 //! against itself), in rounds whose order rotates so that no side always
@@ -170,6 +172,11 @@ where
 /// write, and for the server to read, than raw reqwest's none.
 const AGENT: &str = "load-bench/1";
 
+/// The generated client's default attempt limit (`ClientBuilder::timeout`),
+/// given to the raw requests of the side that sends them with the same
+/// limit (reqwest's `RequestBuilder::timeout`): a timer per request on both.
+const ATTEMPT_LIMIT: Duration = Duration::from_secs(60);
+
 /// Runs of each side per concurrency, in an order rotating each round.
 const ROUNDS: usize = 25;
 
@@ -206,10 +213,14 @@ fn main() {
         .build()
         .expect("client");
     let control = || list(second.clone());
-    let by_hand = || {
+    let by_hand = |limit: Option<Duration>| {
         let (raw, members) = (raw.clone(), members.clone());
         async move {
-            let Ok(r) = raw.get(&members).bearer_auth("token").send().await else {
+            let mut request = raw.get(&members).bearer_auth("token");
+            if let Some(limit) = limit {
+                request = request.timeout(limit);
+            }
+            let Ok(r) = request.send().await else {
                 return false;
             };
             if !r.status().is_success() {
@@ -225,16 +236,18 @@ fn main() {
     rt.block_on(async {
         // Warm both up: connections, allocator.
         run(2000, 64, generated).await;
-        run(2000, 64, by_hand).await;
+        run(2000, 64, || by_hand(None)).await;
+        run(2000, 64, || by_hand(Some(ATTEMPT_LIMIT))).await;
         run(2000, 64, control).await;
         for (concurrency, calls) in [(1, 1500), (64, 8000), (512, 8000)] {
-            let (mut g, mut h, mut a) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut g, mut h, mut t, mut a) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for round in 0..ROUNDS {
-                // The three sides in an order that rotates every round.
-                for side in (0..3).map(|i| (i + round) % 3) {
+                // The four sides in an order that rotates every round.
+                for side in (0..4).map(|i| (i + round) % 4) {
                     match side {
                         0 => g.push(run(calls, concurrency, generated).await),
-                        1 => h.push(run(calls, concurrency, by_hand).await),
+                        1 => h.push(run(calls, concurrency, || by_hand(None)).await),
+                        2 => t.push(run(calls, concurrency, || by_hand(Some(ATTEMPT_LIMIT))).await),
                         _ => a.push(run(calls, concurrency, control).await),
                     }
                 }
@@ -245,9 +258,9 @@ fn main() {
             let paired = |x: &[Run], y: &[Run], f: fn(&Run) -> f64| {
                 median(x.iter().zip(y).map(|(a, b)| f(a) / f(b)).collect())
             };
-            let errors: usize = g.iter().chain(&h).chain(&a).map(|r| r.errors).sum();
+            let errors: usize = g.iter().chain(&h).chain(&t).chain(&a).map(|r| r.errors).sum();
             println!(
-                "load: concurrency={concurrency} calls={calls} gen_rps={:.0} raw_rps={:.0} rps_ratio={:.3} control_rps_ratio={:.3} gen_p50_us={:.0} gen_p99_us={:.0} raw_p50_us={:.0} raw_p99_us={:.0} p99_ratio={:.3} control_p99_ratio={:.3} gen_cpu_us={:.2} raw_cpu_us={:.2} cpu_ratio={:.3} control_cpu_ratio={:.3} errors={errors} gen_growth_mb={:.1}",
+                "load: concurrency={concurrency} calls={calls} gen_rps={:.0} raw_rps={:.0} rps_ratio={:.3} control_rps_ratio={:.3} gen_p50_us={:.0} gen_p99_us={:.0} raw_p50_us={:.0} raw_p99_us={:.0} p99_ratio={:.3} control_p99_ratio={:.3} timed_rps_ratio={:.3} timed_p99_ratio={:.3} timed_cpu_ratio={:.3} gen_cpu_us={:.2} raw_cpu_us={:.2} cpu_ratio={:.3} control_cpu_ratio={:.3} errors={errors} gen_growth_mb={:.1}",
                 m(&g, |r| r.rps),
                 m(&h, |r| r.rps),
                 paired(&g, &h, |r| r.rps),
@@ -258,6 +271,9 @@ fn main() {
                 m(&h, |r| r.p99),
                 paired(&g, &h, |r| r.p99),
                 paired(&g, &a, |r| r.p99),
+                paired(&g, &t, |r| r.rps),
+                paired(&g, &t, |r| r.p99),
+                paired(&g, &t, |r| r.cpu),
                 m(&g, |r| r.cpu),
                 m(&h, |r| r.cpu),
                 paired(&g, &h, |r| r.cpu),
