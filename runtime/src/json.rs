@@ -933,48 +933,50 @@ impl<T: Decode> Decode for Vec<T> {
     }
 }
 
-impl<T: Decode> Decode for BTreeMap<String, T> {
-    #[allow(clippy::question_mark)] // see above
-    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        if let Err(e) = r.begin_object(&"a map") {
-            return Err(e);
+/// Reads an object whose values are all `T`s, handing each entry to `put`
+/// (a map's `insert`: a key that comes twice keeps its last value).
+#[allow(clippy::question_mark)] // see above
+fn entries<T: Decode>(r: &mut Reader<'_>, put: &mut dyn FnMut(String, T)) -> Result<(), Error> {
+    if let Err(e) = r.begin_object(&"a map") {
+        return Err(e);
+    }
+    let mut first = true;
+    loop {
+        let key = match r.key(first) {
+            Ok(Some(key)) => key,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        match T::decode(r) {
+            Ok(value) => put(key.into_owned(), value),
+            Err(e) => return Err(e),
         }
+        first = false;
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         let mut out = BTreeMap::new();
-        let mut first = true;
-        loop {
-            let key = match r.key(first) {
-                Ok(Some(key)) => key,
-                Ok(None) => return Ok(out),
-                Err(e) => return Err(e),
-            };
-            match T::decode(r) {
-                Ok(value) => out.insert(key.into_owned(), value),
-                Err(e) => return Err(e),
-            };
-            first = false;
+        // A match rather than `map`: one function less per type.
+        match entries(r, &mut |k, v: T| {
+            out.insert(k, v);
+        }) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(e),
         }
     }
 }
 
 impl<T: Decode> Decode for crate::Map<T> {
-    #[allow(clippy::question_mark)] // see above
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
-        if let Err(e) = r.begin_object(&"a map") {
-            return Err(e);
-        }
         let mut out = crate::Map::new();
-        let mut first = true;
-        loop {
-            let key = match r.key(first) {
-                Ok(Some(key)) => key,
-                Ok(None) => return Ok(out),
-                Err(e) => return Err(e),
-            };
-            match T::decode(r) {
-                Ok(value) => out.insert(key.into_owned(), value),
-                Err(e) => return Err(e),
-            };
-            first = false;
+        // A match rather than `map`: one function less per type.
+        match entries(r, &mut |k, v: T| {
+            out.insert(k, v);
+        }) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(e),
         }
     }
 }
