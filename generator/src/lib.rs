@@ -353,11 +353,14 @@ pub fn generate_with(
 ) -> Result<(Generated, Timings)> {
     let started = Instant::now();
     let (raw, overlay_warnings) = effective_document(spec, overlays)?;
-    let bundled = bundle::bundle(raw, file, read)?;
+    let mut bundled = bundle::bundle(raw, file, read)?;
     let parse = started.elapsed();
     let clock = Instant::now();
+    // The document moves on (cloning it took as long as normalising it);
+    // what `locate` needs of the bundle stays.
+    let document = std::mem::take(&mut bundled.document);
     let locate = |p: &str| bundled.locate(p);
-    let loaded = load::from_document(bundled.document.clone()).map_err(|e| e.relocate(&locate))?;
+    let loaded = load::from_document(document).map_err(|e| e.relocate(&locate))?;
     let normalise = clock.elapsed();
     // Pointers into copies name the original, in the file it came from.
     let locate = |p: &str| {
