@@ -550,7 +550,14 @@ impl Request {
     /// `encoding` sets `style`, `explode` or `allowReserved`) written in
     /// form style, exploded: an object as its own `key=value` pairs, a list
     /// as its key repeated; a list or object inside them fails the request.
-    pub fn form_styled(mut self, body: &impl Serialize, styled: &[&str]) -> Self {
+    pub fn form_styled(self, body: &impl Serialize, styled: &[&str]) -> Self {
+        self.form_encoded(body, styled, &[])
+    }
+
+    /// [`Request::form_styled`], the properties named in `json` (those whose
+    /// `encoding` gives a JSON `contentType`, and no style) written whole as
+    /// JSON text: a string with its quotes, a list as one JSON array.
+    pub fn form_encoded(mut self, body: &impl Serialize, styled: &[&str], json: &[&str]) -> Self {
         let Some(v) = self.value("request body", body) else {
             return self;
         };
@@ -560,6 +567,10 @@ impl Request {
         };
         let mut pairs: Vec<(String, String)> = Vec::new();
         for (key, item) in &map {
+            if json.contains(&key.as_str()) {
+                pairs.push((key.clone(), item.to_string()));
+                continue;
+            }
             if !styled.contains(&key.as_str()) {
                 let items = match item {
                     Value::Array(items) => items.as_slice(),
@@ -1108,6 +1119,17 @@ mod tests {
             &["address"],
         );
         assert_eq!(body(r), "city=A+B&tags=x&tags=y&id=1");
+        // With a JSON `contentType`: the whole value as JSON text, a string
+        // with its quotes, a list as one array; the others as before.
+        let r = Request::new(Method::POST).form_encoded(
+            &json!({"note": "hi", "ids": [3, 4], "n": 5, "plain": "hi", "more": [1, 2]}),
+            &[],
+            &["note", "ids", "n"],
+        );
+        assert_eq!(
+            body(r),
+            "note=%22hi%22&ids=%5B3%2C4%5D&n=5&plain=hi&more=1&more=2"
+        );
         // Nested deeper than form style can write: an error, not a body
         // without them.
         for nested in [json!({"a": {"b": {"c": 1}}}), json!({"a": [{"id": 1}]})] {

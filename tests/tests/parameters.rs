@@ -65,14 +65,17 @@ async fn label_and_matrix_path_parameters_and_an_exploded_header_follow_the_styl
 }
 
 #[tokio::test]
-async fn a_form_body_writes_objects_as_json_unless_their_encoding_has_a_style() {
+async fn a_form_body_writes_objects_and_json_properties_as_json_unless_their_encoding_has_a_style()
+{
     let server = MockServer::start().await;
     // `address` (no encoding) as JSON text, as OpenAPI 3.1.1's "URL Encoded
     // Form with JSON Values" example writes it; `ids` as its key repeated;
-    // `filter` (`style: form`) as its own pairs.
+    // `filter` (`style: form`) as its own pairs; `note` and `codes`
+    // (`contentType: application/json`) as JSON text, quotes and brackets
+    // included.
     let expected = "name=Jo+Lee\
         &address=%7B%22city%22%3A%22Somewhere%22%2C%22zip%22%3A%2299999%2B1234%22%7D\
-        &ids=1&ids=2&year=2024&tag=a&tag=b";
+        &ids=1&ids=2&year=2024&tag=a&tag=b&note=%22hi%22&codes=%5B3%2C4%5D";
     Mock::given(method("POST"))
         .and(path("/forms"))
         .and(move |r: &wiremock::Request| r.body == expected.as_bytes())
@@ -92,7 +95,9 @@ async fn a_form_body_writes_objects_as_json_unless_their_encoding_has_a_style() 
             parameters::types::PostFormRequestFilter::default()
                 .with_year(2024)
                 .with_tag(vec!["a".to_owned(), "b".to_owned()]),
-        );
+        )
+        .with_note("hi")
+        .with_codes(vec![3, 4]);
     let sent = client.post_form(body).await;
     let received = server.received_requests().await.unwrap_or_default();
     assert!(

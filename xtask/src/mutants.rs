@@ -159,6 +159,18 @@ const MUTANTS: &[Mutant] = &[
         what: "a styled form property's object not exploded into its own pairs",
     },
     Mutant {
+        file: "runtime/src/request.rs",
+        from: "if json.contains(&key.as_str()) {",
+        to: "if json.contains(&\"\") {",
+        what: "a form property with a JSON contentType sent as text",
+    },
+    Mutant {
+        file: "runtime/src/map.rs",
+        from: "state.write_u64(sum);",
+        to: "state.write_u64(0);",
+        what: "maps with different entries hashed alike",
+    },
+    Mutant {
         file: "runtime/src/client.rs",
         from: "if request.reserved.contains(&i) {",
         to: "if request.reserved.contains(&(i + 1)) {",

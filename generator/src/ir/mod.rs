@@ -823,8 +823,9 @@ pub struct Body {
     pub required: bool,
     /// A value the body's schema accepts (see [`sample`]).
     pub sample: Value,
-    /// Multipart bodies: the media type of each property's part where the
-    /// spec's `encoding` gives one (the first, when it lists several).
+    /// The media type of each property where the spec's `encoding` gives
+    /// one (the first, when it lists several): a multipart body's parts; a
+    /// form body's properties with a JSON one are written as JSON text.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub encoding: Vec<(String, String)>,
     /// Form bodies: the properties whose `encoding` gives a `style`,

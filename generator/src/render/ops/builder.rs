@@ -175,14 +175,30 @@ impl<'a> OpsRender<'a> {
         if let Some(b) = &op.body {
             if let Some((media, ty)) = b.chosen() {
                 let multipart = super::super::multipart::multipart_struct(self.api, ty).is_some();
+                // Form properties whose encoding gives a JSON `contentType`
+                // (and no style): written whole as JSON text.
+                let json: Vec<&str> = b
+                    .encoding
+                    .iter()
+                    .filter(|(p, t)| {
+                        Media::of(t, &TypeRef::Any) == Media::Json && !b.styled.contains(p)
+                    })
+                    .map(|(p, _)| p.as_str())
+                    .collect();
                 // The call that sets the body, given it (a reference, or an
                 // owned value for bytes and text).
                 let (owned, set): (bool, &dyn Fn(TokenStream) -> TokenStream) =
                     match Media::of(media, ty) {
-                        Media::Form if b.styled.is_empty() => (false, &|v| quote! { .form(#v) }),
-                        Media::Form => (false, &|v| {
+                        Media::Form if b.styled.is_empty() && json.is_empty() => {
+                            (false, &|v| quote! { .form(#v) })
+                        }
+                        Media::Form if json.is_empty() => (false, &|v| {
                             let styled = &b.styled;
                             quote! { .form_styled(#v, &[ #( #styled ),* ]) }
+                        }),
+                        Media::Form => (false, &|v| {
+                            let styled = &b.styled;
+                            quote! { .form_encoded(#v, &[ #( #styled ),* ], &[ #( #json ),* ]) }
                         }),
                         Media::Multipart if multipart => (false, &|v| {
                             let encoding = b.encoding.iter().map(|(p, t)| quote! { (#p, #t) });
