@@ -488,6 +488,7 @@ impl Event {
     pub fn from_json(
         body: &[u8],
     ) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
+        use ::openapi_runtime::{json::Decode, webhooks::payload};
         let Some(event_type) = ::openapi_runtime::webhooks::tag(body, "type")? else {
             return Ok(Self::Unknown {
                 event_type: String::new(),
@@ -496,290 +497,278 @@ impl Event {
         };
         match event_type.as_str() {
             "checkout.created" => {
-                Ok(
-                    Self::CheckoutCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CheckoutCreated),
                 )
             }
             "checkout.updated" => {
-                Ok(
-                    Self::CheckoutUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CheckoutUpdated),
                 )
             }
             "checkout.expired" => {
-                Ok(
-                    Self::CheckoutExpired(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CheckoutExpired),
                 )
             }
             "customer.created" => {
-                Ok(
-                    Self::CustomerCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerCreated),
                 )
             }
             "customer.updated" => {
-                Ok(
-                    Self::CustomerUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerUpdated),
                 )
             }
             "customer.deleted" => {
-                Ok(
-                    Self::CustomerDeleted(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerDeleted),
                 )
             }
             "customer.state_changed" => {
-                Ok(
-                    Self::CustomerStateChanged(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerStateChanged),
                 )
             }
             "customer_seat.assigned" => {
-                Ok(
-                    Self::CustomerSeatAssigned(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerSeatAssigned),
                 )
             }
             "customer_seat.claimed" => {
-                Ok(
-                    Self::CustomerSeatClaimed(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerSeatClaimed),
                 )
             }
             "customer_seat.revoked" => {
-                Ok(
-                    Self::CustomerSeatRevoked(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::CustomerSeatRevoked),
                 )
             }
             "member.created" => {
-                Ok(
-                    Self::MemberCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::MemberCreated),
                 )
             }
             "member.updated" => {
-                Ok(
-                    Self::MemberUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::MemberUpdated),
                 )
             }
             "member.deleted" => {
-                Ok(
-                    Self::MemberDeleted(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::MemberDeleted),
                 )
             }
             "order.created" => {
-                Ok(
-                    Self::OrderCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
-                )
+                payload(body, &event_type, |r| Decode::decode(r).map(Self::OrderCreated))
             }
             "order.updated" => {
-                Ok(
-                    Self::OrderUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
-                )
+                payload(body, &event_type, |r| Decode::decode(r).map(Self::OrderUpdated))
             }
             "order.paid" => {
-                Ok(
-                    Self::OrderPaid(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
-                )
+                payload(body, &event_type, |r| Decode::decode(r).map(Self::OrderPaid))
             }
             "order.refunded" => {
-                Ok(
-                    Self::OrderRefunded(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::OrderRefunded),
                 )
             }
             "subscription.created" => {
-                Ok(
-                    Self::SubscriptionCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionCreated),
                 )
             }
             "subscription.updated" => {
-                Ok(
-                    Self::SubscriptionUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionUpdated),
                 )
             }
             "subscription.active" => {
-                Ok(
-                    Self::SubscriptionActive(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionActive),
                 )
             }
             "subscription.canceled" => {
-                Ok(
-                    Self::SubscriptionCanceled(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionCanceled),
                 )
             }
             "subscription.uncanceled" => {
-                Ok(
-                    Self::SubscriptionUncanceled(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionUncanceled),
                 )
             }
             "subscription.cycled" => {
-                Ok(
-                    Self::SubscriptionCycled(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionCycled),
                 )
             }
             "subscription.revoked" => {
-                Ok(
-                    Self::SubscriptionRevoked(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionRevoked),
                 )
             }
             "subscription.past_due" => {
-                Ok(
-                    Self::SubscriptionPastDue(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionPastDue),
                 )
             }
             "subscription.paused" => {
-                Ok(
-                    Self::SubscriptionPaused(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionPaused),
                 )
             }
             "subscription.resumed" => {
-                Ok(
-                    Self::SubscriptionResumed(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::SubscriptionResumed),
                 )
             }
             "refund.created" => {
-                Ok(
-                    Self::RefundCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::RefundCreated),
                 )
             }
             "refund.updated" => {
-                Ok(
-                    Self::RefundUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::RefundUpdated),
                 )
             }
             "product.created" => {
-                Ok(
-                    Self::ProductCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::ProductCreated),
                 )
             }
             "product.updated" => {
-                Ok(
-                    Self::ProductUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::ProductUpdated),
                 )
             }
             "discount.created" => {
-                Ok(
-                    Self::DiscountCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::DiscountCreated),
                 )
             }
             "discount.updated" => {
-                Ok(
-                    Self::DiscountUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::DiscountUpdated),
                 )
             }
             "discount.deleted" => {
-                Ok(
-                    Self::DiscountDeleted(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::DiscountDeleted),
                 )
             }
             "organization.updated" => {
-                Ok(
-                    Self::OrganizationUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::OrganizationUpdated),
                 )
             }
             "benefit.created" => {
-                Ok(
-                    Self::BenefitCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitCreated),
                 )
             }
             "benefit.updated" => {
-                Ok(
-                    Self::BenefitUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitUpdated),
                 )
             }
             "benefit_grant.created" => {
-                Ok(
-                    Self::BenefitGrantCreated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitGrantCreated),
                 )
             }
             "benefit_grant.updated" => {
-                Ok(
-                    Self::BenefitGrantUpdated(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitGrantUpdated),
                 )
             }
             "benefit_grant.cycled" => {
-                Ok(
-                    Self::BenefitGrantCycled(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitGrantCycled),
                 )
             }
             "benefit_grant.revoked" => {
-                Ok(
-                    Self::BenefitGrantRevoked(
-                        ::openapi_runtime::webhooks::payload(body, &event_type)?,
-                    ),
+                payload(
+                    body,
+                    &event_type,
+                    |r| Decode::decode(r).map(Self::BenefitGrantRevoked),
                 )
             }
             _ => {

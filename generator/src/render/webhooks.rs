@@ -47,9 +47,14 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
             let arms = api.webhooks.iter().map(|w| {
                 let v = ident(&w.rust_name);
                 let values = &w.tag_values;
-                quote! { #( #values )|* => ::std::result::Result::Ok(Self::#v(#rt::webhooks::payload(body, &event_type)?)), }
+                // The payload's own decoder, wrapped in its variant: the
+                // reading around it is compiled once, not once per event.
+                quote! {
+                    #( #values )|* => payload(body, &event_type, |r| Decode::decode(r).map(Self::#v)),
+                }
             });
             quote! {
+                use #rt::{json::Decode, webhooks::payload};
                 let ::std::option::Option::Some(event_type) = #rt::webhooks::tag(body, #tag)? else {
                     return ::std::result::Result::Ok(Self::Unknown {
                         event_type: ::std::string::String::new(),
