@@ -5,6 +5,7 @@
 //! `spaceDelimited`, `pipeDelimited`, `deepObject` in queries). Building never fails on the spot: the first
 //! problem is kept and reported when the request is sent.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -543,20 +544,16 @@ impl Request {
     /// list or object inside a list, as JSON text (`application/json`, the
     /// default media type of objects), `null` left out.
     pub fn form(self, body: &impl Serialize) -> Self {
-        self.form_styled(body, &[])
+        self.form_encoded(body, &[], &[])
     }
 
-    /// [`Request::form`], the properties named in `styled` (those whose
-    /// `encoding` sets `style`, `explode` or `allowReserved`) written in
-    /// form style, exploded: an object as its own `key=value` pairs, a list
-    /// as its key repeated; a list or object inside them fails the request.
-    pub fn form_styled(self, body: &impl Serialize, styled: &[&str]) -> Self {
-        self.form_encoded(body, styled, &[])
-    }
-
-    /// [`Request::form_styled`], the properties named in `json` (those whose
-    /// `encoding` gives a JSON `contentType`, and no style) written whole as
-    /// JSON text: a string with its quotes, a list as one JSON array.
+    /// [`Request::form`] with the properties' `encoding`: those named in
+    /// `styled` (whose encoding sets `style`, `explode` or `allowReserved`)
+    /// written in form style, exploded: an object as its own `key=value`
+    /// pairs, a list as its key repeated, a list or object inside them
+    /// failing the request; those named in `json` (whose encoding gives a
+    /// JSON `contentType`, and no style) written whole as JSON text: a
+    /// string with its quotes, a list as one JSON array.
     pub fn form_encoded(mut self, body: &impl Serialize, styled: &[&str], json: &[&str]) -> Self {
         let Some(v) = self.value("request body", body) else {
             return self;
@@ -679,7 +676,7 @@ pub(crate) fn reserved_query_value(value: &str, out: &mut String) {
         if b.is_ascii_alphanumeric() || b"-._~:/?@!$'()*,;".contains(&b) || triple {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
 }
@@ -1114,9 +1111,10 @@ mod tests {
              &items=%7B%22n%22%3A1%7D&items=%5B2%5D"
         );
         // With a `style` (form, exploded): the object's own pairs.
-        let r = Request::new(Method::POST).form_styled(
+        let r = Request::new(Method::POST).form_encoded(
             &json!({"address": {"city": "A B", "tags": ["x", "y"], "none": null}, "id": 1}),
             &["address"],
+            &[],
         );
         assert_eq!(body(r), "city=A+B&tags=x&tags=y&id=1");
         // With a JSON `contentType`: the whole value as JSON text, a string
@@ -1133,7 +1131,7 @@ mod tests {
         // Nested deeper than form style can write: an error, not a body
         // without them.
         for nested in [json!({"a": {"b": {"c": 1}}}), json!({"a": [{"id": 1}]})] {
-            let r = Request::new(Method::POST).form_styled(&nested, &["a"]);
+            let r = Request::new(Method::POST).form_encoded(&nested, &["a"], &[]);
             assert!(
                 r.error
                     .as_deref()

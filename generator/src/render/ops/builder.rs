@@ -192,10 +192,6 @@ impl<'a> OpsRender<'a> {
                         Media::Form if b.styled.is_empty() && json.is_empty() => {
                             (false, &|v| quote! { .form(#v) })
                         }
-                        Media::Form if json.is_empty() => (false, &|v| {
-                            let styled = &b.styled;
-                            quote! { .form_styled(#v, &[ #( #styled ),* ]) }
-                        }),
                         Media::Form => (false, &|v| {
                             let styled = &b.styled;
                             quote! { .form_encoded(#v, &[ #( #styled ),* ], &[ #( #json ),* ]) }
