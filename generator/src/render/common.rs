@@ -62,7 +62,11 @@ fn mentions_path(stream: TokenStream, name: &str) -> bool {
                 prev = i == name;
                 continue;
             }
-            proc_macro2::TokenTree::Punct(p) => prev && p.as_char() == ':',
+            // `name::`, whose first colon is joined to the next; a field
+            // or parameter called `name` (`name: T`) is not a path.
+            proc_macro2::TokenTree::Punct(p) => {
+                prev && p.as_char() == ':' && p.spacing() == proc_macro2::Spacing::Joint
+            }
             proc_macro2::TokenTree::Group(g) => mentions_path(g.stream(), name),
             proc_macro2::TokenTree::Literal(l) => l.to_string().contains(&link),
         };
@@ -222,4 +226,28 @@ pub fn derive_attr(list: &[Derive]) -> TokenStream {
     }
     let names = list.iter().map(|d| Ident::new(d.name(), Span::call_site()));
     quote! { #[derive( #(#names),* )] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_mentioned_by_its_first_segment_not_by_a_field_of_its_name() {
+        // A field or parameter called `types` (Meilisearch's task filter)
+        // needs no `use` of the types module.
+        assert!(!mentions_path(
+            quote! { struct P { types: Option<u8> } },
+            "types"
+        ));
+        assert!(mentions_path(
+            quote! { struct P { x: Option<types::X> } },
+            "types"
+        ));
+        assert!(mentions_path(
+            quote! { #[doc = "See [`X`](types::X)."] struct P; },
+            "types"
+        ));
+        assert!(!mentions_path(quote! { fn f(types: u8) {} }, "types"));
+    }
 }
